@@ -1,0 +1,7 @@
+//! streamplay-web: the page (built by Trunk for wasm32).
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {}

@@ -1,0 +1,1 @@
+//! The redis-cli terminal formatter (REDIS-CLI.md §4).

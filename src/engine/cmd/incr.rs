@@ -1,0 +1,26 @@
+//! INCR key — the value must be a strict int64 string; the TTL is kept.
+
+use super::{parse_i64, CmdResult, Cx};
+use crate::engine::error::Error;
+use crate::engine::keyspace::{Entry, Value};
+use crate::engine::Reply;
+
+pub(super) fn incr(cx: &mut Cx) -> CmdResult {
+    incr_by(cx, 1)
+}
+
+/// incrDecrCommand: shared by INCR, and later INCRBY/DECR/DECRBY.
+pub(super) fn incr_by(cx: &mut Cx, delta: i64) -> CmdResult {
+    let key = &cx.argv[1];
+    let now = cx.now_ms;
+    let (old, ttl) = match cx.db().get(key, now) {
+        None => (0, None),
+        Some(Entry { value: Value::String(s), expires_at_ms }) => {
+            (parse_i64(s).ok_or(Error::NotInteger)?, *expires_at_ms)
+        }
+    };
+    let new = old.checked_add(delta).ok_or(Error::Overflow)?;
+    cx.db().set(key.clone(), Entry { value: Value::String(new.to_string().into_bytes()), expires_at_ms: ttl });
+    cx.key_written(key);
+    Ok(Reply::Integer(new).into())
+}

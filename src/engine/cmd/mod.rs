@@ -1,0 +1,241 @@
+//! Command dispatch: table lookup, the unknown-command / arity / subcommand
+//! errors of SPEC §1, then the command's own handler. One file per command or
+//! small family; each handler reads parse → validate → look up → mutate → reply.
+
+use super::error::Error;
+use super::keyspace::{Db, Entry, Value};
+use super::table::{self, CommandSpec};
+use super::{ClientId, Engine, Event, Outcome, Reply};
+
+mod blocktest;
+mod command;
+mod del;
+mod echo;
+mod exists;
+mod get;
+mod hello;
+mod incr;
+mod mget;
+mod mset;
+mod ping;
+mod quit;
+mod reset;
+mod select;
+mod set;
+
+/// What a handler decided.
+pub(crate) enum Flow {
+    /// Answer now.
+    Reply(Reply),
+    /// Nothing to answer yet: block on keys (the command is re-run when one is written).
+    Block(BlockOn),
+}
+
+impl From<Reply> for Flow {
+    fn from(r: Reply) -> Flow {
+        Flow::Reply(r)
+    }
+}
+
+/// A request to block.
+pub(crate) struct BlockOn {
+    pub keys: Vec<Vec<u8>>,
+    /// 0 blocks forever.
+    pub timeout_ms: u64,
+    pub timeout_reply: Reply,
+}
+
+pub(crate) type CmdResult = Result<Flow, Error>;
+type Handler = fn(&mut Cx) -> CmdResult;
+
+/// Everything a handler may touch while it runs.
+pub(crate) struct Cx<'a> {
+    pub engine: &'a mut Engine,
+    pub client: ClientId,
+    pub argv: &'a [Vec<u8>],
+    pub now_ms: u64,
+    pub out: &'a mut Outcome,
+    /// The command is being re-run for a blocked client after a key it waits on
+    /// changed.
+    #[allow(dead_code)]
+    pub reexec: bool,
+    #[allow(dead_code)]
+    pub spec: &'static CommandSpec,
+}
+
+impl Cx<'_> {
+    /// The client's selected database index.
+    pub fn db_index(&self) -> usize {
+        self.engine.clients.get(&self.client).map(|c| c.db).unwrap_or(0)
+    }
+
+    /// The client's selected database.
+    pub fn db(&mut self) -> &mut Db {
+        let i = self.db_index();
+        &mut self.engine.dbs[i]
+    }
+
+    /// The string at `key`: `Ok(None)` when missing, WRONGTYPE when it holds another type.
+    pub fn get_string(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, Error> {
+        let now = self.now_ms;
+        match self.db().get(key, now) {
+            None => Ok(None),
+            Some(Entry { value: Value::String(s), .. }) => Ok(Some(s.clone())),
+        }
+    }
+
+    /// Records that `key` was written: the event for the views, and a wake-up
+    /// for clients blocked on it.
+    pub fn key_written(&mut self, key: &[u8]) {
+        let db = self.db_index();
+        self.out.events.push(Event::KeyWritten { db, key: key.to_vec() });
+        self.engine.signal_key_ready(db, key);
+    }
+
+    pub fn key_deleted(&mut self, key: &[u8]) {
+        let db = self.db_index();
+        self.out.events.push(Event::KeyDeleted { db, key: key.to_vec() });
+    }
+
+    pub fn client_mut(&mut self) -> &mut super::client::Client {
+        self.engine.clients.get_mut(&self.client).expect("the running client exists")
+    }
+}
+
+/// The handler of an implemented command or subcommand, by full name.
+pub(crate) fn handler(fullname: &str) -> Option<Handler> {
+    Some(match fullname {
+        "command" => command::command,
+        "command|count" => command::count,
+        "command|docs" => command::docs,
+        "command|info" => command::info,
+        "command|list" => command::list,
+        "del" => del::del,
+        "echo" => echo::echo,
+        "exists" => exists::exists,
+        "get" => get::get,
+        "hello" => hello::hello,
+        "incr" => incr::incr,
+        "mget" => mget::mget,
+        "mset" => mset::mset,
+        "ping" => ping::ping,
+        "quit" => quit::quit,
+        "reset" => reset::reset,
+        "select" => select::select,
+        "set" => set::set,
+        _ => return None,
+    })
+}
+
+/// Finds the command for `argv` and runs it, with Redis's checks in Redis's order.
+pub(crate) fn dispatch(
+    engine: &mut Engine,
+    client: ClientId,
+    argv: &[Vec<u8>],
+    now_ms: u64,
+    out: &mut Outcome,
+    reexec: bool,
+) -> Flow {
+    match run(engine, client, argv, now_ms, out, reexec) {
+        Ok(flow) => flow,
+        Err(e) => Flow::Reply(e.into()),
+    }
+}
+
+fn run(engine: &mut Engine, client: ClientId, argv: &[Vec<u8>], now_ms: u64, out: &mut Outcome, reexec: bool) -> CmdResult {
+    let Some(name) = argv.first() else {
+        // An empty command line never reaches a real server's command table.
+        return Err(Error::UnknownCommand { name: Vec::new(), args: Vec::new() });
+    };
+    if engine.config.test_commands && name.eq_ignore_ascii_case(b"blocktest") {
+        return blocktest::blocktest(engine, client, argv, now_ms);
+    }
+    let spec = resolve(argv)?;
+    if !spec.arity_ok(argv.len()) {
+        return Err(Error::WrongArity(spec.fullname.to_string()));
+    }
+    let handler = handler(spec.fullname).expect("every table entry has a handler");
+    let mut cx = Cx { engine, client, argv, now_ms, out, reexec, spec };
+    handler(&mut cx)
+}
+
+/// `lookupCommand` + the unknown command / unknown subcommand errors.
+fn resolve(argv: &[Vec<u8>]) -> Result<&'static CommandSpec, Error> {
+    let name = &argv[0];
+    let unknown = || Error::UnknownCommand { name: name.clone(), args: argv[1..].to_vec() };
+    let base = table::lookup(name).ok_or_else(unknown)?;
+    if argv.len() == 1 || base.subcommands.is_empty() {
+        return Ok(base);
+    }
+    table::lookup_sub(base, &argv[1]).ok_or_else(|| Error::UnknownSubcommand {
+        container: String::from_utf8_lossy(name).to_uppercase(),
+        sub: argv[1].clone(),
+    })
+}
+
+/// Redis's `string2ll`: strict base-10 int64 (no spaces, no `+`, no leading zeros).
+pub(crate) fn parse_i64(s: &[u8]) -> Option<i64> {
+    if s.is_empty() || s.len() > 20 {
+        return None;
+    }
+    if s == b"0" {
+        return Some(0);
+    }
+    let (neg, digits) = match s[0] {
+        b'-' => (true, &s[1..]),
+        _ => (false, s),
+    };
+    if digits.is_empty() || !(b'1'..=b'9').contains(&digits[0]) || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &d in digits {
+        v = v.checked_mul(10)?.checked_add((d - b'0') as u64)?;
+    }
+    if neg {
+        if v > i64::MAX as u64 + 1 {
+            return None;
+        }
+        Some((v as i64).wrapping_neg())
+    } else {
+        i64::try_from(v).ok()
+    }
+}
+
+/// `getLongLongFromObjectOrReply` with the default message.
+pub(crate) fn arg_i64(s: &[u8]) -> Result<i64, Error> {
+    parse_i64(s).ok_or(Error::NotInteger)
+}
+
+/// The bytes of an argument up to its first NUL, as C string functions
+/// (`strcasecmp`, `opt[2] == '\0'`) see it.
+pub(crate) fn c_str(s: &[u8]) -> &[u8] {
+    &s[..s.iter().position(|&b| b == 0).unwrap_or(s.len())]
+}
+
+/// Case-insensitive keyword match, as Redis's `strcasecmp(arg, "kw")`.
+pub(crate) fn is_kw(arg: &[u8], kw: &str) -> bool {
+    c_str(arg).eq_ignore_ascii_case(kw.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_table_entry_has_a_handler() {
+        for spec in table::help_entries() {
+            assert!(handler(spec.fullname).is_some(), "{} has no handler", spec.fullname);
+        }
+    }
+
+    #[test]
+    fn string2ll_is_strict() {
+        assert_eq!(parse_i64(b"0"), Some(0));
+        assert_eq!(parse_i64(b"-9223372036854775808"), Some(i64::MIN));
+        assert_eq!(parse_i64(b"9223372036854775807"), Some(i64::MAX));
+        for bad in [&b"9223372036854775808"[..], b"-0", b"01", b"+1", b" 1", b"1 ", b"", b"-", b"1e3"] {
+            assert_eq!(parse_i64(bad), None, "{:?}", String::from_utf8_lossy(bad));
+        }
+    }
+}

@@ -1,0 +1,312 @@
+//! The engine: a deterministic, sans-IO Redis emulator.
+//!
+//! Everything outside talks to it through four calls:
+//! - [`Engine::connect`] / [`Engine::disconnect`] create and drop client connections;
+//! - [`Engine::execute`] runs one command for one client at a given time;
+//! - [`Engine::advance`] moves time (timeouts of blocked clients, later expiry).
+//!
+//! Each returns an [`Outcome`]: the caller's reply (if any), frames for other
+//! clients in the order Redis would write them (pushes and deferred replies of
+//! blocked clients), and typed [`Event`]s for the views. The engine never reads a
+//! clock, never uses randomness it was not given, performs no I/O and never
+//! panics on input: every bad input is a Redis error reply.
+
+pub mod cli;
+mod client;
+mod cmd;
+pub mod error;
+pub mod glob;
+mod keyspace;
+pub mod reply;
+pub mod resp;
+pub mod table;
+
+use std::collections::{BTreeMap, VecDeque};
+
+pub use client::ClientState;
+use client::{Block, Client};
+pub use error::Error;
+use keyspace::Db;
+pub use reply::{Protocol, Reply};
+
+/// A client connection's id, as `CLIENT ID` reports it (starting at 1).
+pub type ClientId = u64;
+
+/// Which Redis the engine behaves like.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Profile {
+    /// Exactly redis-server 7.0.15.
+    V7,
+    /// Redis 8.4 (the later stream behaviour of SPEC §10, the 8.x commands of §9).
+    #[default]
+    V8,
+}
+
+impl Profile {
+    /// Parses the names used by `--profile`, transcripts and the page: `7.0` or `8`.
+    pub fn parse(name: &str) -> Option<Profile> {
+        match name {
+            "7.0" | "7" | "7.0.15" => Some(Profile::V7),
+            "8" | "8.4" | "8.4.0" => Some(Profile::V8),
+            _ => None,
+        }
+    }
+
+    /// The short name (`7.0` or `8`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::V7 => "7.0",
+            Profile::V8 => "8",
+        }
+    }
+
+    /// The version HELLO and INFO report.
+    pub fn redis_version(self) -> &'static str {
+        match self {
+            Profile::V7 => "7.0.15",
+            Profile::V8 => "8.4.0",
+        }
+    }
+}
+
+/// How an engine is set up.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    pub profile: Profile,
+    /// Enables commands that exist only to test the engine's machinery (such as
+    /// `BLOCKTEST`, which exercises blocking before the real blocking commands
+    /// exist). Never on in the page or the server.
+    pub test_commands: bool,
+}
+
+/// Whether a frame for a client is a push or the late reply to its blocked command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeliveryKind {
+    /// A push frame: pub/sub message, keyspace notification, subscribe confirmation.
+    Push,
+    /// The reply to a command that blocked earlier (served or timed out).
+    Reply,
+}
+
+/// A frame for one client, produced by some other client's command or by time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Delivery {
+    pub client: ClientId,
+    pub kind: DeliveryKind,
+    pub frame: Reply,
+}
+
+/// Why a blocked client was released.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnblockReason {
+    /// Data arrived and the command was answered.
+    Served,
+    /// The timeout passed.
+    TimedOut,
+    /// `CLIENT UNBLOCK`, a disconnect, or a key that vanished.
+    Cancelled,
+}
+
+/// A change the views animate. Views never parse reply text: anything they
+/// need to show comes as an event.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Event {
+    ClientConnected { client: ClientId },
+    ClientDisconnected { client: ClientId },
+    /// A key was created or its value replaced or changed.
+    KeyWritten { db: usize, key: Vec<u8> },
+    /// A key was removed by a command.
+    KeyDeleted { db: usize, key: Vec<u8> },
+    /// A client blocked on keys; `deadline_ms` is `None` for BLOCK 0.
+    ClientBlocked { client: ClientId, db: usize, keys: Vec<Vec<u8>>, deadline_ms: Option<u64> },
+    ClientUnblocked { client: ClientId, reason: UnblockReason },
+    /// The client's protocol, name or database changed.
+    ClientChanged { client: ClientId },
+}
+
+/// What one call into the engine produced.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Outcome {
+    /// The caller's reply; `None` when it blocked or replies only through frames.
+    pub reply: Option<Reply>,
+    /// Frames for clients (the caller included), in the order Redis writes them.
+    pub deliveries: Vec<Delivery>,
+    pub events: Vec<Event>,
+    /// The caller asked to close its connection (QUIT): write the reply, then close.
+    pub close: bool,
+}
+
+/// The emulated server.
+pub struct Engine {
+    config: Config,
+    clients: BTreeMap<ClientId, Client>,
+    next_client_id: ClientId,
+    dbs: Vec<Db>,
+    /// Blocked clients in the order they blocked (first come, first served).
+    blocked: VecDeque<ClientId>,
+    /// Keys written by the command being run that blocked clients may wait on.
+    ready_keys: Vec<(usize, Vec<u8>)>,
+}
+
+/// Number of logical databases, as Redis's default `databases 16`.
+pub const DATABASES: usize = 16;
+
+impl Engine {
+    pub fn new(config: Config) -> Engine {
+        Engine {
+            config,
+            clients: BTreeMap::new(),
+            next_client_id: 1,
+            dbs: (0..DATABASES).map(|_| Db::default()).collect(),
+            blocked: VecDeque::new(),
+            ready_keys: Vec::new(),
+        }
+    }
+
+    pub fn profile(&self) -> Profile {
+        self.config.profile
+    }
+
+    /// Opens a client connection (a console pane, a TCP connection).
+    pub fn connect(&mut self, now_ms: u64) -> ClientId {
+        let id = self.next_client_id;
+        self.next_client_id += 1;
+        self.clients.insert(id, Client::new(id, now_ms));
+        id
+    }
+
+    /// Drops a client: its block, and later its subscriptions and MULTI state.
+    pub fn disconnect(&mut self, client: ClientId, _now_ms: u64) -> Outcome {
+        let mut out = Outcome::default();
+        if self.clients.remove(&client).is_some() {
+            if let Some(pos) = self.blocked.iter().position(|&c| c == client) {
+                self.blocked.remove(pos);
+                out.events.push(Event::ClientUnblocked { client, reason: UnblockReason::Cancelled });
+            }
+            out.events.push(Event::ClientDisconnected { client });
+        }
+        out
+    }
+
+    /// The protocol the client speaks (RESP2 until `HELLO 3`).
+    pub fn protocol(&self, client: ClientId) -> Protocol {
+        self.clients.get(&client).map(|c| c.protocol).unwrap_or_default()
+    }
+
+    /// What a console needs to show about a client.
+    pub fn client_state(&self, client: ClientId) -> Option<ClientState> {
+        self.clients.get(&client).map(|c| c.state())
+    }
+
+    /// Runs one command for `client` at time `now_ms`.
+    ///
+    /// A command from a client that is blocked, or that does not exist, gets an
+    /// error reply (a real connection cannot send while it waits).
+    pub fn execute(&mut self, client: ClientId, argv: Vec<Vec<u8>>, now_ms: u64) -> Outcome {
+        let mut out = Outcome::default();
+        let Some(c) = self.clients.get(&client) else {
+            out.reply = Some(Reply::error("ERR no such client"));
+            return out;
+        };
+        if c.block.is_some() {
+            out.reply = Some(Reply::error("ERR client is blocked"));
+            return out;
+        }
+        let flow = cmd::dispatch(self, client, &argv, now_ms, &mut out, false);
+        match flow {
+            cmd::Flow::Reply(r) => out.reply = Some(r),
+            cmd::Flow::Block(block) => self.block_client(client, argv, block, now_ms, &mut out),
+        }
+        self.serve_ready_keys(now_ms, &mut out);
+        out
+    }
+
+    /// Moves time to `now_ms`: blocked clients whose timeout passed get their
+    /// deferred reply.
+    pub fn advance(&mut self, now_ms: u64) -> Outcome {
+        let mut out = Outcome::default();
+        let expired: Vec<ClientId> = self
+            .blocked
+            .iter()
+            .copied()
+            .filter(|id| {
+                self.clients
+                    .get(id)
+                    .and_then(|c| c.block.as_ref())
+                    .and_then(|b| b.deadline_ms)
+                    .is_some_and(|d| d <= now_ms)
+            })
+            .collect();
+        for id in expired {
+            self.unblock(id, UnblockReason::TimedOut, &mut out);
+        }
+        out
+    }
+
+    fn block_client(&mut self, client: ClientId, argv: Vec<Vec<u8>>, block: cmd::BlockOn, now_ms: u64, out: &mut Outcome) {
+        let db = self.clients[&client].db;
+        let deadline_ms = if block.timeout_ms == 0 { None } else { Some(now_ms.saturating_add(block.timeout_ms)) };
+        out.events.push(Event::ClientBlocked { client, db, keys: block.keys.clone(), deadline_ms });
+        if let Some(c) = self.clients.get_mut(&client) {
+            c.block = Some(Block { db, keys: block.keys, deadline_ms, argv, timeout_reply: block.timeout_reply });
+        }
+        self.blocked.push_back(client);
+    }
+
+    /// Releases a blocked client with its timeout reply.
+    fn unblock(&mut self, client: ClientId, reason: UnblockReason, out: &mut Outcome) {
+        self.blocked.retain(|&c| c != client);
+        if let Some(block) = self.clients.get_mut(&client).and_then(|c| c.block.take()) {
+            out.deliveries.push(Delivery { client, kind: DeliveryKind::Reply, frame: block.timeout_reply });
+            out.events.push(Event::ClientUnblocked { client, reason });
+        }
+    }
+
+    /// Re-runs the commands of clients blocked on keys that the last command
+    /// wrote, first come first served; a command that has nothing to return yet
+    /// stays blocked (Redis 7.2+ re-execution).
+    fn serve_ready_keys(&mut self, now_ms: u64, out: &mut Outcome) {
+        while !self.ready_keys.is_empty() {
+            let ready = std::mem::take(&mut self.ready_keys);
+            let waiting: Vec<ClientId> = self
+                .blocked
+                .iter()
+                .copied()
+                .filter(|id| {
+                    self.clients.get(id).and_then(|c| c.block.as_ref()).is_some_and(|b| {
+                        ready.iter().any(|(db, key)| *db == b.db && b.keys.iter().any(|k| k == key))
+                    })
+                })
+                .collect();
+            for id in waiting {
+                let Some(block) = self.clients.get_mut(&id).and_then(|c| c.block.take()) else { continue };
+                let mut inner = Outcome::default();
+                match cmd::dispatch(self, id, &block.argv, now_ms, &mut inner, true) {
+                    cmd::Flow::Reply(reply) => {
+                        self.blocked.retain(|&c| c != id);
+                        out.deliveries.push(Delivery { client: id, kind: DeliveryKind::Reply, frame: reply });
+                        out.deliveries.extend(inner.deliveries);
+                        out.events.extend(inner.events);
+                        out.events.push(Event::ClientUnblocked { client: id, reason: UnblockReason::Served });
+                    }
+                    cmd::Flow::Block(_) => {
+                        // Nothing for it yet: it keeps its place and its deadline.
+                        if let Some(c) = self.clients.get_mut(&id) {
+                            c.block = Some(block);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Notes that `key` in `db` was written, so clients blocked on it are retried.
+    pub(crate) fn signal_key_ready(&mut self, db: usize, key: &[u8]) {
+        if !self.blocked.is_empty() {
+            self.ready_keys.push((db, key.to_vec()));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,16 @@
+//! streamplay: a Redis Pub/Sub and Streams playground that runs in the browser.
+//!
+//! - `engine`: the deterministic, sans-IO Redis emulator (commands, data,
+//!   replies, RESP encoding, redis-cli formatting and line splitting). Built for
+//!   native and wasm32 alike.
+//! - `server` (native only): the RESP2/RESP3 TCP server around one engine with a
+//!   real clock, used by redis-cli, client libraries and the differential tests.
+//! - `ui` (wasm32 only): the Yew page.
+
+pub mod engine;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod server;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
