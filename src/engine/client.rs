@@ -28,7 +28,14 @@ pub(crate) struct Client {
 
 impl Client {
     pub fn new(id: ClientId, now_ms: u64) -> Client {
-        Client { id, name: None, protocol: Protocol::Resp2, db: 0, created_ms: now_ms, block: None }
+        Client {
+            id,
+            name: None,
+            protocol: Protocol::Resp2,
+            db: 0,
+            created_ms: now_ms,
+            block: None,
+        }
     }
 
     pub fn state(&self) -> ClientState {

@@ -81,16 +81,24 @@ impl fmt::Display for Error {
         match self {
             Error::Syntax => f.write_str("ERR syntax error"),
             Error::NotInteger => f.write_str("ERR value is not an integer or out of range"),
-            Error::WrongType => f.write_str("WRONGTYPE Operation against a key holding the wrong kind of value"),
+            Error::WrongType => {
+                f.write_str("WRONGTYPE Operation against a key holding the wrong kind of value")
+            }
             Error::Overflow => f.write_str("ERR increment or decrement would overflow"),
-            Error::InvalidExpireTime(cmd) => write!(f, "ERR invalid expire time in '{cmd}' command"),
+            Error::InvalidExpireTime(cmd) => {
+                write!(f, "ERR invalid expire time in '{cmd}' command")
+            }
             Error::DbIndexOutOfRange => f.write_str("ERR DB index is out of range"),
             Error::NoProto => f.write_str("NOPROTO unsupported protocol version"),
-            Error::WrongArity(name) => write!(f, "ERR wrong number of arguments for '{name}' command"),
-            Error::InvalidClientName => {
-                f.write_str("ERR Client names cannot contain spaces, newlines or special characters.")
+            Error::WrongArity(name) => {
+                write!(f, "ERR wrong number of arguments for '{name}' command")
             }
-            Error::WrongPass => f.write_str("WRONGPASS invalid username-password pair or user is disabled."),
+            Error::InvalidClientName => f.write_str(
+                "ERR Client names cannot contain spaces, newlines or special characters.",
+            ),
+            Error::WrongPass => {
+                f.write_str("WRONGPASS invalid username-password pair or user is disabled.")
+            }
             Error::UnknownCommand { .. } | Error::UnknownSubcommand { .. } => {
                 f.write_str(&String::from_utf8_lossy(&self.to_bytes()))
             }

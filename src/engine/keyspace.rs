@@ -34,7 +34,11 @@ impl Db {
     /// The live entry at `key`; an entry whose expiry has passed is removed
     /// first (lazy expiry).
     pub fn get(&mut self, key: &[u8], now_ms: u64) -> Option<&mut Entry> {
-        if self.entries.get(key).is_some_and(|e| e.expires_at_ms.is_some_and(|t| t <= now_ms)) {
+        if self
+            .entries
+            .get(key)
+            .is_some_and(|e| e.expires_at_ms.is_some_and(|t| t <= now_ms))
+        {
             self.entries.remove(key);
         }
         self.entries.get_mut(key)

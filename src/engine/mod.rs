@@ -111,17 +111,37 @@ pub enum UnblockReason {
 /// need to show comes as an event.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Event {
-    ClientConnected { client: ClientId },
-    ClientDisconnected { client: ClientId },
+    ClientConnected {
+        client: ClientId,
+    },
+    ClientDisconnected {
+        client: ClientId,
+    },
     /// A key was created or its value replaced or changed.
-    KeyWritten { db: usize, key: Vec<u8> },
+    KeyWritten {
+        db: usize,
+        key: Vec<u8>,
+    },
     /// A key was removed by a command.
-    KeyDeleted { db: usize, key: Vec<u8> },
+    KeyDeleted {
+        db: usize,
+        key: Vec<u8>,
+    },
     /// A client blocked on keys; `deadline_ms` is `None` for BLOCK 0.
-    ClientBlocked { client: ClientId, db: usize, keys: Vec<Vec<u8>>, deadline_ms: Option<u64> },
-    ClientUnblocked { client: ClientId, reason: UnblockReason },
+    ClientBlocked {
+        client: ClientId,
+        db: usize,
+        keys: Vec<Vec<u8>>,
+        deadline_ms: Option<u64>,
+    },
+    ClientUnblocked {
+        client: ClientId,
+        reason: UnblockReason,
+    },
     /// The client's protocol, name or database changed.
-    ClientChanged { client: ClientId },
+    ClientChanged {
+        client: ClientId,
+    },
 }
 
 /// What one call into the engine produced.
@@ -131,6 +151,10 @@ pub struct Outcome {
     pub reply: Option<Reply>,
     /// Frames for clients (the caller included), in the order Redis writes them.
     pub deliveries: Vec<Delivery>,
+    /// The caller's reply is written after the first `reply_at` entries of
+    /// `deliveries` (frames Redis writes while the command runs, such as a push
+    /// to the caller itself); the other entries follow it. Usually 0.
+    pub reply_at: usize,
     pub events: Vec<Event>,
     /// The caller asked to close its connection (QUIT): write the reply, then close.
     pub close: bool,
@@ -181,7 +205,10 @@ impl Engine {
         if self.clients.remove(&client).is_some() {
             if let Some(pos) = self.blocked.iter().position(|&c| c == client) {
                 self.blocked.remove(pos);
-                out.events.push(Event::ClientUnblocked { client, reason: UnblockReason::Cancelled });
+                out.events.push(Event::ClientUnblocked {
+                    client,
+                    reason: UnblockReason::Cancelled,
+                });
             }
             out.events.push(Event::ClientDisconnected { client });
         }
@@ -190,7 +217,10 @@ impl Engine {
 
     /// The protocol the client speaks (RESP2 until `HELLO 3`).
     pub fn protocol(&self, client: ClientId) -> Protocol {
-        self.clients.get(&client).map(|c| c.protocol).unwrap_or_default()
+        self.clients
+            .get(&client)
+            .map(|c| c.protocol)
+            .unwrap_or_default()
     }
 
     /// What a console needs to show about a client.
@@ -243,12 +273,34 @@ impl Engine {
         out
     }
 
-    fn block_client(&mut self, client: ClientId, argv: Vec<Vec<u8>>, block: cmd::BlockOn, now_ms: u64, out: &mut Outcome) {
+    fn block_client(
+        &mut self,
+        client: ClientId,
+        argv: Vec<Vec<u8>>,
+        block: cmd::BlockOn,
+        now_ms: u64,
+        out: &mut Outcome,
+    ) {
         let db = self.clients[&client].db;
-        let deadline_ms = if block.timeout_ms == 0 { None } else { Some(now_ms.saturating_add(block.timeout_ms)) };
-        out.events.push(Event::ClientBlocked { client, db, keys: block.keys.clone(), deadline_ms });
+        let deadline_ms = if block.timeout_ms == 0 {
+            None
+        } else {
+            Some(now_ms.saturating_add(block.timeout_ms))
+        };
+        out.events.push(Event::ClientBlocked {
+            client,
+            db,
+            keys: block.keys.clone(),
+            deadline_ms,
+        });
         if let Some(c) = self.clients.get_mut(&client) {
-            c.block = Some(Block { db, keys: block.keys, deadline_ms, argv, timeout_reply: block.timeout_reply });
+            c.block = Some(Block {
+                db,
+                keys: block.keys,
+                deadline_ms,
+                argv,
+                timeout_reply: block.timeout_reply,
+            });
         }
         self.blocked.push_back(client);
     }
@@ -257,7 +309,11 @@ impl Engine {
     fn unblock(&mut self, client: ClientId, reason: UnblockReason, out: &mut Outcome) {
         self.blocked.retain(|&c| c != client);
         if let Some(block) = self.clients.get_mut(&client).and_then(|c| c.block.take()) {
-            out.deliveries.push(Delivery { client, kind: DeliveryKind::Reply, frame: block.timeout_reply });
+            out.deliveries.push(Delivery {
+                client,
+                kind: DeliveryKind::Reply,
+                frame: block.timeout_reply,
+            });
             out.events.push(Event::ClientUnblocked { client, reason });
         }
     }
@@ -273,21 +329,35 @@ impl Engine {
                 .iter()
                 .copied()
                 .filter(|id| {
-                    self.clients.get(id).and_then(|c| c.block.as_ref()).is_some_and(|b| {
-                        ready.iter().any(|(db, key)| *db == b.db && b.keys.iter().any(|k| k == key))
-                    })
+                    self.clients
+                        .get(id)
+                        .and_then(|c| c.block.as_ref())
+                        .is_some_and(|b| {
+                            ready
+                                .iter()
+                                .any(|(db, key)| *db == b.db && b.keys.iter().any(|k| k == key))
+                        })
                 })
                 .collect();
             for id in waiting {
-                let Some(block) = self.clients.get_mut(&id).and_then(|c| c.block.take()) else { continue };
+                let Some(block) = self.clients.get_mut(&id).and_then(|c| c.block.take()) else {
+                    continue;
+                };
                 let mut inner = Outcome::default();
                 match cmd::dispatch(self, id, &block.argv, now_ms, &mut inner, true) {
                     cmd::Flow::Reply(reply) => {
                         self.blocked.retain(|&c| c != id);
-                        out.deliveries.push(Delivery { client: id, kind: DeliveryKind::Reply, frame: reply });
+                        out.deliveries.push(Delivery {
+                            client: id,
+                            kind: DeliveryKind::Reply,
+                            frame: reply,
+                        });
                         out.deliveries.extend(inner.deliveries);
                         out.events.extend(inner.events);
-                        out.events.push(Event::ClientUnblocked { client: id, reason: UnblockReason::Served });
+                        out.events.push(Event::ClientUnblocked {
+                            client: id,
+                            reason: UnblockReason::Served,
+                        });
                     }
                     cmd::Flow::Block(_) => {
                         // Nothing for it yet: it keeps its place and its deadline.

@@ -35,7 +35,10 @@ fn line(out: &mut Vec<u8>, tag: u8, text: &[u8]) {
     out.push(tag);
     // A status or error line cannot carry CR or LF; Redis replaces them with
     // spaces before writing (addReplyErrorLength / addReplyStatusLength callers).
-    out.extend(text.iter().map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b }));
+    out.extend(
+        text.iter()
+            .map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b }),
+    );
     out.extend_from_slice(b"\r\n");
 }
 
@@ -139,7 +142,10 @@ pub fn parse(buf: &[u8]) -> Result<(Reply, usize), ParseError> {
 
 fn read_line<'a>(buf: &'a [u8], pos: &mut usize) -> Result<&'a [u8], ParseError> {
     let start = *pos;
-    let rel = buf[start..].windows(2).position(|w| w == b"\r\n").ok_or(ParseError::Incomplete)?;
+    let rel = buf[start..]
+        .windows(2)
+        .position(|w| w == b"\r\n")
+        .ok_or(ParseError::Incomplete)?;
     *pos = start + rel + 2;
     Ok(&buf[start..start + rel])
 }
@@ -148,7 +154,9 @@ fn parse_int(text: &[u8]) -> Result<i64, ParseError> {
     std::str::from_utf8(text)
         .ok()
         .and_then(|s| s.parse::<i64>().ok())
-        .ok_or_else(|| ParseError::Invalid(format!("bad integer {:?}", String::from_utf8_lossy(text))))
+        .ok_or_else(|| {
+            ParseError::Invalid(format!("bad integer {:?}", String::from_utf8_lossy(text)))
+        })
 }
 
 fn parse_at(buf: &[u8], pos: &mut usize, depth: usize) -> Result<Reply, ParseError> {
@@ -230,7 +238,10 @@ mod tests {
     #[test]
     fn resp2_degrades_resp3_types() {
         let r = Reply::Map(vec![(Reply::bulk("a"), Reply::Double(b"1.5".to_vec()))]);
-        assert_eq!(encode(&r, Protocol::Resp2), b"*2\r\n$1\r\na\r\n$3\r\n1.5\r\n");
+        assert_eq!(
+            encode(&r, Protocol::Resp2),
+            b"*2\r\n$1\r\na\r\n$3\r\n1.5\r\n"
+        );
         assert_eq!(encode(&r, Protocol::Resp3), b"%1\r\n$1\r\na\r\n,1.5\r\n");
         assert_eq!(encode(&Reply::NullArray, Protocol::Resp2), b"*-1\r\n");
         assert_eq!(encode(&Reply::Null, Protocol::Resp2), b"$-1\r\n");

@@ -36,7 +36,11 @@ impl CommandSpec {
     /// Whether `argc` arguments (the name included) satisfy the arity.
     pub fn arity_ok(&self, argc: usize) -> bool {
         let argc = argc as i64;
-        if self.arity > 0 { argc == self.arity } else { argc >= -self.arity }
+        if self.arity > 0 {
+            argc == self.arity
+        } else {
+            argc >= -self.arity
+        }
     }
 
     /// The upper-case name shown by HELP (`XGROUP CREATE`).
@@ -49,12 +53,17 @@ include!(concat!(env!("OUT_DIR"), "/command_table.rs"));
 
 /// Finds a top-level command by name, case-insensitively.
 pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
-    COMMANDS.iter().find(|c| c.name.as_bytes().eq_ignore_ascii_case(name))
+    COMMANDS
+        .iter()
+        .find(|c| c.name.as_bytes().eq_ignore_ascii_case(name))
 }
 
 /// Finds a subcommand of `container`, case-insensitively.
 pub fn lookup_sub(container: &'static CommandSpec, name: &[u8]) -> Option<&'static CommandSpec> {
-    container.subcommands.iter().find(|c| c.name.as_bytes().eq_ignore_ascii_case(name))
+    container
+        .subcommands
+        .iter()
+        .find(|c| c.name.as_bytes().eq_ignore_ascii_case(name))
 }
 
 /// Every command and subcommand in redis-cli's help-table order: sorted by the

@@ -3,11 +3,16 @@
 use super::*;
 
 fn argv(line: &str) -> Vec<Vec<u8>> {
-    line.split_whitespace().map(|w| w.as_bytes().to_vec()).collect()
+    line.split_whitespace()
+        .map(|w| w.as_bytes().to_vec())
+        .collect()
 }
 
 fn engine() -> Engine {
-    Engine::new(Config { test_commands: true, ..Config::default() })
+    Engine::new(Config {
+        test_commands: true,
+        ..Config::default()
+    })
 }
 
 #[test]
@@ -15,7 +20,10 @@ fn set_get_incr() {
     let mut e = engine();
     let c = e.connect(0);
     assert_eq!(e.execute(c, argv("SET a 1"), 0).reply, Some(Reply::ok()));
-    assert_eq!(e.execute(c, argv("INCR a"), 0).reply, Some(Reply::Integer(2)));
+    assert_eq!(
+        e.execute(c, argv("INCR a"), 0).reply,
+        Some(Reply::Integer(2))
+    );
     assert_eq!(e.execute(c, argv("GET a"), 0).reply, Some(Reply::bulk("2")));
 }
 
@@ -26,12 +34,24 @@ fn blocked_client_is_served_by_a_write() {
     let b = e.connect(0);
     let out = e.execute(a, argv("BLOCKTEST k 0"), 10);
     assert_eq!(out.reply, None);
-    assert!(matches!(out.events[0], Event::ClientBlocked { client, deadline_ms: None, .. } if client == a));
+    assert!(
+        matches!(out.events[0], Event::ClientBlocked { client, deadline_ms: None, .. } if client == a)
+    );
     assert!(e.client_state(a).unwrap().blocked_on.is_some());
     let out = e.execute(b, argv("SET k v"), 20);
     assert_eq!(out.reply, Some(Reply::ok()));
-    assert_eq!(out.deliveries, vec![Delivery { client: a, kind: DeliveryKind::Reply, frame: Reply::bulk("v") }]);
-    assert!(out.events.contains(&Event::ClientUnblocked { client: a, reason: UnblockReason::Served }));
+    assert_eq!(
+        out.deliveries,
+        vec![Delivery {
+            client: a,
+            kind: DeliveryKind::Reply,
+            frame: Reply::bulk("v")
+        }]
+    );
+    assert!(out.events.contains(&Event::ClientUnblocked {
+        client: a,
+        reason: UnblockReason::Served
+    }));
     assert!(e.client_state(a).unwrap().blocked_on.is_none());
 }
 
@@ -46,7 +66,14 @@ fn blocked_clients_are_served_first_come_first_served_and_time_out() {
     // Before the deadline nothing happens; at it, b times out with a null array.
     assert!(e.advance(499).deliveries.is_empty());
     let out = e.advance(500);
-    assert_eq!(out.deliveries, vec![Delivery { client: b, kind: DeliveryKind::Reply, frame: Reply::NullArray }]);
+    assert_eq!(
+        out.deliveries,
+        vec![Delivery {
+            client: b,
+            kind: DeliveryKind::Reply,
+            frame: Reply::NullArray
+        }]
+    );
     // a is still blocked, and is served by the write.
     let out = e.execute(w, argv("SET k x"), 600);
     assert_eq!(out.deliveries.len(), 1);
@@ -56,7 +83,10 @@ fn blocked_clients_are_served_first_come_first_served_and_time_out() {
     e.execute(c, argv("BLOCKTEST other 0"), 700);
     assert!(e.execute(c, argv("PING"), 701).reply.unwrap().is_error());
     let out = e.disconnect(c, 702);
-    assert!(out.events.contains(&Event::ClientUnblocked { client: c, reason: UnblockReason::Cancelled }));
+    assert!(out.events.contains(&Event::ClientUnblocked {
+        client: c,
+        reason: UnblockReason::Cancelled
+    }));
     assert!(e.execute(w, argv("SET other 1"), 703).deliveries.is_empty());
 }
 
@@ -68,7 +98,10 @@ fn hello_switches_protocol_and_quit_closes() {
     let r = e.execute(c, argv("HELLO 3"), 0).reply.unwrap();
     assert!(matches!(r, Reply::Map(ref m) if m.len() == 7));
     assert_eq!(e.protocol(c), Protocol::Resp3);
-    assert_eq!(e.execute(c, argv("RESET"), 0).reply, Some(Reply::simple("RESET")));
+    assert_eq!(
+        e.execute(c, argv("RESET"), 0).reply,
+        Some(Reply::simple("RESET"))
+    );
     assert_eq!(e.protocol(c), Protocol::Resp2);
     let out = e.execute(c, argv("QUIT"), 0);
     assert!(out.close);
@@ -82,8 +115,20 @@ fn dispatch_errors_are_redis_texts() {
         Some(Reply::Error(t)) => String::from_utf8(t).unwrap(),
         other => panic!("{other:?}"),
     };
-    assert_eq!(err(&mut e, "NOSUCH a b"), "ERR unknown command 'NOSUCH', with args beginning with: 'a' 'b' ");
-    assert_eq!(err(&mut e, "get"), "ERR wrong number of arguments for 'get' command");
-    assert_eq!(err(&mut e, "command foo"), "ERR unknown subcommand 'foo'. Try COMMAND HELP.");
-    assert_eq!(err(&mut e, "command count x"), "ERR wrong number of arguments for 'command|count' command");
+    assert_eq!(
+        err(&mut e, "NOSUCH a b"),
+        "ERR unknown command 'NOSUCH', with args beginning with: 'a' 'b' "
+    );
+    assert_eq!(
+        err(&mut e, "get"),
+        "ERR wrong number of arguments for 'get' command"
+    );
+    assert_eq!(
+        err(&mut e, "command foo"),
+        "ERR unknown subcommand 'foo'. Try COMMAND HELP."
+    );
+    assert_eq!(
+        err(&mut e, "command count x"),
+        "ERR wrong number of arguments for 'command|count' command"
+    );
 }

@@ -8,7 +8,12 @@ use crate::engine::error::Error;
 use crate::engine::keyspace::{Entry, Value};
 use crate::engine::{ClientId, Engine, Reply};
 
-pub(super) fn blocktest(engine: &mut Engine, client: ClientId, argv: &[Vec<u8>], now_ms: u64) -> CmdResult {
+pub(super) fn blocktest(
+    engine: &mut Engine,
+    client: ClientId,
+    argv: &[Vec<u8>],
+    now_ms: u64,
+) -> CmdResult {
     if argv.len() != 3 {
         return Err(Error::WrongArity("blocktest".into()));
     }
@@ -17,8 +22,16 @@ pub(super) fn blocktest(engine: &mut Engine, client: ClientId, argv: &[Vec<u8>],
         return Err(Error::Other("ERR timeout is negative".into()));
     }
     let db = engine.clients.get(&client).map(|c| c.db).unwrap_or(0);
-    if let Some(Entry { value: Value::String(s), .. }) = engine.dbs[db].get(&argv[1], now_ms) {
+    if let Some(Entry {
+        value: Value::String(s),
+        ..
+    }) = engine.dbs[db].get(&argv[1], now_ms)
+    {
         return Ok(Reply::Bulk(s.clone()).into());
     }
-    Ok(Flow::Block(BlockOn { keys: vec![argv[1].clone()], timeout_ms: timeout as u64, timeout_reply: Reply::NullArray }))
+    Ok(Flow::Block(BlockOn {
+        keys: vec![argv[1].clone()],
+        timeout_ms: timeout as u64,
+        timeout_reply: Reply::NullArray,
+    }))
 }

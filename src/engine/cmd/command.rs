@@ -13,11 +13,15 @@ use crate::engine::table::{self, CommandSpec, COMMANDS};
 use crate::engine::Reply;
 
 fn info_reply(spec: &CommandSpec) -> Reply {
-    resp::parse(spec.info_resp3).expect("generated COMMAND INFO bytes parse").0
+    resp::parse(spec.info_resp3)
+        .expect("generated COMMAND INFO bytes parse")
+        .0
 }
 
 fn docs_reply(spec: &CommandSpec) -> Reply {
-    resp::parse(spec.docs_resp3).expect("generated COMMAND DOCS bytes parse").0
+    resp::parse(spec.docs_resp3)
+        .expect("generated COMMAND DOCS bytes parse")
+        .0
 }
 
 /// `lookupCommandBySds`: `name` or `container|sub`, case-insensitive, strict.
@@ -55,7 +59,10 @@ pub(super) fn docs(cx: &mut Cx) -> CmdResult {
     } else {
         cx.argv[2..].iter().filter_map(|n| by_fullname(n)).collect()
     };
-    let pairs = specs.into_iter().map(|s| (Reply::bulk(s.fullname), docs_reply(s))).collect();
+    let pairs = specs
+        .into_iter()
+        .map(|s| (Reply::bulk(s.fullname), docs_reply(s)))
+        .collect();
     Ok(Reply::Map(pairs).into())
 }
 
@@ -92,7 +99,9 @@ pub(super) fn list(cx: &mut Cx) -> CmdResult {
         Filter::None => true,
         // No modules are loaded.
         Filter::Module => false,
-        Filter::AclCat(cat) => acl_categories(spec).iter().any(|c| c.eq_ignore_ascii_case(cat)),
+        Filter::AclCat(cat) => acl_categories(spec)
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(cat)),
         Filter::Pattern(p) => glob::matches(p, spec.fullname.as_bytes(), true),
     };
     let mut names = Vec::new();

@@ -6,6 +6,9 @@ use crate::engine::Reply;
 pub(super) fn exists(cx: &mut Cx) -> CmdResult {
     let now = cx.now_ms;
     let argv = cx.argv;
-    let n = argv[1..].iter().filter(|k| cx.db().contains(k, now)).count();
+    let n = argv[1..]
+        .iter()
+        .filter(|k| cx.db().contains(k, now))
+        .count();
     Ok(Reply::Integer(n as i64).into())
 }

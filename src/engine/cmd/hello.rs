@@ -11,8 +11,9 @@ pub(super) fn hello(cx: &mut Cx) -> CmdResult {
     let mut ver = None;
     let mut next = 1;
     if argv.len() >= 2 {
-        let v = super::parse_i64(&argv[1])
-            .ok_or_else(|| Error::Other("ERR Protocol version is not an integer or out of range".into()))?;
+        let v = super::parse_i64(&argv[1]).ok_or_else(|| {
+            Error::Other("ERR Protocol version is not an integer or out of range".into())
+        })?;
         next = 2;
         if !(2..=3).contains(&v) {
             return Err(Error::NoProto);
@@ -49,10 +50,16 @@ pub(super) fn hello(cx: &mut Cx) -> CmdResult {
     let profile = cx.engine.profile();
     let client = cx.client_mut();
     if let Some(v) = ver {
-        client.protocol = if v == 3 { Protocol::Resp3 } else { Protocol::Resp2 };
+        client.protocol = if v == 3 {
+            Protocol::Resp3
+        } else {
+            Protocol::Resp2
+        };
     }
     let (proto, id) = (client.protocol.version(), client.id);
-    cx.out.events.push(Event::ClientChanged { client: cx.client });
+    cx.out
+        .events
+        .push(Event::ClientChanged { client: cx.client });
     let kv = |k: &str, v: Reply| (Reply::bulk(k), v);
     Ok(Reply::Map(vec![
         kv("server", Reply::bulk("redis")),
@@ -71,6 +78,10 @@ pub(super) fn set_client_name(cx: &mut Cx, name: &[u8]) -> Result<(), Error> {
     if name.iter().any(|&b| !(b'!'..=b'~').contains(&b)) {
         return Err(Error::InvalidClientName);
     }
-    cx.client_mut().name = if name.is_empty() { None } else { Some(name.to_vec()) };
+    cx.client_mut().name = if name.is_empty() {
+        None
+    } else {
+        Some(name.to_vec())
+    };
     Ok(())
 }

@@ -15,12 +15,19 @@ pub(super) fn incr_by(cx: &mut Cx, delta: i64) -> CmdResult {
     let now = cx.now_ms;
     let (old, ttl) = match cx.db().get(key, now) {
         None => (0, None),
-        Some(Entry { value: Value::String(s), expires_at_ms }) => {
-            (parse_i64(s).ok_or(Error::NotInteger)?, *expires_at_ms)
-        }
+        Some(Entry {
+            value: Value::String(s),
+            expires_at_ms,
+        }) => (parse_i64(s).ok_or(Error::NotInteger)?, *expires_at_ms),
     };
     let new = old.checked_add(delta).ok_or(Error::Overflow)?;
-    cx.db().set(key.clone(), Entry { value: Value::String(new.to_string().into_bytes()), expires_at_ms: ttl });
+    cx.db().set(
+        key.clone(),
+        Entry {
+            value: Value::String(new.to_string().into_bytes()),
+            expires_at_ms: ttl,
+        },
+    );
     cx.key_written(key);
     Ok(Reply::Integer(new).into())
 }

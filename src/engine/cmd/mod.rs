@@ -66,7 +66,11 @@ pub(crate) struct Cx<'a> {
 impl Cx<'_> {
     /// The client's selected database index.
     pub fn db_index(&self) -> usize {
-        self.engine.clients.get(&self.client).map(|c| c.db).unwrap_or(0)
+        self.engine
+            .clients
+            .get(&self.client)
+            .map(|c| c.db)
+            .unwrap_or(0)
     }
 
     /// The client's selected database.
@@ -80,7 +84,10 @@ impl Cx<'_> {
         let now = self.now_ms;
         match self.db().get(key, now) {
             None => Ok(None),
-            Some(Entry { value: Value::String(s), .. }) => Ok(Some(s.clone())),
+            Some(Entry {
+                value: Value::String(s),
+                ..
+            }) => Ok(Some(s.clone())),
         }
     }
 
@@ -88,17 +95,26 @@ impl Cx<'_> {
     /// for clients blocked on it.
     pub fn key_written(&mut self, key: &[u8]) {
         let db = self.db_index();
-        self.out.events.push(Event::KeyWritten { db, key: key.to_vec() });
+        self.out.events.push(Event::KeyWritten {
+            db,
+            key: key.to_vec(),
+        });
         self.engine.signal_key_ready(db, key);
     }
 
     pub fn key_deleted(&mut self, key: &[u8]) {
         let db = self.db_index();
-        self.out.events.push(Event::KeyDeleted { db, key: key.to_vec() });
+        self.out.events.push(Event::KeyDeleted {
+            db,
+            key: key.to_vec(),
+        });
     }
 
     pub fn client_mut(&mut self) -> &mut super::client::Client {
-        self.engine.clients.get_mut(&self.client).expect("the running client exists")
+        self.engine
+            .clients
+            .get_mut(&self.client)
+            .expect("the running client exists")
     }
 }
 
@@ -142,10 +158,20 @@ pub(crate) fn dispatch(
     }
 }
 
-fn run(engine: &mut Engine, client: ClientId, argv: &[Vec<u8>], now_ms: u64, out: &mut Outcome, reexec: bool) -> CmdResult {
+fn run(
+    engine: &mut Engine,
+    client: ClientId,
+    argv: &[Vec<u8>],
+    now_ms: u64,
+    out: &mut Outcome,
+    reexec: bool,
+) -> CmdResult {
     let Some(name) = argv.first() else {
         // An empty command line never reaches a real server's command table.
-        return Err(Error::UnknownCommand { name: Vec::new(), args: Vec::new() });
+        return Err(Error::UnknownCommand {
+            name: Vec::new(),
+            args: Vec::new(),
+        });
     };
     if engine.config.test_commands && name.eq_ignore_ascii_case(b"blocktest") {
         return blocktest::blocktest(engine, client, argv, now_ms);
@@ -155,14 +181,25 @@ fn run(engine: &mut Engine, client: ClientId, argv: &[Vec<u8>], now_ms: u64, out
         return Err(Error::WrongArity(spec.fullname.to_string()));
     }
     let handler = handler(spec.fullname).expect("every table entry has a handler");
-    let mut cx = Cx { engine, client, argv, now_ms, out, reexec, spec };
+    let mut cx = Cx {
+        engine,
+        client,
+        argv,
+        now_ms,
+        out,
+        reexec,
+        spec,
+    };
     handler(&mut cx)
 }
 
 /// `lookupCommand` + the unknown command / unknown subcommand errors.
 fn resolve(argv: &[Vec<u8>]) -> Result<&'static CommandSpec, Error> {
     let name = &argv[0];
-    let unknown = || Error::UnknownCommand { name: name.clone(), args: argv[1..].to_vec() };
+    let unknown = || Error::UnknownCommand {
+        name: name.clone(),
+        args: argv[1..].to_vec(),
+    };
     let base = table::lookup(name).ok_or_else(unknown)?;
     if argv.len() == 1 || base.subcommands.is_empty() {
         return Ok(base);
@@ -185,7 +222,10 @@ pub(crate) fn parse_i64(s: &[u8]) -> Option<i64> {
         b'-' => (true, &s[1..]),
         _ => (false, s),
     };
-    if digits.is_empty() || !(b'1'..=b'9').contains(&digits[0]) || !digits.iter().all(u8::is_ascii_digit) {
+    if digits.is_empty()
+        || !(b'1'..=b'9').contains(&digits[0])
+        || !digits.iter().all(u8::is_ascii_digit)
+    {
         return None;
     }
     let mut v: u64 = 0;
@@ -225,7 +265,11 @@ mod tests {
     #[test]
     fn every_table_entry_has_a_handler() {
         for spec in table::help_entries() {
-            assert!(handler(spec.fullname).is_some(), "{} has no handler", spec.fullname);
+            assert!(
+                handler(spec.fullname).is_some(),
+                "{} has no handler",
+                spec.fullname
+            );
         }
     }
 
@@ -234,7 +278,17 @@ mod tests {
         assert_eq!(parse_i64(b"0"), Some(0));
         assert_eq!(parse_i64(b"-9223372036854775808"), Some(i64::MIN));
         assert_eq!(parse_i64(b"9223372036854775807"), Some(i64::MAX));
-        for bad in [&b"9223372036854775808"[..], b"-0", b"01", b"+1", b" 1", b"1 ", b"", b"-", b"1e3"] {
+        for bad in [
+            &b"9223372036854775808"[..],
+            b"-0",
+            b"01",
+            b"+1",
+            b" 1",
+            b"1 ",
+            b"",
+            b"-",
+            b"1e3",
+        ] {
             assert_eq!(parse_i64(bad), None, "{:?}", String::from_utf8_lossy(bad));
         }
     }

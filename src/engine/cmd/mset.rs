@@ -11,7 +11,13 @@ pub(super) fn mset(cx: &mut Cx) -> CmdResult {
     }
     let argv = cx.argv;
     for pair in argv[1..].chunks(2) {
-        cx.db().set(pair[0].clone(), Entry { value: Value::String(pair[1].clone()), expires_at_ms: None });
+        cx.db().set(
+            pair[0].clone(),
+            Entry {
+                value: Value::String(pair[1].clone()),
+                expires_at_ms: None,
+            },
+        );
         cx.key_written(&pair[0]);
     }
     Ok(Reply::ok().into())

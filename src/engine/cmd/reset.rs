@@ -9,6 +9,8 @@ pub(super) fn reset(cx: &mut Cx) -> CmdResult {
     c.db = 0;
     c.protocol = Protocol::Resp2;
     c.name = None;
-    cx.out.events.push(Event::ClientChanged { client: cx.client });
+    cx.out
+        .events
+        .push(Event::ClientChanged { client: cx.client });
     Ok(Reply::simple("RESET").into())
 }

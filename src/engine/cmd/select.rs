@@ -12,6 +12,8 @@ pub(super) fn select(cx: &mut Cx) -> CmdResult {
         return Err(Error::DbIndexOutOfRange);
     }
     cx.client_mut().db = id as usize;
-    cx.out.events.push(Event::ClientChanged { client: cx.client });
+    cx.out
+        .events
+        .push(Event::ClientChanged { client: cx.client });
     Ok(Reply::ok().into())
 }

@@ -90,8 +90,18 @@ pub(super) fn set(cx: &mut Cx) -> CmdResult {
         }
         .into());
     }
-    let ttl = if keepttl { existing_ttl.flatten() } else { expires_at };
-    cx.db().set(key.clone(), Entry { value: Value::String(argv[2].clone()), expires_at_ms: ttl });
+    let ttl = if keepttl {
+        existing_ttl.flatten()
+    } else {
+        expires_at
+    };
+    cx.db().set(
+        key.clone(),
+        Entry {
+            value: Value::String(argv[2].clone()),
+            expires_at_ms: ttl,
+        },
+    );
     cx.key_written(key);
     Ok(match old {
         Some(v) => v.map(Reply::Bulk).unwrap_or(Reply::Null),
