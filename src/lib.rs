@@ -3,11 +3,16 @@
 //! - `engine`: the deterministic, sans-IO Redis emulator (commands, data,
 //!   replies, RESP encoding, redis-cli formatting and line splitting). Built for
 //!   native and wasm32 alike.
+//! - `console`: what a console pane does with a typed line (redis-cli's rules),
+//!   shared by the page and the transcript runner.
+//! - `transcript`: the transcript/scenario format, parsed and replayed.
 //! - `server` (native only): the RESP2/RESP3 TCP server around one engine with a
 //!   real clock, used by redis-cli, client libraries and the differential tests.
 //! - `ui` (wasm32 only): the Yew page.
 
+pub mod console;
 pub mod engine;
+pub mod transcript;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod server;

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# streamplay's one entry point for developers and CI.
+#
+#   ./dev.sh serve   install what is missing, build, serve the playground on http://127.0.0.1:8080
+#   ./dev.sh test    install what is missing, run every test (native, wasm in Chromium,
+#                    Playwright against the release build, differential against redis-server)
+#   ./dev.sh setup   only install what is missing (idempotent; seconds when nothing is)
+#
+# What it installs, each only when missing or at the wrong version: the wasm32 target,
+# trunk 0.21.14, wasm-bindgen-cli matching the pinned wasm-bindgen crate, the npm
+# packages (Playwright's test runner and binaryen's wasm-opt; no browser download), and
+# for the tests Debian's chromium, chromium-driver and redis-server, and redis-py.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+TRUNK_VERSION=0.21.14
+WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\(.*\)"$/\1/p' Cargo.toml)
+REDIS_PY_VERSION=5.2.1
+export TRUNK_SKIP_VERSION_CHECK=true
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+
+say() { printf '\033[1m== %s\033[0m\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "need root to run: $*" >&2; exit 1; fi
+}
+
+setup_build() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
+    say "installing trunk $TRUNK_VERSION (a few minutes, once)"
+    cargo install --locked "trunk@$TRUNK_VERSION"
+  fi
+  if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+    say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
+    # Not --locked: its lockfile pins a crate version the registry mirror may lack.
+    cargo install --force "wasm-bindgen-cli@$WASM_BINDGEN_VERSION"
+  fi
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    say "installing npm packages"
+    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+  fi
+}
+
+setup_test() {
+  local missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing Debian packages: ${missing[*]}"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}"
+  fi
+  if ! python3 -c 'import redis' 2>/dev/null; then
+    say "installing redis-py $REDIS_PY_VERSION"
+    python3 -m pip install --quiet "redis==$REDIS_PY_VERSION"
+  fi
+}
+
+run_tests() {
+  say "native tests (engine, transcripts, redis-cli golden screens, server, differential vs redis-server)"
+  cargo test
+  say "wasm tests in headless Chromium"
+  cargo test --target wasm32-unknown-unknown --test web
+  say "release build of the page"
+  trunk build --release
+  say "end-to-end tests (Playwright, Debian Chromium)"
+  npx playwright test
+  say "all tests passed"
+}
+
+case "${1:-}" in
+  setup) setup_build; setup_test ;;
+  serve)
+    setup_build
+    say "serving the playground on http://127.0.0.1:8080"
+    exec trunk serve --release --address 127.0.0.1 --port 8080 ;;
+  test) setup_build; setup_test; run_tests ;;
+  *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac

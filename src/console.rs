@@ -1,0 +1,237 @@
+//! What a console pane does with a typed line, as redis-cli does it
+//! (REDIS-CLI.md §3): split the line, take the repeat prefix, answer local
+//! commands (`help`, `:set`, `clear`, ...), send everything else to the engine,
+//! and print the replies and frames as redis-cli prints them.
+//!
+//! Pure and shared: the page's panes and the transcript runner both use it, so
+//! a transcript checks exactly what a pane shows.
+
+use crate::engine::cli::{format, tokenize};
+use crate::engine::table;
+use crate::engine::{ClientId, DeliveryKind, Engine, Event, Protocol, Reply};
+
+/// What kind of output a line is (the panes' `data-kind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineKind {
+    /// The typed line, echoed after the prompt.
+    Command,
+    Reply,
+    Error,
+    Push,
+    /// Local output: help, hints, `Invalid argument(s)`.
+    Info,
+}
+
+impl LineKind {
+    /// The `data-kind` attribute value.
+    pub fn name(self) -> &'static str {
+        match self {
+            LineKind::Command => "command",
+            LineKind::Reply => "reply",
+            LineKind::Error => "error",
+            LineKind::Push => "push",
+            LineKind::Info => "info",
+        }
+    }
+}
+
+/// One screen line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line {
+    pub kind: LineKind,
+    pub text: String,
+}
+
+/// The result of one typed line.
+#[derive(Clone, Debug, Default)]
+pub struct Typed {
+    /// What the typing pane shows (not including the echoed command line).
+    pub lines: Vec<Line>,
+    /// Frames for other clients (deferred replies of blocked clients, pushes),
+    /// already formatted for each receiver, in delivery order.
+    pub others: Vec<(ClientId, Vec<Line>)>,
+    /// The command blocked: the pane waits for a deferred reply.
+    pub blocked: bool,
+    /// `clear` was typed: the pane empties its screen.
+    pub clear: bool,
+    /// The connection was closed (QUIT).
+    pub closed: bool,
+    /// Everything the engine reported, for the views.
+    pub events: Vec<Event>,
+}
+
+/// Formats one frame for `client` as redis-cli prints it, in the client's
+/// current protocol. Errors are `Error` lines, the rest have `kind`.
+pub fn frame_lines(engine: &Engine, client: ClientId, frame: &Reply, kind: LineKind) -> Vec<Line> {
+    let view = match engine.protocol(client) {
+        Protocol::Resp2 => frame.to_resp2(),
+        Protocol::Resp3 => frame.clone(),
+    };
+    let kind = if view.is_error() { LineKind::Error } else { kind };
+    text_lines(&format::format(&view), kind)
+}
+
+/// Splits formatter output into screen lines (the final newline ends the last line).
+fn text_lines(text: &str, kind: LineKind) -> Vec<Line> {
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    if text.is_empty() {
+        return Vec::new();
+    }
+    body.split('\n').map(|t| Line { kind, text: t.to_string() }).collect()
+}
+
+fn info(text: &str) -> Line {
+    Line { kind: LineKind::Info, text: text.to_string() }
+}
+
+/// Runs a typed line for `client` at `now_ms`.
+pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) -> Typed {
+    let mut typed = Typed::default();
+    let Some(args) = tokenize::split_args(line.as_bytes()) else {
+        typed.lines.push(info("Invalid argument(s)"));
+        return typed;
+    };
+    if args.is_empty() {
+        return typed;
+    }
+    let Ok((repeat, command)) = tokenize::parse_repeat(&args) else {
+        typed.lines.push(info("Invalid redis-cli repeat command option value."));
+        return typed;
+    };
+    // Local commands are recognised on the first word of the whole line, before
+    // the repeat count is taken off (so `2 clear` is sent to the server).
+    let first = String::from_utf8_lossy(&args[0]).to_lowercase();
+    if first == "quit" || first == "exit" {
+        typed.closed = true;
+        return typed;
+    }
+    if first.starts_with(':') {
+        if first == ":set" && args.len() >= 2 {
+            let pref = String::from_utf8_lossy(&args[1]);
+            if !matches!(pref.to_lowercase().as_str(), "hints" | "nohints") {
+                typed.lines.push(info(&format!("unknown redis-cli preference '{pref}'")));
+            }
+        } else {
+            typed.lines.push(info(&format!(
+                "unknown redis-cli internal command '{}'",
+                String::from_utf8_lossy(&args[0])
+            )));
+        }
+        return typed;
+    }
+    if first == "restart" {
+        typed.lines.push(info("Use 'restart' only in Lua debugging mode."));
+        return typed;
+    }
+    if first == "clear" && args.len() == 1 {
+        typed.clear = true;
+        return typed;
+    }
+    let name = String::from_utf8_lossy(&command[0]).to_lowercase();
+    if name == "help" || name == "?" {
+        let words: Vec<String> = command[1..].iter().map(|w| String::from_utf8_lossy(w).into_owned()).collect();
+        typed.lines.extend(help_lines(&words).into_iter().map(|t| info(&t)));
+        return typed;
+    }
+    let raw = format::uses_raw_output(command);
+    for _ in 0..repeat {
+        let out = engine.execute(client, command.to_vec(), now_ms);
+        let mut own = Vec::new();
+        let reply_lines = |engine: &Engine, reply: &Reply| {
+            if raw {
+                let view = if engine.protocol(client) == Protocol::Resp2 { reply.to_resp2() } else { reply.clone() };
+                let kind = if view.is_error() { LineKind::Error } else { LineKind::Reply };
+                text_lines(&format::format_raw(&view), kind)
+            } else {
+                frame_lines(engine, client, reply, LineKind::Reply)
+            }
+        };
+        for (i, d) in out.deliveries.iter().enumerate() {
+            if i == out.reply_at {
+                if let Some(r) = &out.reply {
+                    own.extend(reply_lines(engine, r));
+                }
+            }
+            let kind = match d.kind {
+                DeliveryKind::Push => LineKind::Push,
+                DeliveryKind::Reply => LineKind::Reply,
+            };
+            let lines = frame_lines(engine, d.client, &d.frame, kind);
+            if d.client == client {
+                own.extend(lines);
+            } else {
+                typed.others.push((d.client, lines));
+            }
+        }
+        if out.reply_at >= out.deliveries.len() {
+            if let Some(r) = &out.reply {
+                own.extend(reply_lines(engine, r));
+            }
+        }
+        typed.lines.extend(own);
+        typed.events.extend(out.events);
+        if out.reply.is_none() && engine.client_state(client).is_some_and(|s| s.blocked_on.is_some()) {
+            typed.blocked = true;
+            break;
+        }
+        if out.close {
+            typed.closed = true;
+            break;
+        }
+    }
+    typed
+}
+
+/// The prompt redis-cli would show, with the pane's name in place of host:port
+/// (`producer> `, `producer[2]> `).
+pub fn prompt(engine: &Engine, client: ClientId, name: &str) -> String {
+    match engine.client_state(client) {
+        Some(s) if s.db != 0 => format!("{name}[{}]> ", s.db),
+        _ => format!("{name}> "),
+    }
+}
+
+const GENERIC_HELP: &str = "redis-cli 7.0.15
+To get help about Redis commands type:
+      \"help @<group>\" to get a list of commands in <group>
+      \"help <command>\" for help on <command>
+      \"help <tab>\" to get a list of possible help topics
+      \"quit\" to exit
+
+To set redis-cli preferences:
+      \":set hints\" enable online hints
+      \":set nohints\" disable online hints
+Set your preferences in ~/.redisclirc";
+
+/// What `HELP words...` prints (REDIS-CLI.md §8), as screen lines without the
+/// colour codes, from the engine's command table.
+pub fn help_lines(words: &[String]) -> Vec<String> {
+    if words.is_empty() {
+        return GENERIC_HELP.lines().map(str::to_string).collect();
+    }
+    let mut out = Vec::new();
+    let group = words[0].strip_prefix('@');
+    for spec in table::help_entries() {
+        let name = spec.display_name();
+        let entry_words: Vec<&str> = name.split(' ').collect();
+        let shown = match group {
+            Some(g) => !spec.group.is_empty() && spec.group.eq_ignore_ascii_case(g),
+            None => {
+                words.len() <= entry_words.len()
+                    && words.iter().zip(&entry_words).all(|(a, b)| a.eq_ignore_ascii_case(b))
+            }
+        };
+        if !shown {
+            continue;
+        }
+        out.push(String::new());
+        out.push(format!("  {name} {}", spec.syntax));
+        out.push(format!("  summary: {}", spec.summary));
+        out.push(format!("  since: {}", spec.since));
+        if group.is_none() {
+            out.push(format!("  group: {}", spec.group));
+        }
+    }
+    out.push(String::new());
+    out
+}

@@ -1,0 +1,369 @@
+//! Transcripts and scenarios (DESIGN.md "Transcripts and scenarios: one
+//! format"): parsing, and replaying through an engine with the console's rules.
+//!
+//! ```text
+//! # A comment.
+//! @profile 7.0
+//! @clock 1700000000000
+//! A> SET greeting hello
+//! OK
+//! B> XREAD BLOCK 0 STREAMS s $
+//! A> XADD s 1-1 f v
+//! "1-1"
+//! B< 1) 1) "s"
+//!       2) ...
+//! @clock +60000
+//! ```
+//! `A> line` runs a line as client A (created on first use); the lines up to
+//! the next `X>`, `X<`, `@` or `#` line are its output in redis-cli form.
+//! `B< output` is a frame delivered to B later; its continuation lines are
+//! indented by the width of `B< `. `<any>` in an expected line matches any text.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use crate::console::{self, Line};
+use crate::engine::{ClientId, Config, Engine, Profile};
+
+/// One step of a transcript.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// A comment line (without `#`); lessons show it as narration.
+    Comment(String),
+    Profile(String),
+    /// `@clock <ms>` (absolute) or `@clock +<ms>` (relative).
+    Clock { relative: bool, ms: u64 },
+    Pause,
+    /// `client> line`, with its expected output lines (`None`: a scenario line
+    /// with no expectation, i.e. nothing written after it is checked).
+    Command { client: String, line: String, expected: Vec<String> },
+    /// `client< ...`: one frame delivered to `client` later.
+    Frame { client: String, expected: Vec<String> },
+}
+
+/// A step with the 1-based line number it starts on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located {
+    pub line: usize,
+    pub step: Step,
+}
+
+/// Why a transcript could not be parsed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    pub line: usize,
+    pub message: String,
+}
+
+fn client_marker(line: &str) -> Option<(String, char, String)> {
+    let end = line.find(['>', '<'])?;
+    let name = &line[..end];
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        return None;
+    }
+    let marker = line[end..].chars().next()?;
+    let rest = &line[end + 1..];
+    let rest = if let Some(r) = rest.strip_prefix(' ') {
+        r
+    } else if rest.is_empty() {
+        ""
+    } else {
+        return None;
+    };
+    Some((name.to_string(), marker, rest.to_string()))
+}
+
+fn starts_block(line: &str) -> bool {
+    line.starts_with('@') || line.starts_with('#') || client_marker(line).is_some()
+}
+
+/// Parses a transcript.
+pub fn parse(text: &str) -> Result<Vec<Located>, ParseError> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut steps = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let lineno = i + 1;
+        i += 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let step = if let Some(c) = line.strip_prefix('#') {
+            Step::Comment(c.strip_prefix(' ').unwrap_or(c).to_string())
+        } else if let Some(d) = line.strip_prefix('@') {
+            let mut words = d.split_whitespace();
+            match (words.next(), words.next()) {
+                (Some("profile"), Some(p)) => Step::Profile(p.to_string()),
+                (Some("pause"), None) => Step::Pause,
+                (Some("clock"), Some(v)) => {
+                    let (relative, digits) = match v.strip_prefix('+') {
+                        Some(d) => (true, d),
+                        None => (false, v),
+                    };
+                    let ms = digits.parse::<u64>().map_err(|_| ParseError {
+                        line: lineno,
+                        message: format!("bad clock value {v:?}"),
+                    })?;
+                    Step::Clock { relative, ms }
+                }
+                _ => return Err(ParseError { line: lineno, message: format!("unknown directive @{d}") }),
+            }
+        } else if let Some((client, marker, rest)) = client_marker(line) {
+            let mut expected = Vec::new();
+            if marker == '<' {
+                expected.push(rest.clone());
+            }
+            let indent = client.len() + 2;
+            while i < lines.len() && !starts_block(lines[i]) {
+                let l = lines[i];
+                if marker == '<' {
+                    let cut = l.char_indices().nth(indent).map(|(p, _)| p).unwrap_or(l.len());
+                    if !l[..cut].trim().is_empty() {
+                        return Err(ParseError {
+                            line: i + 1,
+                            message: format!("a frame's continuation lines are indented by {indent} spaces"),
+                        });
+                    }
+                    expected.push(l[cut..].to_string());
+                } else {
+                    expected.push(l.to_string());
+                }
+                i += 1;
+            }
+            // Blank lines between blocks are layout, not output, unless the
+            // command itself prints blank lines (HELP): keep inner blanks only.
+            if marker == '>' {
+                while expected.last().is_some_and(|l| l.is_empty()) && !rest.to_lowercase().starts_with("help") {
+                    expected.pop();
+                }
+                Step::Command { client, line: rest, expected }
+            } else {
+                Step::Frame { client, expected }
+            }
+        } else {
+            return Err(ParseError { line: lineno, message: format!("unexpected line {line:?}") });
+        };
+        steps.push(Located { line: lineno, step });
+    }
+    Ok(steps)
+}
+
+/// Whether `actual` matches `expected`, where `<any>` matches any text.
+pub fn line_matches(expected: &str, actual: &str) -> bool {
+    let parts: Vec<&str> = expected.split("<any>").collect();
+    if parts.len() == 1 {
+        return expected == actual;
+    }
+    let mut rest = actual;
+    for (n, part) in parts.iter().enumerate() {
+        if n == 0 {
+            let Some(r) = rest.strip_prefix(part) else { return false };
+            rest = r;
+        } else if n == parts.len() - 1 {
+            return rest.ends_with(part);
+        } else {
+            let Some(p) = rest.find(part) else { return false };
+            rest = &rest[p + part.len()..];
+        }
+    }
+    true
+}
+
+fn lines_match(expected: &[String], actual: &[String]) -> bool {
+    expected.len() == actual.len() && expected.iter().zip(actual).all(|(e, a)| line_matches(e, a))
+}
+
+/// A difference between a transcript and what the engine did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mismatch {
+    pub line: usize,
+    pub what: String,
+    pub expected: Vec<String>,
+    pub actual: Vec<String>,
+}
+
+/// The outcome of replaying a transcript: mismatches, and the actual output of
+/// every step (for re-blessing).
+#[derive(Debug, Default)]
+pub struct Replay {
+    pub mismatches: Vec<Mismatch>,
+    /// For each step index, the actual lines (commands and frames only).
+    pub actual: BTreeMap<usize, Vec<String>>,
+}
+
+/// Replays parsed steps through a fresh engine (profile from `@profile`,
+/// default 8; clock starting at 0) and compares every output.
+pub fn replay(steps: &[Located]) -> Replay {
+    let mut result = Replay::default();
+    let mut profile = Profile::default();
+    let mut engine: Option<Engine> = None;
+    let mut now: u64 = 0;
+    let mut clients: BTreeMap<String, ClientId> = BTreeMap::new();
+    let mut names: BTreeMap<ClientId, String> = BTreeMap::new();
+    let mut pending: BTreeMap<String, VecDeque<Vec<String>>> = BTreeMap::new();
+    let texts = |lines: Vec<Line>| lines.into_iter().map(|l| l.text).collect::<Vec<_>>();
+
+    for (index, located) in steps.iter().enumerate() {
+        let at = located.line;
+        match &located.step {
+            Step::Comment(_) | Step::Pause => {}
+            Step::Profile(p) => match Profile::parse(p) {
+                Some(p) if engine.is_none() => profile = p,
+                Some(_) => result.mismatches.push(Mismatch {
+                    line: at,
+                    what: "@profile must come before the first command".into(),
+                    expected: vec![],
+                    actual: vec![],
+                }),
+                None => result.mismatches.push(Mismatch {
+                    line: at,
+                    what: format!("unknown profile {p:?}"),
+                    expected: vec![],
+                    actual: vec![],
+                }),
+            },
+            Step::Clock { relative, ms } => {
+                now = if *relative { now.saturating_add(*ms) } else { *ms };
+                if let Some(e) = engine.as_mut() {
+                    let out = e.advance(now);
+                    for d in out.deliveries {
+                        let lines = console::frame_lines(e, d.client, &d.frame, console::LineKind::Reply);
+                        if let Some(name) = names.get(&d.client) {
+                            pending.entry(name.clone()).or_default().push_back(texts(lines));
+                        }
+                    }
+                }
+            }
+            Step::Command { client, line, expected } => {
+                let e = engine.get_or_insert_with(|| Engine::new(Config { profile, ..Config::default() }));
+                let id = *clients.entry(client.clone()).or_insert_with(|| {
+                    let id = e.connect(now);
+                    names.insert(id, client.clone());
+                    id
+                });
+                if let Some(q) = pending.get(client).filter(|q| !q.is_empty()) {
+                    result.mismatches.push(Mismatch {
+                        line: at,
+                        what: format!("{client} has {} frame(s) not checked with {client}< before this command", q.len()),
+                        expected: vec![],
+                        actual: q.iter().flatten().cloned().collect(),
+                    });
+                    pending.remove(client);
+                }
+                let typed = console::run_line(e, id, line, now);
+                for (other, lines) in typed.others {
+                    if let Some(name) = names.get(&other) {
+                        pending.entry(name.clone()).or_default().push_back(texts(lines));
+                    }
+                }
+                let actual = texts(typed.lines);
+                if !lines_match(expected, &actual) {
+                    result.mismatches.push(Mismatch {
+                        line: at,
+                        what: format!("{client}> {line}"),
+                        expected: expected.clone(),
+                        actual: actual.clone(),
+                    });
+                }
+                result.actual.insert(index, actual);
+            }
+            Step::Frame { client, expected } => {
+                let frame = pending.get_mut(client).and_then(|q| q.pop_front());
+                let actual = frame.clone().unwrap_or_default();
+                if frame.is_none() || !lines_match(expected, &actual) {
+                    result.mismatches.push(Mismatch {
+                        line: at,
+                        what: if frame.is_none() {
+                            format!("no frame was delivered to {client}")
+                        } else {
+                            format!("frame for {client}")
+                        },
+                        expected: expected.clone(),
+                        actual: actual.clone(),
+                    });
+                }
+                result.actual.insert(index, actual);
+            }
+        }
+    }
+    for (client, q) in pending {
+        if !q.is_empty() {
+            result.mismatches.push(Mismatch {
+                line: steps.last().map(|s| s.line).unwrap_or(0),
+                what: format!("{client} has {} frame(s) never checked with {client}<", q.len()),
+                expected: vec![],
+                actual: q.into_iter().flatten().collect(),
+            });
+        }
+    }
+    result
+}
+
+/// Writes `steps` back as transcript text, with each command's and frame's
+/// output replaced by the actual output where it did not match (re-bless).
+pub fn render(steps: &[Located], replay: &Replay) -> String {
+    let mut out = String::new();
+    for (index, located) in steps.iter().enumerate() {
+        match &located.step {
+            Step::Comment(c) => out.push_str(&format!("#{}{c}\n", if c.is_empty() { "" } else { " " })),
+            Step::Profile(p) => out.push_str(&format!("@profile {p}\n")),
+            Step::Pause => out.push_str("@pause\n"),
+            Step::Clock { relative, ms } => out.push_str(&format!("@clock {}{ms}\n", if *relative { "+" } else { "" })),
+            Step::Command { client, line, expected } => {
+                out.push_str(&format!("{client}> {line}\n"));
+                let lines = pick(expected, replay.actual.get(&index));
+                for l in lines {
+                    out.push_str(l);
+                    out.push('\n');
+                }
+            }
+            Step::Frame { client, expected } => {
+                let lines = pick(expected, replay.actual.get(&index));
+                let pad = " ".repeat(client.len() + 2);
+                for (n, l) in lines.iter().enumerate() {
+                    if n == 0 {
+                        out.push_str(&format!("{client}< {l}\n"));
+                    } else {
+                        out.push_str(&format!("{pad}{l}\n"));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn pick<'a>(expected: &'a [String], actual: Option<&'a Vec<String>>) -> &'a [String] {
+    match actual {
+        Some(a) if !lines_match(expected, a) => a,
+        _ => expected,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_design_example() {
+        let text = "# c\n@profile 7.0\n@clock 1700000000000\nA> SET greeting hello\nOK\nB> XREAD BLOCK 0 STREAMS s $\nB< 1) 1) \"s\"\n      2) 1) 1) \"1-1\"\n@clock +60000\n";
+        let steps = parse(text).unwrap();
+        assert_eq!(steps.len(), 7);
+        assert_eq!(
+            steps[3].step,
+            Step::Command { client: "A".into(), line: "SET greeting hello".into(), expected: vec!["OK".into()] }
+        );
+        assert_eq!(
+            steps[5].step,
+            Step::Frame { client: "B".into(), expected: vec!["1) 1) \"s\"".into(), "   2) 1) 1) \"1-1\"".into()] }
+        );
+        assert_eq!(steps[6].step, Step::Clock { relative: true, ms: 60000 });
+    }
+
+    #[test]
+    fn any_matches_wall_time_values() {
+        assert!(line_matches("(integer) <any>", "(integer) 1234"));
+        assert!(line_matches("a <any> b <any>", "a x b y"));
+        assert!(!line_matches("(integer) <any>", "(nil)"));
+    }
+}

@@ -1,0 +1,353 @@
+//! Differential tests: the same multi-client scripts run against a real
+//! redis-server (Debian's 7.0.15) and against `streamplay-server --profile 7.0`,
+//! every frame compared byte for byte, except where the committed rules table
+//! (tests/differential/rules.txt) says how a reply that cannot be equal is compared.
+//!
+//! Script format (tests/differential/*.txt), one step a line:
+//! - `A> line`: connection A (opened on first use) sends the line (split as
+//!   redis-cli splits it) and reads one reply;
+//! - `A>& line`: sends without reading (a command that blocks or answers only
+//!   with frames);
+//! - `A< n`: reads n more frames on A (pushes, a served block, a timeout);
+//! - `@sleep ms`: waits (for timeouts that run on the wall clock);
+//! - `# ...`: a comment.
+//!
+//! Each script runs twice: with every connection in RESP2, and with every
+//! connection switched to RESP3 by `HELLO 3` as soon as it opens.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use streamplay::engine::cli::tokenize::split_args;
+use streamplay::engine::{glob, resp, Protocol, Reply};
+
+/// A server process, killed when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn wait_ready(server: &mut Server, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(Some(status)) = server.child.try_wait() {
+            panic!("{what} exited during start-up: {status}");
+        }
+        if let Ok(mut s) = TcpStream::connect(("127.0.0.1", server.port)) {
+            s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+            if s.write_all(b"PING\r\n").is_ok() {
+                let mut buf = [0u8; 7];
+                if s.read_exact(&mut buf).is_ok() && &buf == b"+PONG\r\n" {
+                    return;
+                }
+            }
+        }
+        assert!(Instant::now() < deadline, "{what} did not start listening on port {}", server.port);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn start_redis() -> Server {
+    let port = free_port();
+    let child = Command::new("redis-server")
+        .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!("cannot start redis-server ({e}); `./dev.sh test` installs Debian's redis-server")
+        });
+    let mut s = Server { child, port };
+    wait_ready(&mut s, "redis-server");
+    s
+}
+
+fn start_engine() -> Server {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_streamplay-server"))
+        .args(["--port", &port.to_string(), "--profile", "7.0"])
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start streamplay-server");
+    let mut s = Server { child, port };
+    wait_ready(&mut s, "streamplay-server");
+    s
+}
+
+/// A client connection that reads whole RESP frames.
+struct Conn {
+    stream: TcpStream,
+    buf: Vec<u8>,
+}
+
+impl Conn {
+    fn open(port: u16) -> Conn {
+        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        stream.set_nodelay(true).unwrap();
+        Conn { stream, buf: Vec::new() }
+    }
+
+    fn send(&mut self, argv: &[Vec<u8>]) {
+        let mut out = format!("*{}\r\n", argv.len()).into_bytes();
+        for a in argv {
+            out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+            out.extend_from_slice(a);
+            out.extend_from_slice(b"\r\n");
+        }
+        // A closed connection (after QUIT) shows up when the next frame is read.
+        let _ = self.stream.write_all(&out);
+    }
+
+    /// Reads one frame: its bytes and its parsed value. A closed connection or
+    /// a timeout is reported as a pseudo-frame so the two servers can still be
+    /// compared.
+    fn frame(&mut self) -> (Vec<u8>, Option<Reply>) {
+        loop {
+            match resp::parse(&self.buf) {
+                Ok((reply, used)) => {
+                    let bytes = self.buf.drain(..used).collect();
+                    return (bytes, Some(reply));
+                }
+                Err(resp::ParseError::Invalid(e)) => return (format!("<invalid: {e}>").into_bytes(), None),
+                Err(resp::ParseError::Incomplete) => {}
+            }
+            let mut chunk = [0u8; 65536];
+            match self.stream.read(&mut chunk) {
+                Ok(0) => return (b"<connection closed>".to_vec(), None),
+                Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
+                Err(_) => return (b"<no frame>".to_vec(), None),
+            }
+        }
+    }
+}
+
+#[derive(Debug)]
+enum Rule {
+    Exact,
+    Mask(Vec<Vec<u8>>),
+    Subset,
+    Set,
+    Shape,
+}
+
+fn load_rules() -> Vec<(String, Rule)> {
+    let text = std::fs::read_to_string(dir().join("rules.txt")).unwrap();
+    let mut rules = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        // Columns are separated by two or more spaces.
+        let cols: Vec<&str> = line.split("  ").map(str::trim).filter(|c| !c.is_empty()).collect();
+        let (pattern, rule) = (cols[0], cols[1]);
+        let mut words = rule.split_whitespace();
+        let rule = match words.next() {
+            Some("exact") => Rule::Exact,
+            Some("mask") => Rule::Mask(words.map(|w| w.as_bytes().to_vec()).collect()),
+            Some("subset") => Rule::Subset,
+            Some("set") => Rule::Set,
+            Some("shape") => Rule::Shape,
+            other => panic!("unknown rule {other:?} in rules.txt"),
+        };
+        rules.push((pattern.to_string(), rule));
+    }
+    rules
+}
+
+fn masked(reply: &Reply, fields: &[Vec<u8>]) -> Reply {
+    match reply {
+        Reply::Map(pairs) => Reply::Map(
+            pairs
+                .iter()
+                .map(|(k, v)| match k {
+                    Reply::Bulk(name) if fields.contains(name) => (k.clone(), Reply::Null),
+                    _ => (k.clone(), v.clone()),
+                })
+                .collect(),
+        ),
+        Reply::Array(items) => {
+            let mut items = items.clone();
+            for i in (0..items.len().saturating_sub(1)).step_by(2) {
+                if matches!(&items[i], Reply::Bulk(name) if fields.contains(name)) {
+                    items[i + 1] = Reply::Null;
+                }
+            }
+            Reply::Array(items)
+        }
+        other => other.clone(),
+    }
+}
+
+fn elements(reply: &Reply) -> Option<Vec<Vec<u8>>> {
+    let enc = |r: &Reply| resp::encode(r, Protocol::Resp3);
+    match reply {
+        Reply::Array(items) | Reply::Set(items) | Reply::Push(items) => Some(items.iter().map(enc).collect()),
+        Reply::Map(pairs) => Some(pairs.iter().map(|(k, v)| [enc(k), enc(v)].concat()).collect()),
+        _ => None,
+    }
+}
+
+fn same_kind(a: &Reply, b: &Reply) -> bool {
+    std::mem::discriminant(a) == std::mem::discriminant(b)
+}
+
+/// Whether the engine's frame is acceptable given the real one, under `rule`.
+fn compare(rule: &Rule, real: &(Vec<u8>, Option<Reply>), ours: &(Vec<u8>, Option<Reply>)) -> bool {
+    let (Some(r), Some(o)) = (&real.1, &ours.1) else { return real.0 == ours.0 };
+    match rule {
+        Rule::Exact => real.0 == ours.0,
+        Rule::Mask(fields) => masked(r, fields) == masked(o, fields),
+        Rule::Shape => same_kind(r, o),
+        Rule::Set => {
+            let (Some(mut a), Some(mut b)) = (elements(r), elements(o)) else { return false };
+            a.sort();
+            b.sort();
+            same_kind(r, o) && a == b
+        }
+        Rule::Subset => {
+            let (Some(a), Some(b)) = (elements(r), elements(o)) else { return false };
+            same_kind(r, o) && !b.is_empty() == !a.is_empty() && b.iter().all(|x| a.contains(x))
+        }
+    }
+}
+
+fn dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/differential")
+}
+
+fn show(bytes: &[u8]) -> String {
+    bytes.escape_ascii().to_string()
+}
+
+#[derive(Default)]
+struct Tally {
+    frames: usize,
+    by_rule: usize,
+    failures: Vec<String>,
+}
+
+/// Runs one script against both servers in one protocol.
+fn run_script(path: &Path, resp3: bool, rules: &[(String, Rule)], tally: &mut Tally) {
+    let real_server = start_redis();
+    let engine_server = start_engine();
+    let mut conns: BTreeMap<String, (Conn, Conn)> = BTreeMap::new();
+    let text = std::fs::read_to_string(path).unwrap();
+    let name = path.file_name().unwrap().to_string_lossy().to_string();
+    let proto = if resp3 { "RESP3" } else { "RESP2" };
+
+    let check = |tally: &mut Tally, lineno: usize, line: &str, real: (Vec<u8>, Option<Reply>), ours: (Vec<u8>, Option<Reply>)| {
+        let rule = rules
+            .iter()
+            .find(|(p, _)| glob::matches(p.as_bytes(), line.as_bytes(), true))
+            .map(|(_, r)| r)
+            .unwrap_or(&Rule::Exact);
+        tally.frames += 1;
+        if !matches!(rule, Rule::Exact) {
+            tally.by_rule += 1;
+        }
+        if !compare(rule, &real, &ours) {
+            tally.failures.push(format!(
+                "{name}:{lineno} ({proto}) {line}\n  rule:      {rule:?}\n  redis:     {}\n  streamplay:{}",
+                show(&real.0),
+                show(&ours.0)
+            ));
+        }
+    };
+
+    for (n, raw) in text.lines().enumerate() {
+        let lineno = n + 1;
+        let line = raw.trim_end();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(ms) = line.strip_prefix("@sleep ") {
+            std::thread::sleep(Duration::from_millis(ms.trim().parse().expect("@sleep ms")));
+            continue;
+        }
+        let split = line.find(['>', '<']).unwrap_or_else(|| panic!("{name}:{lineno}: bad line {line:?}"));
+        let client = line[..split].to_string();
+        let rest = &line[split..];
+        if !conns.contains_key(&client) {
+            let mut pair = (Conn::open(real_server.port), Conn::open(engine_server.port));
+            if resp3 {
+                let hello = vec![b"HELLO".to_vec(), b"3".to_vec()];
+                pair.0.send(&hello);
+                pair.1.send(&hello);
+                let (real, ours) = (pair.0.frame(), pair.1.frame());
+                check(tally, lineno, "HELLO 3", real, ours);
+            }
+            conns.insert(client.clone(), pair);
+        }
+        let (real, ours) = conns.get_mut(&client).unwrap();
+        if let Some(count) = rest.strip_prefix("< ") {
+            let count: usize = count.trim().parse().expect("A< n");
+            for _ in 0..count {
+                let (a, b) = (real.frame(), ours.frame());
+                check(tally, lineno, line, a, b);
+            }
+            continue;
+        }
+        let (read, command) = match rest.strip_prefix(">& ") {
+            Some(c) => (false, c),
+            None => (true, rest.strip_prefix("> ").unwrap_or_else(|| panic!("{name}:{lineno}: bad line"))),
+        };
+        let argv = split_args(command.as_bytes()).unwrap_or_else(|| panic!("{name}:{lineno}: cannot split {command:?}"));
+        real.send(&argv);
+        ours.send(&argv);
+        if read {
+            let (a, b) = (real.frame(), ours.frame());
+            check(tally, lineno, command, a, b);
+        }
+    }
+    // Nothing may be left unread on either side: both must be silent (or both closed).
+    for (client, (real, ours)) in conns.iter_mut() {
+        for c in [&mut *real, &mut *ours] {
+            c.stream.set_read_timeout(Some(Duration::from_millis(50))).unwrap();
+        }
+        let (a, b) = (real.frame(), ours.frame());
+        check(tally, 0, &format!("{client}: end of script, nothing more to read"), a, b);
+    }
+}
+
+#[test]
+fn scripts_match_redis_7_0_15() {
+    let rules = load_rules();
+    let mut scripts: Vec<PathBuf> = std::fs::read_dir(dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt") && p.file_name().unwrap() != "rules.txt")
+        .collect();
+    scripts.sort();
+    assert!(!scripts.is_empty());
+    let mut tally = Tally::default();
+    for script in &scripts {
+        for resp3 in [false, true] {
+            run_script(script, resp3, &rules, &mut tally);
+        }
+    }
+    println!(
+        "differential: {} scripts x 2 protocols, {} frames compared ({} exact, {} by rule), {} differences",
+        scripts.len(),
+        tally.frames,
+        tally.frames - tally.by_rule,
+        tally.by_rule,
+        tally.failures.len()
+    );
+    assert!(tally.frames > 100, "too few frames compared: {}", tally.frames);
+    assert!(tally.failures.is_empty(), "{} difference(s):\n{}", tally.failures.len(), tally.failures.join("\n"));
+}
