@@ -5,45 +5,22 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use crate::engine::{ClientId, Config, Delivery, Engine};
 use yew::{AttrValue, Reducible};
 
-use super::repl;
+use crate::console::{self, LineKind};
+use crate::engine::cli::tokenize;
+use crate::engine::{ClientId, Config, DeliveryKind, Engine};
 
 /// The most output lines a pane keeps. Older lines are dropped so that a long session (or a reply
 /// with a million elements) cannot make every render slower and slower.
 pub const MAX_LINES: usize = 1000;
 
+/// The most typed lines a pane remembers for ↑, as many as redis-cli's line editor (linenoise)
+/// keeps by default; the oldest go first.
+pub const MAX_HISTORY: usize = 100;
+
 /// The name a new pane's client gets; the first page has one pane, the one that writes.
 pub const DEFAULT_PANE_NAME: &str = "producer";
-
-/// What an output line is, as the automation hooks expose it in `data-kind`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LineKind {
-    /// The typed line, echoed after its prompt.
-    Command,
-    /// A reply to this pane's command (including the late reply of a blocking command).
-    Reply,
-    /// An error reply.
-    Error,
-    /// A push frame (pub/sub message, subscribe confirmation, notification).
-    Push,
-    /// A local message that did not come from the engine, such as `Invalid argument(s)`.
-    Info,
-}
-
-impl LineKind {
-    /// The `data-kind` value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LineKind::Command => "command",
-            LineKind::Reply => "reply",
-            LineKind::Error => "error",
-            LineKind::Push => "push",
-            LineKind::Info => "info",
-        }
-    }
-}
 
 /// One output line of a pane.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,18 +32,6 @@ pub struct Line {
     pub text: AttrValue,
 }
 
-/// A command line still being worked through: a repeated command waits while one of its runs is
-/// blocked, and the rest run when the late reply arrives (as redis-cli sends the next repeat only
-/// after the previous reply).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Running {
-    pub argv: Vec<Vec<u8>>,
-    /// Runs still to send.
-    pub remaining: u64,
-    /// When Enter was pressed, for redis-cli's `(N.NNs)` line.
-    pub started_ms: u64,
-}
-
 /// One console pane: a client connection with its output and its input history.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pane {
@@ -75,12 +40,10 @@ pub struct Pane {
     pub client: ClientId,
     /// The name the engine knows the client by, if it set one.
     pub client_name: Option<String>,
-    /// The database redis-cli would show in the prompt. Like redis-cli, it is tracked from what was
-    /// typed (`SELECT n`, `RESET`), not read from the server (REDIS-CLI.md §2).
-    pub db: i32,
+    /// What redis-cli would show before the cursor (`producer> `, `producer[2]> `).
+    pub prompt: String,
     /// Whether the client waits in a blocking command.
     pub blocked: bool,
-    pub running: Option<Running>,
     pub lines: Rc<VecDeque<Line>>,
     next_line_id: u64,
     /// Typed lines, oldest first.
@@ -94,14 +57,13 @@ pub struct Pane {
 }
 
 impl Pane {
-    pub fn new(name: &str, client: ClientId) -> Pane {
+    fn new(engine: &Engine, name: &str, client: ClientId) -> Pane {
         Pane {
             name: name.to_string(),
             client,
             client_name: None,
-            db: 0,
+            prompt: console::prompt(engine, client, name),
             blocked: false,
-            running: None,
             lines: Rc::new(VecDeque::new()),
             next_line_id: 0,
             history: Rc::new(Vec::new()),
@@ -116,15 +78,6 @@ impl Pane {
         self.client_name.as_deref().unwrap_or(&self.name)
     }
 
-    /// `producer> `, or `producer[2]> ` after `SELECT 2`, as redis-cli shows `[db]`.
-    pub fn prompt(&self) -> String {
-        if self.db == 0 {
-            format!("{}> ", self.display_name())
-        } else {
-            format!("{}[{}]> ", self.display_name(), self.db)
-        }
-    }
-
     /// `pane-state`: `blocked` while the client waits, else `normal`.
     pub fn state_name(&self) -> &'static str {
         if self.blocked {
@@ -135,7 +88,7 @@ impl Pane {
     }
 
     /// Appends one output line, dropping the oldest past [`MAX_LINES`].
-    pub fn push_line(&mut self, kind: LineKind, text: impl Into<AttrValue>) {
+    fn push_line(&mut self, kind: LineKind, text: impl Into<AttrValue>) {
         let id = self.next_line_id;
         self.next_line_id += 1;
         let lines = Rc::make_mut(&mut self.lines);
@@ -149,15 +102,62 @@ impl Pane {
         }
     }
 
-    /// Empties the output (the `clear` command).
-    pub fn clear_lines(&mut self) {
-        self.lines = Rc::new(VecDeque::new());
+    fn push_lines(&mut self, lines: Vec<console::Line>) {
+        for line in lines {
+            self.push_line(line.kind, line.text);
+        }
+    }
+
+    /// Runs a line typed at `now_ms` and shows what it printed. Returns the lines the engine
+    /// produced for other clients, for their panes.
+    fn run(
+        &mut self,
+        engine: &mut Engine,
+        line: &str,
+        now_ms: u64,
+    ) -> Vec<(ClientId, Vec<console::Line>)> {
+        // The typed line stays on screen after its prompt, as in a terminal.
+        self.push_line(LineKind::Command, format!("{}{}", self.prompt, line));
+        if self.blocked {
+            // redis-cli reads no keys while a command waits and throws them away afterwards; the
+            // pane says so rather than dropping the line silently (the engine would refuse it).
+            self.push_line(
+                LineKind::Info,
+                "The client is blocked, waiting for a reply; the line was not run.",
+            );
+            return Vec::new();
+        }
+        if goes_into_history(line) {
+            self.remember(line);
+        }
+        let typed = console::run_line(engine, self.client, line, now_ms);
+        if typed.clear {
+            // `clear` empties the screen, its own echo included, as redis-cli's does.
+            self.lines = Rc::new(VecDeque::new());
+        }
+        self.push_lines(typed.lines);
+        if typed.closed {
+            // `quit` ends redis-cli, and `QUIT` closes the connection; a pane outlives both, so it
+            // starts over on a fresh connection, as a new redis-cli would.
+            let _ = engine.disconnect(self.client, now_ms);
+            self.client = engine.connect(now_ms);
+            self.push_line(
+                LineKind::Info,
+                "The connection was closed; this pane now uses a new one.",
+            );
+        }
+        typed.others
     }
 
     /// Remembers a typed line for ↑, skipping a repeat of the newest entry as linenoise does.
-    pub fn remember(&mut self, line: &str) {
-        if self.history.last().map(String::as_str) != Some(line) {
-            Rc::make_mut(&mut self.history).push(line.to_string());
+    fn remember(&mut self, line: &str) {
+        if self.history.last().map(String::as_str) == Some(line) {
+            return;
+        }
+        let history = Rc::make_mut(&mut self.history);
+        history.push(line.to_string());
+        if history.len() > MAX_HISTORY {
+            history.remove(0);
         }
     }
 
@@ -181,14 +181,54 @@ impl Pane {
         let Some(pos) = self.history_pos else {
             return;
         };
-        if pos + 1 < self.history.len() {
-            self.history_pos = Some(pos + 1);
-            self.draft = self.history[pos + 1].clone();
-        } else {
-            self.history_pos = None;
-            self.draft = std::mem::take(&mut self.stash);
+        match self.history.get(pos + 1) {
+            Some(entry) => {
+                self.draft = entry.clone();
+                self.history_pos = Some(pos + 1);
+            }
+            None => {
+                self.draft = std::mem::take(&mut self.stash);
+                self.history_pos = None;
+            }
         }
     }
+}
+
+/// Whether redis-cli keeps a typed line in its history (REDIS-CLI.md §3.2): an invalid line is
+/// kept (so it can be fixed with ↑), an empty line or a bad repeat count is not, and neither are
+/// commands that carry passwords.
+fn goes_into_history(line: &str) -> bool {
+    let Some(words) = tokenize::split_args(line.as_bytes()) else {
+        return true;
+    };
+    if words.is_empty() {
+        return false;
+    }
+    match tokenize::parse_repeat(&words) {
+        Ok((_, command)) => !is_sensitive(command),
+        Err(()) => false,
+    }
+}
+
+/// The commands redis-cli keeps out of its history because they carry passwords (§3.2): AUTH,
+/// ACL SETUSER, CONFIG SET of masterauth/masteruser/requirepass, HELLO ... AUTH, MIGRATE ... AUTH.
+fn is_sensitive(argv: &[Vec<u8>]) -> bool {
+    let is = |i: usize, word: &str| {
+        argv.get(i)
+            .is_some_and(|a| a.eq_ignore_ascii_case(word.as_bytes()))
+    };
+    let any_after = |start: usize, words: &[&str]| {
+        argv.iter()
+            .skip(start)
+            .any(|a| words.iter().any(|w| a.eq_ignore_ascii_case(w.as_bytes())))
+    };
+    is(0, "auth")
+        || (is(0, "acl") && is(1, "setuser"))
+        || (is(0, "config")
+            && is(1, "set")
+            && any_after(2, &["masterauth", "masteruser", "requirepass"]))
+        || (is(0, "hello") && any_after(2, &["auth"]))
+        || (is(0, "migrate") && any_after(6, &["auth", "auth2"]))
 }
 
 /// Everything that changes the page's state.
@@ -211,8 +251,8 @@ pub enum Action {
 #[derive(Clone)]
 pub struct Session {
     /// Shared, not copied, between successive states: the engine holds the whole keyspace, so a
-    /// copy per command would cost far more than the command. The reducer is the only code that
-    /// borrows it mutably, and reducers never run inside one another.
+    /// copy per command would cost far more than the command. Only the reducer borrows it mutably,
+    /// and Yew never runs a reducer inside another.
     engine: Rc<RefCell<Engine>>,
     pub panes: Vec<Rc<Pane>>,
 }
@@ -222,20 +262,38 @@ impl Session {
     pub fn new(now_ms: u64) -> Session {
         let mut engine = Engine::new(Config::default());
         let client = engine.connect(now_ms);
+        let pane = Pane::new(&engine, DEFAULT_PANE_NAME, client);
         Session {
             engine: Rc::new(RefCell::new(engine)),
-            panes: vec![Rc::new(Pane::new(DEFAULT_PANE_NAME, client))],
+            panes: vec![Rc::new(pane)],
         }
     }
 
     /// A copy of the session with pane `index` changed by `f`; the same session if there is no such
-    /// pane (a stale event from a pane that is gone must not crash the page).
+    /// pane (a late event from a pane that is gone must not crash the page).
     fn with_pane(self: Rc<Self>, index: usize, f: impl FnOnce(&mut Pane)) -> Rc<Self> {
         if index >= self.panes.len() {
             return self;
         }
         let mut next = (*self).clone();
         f(Rc::make_mut(&mut next.panes[index]));
+        Rc::new(next)
+    }
+
+    /// Runs `f` with the engine and a copy of the session to change; the same session if the
+    /// engine is somehow in use (a panic here would take the page down).
+    fn with_engine(self: Rc<Self>, f: impl FnOnce(&mut Engine, &mut Session) -> bool) -> Rc<Self> {
+        let engine = Rc::clone(&self.engine);
+        let Ok(mut engine) = engine.try_borrow_mut() else {
+            debug_assert!(false, "the engine is borrowed outside the reducer");
+            return self;
+        };
+        let mut next = (*self).clone();
+        if !f(&mut engine, &mut next) {
+            // Nothing a pane shows changed: the same state skips the render.
+            return self;
+        }
+        refresh(&engine, &mut next.panes);
         Rc::new(next)
     }
 }
@@ -253,73 +311,63 @@ impl Reducible for Session {
                     p.history_newer()
                 }
             }),
-            Action::Submit { pane, line, now_ms } => {
-                if pane >= self.panes.len() {
-                    return self;
-                }
-                let engine = Rc::clone(&self.engine);
-                let Ok(mut engine) = engine.try_borrow_mut() else {
-                    debug_assert!(false, "the engine is borrowed outside the reducer");
-                    return self;
+            Action::Submit { pane, line, now_ms } => self.with_engine(|engine, next| {
+                let Some(p) = next.panes.get_mut(pane) else {
+                    return false;
                 };
-                let mut next = (*self).clone();
-                let p = Rc::make_mut(&mut next.panes[pane]);
+                let p = Rc::make_mut(p);
                 p.draft.clear();
                 p.stash.clear();
                 p.history_pos = None;
-                let others = repl::submit(&mut engine, p, &line, now_ms);
-                deliver(&mut engine, &mut next.panes, others, now_ms);
-                refresh(&engine, &mut next.panes);
-                Rc::new(next)
-            }
-            Action::Tick { now_ms } => {
-                let engine = Rc::clone(&self.engine);
-                let Ok(mut engine) = engine.try_borrow_mut() else {
-                    return self;
-                };
-                let outcome = engine.advance(now_ms);
-                // Most ticks change nothing a pane shows; returning the same state skips the render.
-                if outcome.deliveries.is_empty() {
-                    return self;
+                let others = p.run(engine, &line, now_ms);
+                for (client, lines) in others {
+                    show(&mut next.panes, client, lines);
                 }
-                let mut next = (*self).clone();
-                deliver(&mut engine, &mut next.panes, outcome.deliveries, now_ms);
-                refresh(&engine, &mut next.panes);
-                Rc::new(next)
-            }
+                true
+            }),
+            Action::Tick { now_ms } => self.with_engine(|engine, next| {
+                let outcome = engine.advance(now_ms);
+                for frame in &outcome.deliveries {
+                    let kind = match frame.kind {
+                        DeliveryKind::Push => LineKind::Push,
+                        DeliveryKind::Reply => LineKind::Reply,
+                    };
+                    let lines = console::frame_lines(engine, frame.client, &frame.frame, kind);
+                    show(&mut next.panes, frame.client, lines);
+                }
+                !outcome.deliveries.is_empty()
+            }),
         }
     }
 }
 
-/// Hands frames to the panes of their clients, in order. A late reply can let a repeated command
-/// run again, which may produce frames of its own; those join the queue.
-fn deliver(engine: &mut Engine, panes: &mut [Rc<Pane>], frames: Vec<Delivery>, now_ms: u64) {
-    let mut queue: VecDeque<Delivery> = frames.into();
-    while let Some(frame) = queue.pop_front() {
-        // Frames for clients without a pane (none yet; later, clients of scenarios) are not shown.
-        let Some(pane) = panes.iter_mut().find(|p| p.client == frame.client) else {
-            continue;
-        };
-        queue.extend(repl::receive(engine, Rc::make_mut(pane), frame, now_ms));
+/// Appends lines to the pane of `client`. Clients without a pane (none yet; later, the clients of
+/// scenarios) show nothing.
+fn show(panes: &mut [Rc<Pane>], client: ClientId, lines: Vec<console::Line>) {
+    if let Some(pane) = panes.iter_mut().find(|p| p.client == client) {
+        Rc::make_mut(pane).push_lines(lines);
     }
 }
 
-/// Copies what the panes show about their clients (name, blocked) from the engine, touching only
-/// panes where it changed so that the others are not re-rendered.
+/// Copies what the panes show about their clients (name, prompt, blocked) from the engine,
+/// touching only panes where it changed so that the others are not re-rendered.
 fn refresh(engine: &Engine, panes: &mut [Rc<Pane>]) {
     for pane in panes.iter_mut() {
         let Some(state) = engine.client_state(pane.client) else {
             continue;
         };
-        let name = state
+        let client_name = state
             .name
             .as_ref()
             .map(|n| String::from_utf8_lossy(n).into_owned());
         let blocked = state.blocked_on.is_some();
-        if pane.client_name != name || pane.blocked != blocked {
+        let name = client_name.as_deref().unwrap_or(&pane.name);
+        let prompt = console::prompt(engine, pane.client, name);
+        if pane.client_name != client_name || pane.blocked != blocked || pane.prompt != prompt {
             let pane = Rc::make_mut(pane);
-            pane.client_name = name;
+            pane.client_name = client_name;
             pane.blocked = blocked;
+            pane.prompt = prompt;
         }
     }
 }

@@ -1,0 +1,37 @@
+//! Playwright's setup for the end-to-end tests: it serves the release build in `dist/` (build it
+//! first with `npm run build`) and drives Debian's Chromium, never a downloaded browser.
+// @ts-check
+const { defineConfig } = require('@playwright/test');
+
+const PORT = 8087;
+
+module.exports = defineConfig({
+  testDir: 'tests/e2e',
+  // Two cores: one worker keeps the browser and the static server from starving each other.
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  reporter: 'list',
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}`,
+    trace: 'off',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  },
+  webServer: {
+    command: `python3 -m http.server ${PORT} --bind 127.0.0.1 --directory dist`,
+    url: `http://127.0.0.1:${PORT}/`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 30_000,
+  },
+});
