@@ -67,7 +67,11 @@ pub fn frame_lines(engine: &Engine, client: ClientId, frame: &Reply, kind: LineK
         Protocol::Resp2 => frame.to_resp2(),
         Protocol::Resp3 => frame.clone(),
     };
-    let kind = if view.is_error() { LineKind::Error } else { kind };
+    let kind = if view.is_error() {
+        LineKind::Error
+    } else {
+        kind
+    };
     text_lines(&format::format(&view), kind)
 }
 
@@ -77,11 +81,19 @@ fn text_lines(text: &str, kind: LineKind) -> Vec<Line> {
     if text.is_empty() {
         return Vec::new();
     }
-    body.split('\n').map(|t| Line { kind, text: t.to_string() }).collect()
+    body.split('\n')
+        .map(|t| Line {
+            kind,
+            text: t.to_string(),
+        })
+        .collect()
 }
 
 fn info(text: &str) -> Line {
-    Line { kind: LineKind::Info, text: text.to_string() }
+    Line {
+        kind: LineKind::Info,
+        text: text.to_string(),
+    }
 }
 
 /// Runs a typed line for `client` at `now_ms`.
@@ -95,7 +107,9 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
         return typed;
     }
     let Ok((repeat, command)) = tokenize::parse_repeat(&args) else {
-        typed.lines.push(info("Invalid redis-cli repeat command option value."));
+        typed
+            .lines
+            .push(info("Invalid redis-cli repeat command option value."));
         return typed;
     };
     // Local commands are recognised on the first word of the whole line, before
@@ -109,7 +123,9 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
         if first == ":set" && args.len() >= 2 {
             let pref = String::from_utf8_lossy(&args[1]);
             if !matches!(pref.to_lowercase().as_str(), "hints" | "nohints") {
-                typed.lines.push(info(&format!("unknown redis-cli preference '{pref}'")));
+                typed
+                    .lines
+                    .push(info(&format!("unknown redis-cli preference '{pref}'")));
             }
         } else {
             typed.lines.push(info(&format!(
@@ -120,7 +136,9 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
         return typed;
     }
     if first == "restart" {
-        typed.lines.push(info("Use 'restart' only in Lua debugging mode."));
+        typed
+            .lines
+            .push(info("Use 'restart' only in Lua debugging mode."));
         return typed;
     }
     if first == "clear" && args.len() == 1 {
@@ -129,8 +147,13 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
     }
     let name = String::from_utf8_lossy(&command[0]).to_lowercase();
     if name == "help" || name == "?" {
-        let words: Vec<String> = command[1..].iter().map(|w| String::from_utf8_lossy(w).into_owned()).collect();
-        typed.lines.extend(help_lines(&words).into_iter().map(|t| info(&t)));
+        let words: Vec<String> = command[1..]
+            .iter()
+            .map(|w| String::from_utf8_lossy(w).into_owned())
+            .collect();
+        typed
+            .lines
+            .extend(help_lines(&words).into_iter().map(|t| info(&t)));
         return typed;
     }
     let raw = format::uses_raw_output(command);
@@ -139,8 +162,16 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
         let mut own = Vec::new();
         let reply_lines = |engine: &Engine, reply: &Reply| {
             if raw {
-                let view = if engine.protocol(client) == Protocol::Resp2 { reply.to_resp2() } else { reply.clone() };
-                let kind = if view.is_error() { LineKind::Error } else { LineKind::Reply };
+                let view = if engine.protocol(client) == Protocol::Resp2 {
+                    reply.to_resp2()
+                } else {
+                    reply.clone()
+                };
+                let kind = if view.is_error() {
+                    LineKind::Error
+                } else {
+                    LineKind::Reply
+                };
                 text_lines(&format::format_raw(&view), kind)
             } else {
                 frame_lines(engine, client, reply, LineKind::Reply)
@@ -170,7 +201,11 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
         }
         typed.lines.extend(own);
         typed.events.extend(out.events);
-        if out.reply.is_none() && engine.client_state(client).is_some_and(|s| s.blocked_on.is_some()) {
+        if out.reply.is_none()
+            && engine
+                .client_state(client)
+                .is_some_and(|s| s.blocked_on.is_some())
+        {
             typed.blocked = true;
             break;
         }
@@ -218,7 +253,10 @@ pub fn help_lines(words: &[String]) -> Vec<String> {
             Some(g) => !spec.group.is_empty() && spec.group.eq_ignore_ascii_case(g),
             None => {
                 words.len() <= entry_words.len()
-                    && words.iter().zip(&entry_words).all(|(a, b)| a.eq_ignore_ascii_case(b))
+                    && words
+                        .iter()
+                        .zip(&entry_words)
+                        .all(|(a, b)| a.eq_ignore_ascii_case(b))
             }
         };
         if !shown {

@@ -31,13 +31,23 @@ pub enum Step {
     Comment(String),
     Profile(String),
     /// `@clock <ms>` (absolute) or `@clock +<ms>` (relative).
-    Clock { relative: bool, ms: u64 },
+    Clock {
+        relative: bool,
+        ms: u64,
+    },
     Pause,
     /// `client> line`, with its expected output lines (`None`: a scenario line
     /// with no expectation, i.e. nothing written after it is checked).
-    Command { client: String, line: String, expected: Vec<String> },
+    Command {
+        client: String,
+        line: String,
+        expected: Vec<String>,
+    },
     /// `client< ...`: one frame delivered to `client` later.
-    Frame { client: String, expected: Vec<String> },
+    Frame {
+        client: String,
+        expected: Vec<String>,
+    },
 }
 
 /// A step with the 1-based line number it starts on.
@@ -57,7 +67,11 @@ pub struct ParseError {
 fn client_marker(line: &str) -> Option<(String, char, String)> {
     let end = line.find(['>', '<'])?;
     let name = &line[..end];
-    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
         return None;
     }
     let marker = line[end..].chars().next()?;
@@ -106,7 +120,12 @@ pub fn parse(text: &str) -> Result<Vec<Located>, ParseError> {
                     })?;
                     Step::Clock { relative, ms }
                 }
-                _ => return Err(ParseError { line: lineno, message: format!("unknown directive @{d}") }),
+                _ => {
+                    return Err(ParseError {
+                        line: lineno,
+                        message: format!("unknown directive @{d}"),
+                    })
+                }
             }
         } else if let Some((client, marker, rest)) = client_marker(line) {
             let mut expected = Vec::new();
@@ -117,11 +136,17 @@ pub fn parse(text: &str) -> Result<Vec<Located>, ParseError> {
             while i < lines.len() && !starts_block(lines[i]) {
                 let l = lines[i];
                 if marker == '<' {
-                    let cut = l.char_indices().nth(indent).map(|(p, _)| p).unwrap_or(l.len());
+                    let cut = l
+                        .char_indices()
+                        .nth(indent)
+                        .map(|(p, _)| p)
+                        .unwrap_or(l.len());
                     if !l[..cut].trim().is_empty() {
                         return Err(ParseError {
                             line: i + 1,
-                            message: format!("a frame's continuation lines are indented by {indent} spaces"),
+                            message: format!(
+                                "a frame's continuation lines are indented by {indent} spaces"
+                            ),
                         });
                     }
                     expected.push(l[cut..].to_string());
@@ -133,15 +158,24 @@ pub fn parse(text: &str) -> Result<Vec<Located>, ParseError> {
             // Blank lines between blocks are layout, not output, unless the
             // command itself prints blank lines (HELP): keep inner blanks only.
             if marker == '>' {
-                while expected.last().is_some_and(|l| l.is_empty()) && !rest.to_lowercase().starts_with("help") {
+                while expected.last().is_some_and(|l| l.is_empty())
+                    && !rest.to_lowercase().starts_with("help")
+                {
                     expected.pop();
                 }
-                Step::Command { client, line: rest, expected }
+                Step::Command {
+                    client,
+                    line: rest,
+                    expected,
+                }
             } else {
                 Step::Frame { client, expected }
             }
         } else {
-            return Err(ParseError { line: lineno, message: format!("unexpected line {line:?}") });
+            return Err(ParseError {
+                line: lineno,
+                message: format!("unexpected line {line:?}"),
+            });
         };
         steps.push(Located { line: lineno, step });
     }
@@ -157,12 +191,16 @@ pub fn line_matches(expected: &str, actual: &str) -> bool {
     let mut rest = actual;
     for (n, part) in parts.iter().enumerate() {
         if n == 0 {
-            let Some(r) = rest.strip_prefix(part) else { return false };
+            let Some(r) = rest.strip_prefix(part) else {
+                return false;
+            };
             rest = r;
         } else if n == parts.len() - 1 {
             return rest.ends_with(part);
         } else {
-            let Some(p) = rest.find(part) else { return false };
+            let Some(p) = rest.find(part) else {
+                return false;
+            };
             rest = &rest[p + part.len()..];
         }
     }
@@ -223,19 +261,36 @@ pub fn replay(steps: &[Located]) -> Replay {
                 }),
             },
             Step::Clock { relative, ms } => {
-                now = if *relative { now.saturating_add(*ms) } else { *ms };
+                now = if *relative {
+                    now.saturating_add(*ms)
+                } else {
+                    *ms
+                };
                 if let Some(e) = engine.as_mut() {
                     let out = e.advance(now);
                     for d in out.deliveries {
-                        let lines = console::frame_lines(e, d.client, &d.frame, console::LineKind::Reply);
+                        let lines =
+                            console::frame_lines(e, d.client, &d.frame, console::LineKind::Reply);
                         if let Some(name) = names.get(&d.client) {
-                            pending.entry(name.clone()).or_default().push_back(texts(lines));
+                            pending
+                                .entry(name.clone())
+                                .or_default()
+                                .push_back(texts(lines));
                         }
                     }
                 }
             }
-            Step::Command { client, line, expected } => {
-                let e = engine.get_or_insert_with(|| Engine::new(Config { profile, ..Config::default() }));
+            Step::Command {
+                client,
+                line,
+                expected,
+            } => {
+                let e = engine.get_or_insert_with(|| {
+                    Engine::new(Config {
+                        profile,
+                        ..Config::default()
+                    })
+                });
                 let id = *clients.entry(client.clone()).or_insert_with(|| {
                     let id = e.connect(now);
                     names.insert(id, client.clone());
@@ -253,7 +308,10 @@ pub fn replay(steps: &[Located]) -> Replay {
                 let typed = console::run_line(e, id, line, now);
                 for (other, lines) in typed.others {
                     if let Some(name) = names.get(&other) {
-                        pending.entry(name.clone()).or_default().push_back(texts(lines));
+                        pending
+                            .entry(name.clone())
+                            .or_default()
+                            .push_back(texts(lines));
                     }
                 }
                 let actual = texts(typed.lines);
@@ -290,7 +348,10 @@ pub fn replay(steps: &[Located]) -> Replay {
         if !q.is_empty() {
             result.mismatches.push(Mismatch {
                 line: steps.last().map(|s| s.line).unwrap_or(0),
-                what: format!("{client} has {} frame(s) never checked with {client}<", q.len()),
+                what: format!(
+                    "{client} has {} frame(s) never checked with {client}<",
+                    q.len()
+                ),
                 expected: vec![],
                 actual: q.into_iter().flatten().collect(),
             });
@@ -305,11 +366,20 @@ pub fn render(steps: &[Located], replay: &Replay) -> String {
     let mut out = String::new();
     for (index, located) in steps.iter().enumerate() {
         match &located.step {
-            Step::Comment(c) => out.push_str(&format!("#{}{c}\n", if c.is_empty() { "" } else { " " })),
+            Step::Comment(c) => {
+                out.push_str(&format!("#{}{c}\n", if c.is_empty() { "" } else { " " }))
+            }
             Step::Profile(p) => out.push_str(&format!("@profile {p}\n")),
             Step::Pause => out.push_str("@pause\n"),
-            Step::Clock { relative, ms } => out.push_str(&format!("@clock {}{ms}\n", if *relative { "+" } else { "" })),
-            Step::Command { client, line, expected } => {
+            Step::Clock { relative, ms } => out.push_str(&format!(
+                "@clock {}{ms}\n",
+                if *relative { "+" } else { "" }
+            )),
+            Step::Command {
+                client,
+                line,
+                expected,
+            } => {
                 out.push_str(&format!("{client}> {line}\n"));
                 let lines = pick(expected, replay.actual.get(&index));
                 for l in lines {
@@ -351,13 +421,26 @@ mod tests {
         assert_eq!(steps.len(), 7);
         assert_eq!(
             steps[3].step,
-            Step::Command { client: "A".into(), line: "SET greeting hello".into(), expected: vec!["OK".into()] }
+            Step::Command {
+                client: "A".into(),
+                line: "SET greeting hello".into(),
+                expected: vec!["OK".into()]
+            }
         );
         assert_eq!(
             steps[5].step,
-            Step::Frame { client: "B".into(), expected: vec!["1) 1) \"s\"".into(), "   2) 1) 1) \"1-1\"".into()] }
+            Step::Frame {
+                client: "B".into(),
+                expected: vec!["1) 1) \"s\"".into(), "   2) 1) 1) \"1-1\"".into()]
+            }
         );
-        assert_eq!(steps[6].step, Step::Clock { relative: true, ms: 60000 });
+        assert_eq!(
+            steps[6].step,
+            Step::Clock {
+                relative: true,
+                ms: 60000
+            }
+        );
     }
 
     #[test]

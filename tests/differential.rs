@@ -41,7 +41,11 @@ impl Drop for Server {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn wait_ready(server: &mut Server, what: &str) {
@@ -59,7 +63,11 @@ fn wait_ready(server: &mut Server, what: &str) {
                 }
             }
         }
-        assert!(Instant::now() < deadline, "{what} did not start listening on port {}", server.port);
+        assert!(
+            Instant::now() < deadline,
+            "{what} did not start listening on port {}",
+            server.port
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -67,12 +75,23 @@ fn wait_ready(server: &mut Server, what: &str) {
 fn start_redis() -> Server {
     let port = free_port();
     let child = Command::new("redis-server")
-        .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap_or_else(|e| {
-            panic!("cannot start redis-server ({e}); `./dev.sh test` installs Debian's redis-server")
+            panic!(
+                "cannot start redis-server ({e}); `./dev.sh test` installs Debian's redis-server"
+            )
         });
     let mut s = Server { child, port };
     wait_ready(&mut s, "redis-server");
@@ -100,9 +119,14 @@ struct Conn {
 impl Conn {
     fn open(port: u16) -> Conn {
         let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
         stream.set_nodelay(true).unwrap();
-        Conn { stream, buf: Vec::new() }
+        Conn {
+            stream,
+            buf: Vec::new(),
+        }
     }
 
     fn send(&mut self, argv: &[Vec<u8>]) {
@@ -126,7 +150,9 @@ impl Conn {
                     let bytes = self.buf.drain(..used).collect();
                     return (bytes, Some(reply));
                 }
-                Err(resp::ParseError::Invalid(e)) => return (format!("<invalid: {e}>").into_bytes(), None),
+                Err(resp::ParseError::Invalid(e)) => {
+                    return (format!("<invalid: {e}>").into_bytes(), None)
+                }
                 Err(resp::ParseError::Incomplete) => {}
             }
             let mut chunk = [0u8; 65536];
@@ -146,14 +172,23 @@ enum Rule {
     Subset,
     Set,
     Shape,
+    Commands,
 }
 
 fn load_rules() -> Vec<(String, Rule)> {
     let text = std::fs::read_to_string(dir().join("rules.txt")).unwrap();
     let mut rules = Vec::new();
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+    for line in text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
         // Columns are separated by two or more spaces.
-        let cols: Vec<&str> = line.split("  ").map(str::trim).filter(|c| !c.is_empty()).collect();
+        let cols: Vec<&str> = line
+            .split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
         let (pattern, rule) = (cols[0], cols[1]);
         let mut words = rule.split_whitespace();
         let rule = match words.next() {
@@ -162,6 +197,7 @@ fn load_rules() -> Vec<(String, Rule)> {
             Some("subset") => Rule::Subset,
             Some("set") => Rule::Set,
             Some("shape") => Rule::Shape,
+            Some("commands") => Rule::Commands,
             other => panic!("unknown rule {other:?} in rules.txt"),
         };
         rules.push((pattern.to_string(), rule));
@@ -196,8 +232,15 @@ fn masked(reply: &Reply, fields: &[Vec<u8>]) -> Reply {
 fn elements(reply: &Reply) -> Option<Vec<Vec<u8>>> {
     let enc = |r: &Reply| resp::encode(r, Protocol::Resp3);
     match reply {
-        Reply::Array(items) | Reply::Set(items) | Reply::Push(items) => Some(items.iter().map(enc).collect()),
-        Reply::Map(pairs) => Some(pairs.iter().map(|(k, v)| [enc(k), enc(v)].concat()).collect()),
+        Reply::Array(items) | Reply::Set(items) | Reply::Push(items) => {
+            Some(items.iter().map(enc).collect())
+        }
+        Reply::Map(pairs) => Some(
+            pairs
+                .iter()
+                .map(|(k, v)| [enc(k), enc(v)].concat())
+                .collect(),
+        ),
         _ => None,
     }
 }
@@ -208,22 +251,97 @@ fn same_kind(a: &Reply, b: &Reply) -> bool {
 
 /// Whether the engine's frame is acceptable given the real one, under `rule`.
 fn compare(rule: &Rule, real: &(Vec<u8>, Option<Reply>), ours: &(Vec<u8>, Option<Reply>)) -> bool {
-    let (Some(r), Some(o)) = (&real.1, &ours.1) else { return real.0 == ours.0 };
+    let (Some(r), Some(o)) = (&real.1, &ours.1) else {
+        return real.0 == ours.0;
+    };
     match rule {
         Rule::Exact => real.0 == ours.0,
         Rule::Mask(fields) => masked(r, fields) == masked(o, fields),
         Rule::Shape => same_kind(r, o),
         Rule::Set => {
-            let (Some(mut a), Some(mut b)) = (elements(r), elements(o)) else { return false };
+            let (Some(mut a), Some(mut b)) = (elements(r), elements(o)) else {
+                return false;
+            };
             a.sort();
             b.sort();
             same_kind(r, o) && a == b
         }
         Rule::Subset => {
-            let (Some(a), Some(b)) = (elements(r), elements(o)) else { return false };
+            let (Some(a), Some(b)) = (elements(r), elements(o)) else {
+                return real.0 == ours.0;
+            };
             same_kind(r, o) && !b.is_empty() == !a.is_empty() && b.iter().all(|x| a.contains(x))
         }
+        Rule::Commands => {
+            if elements(r).is_none() || elements(o).is_none() {
+                return real.0 == ours.0;
+            }
+            same_kind(r, o) && commands_subset(r, o)
+        }
     }
+}
+
+/// A reply's key/value pairs: a RESP3 map, or a RESP2 flat array of even length.
+fn pairs(reply: &Reply) -> Option<Vec<(Reply, Reply)>> {
+    match reply {
+        Reply::Map(p) => Some(p.clone()),
+        Reply::Array(items) if items.len() % 2 == 0 => Some(
+            items
+                .chunks(2)
+                .map(|kv| (kv[0].clone(), kv[1].clone()))
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// COMMAND / COMMAND INFO / COMMAND DOCS: every entry the engine lists equals the
+/// real server's entry of the same name, except that a container lists only the
+/// subcommands the engine implements (a subset of the real ones).
+fn commands_subset(real: &Reply, ours: &Reply) -> bool {
+    let enc = |r: &Reply| resp::encode(r, Protocol::Resp3);
+    let is_docs = matches!(ours, Reply::Map(_))
+        || matches!(ours, Reply::Array(items) if items.first().is_some_and(|i| matches!(i, Reply::Bulk(_))));
+    if is_docs {
+        // name -> docs map; a docs map's "subcommands" value is itself name -> docs.
+        let (Some(rp), Some(op)) = (pairs(real), pairs(ours)) else {
+            return false;
+        };
+        return op.iter().all(|(name, docs)| {
+            rp.iter().any(|(rn, rd)| {
+                rn == name && {
+                    let (Some(rd), Some(od)) = (pairs(rd), pairs(docs)) else {
+                        return enc(rd) == enc(docs);
+                    };
+                    rd.len() == od.len()
+                        && rd.iter().zip(&od).all(|((rk, rv), (ok, ov))| {
+                            rk == ok
+                                && if matches!(rk, Reply::Bulk(k) if k == b"subcommands") {
+                                    commands_subset(rv, ov)
+                                } else {
+                                    enc(rv) == enc(ov)
+                                }
+                        })
+                }
+            })
+        });
+    }
+    // COMMAND INFO: an array of 10-element entries; the 10th lists subcommand entries.
+    let (Reply::Array(re), Reply::Array(oe)) = (real, ours) else {
+        return false;
+    };
+    oe.iter().all(|entry| {
+        re.iter().any(|candidate| match (candidate, entry) {
+            (Reply::Array(c), Reply::Array(e)) if c.len() == 10 && e.len() == 10 => {
+                c[..9].iter().zip(&e[..9]).all(|(a, b)| enc(a) == enc(b))
+                    && match (&c[9], &e[9]) {
+                        (Reply::Array(cs), Reply::Array(es)) => es.iter().all(|x| cs.contains(x)),
+                        (a, b) => enc(a) == enc(b),
+                    }
+            }
+            (a, b) => enc(a) == enc(b),
+        })
+    })
 }
 
 fn dir() -> PathBuf {
@@ -250,7 +368,11 @@ fn run_script(path: &Path, resp3: bool, rules: &[(String, Rule)], tally: &mut Ta
     let name = path.file_name().unwrap().to_string_lossy().to_string();
     let proto = if resp3 { "RESP3" } else { "RESP2" };
 
-    let check = |tally: &mut Tally, lineno: usize, line: &str, real: (Vec<u8>, Option<Reply>), ours: (Vec<u8>, Option<Reply>)| {
+    let check = |tally: &mut Tally,
+                 lineno: usize,
+                 line: &str,
+                 real: (Vec<u8>, Option<Reply>),
+                 ours: (Vec<u8>, Option<Reply>)| {
         let rule = rules
             .iter()
             .find(|(p, _)| glob::matches(p.as_bytes(), line.as_bytes(), true))
@@ -279,7 +401,9 @@ fn run_script(path: &Path, resp3: bool, rules: &[(String, Rule)], tally: &mut Ta
             std::thread::sleep(Duration::from_millis(ms.trim().parse().expect("@sleep ms")));
             continue;
         }
-        let split = line.find(['>', '<']).unwrap_or_else(|| panic!("{name}:{lineno}: bad line {line:?}"));
+        let split = line
+            .find(['>', '<'])
+            .unwrap_or_else(|| panic!("{name}:{lineno}: bad line {line:?}"));
         let client = line[..split].to_string();
         let rest = &line[split..];
         if !conns.contains_key(&client) {
@@ -304,9 +428,14 @@ fn run_script(path: &Path, resp3: bool, rules: &[(String, Rule)], tally: &mut Ta
         }
         let (read, command) = match rest.strip_prefix(">& ") {
             Some(c) => (false, c),
-            None => (true, rest.strip_prefix("> ").unwrap_or_else(|| panic!("{name}:{lineno}: bad line"))),
+            None => (
+                true,
+                rest.strip_prefix("> ")
+                    .unwrap_or_else(|| panic!("{name}:{lineno}: bad line")),
+            ),
         };
-        let argv = split_args(command.as_bytes()).unwrap_or_else(|| panic!("{name}:{lineno}: cannot split {command:?}"));
+        let argv = split_args(command.as_bytes())
+            .unwrap_or_else(|| panic!("{name}:{lineno}: cannot split {command:?}"));
         real.send(&argv);
         ours.send(&argv);
         if read {
@@ -317,10 +446,18 @@ fn run_script(path: &Path, resp3: bool, rules: &[(String, Rule)], tally: &mut Ta
     // Nothing may be left unread on either side: both must be silent (or both closed).
     for (client, (real, ours)) in conns.iter_mut() {
         for c in [&mut *real, &mut *ours] {
-            c.stream.set_read_timeout(Some(Duration::from_millis(50))).unwrap();
+            c.stream
+                .set_read_timeout(Some(Duration::from_millis(50)))
+                .unwrap();
         }
         let (a, b) = (real.frame(), ours.frame());
-        check(tally, 0, &format!("{client}: end of script, nothing more to read"), a, b);
+        check(
+            tally,
+            0,
+            &format!("{client}: end of script, nothing more to read"),
+            a,
+            b,
+        );
     }
 }
 
@@ -330,7 +467,9 @@ fn scripts_match_redis_7_0_15() {
     let mut scripts: Vec<PathBuf> = std::fs::read_dir(dir())
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "txt") && p.file_name().unwrap() != "rules.txt")
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "txt") && p.file_name().unwrap() != "rules.txt"
+        })
         .collect();
     scripts.sort();
     assert!(!scripts.is_empty());
@@ -348,6 +487,15 @@ fn scripts_match_redis_7_0_15() {
         tally.by_rule,
         tally.failures.len()
     );
-    assert!(tally.frames > 100, "too few frames compared: {}", tally.frames);
-    assert!(tally.failures.is_empty(), "{} difference(s):\n{}", tally.failures.len(), tally.failures.join("\n"));
+    assert!(
+        tally.frames > 100,
+        "too few frames compared: {}",
+        tally.frames
+    );
+    assert!(
+        tally.failures.is_empty(),
+        "{} difference(s):\n{}",
+        tally.failures.len(),
+        tally.failures.join("\n")
+    );
 }

@@ -32,7 +32,10 @@ fn transcripts() {
                 continue;
             }
         };
-        commands += steps.iter().filter(|s| matches!(s.step, transcript::Step::Command { .. })).count();
+        commands += steps
+            .iter()
+            .filter(|s| matches!(s.step, transcript::Step::Command { .. }))
+            .count();
         let replay = transcript::replay(&steps);
         if bless && !replay.mismatches.is_empty() {
             std::fs::write(path, transcript::render(&steps, &replay)).unwrap();
@@ -45,11 +48,24 @@ fn transcripts() {
                 path.display(),
                 m.line,
                 m.what,
-                m.expected.iter().map(|l| format!("    |{l}")).collect::<Vec<_>>().join("\n"),
-                m.actual.iter().map(|l| format!("    |{l}")).collect::<Vec<_>>().join("\n"),
+                m.expected
+                    .iter()
+                    .map(|l| format!("    |{l}"))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                m.actual
+                    .iter()
+                    .map(|l| format!("    |{l}"))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
             ));
         }
     }
     println!("{} transcripts, {commands} commands", files.len());
-    assert!(failures.is_empty(), "{} mismatch(es):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatch(es):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -133,7 +133,7 @@ mod tests {
     #[test]
     fn double_quotes() {
         assert_eq!(split(b"SET a \"b c\""), words(&[b"SET", b"a", b"b c"]));
-        assert_eq!(split(b"\"\\x41\\x4a\\x4\""), words(&[b"AJ\\x4"]));
+        assert_eq!(split(b"\"\\x41\\x4a\\x4\""), words(&[b"AJx4"]));
         assert_eq!(split(b"\"\\xZZ\\q\\n\""), words(&[b"xZZq\n"]));
         assert_eq!(split(b"\"\\a\\b\\t\\r\\\"\""), words(&[b"\x07\x08\t\r\""]));
         assert_eq!(split(b"a\"b c\""), words(&[b"ab c"]));
