@@ -80,7 +80,7 @@ fn emit(out: &mut String, name: &str, entry: &Value, subs: &[String], depth: usi
         .map(|v| v[1].as_str().unwrap().to_string())
         .unwrap_or_default();
     let syntax = map_get(docs, "arguments")
-        .map(|a| syntax_line(a))
+        .map(syntax_line)
         .unwrap_or_default();
 
     // The sub-entries, in the order the real server lists them, restricted to

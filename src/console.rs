@@ -201,11 +201,7 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
         }
         typed.lines.extend(own);
         typed.events.extend(out.events);
-        if out.reply.is_none()
-            && engine
-                .client_state(client)
-                .is_some_and(|s| s.blocked_on.is_some())
-        {
+        if out.reply.is_none() && engine.is_blocked(client) {
             typed.blocked = true;
             break;
         }

@@ -270,7 +270,7 @@ fn compare(rule: &Rule, real: &(Vec<u8>, Option<Reply>), ours: &(Vec<u8>, Option
             let (Some(a), Some(b)) = (elements(r), elements(o)) else {
                 return real.0 == ours.0;
             };
-            same_kind(r, o) && !b.is_empty() == !a.is_empty() && b.iter().all(|x| a.contains(x))
+            same_kind(r, o) && b.is_empty() == a.is_empty() && b.iter().all(|x| a.contains(x))
         }
         Rule::Commands => {
             if elements(r).is_none() || elements(o).is_none() {

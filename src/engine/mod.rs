@@ -223,6 +223,11 @@ impl Engine {
             .unwrap_or_default()
     }
 
+    /// Whether the client waits in a blocking command.
+    pub fn is_blocked(&self, client: ClientId) -> bool {
+        self.clients.get(&client).is_some_and(|c| c.block.is_some())
+    }
+
     /// What a console needs to show about a client.
     pub fn client_state(&self, client: ClientId) -> Option<ClientState> {
         self.clients.get(&client).map(|c| c.state())

@@ -257,9 +257,7 @@ impl Drop for Connection {
 
 /// Whether the engine holds `client` blocked.
 fn is_blocked(engine: &Engine, client: ClientId) -> bool {
-    engine
-        .client_state(client)
-        .is_some_and(|state| state.blocked_on.is_some())
+    engine.is_blocked(client)
 }
 
 /// `POST` and `Host:` as a command name mean an HTTP request reached the port.
