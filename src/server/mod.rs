@@ -2,7 +2,6 @@
 //!
 //! - `options`: the command line (`--port`, `--bind`, `--profile`, `--help`).
 //! - `request`: the query buffer parser, a port of Redis 7.0's inline and multibulk parsing.
-//! - `splitargs`: `sdssplitargs`, which splits inline requests.
 //! - `conn`: the threads of one connection (read, process, write).
 //!
 //! All engine state sits in one [`Shared`] behind one mutex: the engine, the writers of
@@ -17,7 +16,6 @@
 mod conn;
 pub mod options;
 pub mod request;
-pub mod splitargs;
 #[cfg(test)]
 mod tests;
 

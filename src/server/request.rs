@@ -8,7 +8,7 @@
 //! before the line end hides it; that quirk is kept because it decides when Redis answers
 //! `too big inline request` and friends.
 
-use super::splitargs::split_args;
+use crate::engine::cli::tokenize::split_args;
 
 /// `PROTO_INLINE_MAX_SIZE`: the longest inline request or count line without its end.
 pub const INLINE_MAX_SIZE: usize = 64 * 1024;
