@@ -11,7 +11,7 @@ pub(super) fn hello(cx: &mut Cx) -> CmdResult {
     let mut ver = None;
     let mut next = 1;
     if argv.len() >= 2 {
-        let v = super::parse_i64(&argv[1]).ok_or_else(|| {
+        let v = super::string2ll(&argv[1]).ok_or_else(|| {
             Error::Other("ERR Protocol version is not an integer or out of range".into())
         })?;
         next = 2;

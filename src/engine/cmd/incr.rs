@@ -1,6 +1,6 @@
 //! INCR key — the value must be a strict int64 string; the TTL is kept.
 
-use super::{parse_i64, CmdResult, Cx};
+use super::{string2ll, CmdResult, Cx};
 use crate::engine::error::Error;
 use crate::engine::keyspace::{Entry, Value};
 use crate::engine::Reply;
@@ -18,7 +18,7 @@ pub(super) fn incr_by(cx: &mut Cx, delta: i64) -> CmdResult {
         Some(Entry {
             value: Value::String(s),
             expires_at_ms,
-        }) => (parse_i64(s).ok_or(Error::NotInteger)?, *expires_at_ms),
+        }) => (string2ll(s).ok_or(Error::NotInteger)?, *expires_at_ms),
     };
     let new = old.checked_add(delta).ok_or(Error::Overflow)?;
     cx.db().set(

@@ -4,6 +4,7 @@
 
 use super::error::Error;
 use super::keyspace::{Db, Entry, Value};
+pub(crate) use super::num::string2ll;
 use super::table::{self, CommandSpec};
 use super::{ClientId, Engine, Event, Outcome, Reply};
 
@@ -210,41 +211,9 @@ fn resolve(argv: &[Vec<u8>]) -> Result<&'static CommandSpec, Error> {
     })
 }
 
-/// Redis's `string2ll`: strict base-10 int64 (no spaces, no `+`, no leading zeros).
-pub(crate) fn parse_i64(s: &[u8]) -> Option<i64> {
-    if s.is_empty() || s.len() > 20 {
-        return None;
-    }
-    if s == b"0" {
-        return Some(0);
-    }
-    let (neg, digits) = match s[0] {
-        b'-' => (true, &s[1..]),
-        _ => (false, s),
-    };
-    if digits.is_empty()
-        || !(b'1'..=b'9').contains(&digits[0])
-        || !digits.iter().all(u8::is_ascii_digit)
-    {
-        return None;
-    }
-    let mut v: u64 = 0;
-    for &d in digits {
-        v = v.checked_mul(10)?.checked_add((d - b'0') as u64)?;
-    }
-    if neg {
-        if v > i64::MAX as u64 + 1 {
-            return None;
-        }
-        Some((v as i64).wrapping_neg())
-    } else {
-        i64::try_from(v).ok()
-    }
-}
-
 /// `getLongLongFromObjectOrReply` with the default message.
 pub(crate) fn arg_i64(s: &[u8]) -> Result<i64, Error> {
-    parse_i64(s).ok_or(Error::NotInteger)
+    string2ll(s).ok_or(Error::NotInteger)
 }
 
 /// The bytes of an argument up to its first NUL, as C string functions
@@ -270,26 +239,6 @@ mod tests {
                 "{} has no handler",
                 spec.fullname
             );
-        }
-    }
-
-    #[test]
-    fn string2ll_is_strict() {
-        assert_eq!(parse_i64(b"0"), Some(0));
-        assert_eq!(parse_i64(b"-9223372036854775808"), Some(i64::MIN));
-        assert_eq!(parse_i64(b"9223372036854775807"), Some(i64::MAX));
-        for bad in [
-            &b"9223372036854775808"[..],
-            b"-0",
-            b"01",
-            b"+1",
-            b" 1",
-            b"1 ",
-            b"",
-            b"-",
-            b"1e3",
-        ] {
-            assert_eq!(parse_i64(bad), None, "{:?}", String::from_utf8_lossy(bad));
         }
     }
 }
