@@ -78,6 +78,26 @@ pub struct Config {
     /// `BLOCKTEST`, which exercises blocking before the real blocking commands
     /// exist). Never on in the page or the server.
     pub test_commands: bool,
+    /// The initial `maxmemory` in bytes (0: no limit). The page uses a
+    /// browser-friendly default; the server has none unless configured.
+    pub maxmemory: u64,
+    /// Seed of the engine's own random generator (RANDOMKEY and the like), so
+    /// that a scenario replays identically.
+    pub seed: u64,
+}
+
+/// Runtime settings changed by `CONFIG SET`.
+#[derive(Clone, Debug)]
+pub(crate) struct Settings {
+    pub maxmemory: u64,
+}
+
+/// Counters reported by `INFO stats` (reset by `CONFIG RESETSTAT`).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Stats {
+    pub total_commands_processed: u64,
+    pub total_connections_received: u64,
+    pub expired_keys: u64,
 }
 
 /// Whether a frame for a client is a push or the late reply to its blocked command.
@@ -128,6 +148,11 @@ pub enum Event {
         db: usize,
         key: Vec<u8>,
     },
+    /// A key was removed because its expiry time passed.
+    KeyExpired {
+        db: usize,
+        key: Vec<u8>,
+    },
     /// A client blocked on keys; `deadline_ms` is `None` for BLOCK 0.
     ClientBlocked {
         client: ClientId,
@@ -171,7 +196,13 @@ pub struct Engine {
     blocked: VecDeque<ClientId>,
     /// Keys written by the command being run that blocked clients may wait on.
     ready_keys: Vec<(usize, Vec<u8>)>,
+    settings: Settings,
+    stats: Stats,
 }
+
+/// Bytes the engine counts as used before any key exists (Redis reports its
+/// own baseline in `used_memory`; ours is the bookkeeping of an empty engine).
+pub const BASE_MEMORY: u64 = 1024 * 1024;
 
 /// Number of logical databases, as Redis's default `databases 16`.
 pub const DATABASES: usize = 16;
@@ -179,12 +210,32 @@ pub const DATABASES: usize = 16;
 impl Engine {
     pub fn new(config: Config) -> Engine {
         Engine {
-            config,
             clients: BTreeMap::new(),
             next_client_id: 1,
             dbs: (0..DATABASES).map(|_| Db::default()).collect(),
             blocked: VecDeque::new(),
             ready_keys: Vec::new(),
+            settings: Settings {
+                maxmemory: config.maxmemory,
+            },
+            stats: Stats::default(),
+            config,
+        }
+    }
+
+    /// The bytes the engine holds, as `INFO memory`'s `used_memory` reports
+    /// them and `maxmemory` limits them.
+    pub fn used_memory(&self) -> u64 {
+        BASE_MEMORY + self.dbs.iter().map(|d| d.bytes() as u64).sum::<u64>()
+    }
+
+    /// Turns the keys the databases expired (lazily or actively) into events.
+    fn collect_expired(&mut self, out: &mut Outcome) {
+        for (db, d) in self.dbs.iter_mut().enumerate() {
+            for key in d.expired.drain(..) {
+                self.stats.expired_keys += 1;
+                out.events.push(Event::KeyExpired { db, key });
+            }
         }
     }
 
@@ -196,6 +247,7 @@ impl Engine {
     pub fn connect(&mut self, now_ms: u64) -> ClientId {
         let id = self.next_client_id;
         self.next_client_id += 1;
+        self.stats.total_connections_received += 1;
         self.clients.insert(id, Client::new(id, now_ms));
         id
     }
@@ -254,6 +306,7 @@ impl Engine {
             cmd::Flow::Block(block) => self.block_client(client, argv, block, now_ms, &mut out),
         }
         self.serve_ready_keys(now_ms, &mut out);
+        self.collect_expired(&mut out);
         out
     }
 
@@ -276,6 +329,7 @@ impl Engine {
         for id in expired {
             self.unblock(id, UnblockReason::TimedOut, &mut out);
         }
+        self.collect_expired(&mut out);
         out
     }
 

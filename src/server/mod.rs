@@ -46,7 +46,7 @@ impl Server {
             addr,
             Config {
                 profile,
-                test_commands: false,
+                ..Config::default()
             },
         )
     }
