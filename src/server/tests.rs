@@ -17,6 +17,7 @@ fn start() -> u16 {
         Config {
             profile: Profile::V8,
             test_commands: true,
+            ..Config::default()
         },
     )
     .expect("bind a free port");
