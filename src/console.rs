@@ -214,12 +214,18 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
 }
 
 /// The prompt redis-cli would show, with the pane's name in place of host:port
-/// (`producer> `, `producer[2]> `).
+/// (`producer> `, `producer[2]> `, `producer(TX)> ` inside MULTI).
 pub fn prompt(engine: &Engine, client: ClientId, name: &str) -> String {
-    match engine.client_state(client) {
-        Some(s) if s.db != 0 => format!("{name}[{}]> ", s.db),
-        _ => format!("{name}> "),
-    }
+    let Some(s) = engine.client_state(client) else {
+        return format!("{name}> ");
+    };
+    let db = if s.db != 0 {
+        format!("[{}]", s.db)
+    } else {
+        String::new()
+    };
+    let tx = if s.in_multi { "(TX)" } else { "" };
+    format!("{name}{db}{tx}> ")
 }
 
 const GENERIC_HELP: &str = "redis-cli 7.0.15

@@ -31,6 +31,10 @@ pub enum Error {
     InvalidClientName,
     /// `WRONGPASS invalid username-password pair or user is disabled.`
     WrongPass,
+    /// `OOM command not allowed when used memory > 'maxmemory'.`
+    Oom,
+    /// `EXECABORT Transaction discarded because of previous errors.`
+    ExecAbort,
     /// Any other error, as the full line (code included), for errors that occur once.
     Other(String),
 }
@@ -98,6 +102,10 @@ impl fmt::Display for Error {
             ),
             Error::WrongPass => {
                 f.write_str("WRONGPASS invalid username-password pair or user is disabled.")
+            }
+            Error::Oom => f.write_str("OOM command not allowed when used memory > 'maxmemory'."),
+            Error::ExecAbort => {
+                f.write_str("EXECABORT Transaction discarded because of previous errors.")
             }
             Error::UnknownCommand { .. } | Error::UnknownSubcommand { .. } => {
                 f.write_str(&String::from_utf8_lossy(&self.to_bytes()))

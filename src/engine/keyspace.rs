@@ -92,6 +92,19 @@ impl Db {
         Some(r)
     }
 
+    /// Whether `key` is stored and its time has passed, without removing it
+    /// (Redis's `keyIsExpired`).
+    pub fn is_expired(&self, key: &[u8], now_ms: u64) -> bool {
+        self.entries
+            .get(key)
+            .is_some_and(|e| e.expires_at_ms.is_some_and(|t| t <= now_ms))
+    }
+
+    /// Whether `key` is stored at all, expired or not (Redis's `dictFind`).
+    pub fn holds(&self, key: &[u8]) -> bool {
+        self.entries.contains_key(key)
+    }
+
     pub fn contains(&mut self, key: &[u8], now_ms: u64) -> bool {
         self.get(key, now_ms).is_some()
     }

@@ -17,6 +17,7 @@ mod cmd;
 pub mod error;
 pub mod glob;
 mod keyspace;
+mod multi;
 pub mod num;
 pub mod reply;
 pub mod resp;
@@ -198,6 +199,7 @@ pub struct Engine {
     ready_keys: Vec<(usize, Vec<u8>)>,
     settings: Settings,
     stats: Stats,
+    watched: multi::WatchedKeys,
 }
 
 /// Bytes the engine counts as used before any key exists (Redis reports its
@@ -219,6 +221,7 @@ impl Engine {
                 maxmemory: config.maxmemory,
             },
             stats: Stats::default(),
+            watched: multi::WatchedKeys::default(),
             config,
         }
     }
@@ -231,9 +234,10 @@ impl Engine {
 
     /// Turns the keys the databases expired (lazily or actively) into events.
     fn collect_expired(&mut self, out: &mut Outcome) {
-        for (db, d) in self.dbs.iter_mut().enumerate() {
-            for key in d.expired.drain(..) {
+        for db in 0..self.dbs.len() {
+            for key in std::mem::take(&mut self.dbs[db].expired) {
                 self.stats.expired_keys += 1;
+                self.touch_watched_key(db, &key);
                 out.events.push(Event::KeyExpired { db, key });
             }
         }
@@ -255,6 +259,7 @@ impl Engine {
     /// Drops a client: its block, and later its subscriptions and MULTI state.
     pub fn disconnect(&mut self, client: ClientId, _now_ms: u64) -> Outcome {
         let mut out = Outcome::default();
+        self.unwatch_all(client);
         if self.clients.remove(&client).is_some() {
             if let Some(pos) = self.blocked.iter().position(|&c| c == client) {
                 self.blocked.remove(pos);

@@ -132,3 +132,55 @@ fn dispatch_errors_are_redis_texts() {
         "ERR wrong number of arguments for 'command|count' command"
     );
 }
+
+#[test]
+fn over_maxmemory_writes_get_oom_and_reads_work() {
+    // The limit sits just above an empty engine, so a few keys cross it.
+    let mut e = Engine::new(Config {
+        maxmemory: BASE_MEMORY + 200,
+        ..Config::default()
+    });
+    let c = e.connect(0);
+    assert_eq!(e.execute(c, argv("SET a 1"), 0).reply, Some(Reply::ok()));
+    let big = vec![b"SET".to_vec(), b"big".to_vec(), vec![b'x'; 300]];
+    // Under the limit before the command runs: it is accepted and crosses it.
+    assert_eq!(e.execute(c, big, 0).reply, Some(Reply::ok()));
+    let oom = Reply::error("OOM command not allowed when used memory > 'maxmemory'.");
+    assert_eq!(e.execute(c, argv("SET b 2"), 0).reply, Some(oom.clone()));
+    assert_eq!(e.execute(c, argv("INCR a"), 0).reply, Some(oom.clone()));
+    assert_eq!(e.execute(c, argv("GET a"), 0).reply, Some(Reply::bulk("1")));
+    assert_eq!(
+        e.execute(c, argv("MGET a b"), 0).reply,
+        Some(Reply::Array(vec![Reply::bulk("1"), Reply::Null]))
+    );
+    // Queuing inside MULTI is refused too, which dooms the transaction.
+    assert_eq!(e.execute(c, argv("MULTI"), 0).reply, Some(Reply::ok()));
+    assert_eq!(e.execute(c, argv("GET a"), 0).reply, Some(oom));
+    assert_eq!(
+        e.execute(c, argv("EXEC"), 0).reply,
+        Some(Reply::error(
+            "EXECABORT Transaction discarded because of previous errors."
+        ))
+    );
+    // Deleting frees memory, and writes work again.
+    assert_eq!(
+        e.execute(c, argv("DEL big"), 0).reply,
+        Some(Reply::Integer(1))
+    );
+    assert_eq!(e.execute(c, argv("SET b 2"), 0).reply, Some(Reply::ok()));
+    assert!(e.used_memory() <= BASE_MEMORY + 200);
+}
+
+#[test]
+fn used_memory_follows_writes_and_deletes() {
+    let mut e = engine();
+    let c = e.connect(0);
+    let before = e.used_memory();
+    e.execute(c, argv("SET key value"), 0);
+    let after = e.used_memory();
+    assert!(after > before + 7);
+    e.execute(c, argv("SET key v"), 0);
+    assert_eq!(e.used_memory(), after - 4);
+    e.execute(c, argv("DEL key"), 0);
+    assert_eq!(e.used_memory(), before);
+}

@@ -11,18 +11,23 @@ use super::{ClientId, Engine, Event, Outcome, Reply};
 mod blocktest;
 mod command;
 mod del;
+mod discard;
 mod echo;
+mod exec;
 mod exists;
 mod get;
 mod hello;
 mod incr;
 mod mget;
 mod mset;
+mod multi;
 mod ping;
 mod quit;
 mod reset;
 mod select;
 mod set;
+mod unwatch;
+mod watch;
 
 /// What a handler decided.
 pub(crate) enum Flow {
@@ -101,10 +106,12 @@ impl Cx<'_> {
             key: key.to_vec(),
         });
         self.engine.signal_key_ready(db, key);
+        self.engine.touch_watched_key(db, key);
     }
 
     pub fn key_deleted(&mut self, key: &[u8]) {
         let db = self.db_index();
+        self.engine.touch_watched_key(db, key);
         self.out.events.push(Event::KeyDeleted {
             db,
             key: key.to_vec(),
@@ -128,18 +135,23 @@ pub(crate) fn handler(fullname: &str) -> Option<Handler> {
         "command|info" => command::info,
         "command|list" => command::list,
         "del" => del::del,
+        "discard" => discard::discard,
         "echo" => echo::echo,
+        "exec" => exec::exec,
         "exists" => exists::exists,
         "get" => get::get,
         "hello" => hello::hello,
         "incr" => incr::incr,
         "mget" => mget::mget,
         "mset" => mset::mset,
+        "multi" => multi::multi,
         "ping" => ping::ping,
         "quit" => quit::quit,
         "reset" => reset::reset,
         "select" => select::select,
         "set" => set::set,
+        "unwatch" => unwatch::unwatch,
+        "watch" => watch::watch,
         _ => return None,
     })
 }
@@ -177,9 +189,52 @@ fn run(
     if engine.config.test_commands && name.eq_ignore_ascii_case(b"blocktest") {
         return blocktest::blocktest(engine, client, argv, now_ms);
     }
-    let spec = resolve(argv)?;
-    if !spec.arity_ok(argv.len()) {
-        return Err(Error::WrongArity(spec.fullname.to_string()));
+    let checked = resolve(argv).and_then(|spec| {
+        if !spec.arity_ok(argv.len()) {
+            return Err(Error::WrongArity(spec.fullname.to_string()));
+        }
+        check_memory(engine, client, spec)?;
+        Ok(spec)
+    });
+    let spec = match checked {
+        Ok(spec) => spec,
+        Err(e) => {
+            // rejectCommand: a rejected command inside MULTI dooms the
+            // transaction, and a rejected EXEC discards it with the reason.
+            if let Some(c) = engine.clients.get_mut(&client) {
+                if c.multi.is_some() {
+                    c.dirty_exec = true;
+                }
+            }
+            if name.eq_ignore_ascii_case(b"exec") {
+                engine.discard_transaction(client);
+                let reason = e.to_bytes();
+                let reason = reason.strip_prefix(b"ERR ").unwrap_or(&reason);
+                let mut line = b"EXECABORT Transaction discarded because of: ".to_vec();
+                line.extend_from_slice(reason);
+                return Ok(Reply::Error(line).into());
+            }
+            return Err(e);
+        }
+    };
+    let in_multi = engine
+        .clients
+        .get(&client)
+        .is_some_and(|c| c.multi.is_some());
+    if in_multi
+        && !matches!(
+            spec.fullname,
+            "exec" | "discard" | "multi" | "watch" | "quit" | "reset"
+        )
+    {
+        if let Some(queue) = engine
+            .clients
+            .get_mut(&client)
+            .and_then(|c| c.multi.as_mut())
+        {
+            queue.push(argv.to_vec());
+        }
+        return Ok(Reply::simple("QUEUED").into());
     }
     let handler = handler(spec.fullname).expect("every table entry has a handler");
     let mut cx = Cx {
@@ -192,6 +247,28 @@ fn run(
         spec,
     };
     handler(&mut cx)
+}
+
+/// The `maxmemory` check of processCommand: over the limit, commands that may
+/// grow memory are refused, and so is queuing inside MULTI (EXEC, DISCARD,
+/// QUIT and RESET excepted); reads keep working.
+fn check_memory(engine: &Engine, client: ClientId, spec: &CommandSpec) -> Result<(), Error> {
+    let limit = engine.settings.maxmemory;
+    if limit == 0 || engine.used_memory() <= limit {
+        return Ok(());
+    }
+    let c = engine.clients.get(&client);
+    let queued_denyoom = c.and_then(|c| c.multi.as_ref()).is_some_and(|q| {
+        q.iter()
+            .any(|argv| resolve(argv).is_ok_and(|s| s.has_flag("denyoom")))
+    });
+    let denyoom = spec.has_flag("denyoom") || (spec.fullname == "exec" && queued_denyoom);
+    let queuing = c.is_some_and(|c| c.multi.is_some())
+        && !matches!(spec.fullname, "exec" | "discard" | "quit" | "reset");
+    if denyoom || queuing {
+        return Err(Error::Oom);
+    }
+    Ok(())
 }
 
 /// `lookupCommand` + the unknown command / unknown subcommand errors.

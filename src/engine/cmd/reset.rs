@@ -5,6 +5,7 @@ use super::{CmdResult, Cx};
 use crate::engine::{Event, Protocol, Reply};
 
 pub(super) fn reset(cx: &mut Cx) -> CmdResult {
+    cx.engine.discard_transaction(cx.client);
     let c = cx.client_mut();
     c.db = 0;
     c.protocol = Protocol::Resp2;

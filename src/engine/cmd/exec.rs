@@ -1,0 +1,51 @@
+//! EXEC — runs the queued commands and answers with their replies, or
+//! EXECABORT when queuing failed, or a null array when a watched key changed.
+
+use super::{dispatch, CmdResult, Cx, Flow};
+use crate::engine::error::Error;
+use crate::engine::{Event, Reply};
+
+pub(super) fn exec(cx: &mut Cx) -> CmdResult {
+    let client = cx.client;
+    let Some(queue) = cx.client_mut().multi.clone() else {
+        return Err(Error::Other("ERR EXEC without MULTI".into()));
+    };
+    if cx.engine.watched_key_expired(client, cx.now_ms) {
+        cx.client_mut().dirty_cas = true;
+    }
+    let (dirty_exec, dirty_cas) = {
+        let c = cx.client_mut();
+        (c.dirty_exec, c.dirty_cas)
+    };
+    cx.out.events.push(Event::ClientChanged { client });
+    if dirty_exec || dirty_cas {
+        cx.engine.discard_transaction(client);
+        return if dirty_exec {
+            Err(Error::ExecAbort)
+        } else {
+            Ok(Reply::NullArray.into())
+        };
+    }
+    cx.engine.unwatch_all(client);
+    // The transaction is over before its commands run, so none of them is queued again.
+    cx.client_mut().multi = None;
+    cx.client_mut().in_exec = true;
+    let mut replies = Vec::with_capacity(queue.len());
+    for argv in &queue {
+        // Inside a transaction a blocking command does not block: it answers
+        // as if its timeout had passed.
+        let reply = match dispatch(cx.engine, client, argv, cx.now_ms, cx.out, false) {
+            Flow::Reply(r) => r,
+            Flow::Block(b) => b.timeout_reply,
+        };
+        replies.push(reply);
+        if cx.engine.clients.get(&client).is_none() {
+            break;
+        }
+    }
+    if let Some(c) = cx.engine.clients.get_mut(&client) {
+        c.in_exec = false;
+    }
+    cx.engine.discard_transaction(client);
+    Ok(Reply::Array(replies).into())
+}
