@@ -11,6 +11,10 @@ use crate::console::{self, LineKind};
 use crate::engine::cli::tokenize;
 use crate::engine::{ClientId, Config, DeliveryKind, Engine};
 
+/// The page's memory ceiling: past it, writes get Redis's OOM error while
+/// reads keep working, so a runaway script cannot take the tab down.
+pub const PAGE_MAXMEMORY: u64 = 256 * 1024 * 1024;
+
 /// The most output lines a pane keeps. Older lines are dropped so that a long session (or a reply
 /// with a million elements) cannot make every render slower and slower.
 pub const MAX_LINES: usize = 1000;
@@ -260,7 +264,7 @@ pub struct Session {
 impl Session {
     /// A fresh engine with one pane, connected at `now_ms`.
     pub fn new(now_ms: u64) -> Session {
-        let mut engine = Engine::new(Config::default());
+        let mut engine = Engine::new(Config { maxmemory: PAGE_MAXMEMORY, ..Config::default() });
         let client = engine.connect(now_ms);
         let pane = Pane::new(&engine, DEFAULT_PANE_NAME, client);
         Session {
