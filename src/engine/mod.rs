@@ -20,6 +20,7 @@ mod keyspace;
 pub mod num;
 pub mod reply;
 pub mod resp;
+mod rng;
 pub mod table;
 
 use std::collections::{BTreeMap, VecDeque};
@@ -29,6 +30,7 @@ use client::{Block, Client};
 pub use error::Error;
 use keyspace::Db;
 pub use reply::{Protocol, Reply};
+use rng::Rng;
 
 /// A client connection's id, as `CLIENT ID` reports it (starting at 1).
 pub type ClientId = u64;
@@ -148,6 +150,13 @@ pub enum Event {
         db: usize,
         key: Vec<u8>,
     },
+    /// A key's expiry time was set, changed or removed (EXPIRE, PERSIST); its
+    /// value is unchanged. `None`: the key no longer expires.
+    KeyExpiryChanged {
+        db: usize,
+        key: Vec<u8>,
+        expires_at_ms: Option<u64>,
+    },
     /// A key was removed because its expiry time passed.
     KeyExpired {
         db: usize,
@@ -198,6 +207,8 @@ pub struct Engine {
     ready_keys: Vec<(usize, Vec<u8>)>,
     settings: Settings,
     stats: Stats,
+    /// The engine's random generator (RANDOMKEY), seeded from `Config::seed`.
+    rng: Rng,
 }
 
 /// Bytes the engine counts as used before any key exists (Redis reports its
@@ -219,6 +230,7 @@ impl Engine {
                 maxmemory: config.maxmemory,
             },
             stats: Stats::default(),
+            rng: Rng::new(config.seed),
             config,
         }
     }
@@ -311,7 +323,8 @@ impl Engine {
     }
 
     /// Moves time to `now_ms`: blocked clients whose timeout passed get their
-    /// deferred reply.
+    /// deferred reply, and keys whose expiry time passed are removed (active
+    /// expiry, so views see them go without anyone reading them).
     pub fn advance(&mut self, now_ms: u64) -> Outcome {
         let mut out = Outcome::default();
         let expired: Vec<ClientId> = self
@@ -328,6 +341,9 @@ impl Engine {
             .collect();
         for id in expired {
             self.unblock(id, UnblockReason::TimedOut, &mut out);
+        }
+        for db in self.dbs.iter_mut() {
+            db.expire_due(now_ms);
         }
         self.collect_expired(&mut out);
         out

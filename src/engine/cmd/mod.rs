@@ -10,19 +10,32 @@ use super::{ClientId, Engine, Event, Outcome, Reply};
 
 mod blocktest;
 mod command;
+mod copy;
+mod dbsize;
 mod del;
 mod echo;
 mod exists;
+mod expire;
+mod flushdb;
 mod get;
 mod hello;
 mod incr;
+mod keys;
 mod mget;
 mod mset;
+mod object;
+mod persist;
 mod ping;
 mod quit;
+mod randomkey;
+mod rename;
 mod reset;
+mod scan;
 mod select;
 mod set;
+mod ttl;
+mod r#type;
+mod unlink;
 
 /// What a handler decided.
 pub(crate) enum Flow {
@@ -96,6 +109,11 @@ impl Cx<'_> {
     /// for clients blocked on it.
     pub fn key_written(&mut self, key: &[u8]) {
         let db = self.db_index();
+        self.key_written_in(db, key);
+    }
+
+    /// `key_written` for a key in database `db` (COPY ... DB, MOVE).
+    pub fn key_written_in(&mut self, db: usize, key: &[u8]) {
         self.out.events.push(Event::KeyWritten {
             db,
             key: key.to_vec(),
@@ -103,11 +121,28 @@ impl Cx<'_> {
         self.engine.signal_key_ready(db, key);
     }
 
+    /// Records that a command removed `key`.
     pub fn key_deleted(&mut self, key: &[u8]) {
         let db = self.db_index();
+        self.key_deleted_in(db, key);
+    }
+
+    /// `key_deleted` for a key in database `db` (FLUSHALL).
+    pub fn key_deleted_in(&mut self, db: usize, key: &[u8]) {
         self.out.events.push(Event::KeyDeleted {
             db,
             key: key.to_vec(),
+        });
+    }
+
+    /// Records that `key` got a new expiry time (or lost it). Its value did not
+    /// change, so blocked clients are not woken.
+    pub fn key_expiry_changed(&mut self, key: &[u8], expires_at_ms: Option<u64>) {
+        let db = self.db_index();
+        self.out.events.push(Event::KeyExpiryChanged {
+            db,
+            key: key.to_vec(),
+            expires_at_ms,
         });
     }
 
@@ -127,19 +162,44 @@ pub(crate) fn handler(fullname: &str) -> Option<Handler> {
         "command|docs" => command::docs,
         "command|info" => command::info,
         "command|list" => command::list,
+        "copy" => copy::copy,
+        "dbsize" => dbsize::dbsize,
         "del" => del::del,
         "echo" => echo::echo,
         "exists" => exists::exists,
+        "expire" => expire::expire,
+        "expireat" => expire::expireat,
+        "expiretime" => ttl::expiretime,
+        "flushall" => flushdb::flushall,
+        "flushdb" => flushdb::flushdb,
         "get" => get::get,
         "hello" => hello::hello,
         "incr" => incr::incr,
+        "keys" => keys::keys,
         "mget" => mget::mget,
         "mset" => mset::mset,
+        "object" => object::object,
+        "object|encoding" => object::encoding,
+        "object|freq" => object::freq,
+        "object|help" => object::help,
+        "object|refcount" => object::refcount,
+        "persist" => persist::persist,
+        "pexpire" => expire::pexpire,
+        "pexpireat" => expire::pexpireat,
+        "pexpiretime" => ttl::pexpiretime,
         "ping" => ping::ping,
+        "pttl" => ttl::pttl,
         "quit" => quit::quit,
+        "randomkey" => randomkey::randomkey,
+        "rename" => rename::rename,
+        "renamenx" => rename::renamenx,
         "reset" => reset::reset,
+        "scan" => scan::scan,
         "select" => select::select,
         "set" => set::set,
+        "ttl" => ttl::ttl,
+        "type" => r#type::r#type,
+        "unlink" => unlink::unlink,
         _ => return None,
     })
 }
