@@ -33,17 +33,19 @@ fn ttl_generic(cx: &mut Cx, output_ms: bool, output_abs: bool) -> CmdResult {
     let Some(at) = entry.expires_at_ms else {
         return Ok(Reply::Integer(-1).into());
     };
-    // Expiry times are at most i64::MAX (the commands that set them check).
-    let at = i64::try_from(at).unwrap_or(i64::MAX);
     let ms = if output_abs {
         at
     } else {
-        at.saturating_sub(now as i64).max(0)
+        at.saturating_sub(now)
     };
+    // Redis computes `(ttl + 500) / 1000` on a signed 64-bit value; for an
+    // expiry near i64::MAX the real server answers as if the sum did not
+    // overflow (9223372036854776), which unsigned arithmetic reproduces.
     let n = if output_ms {
         ms
     } else {
         ms.saturating_add(500) / 1000
     };
+    let n = i64::try_from(n).unwrap_or(i64::MAX);
     Ok(Reply::Integer(n).into())
 }
