@@ -337,3 +337,76 @@ fn scan_iterates_everything_while_keys_change() {
         assert!(seen.contains(format!("k:{i}").as_bytes()), "k:{i} missed");
     }
 }
+
+#[test]
+fn keyspace_commands_survive_odd_input_and_odd_clocks() {
+    let commands = [
+        "EXPIRE",
+        "PEXPIRE",
+        "EXPIREAT",
+        "PEXPIREAT",
+        "TTL",
+        "PTTL",
+        "EXPIRETIME",
+        "PEXPIRETIME",
+        "PERSIST",
+        "SCAN",
+        "KEYS",
+        "RENAME",
+        "RENAMENX",
+        "COPY",
+        "TYPE",
+        "UNLINK",
+        "RANDOMKEY",
+        "DBSIZE",
+        "FLUSHDB",
+        "FLUSHALL",
+        "OBJECT",
+    ];
+    let args = [
+        "k",
+        "-1",
+        "0",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "18446744073709551615",
+        "NX",
+        "GT",
+        "LT",
+        "XX",
+        "DB",
+        "REPLACE",
+        "COUNT",
+        "MATCH",
+        "TYPE",
+        "ENCODING",
+        "REFCOUNT",
+        "FREQ",
+        "HELP",
+        "*",
+        "[",
+        "\\",
+    ];
+    for now in [0, 1_700_000_000_000, i64::MAX as u64, u64::MAX] {
+        let mut e = engine();
+        let c = e.connect(now);
+        for cmd in commands {
+            for (i, a) in args.iter().enumerate() {
+                for (j, b) in args.iter().enumerate() {
+                    e.execute(c, argv("SET k 5 PX 1000"), now);
+                    e.execute(c, argv("SET j v"), now);
+                    let third = args[(i + j) % args.len()];
+                    for n in 1..=3 {
+                        let line: Vec<Vec<u8>> = [cmd, a, b, third][..=n]
+                            .iter()
+                            .map(|w| w.as_bytes().to_vec())
+                            .collect();
+                        assert!(e.execute(c, line, now).reply.is_some());
+                    }
+                }
+            }
+            e.advance(now);
+        }
+        e.advance(u64::MAX);
+    }
+}

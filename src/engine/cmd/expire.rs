@@ -13,12 +13,12 @@ use crate::engine::error::Error;
 use crate::engine::Reply;
 
 pub(super) fn expire(cx: &mut Cx) -> CmdResult {
-    let base = cx.now_ms as i64;
+    let base = clock_ms(cx);
     expire_generic(cx, "expire", base, true)
 }
 
 pub(super) fn pexpire(cx: &mut Cx) -> CmdResult {
-    let base = cx.now_ms as i64;
+    let base = clock_ms(cx);
     expire_generic(cx, "pexpire", base, false)
 }
 
@@ -28,6 +28,12 @@ pub(super) fn expireat(cx: &mut Cx) -> CmdResult {
 
 pub(super) fn pexpireat(cx: &mut Cx) -> CmdResult {
     expire_generic(cx, "pexpireat", 0, false)
+}
+
+/// The clock as Redis's signed milliseconds (a clock past i64::MAX, which no
+/// real clock reaches, is held there rather than wrapping).
+fn clock_ms(cx: &Cx) -> i64 {
+    i64::try_from(cx.now_ms).unwrap_or(i64::MAX)
 }
 
 #[derive(Default)]
@@ -106,7 +112,7 @@ fn expire_generic(cx: &mut Cx, name: &'static str, base: i64, seconds: bool) -> 
 
     // checkAlreadyExpired: a time that is not in the future deletes the key
     // at once (an explicit delete, not an expiry).
-    if when <= now as i64 {
+    if when <= clock_ms(cx) {
         cx.db().remove(key, now);
         cx.key_deleted(key);
     } else {
