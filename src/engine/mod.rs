@@ -3,7 +3,7 @@
 //! Everything outside talks to it through four calls:
 //! - [`Engine::connect`] / [`Engine::disconnect`] create and drop client connections;
 //! - [`Engine::execute`] runs one command for one client at a given time;
-//! - [`Engine::advance`] moves time (timeouts of blocked clients, later expiry).
+//! - [`Engine::advance`] moves time (timeouts of blocked clients, key expiry).
 //!
 //! Each returns an [`Outcome`]: the caller's reply (if any), frames for other
 //! clients in the order Redis would write them (pushes and deferred replies of

@@ -7,7 +7,7 @@
 
 use super::{arg_i64, is_kw, CmdResult, Cx};
 use crate::engine::error::Error;
-use crate::engine::keyspace::Entry;
+use crate::engine::keyspace::{Entry, Value};
 use crate::engine::{Reply, DATABASES};
 
 pub(super) fn copy(cx: &mut Cx) -> CmdResult {
@@ -50,12 +50,13 @@ pub(super) fn copy(cx: &mut Cx) -> CmdResult {
     let Some(entry) = cx.engine.dbs[src_db].get(src, now) else {
         return Ok(Reply::Integer(0).into());
     };
-    let copy = match &entry.value {
-        crate::engine::keyspace::Value::String(bytes) => Entry {
-            value: entry.value.clone(),
-            expires_at_ms: entry.expires_at_ms,
-            repr: entry.repr.copied(bytes),
-        },
+    // dupStringObject and friends: the same value as a new object.
+    let repr = match &entry.value {
+        Value::String(bytes) => entry.repr.copied(bytes),
+    };
+    let copy = Entry {
+        repr,
+        ..entry.clone()
     };
     let target = &mut cx.engine.dbs[dst_db];
     if target.contains(dst, now) {
