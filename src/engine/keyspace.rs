@@ -49,7 +49,8 @@ pub(crate) enum Repr {
     /// Made by `createStringObject` (INCRBYFLOAT, copies of non-integers):
     /// `embstr` up to 44 bytes, else `raw`, whatever the bytes say.
     Created,
-    /// Changed in place (APPEND, SETRANGE, SETBIT): always `raw`.
+    /// Changed in place (APPEND, SETBIT, SETRANGE with a non-empty value; an
+    /// empty SETRANGE changes nothing): always `raw`.
     // Only the in-place string commands make it, and they are not in this
     // engine yet; OBJECT ENCODING already reports it.
     #[allow(dead_code)]
