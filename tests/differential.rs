@@ -173,6 +173,7 @@ enum Rule {
     Set,
     Shape,
     Commands,
+    Scan,
 }
 
 fn load_rules() -> Vec<(String, Rule)> {
@@ -198,6 +199,7 @@ fn load_rules() -> Vec<(String, Rule)> {
             Some("set") => Rule::Set,
             Some("shape") => Rule::Shape,
             Some("commands") => Rule::Commands,
+            Some("scan") => Rule::Scan,
             other => panic!("unknown rule {other:?} in rules.txt"),
         };
         rules.push((pattern.to_string(), rule));
@@ -260,7 +262,8 @@ fn compare(rule: &Rule, real: &(Vec<u8>, Option<Reply>), ours: &(Vec<u8>, Option
         Rule::Shape => same_kind(r, o),
         Rule::Set => {
             let (Some(mut a), Some(mut b)) = (elements(r), elements(o)) else {
-                return false;
+                // Errors and other non-aggregates are compared byte for byte.
+                return real.0 == ours.0;
             };
             a.sort();
             b.sort();
@@ -272,6 +275,22 @@ fn compare(rule: &Rule, real: &(Vec<u8>, Option<Reply>), ours: &(Vec<u8>, Option
             };
             same_kind(r, o) && b.is_empty() == a.is_empty() && b.iter().all(|x| a.contains(x))
         }
+        Rule::Scan => match (r, o) {
+            // `[cursor, [key ...]]`: the cursor exact, the keys as a set.
+            (Reply::Array(a), Reply::Array(b)) if a.len() == 2 && b.len() == 2 => {
+                let sorted = |r: &Reply| {
+                    elements(r).map(|mut e| {
+                        e.sort();
+                        e
+                    })
+                };
+                a[0] == b[0]
+                    && same_kind(&a[1], &b[1])
+                    && sorted(&a[1]).is_some()
+                    && sorted(&a[1]) == sorted(&b[1])
+            }
+            _ => real.0 == ours.0,
+        },
         Rule::Commands => {
             if elements(r).is_none() || elements(o).is_none() {
                 return real.0 == ours.0;

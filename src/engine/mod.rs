@@ -3,7 +3,7 @@
 //! Everything outside talks to it through four calls:
 //! - [`Engine::connect`] / [`Engine::disconnect`] create and drop client connections;
 //! - [`Engine::execute`] runs one command for one client at a given time;
-//! - [`Engine::advance`] moves time (timeouts of blocked clients, later expiry).
+//! - [`Engine::advance`] moves time (timeouts of blocked clients, key expiry).
 //!
 //! Each returns an [`Outcome`]: the caller's reply (if any), frames for other
 //! clients in the order Redis would write them (pushes and deferred replies of
@@ -21,6 +21,7 @@ mod multi;
 pub mod num;
 pub mod reply;
 pub mod resp;
+mod rng;
 pub mod table;
 
 use std::collections::{BTreeMap, VecDeque};
@@ -30,6 +31,7 @@ use client::{Block, Client};
 pub use error::Error;
 use keyspace::Db;
 pub use reply::{Protocol, Reply};
+use rng::Rng;
 
 /// A client connection's id, as `CLIENT ID` reports it (starting at 1).
 pub type ClientId = u64;
@@ -149,6 +151,13 @@ pub enum Event {
         db: usize,
         key: Vec<u8>,
     },
+    /// A key's expiry time was set, changed or removed (EXPIRE, PERSIST); its
+    /// value is unchanged. `None`: the key no longer expires.
+    KeyExpiryChanged {
+        db: usize,
+        key: Vec<u8>,
+        expires_at_ms: Option<u64>,
+    },
     /// A key was removed because its expiry time passed.
     KeyExpired {
         db: usize,
@@ -200,6 +209,8 @@ pub struct Engine {
     settings: Settings,
     stats: Stats,
     watched: multi::WatchedKeys,
+    /// The engine's random generator (RANDOMKEY), seeded from `Config::seed`.
+    rng: Rng,
 }
 
 /// Bytes the engine counts as used before any key exists (Redis reports its
@@ -222,6 +233,7 @@ impl Engine {
             },
             stats: Stats::default(),
             watched: multi::WatchedKeys::default(),
+            rng: Rng::new(config.seed),
             config,
         }
     }
@@ -316,7 +328,8 @@ impl Engine {
     }
 
     /// Moves time to `now_ms`: blocked clients whose timeout passed get their
-    /// deferred reply.
+    /// deferred reply, and keys whose expiry time passed are removed (active
+    /// expiry, so views see them go without anyone reading them).
     pub fn advance(&mut self, now_ms: u64) -> Outcome {
         let mut out = Outcome::default();
         let expired: Vec<ClientId> = self
@@ -333,6 +346,9 @@ impl Engine {
             .collect();
         for id in expired {
             self.unblock(id, UnblockReason::TimedOut, &mut out);
+        }
+        for db in self.dbs.iter_mut() {
+            db.expire_due(now_ms);
         }
         self.collect_expired(&mut out);
         out

@@ -75,43 +75,6 @@ impl Engine {
         }
     }
 
-    /// `touchAllWatchedKeysInDb`: `db` is about to be emptied (FLUSHDB, FLUSHALL);
-    /// clients watching a key it holds will see EXEC fail.
-    #[allow(dead_code)]
-    pub(crate) fn touch_all_watched_in_db(&mut self, db: usize) {
-        let keys: Vec<Vec<u8>> = self
-            .watched
-            .by_key
-            .keys()
-            .filter(|(d, _)| *d == db)
-            .map(|(_, k)| k.clone())
-            .collect();
-        for key in keys {
-            if !self.dbs[db].holds(&key) {
-                continue;
-            }
-            let watchers = self
-                .watched
-                .by_key
-                .get(&(db, key.clone()))
-                .cloned()
-                .unwrap_or_default();
-            for id in watchers {
-                let Some(c) = self.clients.get_mut(&id) else {
-                    continue;
-                };
-                if let Some(w) = c.watched.iter_mut().find(|w| w.db == db && w.key == key) {
-                    if w.expired {
-                        w.expired = false;
-                        continue;
-                    }
-                }
-                c.dirty_cas = true;
-                self.unwatch_all(id);
-            }
-        }
-    }
-
     /// `isWatchedKeyExpired`: a key that was alive when watched has expired since.
     pub(crate) fn watched_key_expired(&self, client: ClientId, now_ms: u64) -> bool {
         self.clients.get(&client).is_some_and(|c| {

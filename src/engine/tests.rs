@@ -184,3 +184,281 @@ fn used_memory_follows_writes_and_deletes() {
     e.execute(c, argv("DEL key"), 0);
     assert_eq!(e.used_memory(), before);
 }
+
+fn expired_events(out: &Outcome) -> Vec<(usize, Vec<u8>)> {
+    out.events
+        .iter()
+        .filter_map(|ev| match ev {
+            Event::KeyExpired { db, key } => Some((*db, key.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn advance_expires_keys_actively_and_reports_them() {
+    let mut e = engine();
+    let c = e.connect(0);
+    e.execute(c, argv("SET a 1 PX 100"), 0);
+    e.execute(c, argv("SET b 2 PX 50"), 0);
+    e.execute(c, argv("SET keep 3"), 0);
+    e.execute(c, argv("SELECT 5"), 0);
+    e.execute(c, argv("SET c 4 PX 100"), 0);
+    // A key lives through its expiry millisecond.
+    assert!(expired_events(&e.advance(50)).is_empty());
+    // Keys go in expiry-time order, without any command touching them.
+    assert_eq!(expired_events(&e.advance(51)), vec![(0, b"b".to_vec())]);
+    assert_eq!(
+        expired_events(&e.advance(1000)),
+        vec![(0, b"a".to_vec()), (5, b"c".to_vec())]
+    );
+    assert_eq!(e.stats.expired_keys, 3);
+    // DBSIZE counts keys not removed yet, so it shows they are gone.
+    assert_eq!(
+        e.execute(c, argv("DBSIZE"), 1000).reply,
+        Some(Reply::Integer(0))
+    );
+    e.execute(c, argv("SELECT 0"), 1000);
+    assert_eq!(
+        e.execute(c, argv("DBSIZE"), 1000).reply,
+        Some(Reply::Integer(1))
+    );
+    assert!(expired_events(&e.advance(5000)).is_empty());
+}
+
+#[test]
+fn an_access_expires_a_key_before_the_cycle_runs() {
+    let mut e = engine();
+    let c = e.connect(0);
+    e.execute(c, argv("SET a 1 PX 100"), 0);
+    // No advance yet: the key is still counted, but a read finds it expired.
+    assert_eq!(
+        e.execute(c, argv("DBSIZE"), 500).reply,
+        Some(Reply::Integer(1))
+    );
+    let out = e.execute(c, argv("GET a"), 500);
+    assert_eq!(out.reply, Some(Reply::Null));
+    assert_eq!(expired_events(&out), vec![(0, b"a".to_vec())]);
+    assert!(expired_events(&e.advance(600)).is_empty());
+    assert_eq!(e.stats.expired_keys, 1);
+    // SCAN's TYPE check runs before its expiry check, so in Redis 7.0 a key
+    // that the type lookup found expired has type "none" and is returned.
+    e.execute(c, argv("SET b 1 PX 100"), 600);
+    e.execute(c, argv("SET c 1"), 600);
+    let out = e.execute(c, argv("SCAN 0 TYPE none"), 800);
+    assert_eq!(
+        out.reply,
+        Some(Reply::Array(vec![
+            Reply::bulk("0"),
+            Reply::Array(vec![Reply::bulk("b")])
+        ]))
+    );
+    assert_eq!(expired_events(&out), vec![(0, b"b".to_vec())]);
+}
+
+#[test]
+fn expiry_changes_and_flushes_are_events() {
+    let mut e = engine();
+    let c = e.connect(0);
+    e.execute(c, argv("SET a 1"), 0);
+    let out = e.execute(c, argv("PEXPIREAT a 5000"), 0);
+    assert_eq!(
+        out.events,
+        vec![Event::KeyExpiryChanged {
+            db: 0,
+            key: b"a".to_vec(),
+            expires_at_ms: Some(5000)
+        }]
+    );
+    let out = e.execute(c, argv("PERSIST a"), 0);
+    assert!(matches!(
+        &out.events[..],
+        [Event::KeyExpiryChanged {
+            expires_at_ms: None,
+            ..
+        }]
+    ));
+    // The expiry index followed PERSIST: nothing expires later.
+    assert!(expired_events(&e.advance(10_000)).is_empty());
+    e.execute(c, argv("SELECT 2"), 0);
+    e.execute(c, argv("SET b 1"), 0);
+    let out = e.execute(c, argv("FLUSHALL"), 0);
+    let deleted: Vec<Event> = vec![
+        Event::KeyDeleted {
+            db: 0,
+            key: b"a".to_vec(),
+        },
+        Event::KeyDeleted {
+            db: 2,
+            key: b"b".to_vec(),
+        },
+    ];
+    assert_eq!(out.events, deleted);
+    // A past time deletes at once: a deletion, not an expiry.
+    e.execute(c, argv("SET c 1"), 0);
+    let out = e.execute(c, argv("EXPIRE c -1"), 0);
+    assert_eq!(
+        out.events,
+        vec![Event::KeyDeleted {
+            db: 2,
+            key: b"c".to_vec()
+        }]
+    );
+}
+
+#[test]
+fn randomkey_follows_the_seed() {
+    let picks = |seed: u64| {
+        let mut e = Engine::new(Config {
+            seed,
+            ..Config::default()
+        });
+        let c = e.connect(0);
+        for i in 0..50 {
+            e.execute(c, argv(&format!("SET key:{i} v")), 0);
+        }
+        (0..20)
+            .map(|_| e.execute(c, argv("RANDOMKEY"), 0).reply.unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(picks(7), picks(7));
+    assert_ne!(picks(7), picks(8));
+    let distinct: std::collections::BTreeSet<_> =
+        picks(7).into_iter().map(|r| format!("{r:?}")).collect();
+    assert!(distinct.len() > 5, "RANDOMKEY keeps picking the same keys");
+}
+
+#[test]
+fn randomkey_skips_and_removes_expired_keys() {
+    let mut e = engine();
+    let c = e.connect(0);
+    for i in 0..10 {
+        e.execute(c, argv(&format!("SET gone:{i} v PX 10")), 0);
+    }
+    e.execute(c, argv("SET live v"), 0);
+    // No expiry cycle ran: RANDOMKEY meets expired keys and removes them.
+    for _ in 0..5 {
+        let out = e.execute(c, argv("RANDOMKEY"), 100);
+        assert_eq!(out.reply, Some(Reply::bulk("live")));
+    }
+    e.execute(c, argv("DEL live"), 100);
+    let out = e.execute(c, argv("RANDOMKEY"), 100);
+    assert_eq!(out.reply, Some(Reply::Null));
+    assert_eq!(
+        e.execute(c, argv("DBSIZE"), 100).reply,
+        Some(Reply::Integer(0))
+    );
+}
+
+#[test]
+fn scan_iterates_everything_while_keys_change() {
+    let mut e = engine();
+    let c = e.connect(0);
+    for i in 0..200 {
+        e.execute(c, argv(&format!("SET k:{i} v")), 0);
+    }
+    let mut cursor = b"0".to_vec();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut round = 0;
+    loop {
+        let mut line = argv("SCAN x COUNT 9");
+        line[1] = cursor.clone();
+        let Some(Reply::Array(parts)) = e.execute(c, line, 0).reply else {
+            panic!("SCAN answers an array");
+        };
+        let [Reply::Bulk(next), Reply::Array(keys)] = &parts[..] else {
+            panic!("SCAN answers [cursor, keys]");
+        };
+        for k in keys {
+            if let Reply::Bulk(k) = k {
+                seen.insert(k.clone());
+            }
+        }
+        // Keys come and go during the iteration.
+        e.execute(c, argv(&format!("SET new:{round} v")), 0);
+        e.execute(c, argv(&format!("DEL k:{}", 199 - round)), 0);
+        round += 1;
+        if next == b"0" {
+            break;
+        }
+        cursor = next.clone();
+        assert!(round < 1000, "SCAN does not end");
+    }
+    // Every key present for the whole iteration was returned.
+    for i in 0..(200 - round) {
+        assert!(seen.contains(format!("k:{i}").as_bytes()), "k:{i} missed");
+    }
+}
+
+#[test]
+fn keyspace_commands_survive_odd_input_and_odd_clocks() {
+    let commands = [
+        "EXPIRE",
+        "PEXPIRE",
+        "EXPIREAT",
+        "PEXPIREAT",
+        "TTL",
+        "PTTL",
+        "EXPIRETIME",
+        "PEXPIRETIME",
+        "PERSIST",
+        "SCAN",
+        "KEYS",
+        "RENAME",
+        "RENAMENX",
+        "COPY",
+        "TYPE",
+        "UNLINK",
+        "RANDOMKEY",
+        "DBSIZE",
+        "FLUSHDB",
+        "FLUSHALL",
+        "OBJECT",
+    ];
+    let args = [
+        "k",
+        "-1",
+        "0",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "18446744073709551615",
+        "NX",
+        "GT",
+        "LT",
+        "XX",
+        "DB",
+        "REPLACE",
+        "COUNT",
+        "MATCH",
+        "TYPE",
+        "ENCODING",
+        "REFCOUNT",
+        "FREQ",
+        "HELP",
+        "*",
+        "[",
+        "\\",
+    ];
+    for now in [0, 1_700_000_000_000, i64::MAX as u64, u64::MAX] {
+        let mut e = engine();
+        let c = e.connect(now);
+        for cmd in commands {
+            for (i, a) in args.iter().enumerate() {
+                for (j, b) in args.iter().enumerate() {
+                    e.execute(c, argv("SET k 5 PX 1000"), now);
+                    e.execute(c, argv("SET j v"), now);
+                    let third = args[(i + j) % args.len()];
+                    for n in 1..=3 {
+                        let line: Vec<Vec<u8>> = [cmd, a, b, third][..=n]
+                            .iter()
+                            .map(|w| w.as_bytes().to_vec())
+                            .collect();
+                        assert!(e.execute(c, line, now).reply.is_some());
+                    }
+                }
+            }
+            e.advance(now);
+        }
+        e.advance(u64::MAX);
+    }
+}

@@ -264,7 +264,10 @@ pub struct Session {
 impl Session {
     /// A fresh engine with one pane, connected at `now_ms`.
     pub fn new(now_ms: u64) -> Session {
-        let mut engine = Engine::new(Config { maxmemory: PAGE_MAXMEMORY, ..Config::default() });
+        let mut engine = Engine::new(Config {
+            maxmemory: PAGE_MAXMEMORY,
+            ..Config::default()
+        });
         let client = engine.connect(now_ms);
         let pane = Pane::new(&engine, DEFAULT_PANE_NAME, client);
         Session {

@@ -18,15 +18,13 @@ pub(super) fn incr_by(cx: &mut Cx, delta: i64) -> CmdResult {
         Some(Entry {
             value: Value::String(s),
             expires_at_ms,
+            ..
         }) => (string2ll(s).ok_or(Error::NotInteger)?, *expires_at_ms),
     };
     let new = old.checked_add(delta).ok_or(Error::Overflow)?;
     cx.db().set(
         key.clone(),
-        Entry {
-            value: Value::String(new.to_string().into_bytes()),
-            expires_at_ms: ttl,
-        },
+        Entry::new(Value::String(new.to_string().into_bytes()), ttl),
     );
     cx.key_written(key);
     Ok(Reply::Integer(new).into())

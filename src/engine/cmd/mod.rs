@@ -10,22 +10,35 @@ use super::{ClientId, Engine, Event, Outcome, Reply};
 
 mod blocktest;
 mod command;
+mod copy;
+mod dbsize;
 mod del;
 mod discard;
 mod echo;
 mod exec;
 mod exists;
+mod expire;
+mod flushdb;
 mod get;
 mod hello;
 mod incr;
+mod keys;
 mod mget;
 mod mset;
 mod multi;
+mod object;
+mod persist;
 mod ping;
 mod quit;
+mod randomkey;
+mod rename;
 mod reset;
+mod scan;
 mod select;
 mod set;
+mod ttl;
+mod r#type;
+mod unlink;
 mod unwatch;
 mod watch;
 
@@ -101,6 +114,11 @@ impl Cx<'_> {
     /// for clients blocked on it.
     pub fn key_written(&mut self, key: &[u8]) {
         let db = self.db_index();
+        self.key_written_in(db, key);
+    }
+
+    /// `key_written` for a key in database `db` (COPY ... DB, MOVE).
+    pub fn key_written_in(&mut self, db: usize, key: &[u8]) {
         self.out.events.push(Event::KeyWritten {
             db,
             key: key.to_vec(),
@@ -109,12 +127,29 @@ impl Cx<'_> {
         self.engine.touch_watched_key(db, key);
     }
 
+    /// Records that a command removed `key`.
     pub fn key_deleted(&mut self, key: &[u8]) {
         let db = self.db_index();
+        self.key_deleted_in(db, key);
+    }
+
+    /// `key_deleted` for a key in database `db` (FLUSHALL).
+    pub fn key_deleted_in(&mut self, db: usize, key: &[u8]) {
         self.engine.touch_watched_key(db, key);
         self.out.events.push(Event::KeyDeleted {
             db,
             key: key.to_vec(),
+        });
+    }
+
+    /// Records that `key` got a new expiry time (or lost it). Its value did not
+    /// change, so blocked clients are not woken.
+    pub fn key_expiry_changed(&mut self, key: &[u8], expires_at_ms: Option<u64>) {
+        let db = self.db_index();
+        self.out.events.push(Event::KeyExpiryChanged {
+            db,
+            key: key.to_vec(),
+            expires_at_ms,
         });
     }
 
@@ -134,24 +169,49 @@ pub(crate) fn handler(fullname: &str) -> Option<Handler> {
         "command|docs" => command::docs,
         "command|info" => command::info,
         "command|list" => command::list,
+        "copy" => copy::copy,
+        "dbsize" => dbsize::dbsize,
         "del" => del::del,
         "discard" => discard::discard,
         "echo" => echo::echo,
         "exec" => exec::exec,
         "exists" => exists::exists,
+        "expire" => expire::expire,
+        "expireat" => expire::expireat,
+        "expiretime" => ttl::expiretime,
+        "flushall" => flushdb::flushall,
+        "flushdb" => flushdb::flushdb,
         "get" => get::get,
         "hello" => hello::hello,
         "incr" => incr::incr,
+        "keys" => keys::keys,
         "mget" => mget::mget,
         "mset" => mset::mset,
         "multi" => multi::multi,
+        "object" => object::object,
+        "object|encoding" => object::encoding,
+        "object|freq" => object::freq,
+        "object|help" => object::help,
+        "object|refcount" => object::refcount,
+        "persist" => persist::persist,
+        "pexpire" => expire::pexpire,
+        "pexpireat" => expire::pexpireat,
+        "pexpiretime" => ttl::pexpiretime,
         "ping" => ping::ping,
+        "pttl" => ttl::pttl,
         "quit" => quit::quit,
+        "randomkey" => randomkey::randomkey,
+        "rename" => rename::rename,
+        "renamenx" => rename::renamenx,
         "reset" => reset::reset,
+        "scan" => scan::scan,
         "select" => select::select,
         "set" => set::set,
         "unwatch" => unwatch::unwatch,
         "watch" => watch::watch,
+        "ttl" => ttl::ttl,
+        "type" => r#type::r#type,
+        "unlink" => unlink::unlink,
         _ => return None,
     })
 }

@@ -13,10 +13,7 @@ pub(super) fn mset(cx: &mut Cx) -> CmdResult {
     for pair in argv[1..].chunks(2) {
         cx.db().set(
             pair[0].clone(),
-            Entry {
-                value: Value::String(pair[1].clone()),
-                expires_at_ms: None,
-            },
+            Entry::new(Value::String(pair[1].clone()), None),
         );
         cx.key_written(&pair[0]);
     }

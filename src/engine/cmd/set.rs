@@ -95,13 +95,8 @@ pub(super) fn set(cx: &mut Cx) -> CmdResult {
     } else {
         expires_at
     };
-    cx.db().set(
-        key.clone(),
-        Entry {
-            value: Value::String(argv[2].clone()),
-            expires_at_ms: ttl,
-        },
-    );
+    cx.db()
+        .set(key.clone(), Entry::new(Value::String(argv[2].clone()), ttl));
     cx.key_written(key);
     Ok(match old {
         Some(v) => v.map(Reply::Bulk).unwrap_or(Reply::Null),

@@ -1,0 +1,131 @@
+//! SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
+//!
+//! Redis walks its hash table in reverse-binary bucket order; the engine walks
+//! keys in the order of a fixed hash of their bytes (`keyspace::scan_hash`),
+//! and the cursor is the hash of the next key to visit. That keeps SCAN's
+//! guarantees: a key present for the whole iteration is returned at least
+//! once, whatever is added or removed meanwhile, and the iteration ends with
+//! cursor 0. COUNT is how many keys are visited per call (all keys sharing the
+//! last one's hash come together); MATCH, TYPE and expiry filter the visited
+//! keys afterwards, so a call may return fewer keys than COUNT, even none.
+
+use super::{c_str, is_kw, CmdResult, Cx};
+use crate::engine::error::Error;
+use crate::engine::{glob, Reply};
+
+/// `parseScanCursorOrReply`: C's `strtoul` in base 10, which takes an optional
+/// sign (a negative number wraps around), stops at a NUL byte, and must use up
+/// the whole argument; a leading blank or a value past `u64::MAX` is refused.
+/// An empty argument is cursor 0.
+fn parse_cursor(arg: &[u8]) -> Result<u64, Error> {
+    let invalid = || Error::Other("ERR invalid cursor".into());
+    let s = c_str(arg);
+    if s.first()
+        .is_some_and(|b| b.is_ascii_whitespace() || *b == 0x0b)
+    {
+        return Err(invalid());
+    }
+    let (negative, digits) = match s.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
+        _ => (false, s),
+    };
+    if digits.is_empty() {
+        // strtoul read nothing: the end pointer stays at the start, which is
+        // the end of the string only when the string is empty.
+        return if s.is_empty() { Ok(0) } else { Err(invalid()) };
+    }
+    let mut v: u64 = 0;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return Err(invalid());
+        }
+        v = v
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(u64::from(d - b'0')))
+            .ok_or_else(invalid)?;
+    }
+    Ok(if negative { v.wrapping_neg() } else { v })
+}
+
+pub(super) fn scan(cx: &mut Cx) -> CmdResult {
+    let argv = cx.argv;
+    let cursor = parse_cursor(&argv[1])?;
+    let mut count: i64 = 10;
+    let mut pattern: Option<&[u8]> = None;
+    let mut type_name: Option<&[u8]> = None;
+    let mut i = 2;
+    while i < argv.len() {
+        let left = argv.len() - i;
+        if is_kw(&argv[i], "count") && left >= 2 {
+            count = super::arg_i64(&argv[i + 1])?;
+            if count < 1 {
+                return Err(Error::Syntax);
+            }
+        } else if is_kw(&argv[i], "match") && left >= 2 {
+            // `*` alone matches everything: no filtering at all.
+            pattern = Some(&argv[i + 1])
+                .filter(|p| p.as_slice() != b"*")
+                .map(|p| p.as_slice());
+        } else if is_kw(&argv[i], "type") && left >= 2 {
+            type_name = Some(&argv[i + 1]);
+        } else {
+            return Err(Error::Syntax);
+        }
+        i += 2;
+    }
+
+    let now = cx.now_ms;
+    let count = usize::try_from(count).unwrap_or(usize::MAX);
+    let (visited, next) = cx.db().scan(cursor, count);
+    let mut keys = Vec::new();
+    for key in visited {
+        if pattern.is_some_and(|p| !glob::matches(p, &key, false)) {
+            continue;
+        }
+        // The lookup removes an expired key (Redis's expireIfNeeded here).
+        // With TYPE, Redis checks the type first, and a key that the check
+        // found expired has type "none": `TYPE none` returns it.
+        let kind = cx.db().get(&key, now).map(|e| e.value.type_name());
+        let keep = match type_name {
+            Some(wanted) => c_str(wanted).eq_ignore_ascii_case(kind.unwrap_or("none").as_bytes()),
+            None => kind.is_some(),
+        };
+        if keep {
+            keys.push(Reply::Bulk(key));
+        }
+    }
+    Ok(Reply::Array(vec![
+        Reply::Bulk(next.to_string().into_bytes()),
+        Reply::Array(keys),
+    ])
+    .into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_cursor;
+
+    #[test]
+    fn cursor_is_parsed_as_strtoul() {
+        assert_eq!(parse_cursor(b"0"), Ok(0));
+        assert_eq!(parse_cursor(b""), Ok(0));
+        assert_eq!(parse_cursor(b"+7"), Ok(7));
+        assert_eq!(parse_cursor(b"-1"), Ok(u64::MAX));
+        assert_eq!(parse_cursor(b"18446744073709551615"), Ok(u64::MAX));
+        assert_eq!(parse_cursor(b"-18446744073709551615"), Ok(1));
+        assert_eq!(parse_cursor(b"5\0junk"), Ok(5));
+        for bad in [
+            &b"18446744073709551616"[..],
+            b"abc",
+            b" 1",
+            b"1 ",
+            b"0x1",
+            b"-",
+            b"+",
+            b"1.5",
+        ] {
+            assert!(parse_cursor(bad).is_err(), "{bad:?}");
+        }
+    }
+}
