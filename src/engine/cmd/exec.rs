@@ -39,7 +39,7 @@ pub(super) fn exec(cx: &mut Cx) -> CmdResult {
             Flow::Block(b) => b.timeout_reply,
         };
         replies.push(reply);
-        if cx.engine.clients.get(&client).is_none() {
+        if !cx.engine.clients.contains_key(&client) {
             break;
         }
     }
