@@ -7,6 +7,8 @@
 
 use std::collections::HashMap;
 
+use super::error::Error;
+
 /// A key's value. More types (streams) arrive with their commands.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Value {
@@ -18,6 +20,20 @@ impl Value {
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::String(_) => "string",
+        }
+    }
+
+    /// The string held, or WRONGTYPE for any other type.
+    pub fn string(&self) -> Result<&Vec<u8>, Error> {
+        match self {
+            Value::String(s) => Ok(s),
+        }
+    }
+
+    /// The string held, for changing it in place, or WRONGTYPE.
+    pub fn string_mut(&mut self) -> Result<&mut Vec<u8>, Error> {
+        match self {
+            Value::String(s) => Ok(s),
         }
     }
 

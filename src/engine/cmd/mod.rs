@@ -8,21 +8,36 @@ pub(crate) use super::num::string2ll;
 use super::table::{self, CommandSpec};
 use super::{ClientId, Engine, Event, Outcome, Reply};
 
+mod append;
 mod blocktest;
 mod command;
+mod decr;
+mod decrby;
 mod del;
 mod echo;
 mod exists;
 mod get;
+mod getdel;
+mod getex;
+mod getrange;
+mod getset;
 mod hello;
 mod incr;
+mod incrby;
+mod incrbyfloat;
 mod mget;
 mod mset;
+mod msetnx;
 mod ping;
+mod psetex;
 mod quit;
 mod reset;
 mod select;
 mod set;
+mod setex;
+mod setnx;
+mod setrange;
+mod strlen;
 
 /// What a handler decided.
 pub(crate) enum Flow {
@@ -60,7 +75,6 @@ pub(crate) struct Cx<'a> {
     /// changed.
     #[allow(dead_code)]
     pub reexec: bool,
-    #[allow(dead_code)]
     pub spec: &'static CommandSpec,
 }
 
@@ -122,24 +136,39 @@ impl Cx<'_> {
 /// The handler of an implemented command or subcommand, by full name.
 pub(crate) fn handler(fullname: &str) -> Option<Handler> {
     Some(match fullname {
+        "append" => append::append,
         "command" => command::command,
         "command|count" => command::count,
         "command|docs" => command::docs,
         "command|info" => command::info,
         "command|list" => command::list,
+        "decr" => decr::decr,
+        "decrby" => decrby::decrby,
         "del" => del::del,
         "echo" => echo::echo,
         "exists" => exists::exists,
         "get" => get::get,
+        "getdel" => getdel::getdel,
+        "getex" => getex::getex,
+        "getrange" => getrange::getrange,
+        "getset" => getset::getset,
         "hello" => hello::hello,
         "incr" => incr::incr,
+        "incrby" => incrby::incrby,
+        "incrbyfloat" => incrbyfloat::incrbyfloat,
         "mget" => mget::mget,
         "mset" => mset::mset,
+        "msetnx" => msetnx::msetnx,
         "ping" => ping::ping,
+        "psetex" => psetex::psetex,
         "quit" => quit::quit,
         "reset" => reset::reset,
         "select" => select::select,
         "set" => set::set,
+        "setex" => setex::setex,
+        "setnx" => setnx::setnx,
+        "setrange" => setrange::setrange,
+        "strlen" => strlen::strlen,
         _ => return None,
     })
 }
