@@ -381,14 +381,16 @@ impl Big {
         }
     }
 
+    // Positions are u64 and compared before any cast to usize, so that a far
+    // position (a saturated exponent) never wraps on a 32-bit target.
     fn bit(&self, i: u64) -> bool {
-        let limb = (i / 32) as usize;
-        limb < self.0.len() && (self.0[limb] >> (i % 32)) & 1 == 1
+        let limb = i / 32;
+        limb < self.0.len() as u64 && (self.0[limb as usize] >> (i % 32)) & 1 == 1
     }
 
     /// Whether any bit below position `i` is set.
     fn any_below(&self, i: u64) -> bool {
-        let whole = ((i / 32) as usize).min(self.0.len());
+        let whole = (i / 32).min(self.0.len() as u64) as usize;
         if self.0[..whole].iter().any(|&l| l != 0) {
             return true;
         }
