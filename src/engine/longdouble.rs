@@ -12,6 +12,13 @@
 //! (`21.6 + 5.0e3` prints `5021.60000000000000009` in Redis). Only emulating
 //! the binary format reproduces every digit, including the exact expansion of
 //! huge values (`1e30` prints all 31 digits of the nearest 80-bit value).
+//!
+//! Checked against redis-server 7.0.15 on x86-64: no difference, neither in
+//! the cases of tests/differential/10_strings_more.txt nor in about 100,000
+//! randomized sums (decimal, hex, subnormal, overflowing, halfway and very
+//! long inputs). A Redis built
+//! where `long double` is another format (aarch64's 128-bit quad) prints other
+//! digits; the reference server, like the engine, is the x86-64 one.
 
 use std::cmp::Ordering;
 
