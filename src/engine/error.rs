@@ -15,6 +15,12 @@ pub enum Error {
     WrongType,
     /// `ERR increment or decrement would overflow`
     Overflow,
+    /// `ERR value is not a valid float`
+    NotFloat,
+    /// `ERR increment would produce NaN or Infinity`
+    NanOrInfinity,
+    /// `ERR string exceeds maximum allowed size (proto-max-bulk-len)`
+    StringTooLong,
     /// `ERR invalid expire time in '<cmd>' command`
     InvalidExpireTime(&'static str),
     /// `ERR DB index is out of range`
@@ -89,6 +95,11 @@ impl fmt::Display for Error {
                 f.write_str("WRONGTYPE Operation against a key holding the wrong kind of value")
             }
             Error::Overflow => f.write_str("ERR increment or decrement would overflow"),
+            Error::NotFloat => f.write_str("ERR value is not a valid float"),
+            Error::NanOrInfinity => f.write_str("ERR increment would produce NaN or Infinity"),
+            Error::StringTooLong => {
+                f.write_str("ERR string exceeds maximum allowed size (proto-max-bulk-len)")
+            }
             Error::InvalidExpireTime(cmd) => {
                 write!(f, "ERR invalid expire time in '{cmd}' command")
             }

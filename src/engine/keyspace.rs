@@ -12,6 +12,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use super::num::string2ll;
 
+use super::error::Error;
+
 /// A key's value. More types (streams) arrive with their commands.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Value {
@@ -23,6 +25,20 @@ impl Value {
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::String(_) => "string",
+        }
+    }
+
+    /// The string held, or WRONGTYPE for any other type.
+    pub fn string(&self) -> Result<&Vec<u8>, Error> {
+        match self {
+            Value::String(s) => Ok(s),
+        }
+    }
+
+    /// The string held, for changing it in place, or WRONGTYPE.
+    pub fn string_mut(&mut self) -> Result<&mut Vec<u8>, Error> {
+        match self {
+            Value::String(s) => Ok(s),
         }
     }
 
@@ -51,9 +67,6 @@ pub(crate) enum Repr {
     Created,
     /// Changed in place (APPEND, SETBIT, SETRANGE with a non-empty value; an
     /// empty SETRANGE changes nothing): always `raw`.
-    // Only the in-place string commands make it, and they are not in this
-    // engine yet; OBJECT ENCODING already reports it.
-    #[allow(dead_code)]
     Raw,
     /// A private copy of an integer object (COPY's `dupStringObject`): `int`,
     /// never shared.

@@ -17,6 +17,7 @@ mod cmd;
 pub mod error;
 pub mod glob;
 mod keyspace;
+mod longdouble;
 mod multi;
 pub mod num;
 pub mod reply;

@@ -462,3 +462,91 @@ fn keyspace_commands_survive_odd_input_and_odd_clocks() {
         e.advance(u64::MAX);
     }
 }
+
+/// The bytes the databases should hold, recomputed from their contents.
+fn recount(e: &Engine) -> u64 {
+    BASE_MEMORY
+        + e.dbs
+            .iter()
+            .flat_map(|d| d.iter())
+            .map(|(k, entry)| (keyspace::ENTRY_OVERHEAD + k.len() + entry.value.mem_size()) as u64)
+            .sum::<u64>()
+}
+
+#[test]
+fn string_commands_report_writes_and_deletions_and_keep_memory_exact() {
+    let mut e = engine();
+    let c = e.connect(0);
+    let written = |k: &str| Event::KeyWritten {
+        db: 0,
+        key: k.as_bytes().to_vec(),
+    };
+    let deleted = |k: &str| Event::KeyDeleted {
+        db: 0,
+        key: k.as_bytes().to_vec(),
+    };
+    for (line, event) in [
+        ("SETNX a 1", Some(written("a"))),
+        ("SETNX a 2", None),
+        ("SETEX b 10 v", Some(written("b"))),
+        ("PSETEX b 10000 v", Some(written("b"))),
+        ("GETSET a 5", Some(written("a"))),
+        ("INCRBY a 10", Some(written("a"))),
+        ("DECR a", Some(written("a"))),
+        ("DECRBY a 2", Some(written("a"))),
+        ("INCRBYFLOAT a 0.5", Some(written("a"))),
+        ("APPEND a 00", Some(written("a"))),
+        ("SETRANGE a 10 xyz", Some(written("a"))),
+        ("MSETNX m 1 n 2", Some(written("m"))),
+        ("MSETNX m 1 o 2", None),
+        ("GETEX b PERSIST", Some(written("b"))),
+        ("GETEX b PERSIST", None),
+        ("GETEX b EX 100", Some(written("b"))),
+        ("GETEX b PXAT 1", Some(deleted("b"))),
+        ("GETDEL m", Some(deleted("m"))),
+        ("GETDEL m", None),
+        ("GETRANGE a 0 -1", None),
+        ("STRLEN a", None),
+        ("INCRBYFLOAT a x", None),
+        ("SETRANGE a 536870912 x", None),
+    ] {
+        let out = e.execute(c, argv(line), 1);
+        assert!(out.reply.is_some(), "{line}");
+        assert_eq!(out.events.first(), event.as_ref(), "{line}");
+        assert_eq!(e.used_memory(), recount(&e), "{line}");
+    }
+    // An empty SETRANGE value writes nothing, even on an existing key.
+    let empty = vec![
+        b"SETRANGE".to_vec(),
+        b"a".to_vec(),
+        b"1".to_vec(),
+        Vec::new(),
+    ];
+    let out = e.execute(c, empty, 1);
+    assert_eq!(out.reply, Some(Reply::Integer(13)));
+    assert!(out.events.is_empty());
+    assert_eq!(
+        e.execute(c, argv("GET a"), 1).reply,
+        Some(Reply::bulk(&b"12.500\x00\x00\x00\x00xyz"[..]))
+    );
+}
+
+#[test]
+fn string_writes_wake_blocked_clients() {
+    let mut e = engine();
+    let a = e.connect(0);
+    let w = e.connect(0);
+    // BLOCKTEST answers at once when its key exists: one fresh key per write.
+    for line in [
+        "APPEND k v",
+        "SETRANGE r 0 x",
+        "INCRBYFLOAT n 1",
+        "SETNX s v",
+    ] {
+        let key = line.split_whitespace().nth(1).unwrap();
+        e.execute(a, argv(&format!("BLOCKTEST {key} 0")), 0);
+        let out = e.execute(w, argv(line), 1);
+        assert_eq!(out.deliveries.len(), 1, "{line}");
+        assert_eq!(out.deliveries[0].client, a, "{line}");
+    }
+}

@@ -9,17 +9,16 @@ pub(super) fn incr(cx: &mut Cx) -> CmdResult {
     incr_by(cx, 1)
 }
 
-/// incrDecrCommand: shared by INCR, and later INCRBY/DECR/DECRBY.
+/// incrDecrCommand: shared by INCR, INCRBY, DECR and DECRBY.
 pub(super) fn incr_by(cx: &mut Cx, delta: i64) -> CmdResult {
     let key = &cx.argv[1];
     let now = cx.now_ms;
     let (old, ttl) = match cx.db().get(key, now) {
         None => (0, None),
-        Some(Entry {
-            value: Value::String(s),
-            expires_at_ms,
-            ..
-        }) => (string2ll(s).ok_or(Error::NotInteger)?, *expires_at_ms),
+        Some(e) => (
+            string2ll(e.value.string()?).ok_or(Error::NotInteger)?,
+            e.expires_at_ms,
+        ),
     };
     let new = old.checked_add(delta).ok_or(Error::Overflow)?;
     cx.db().set(

@@ -8,10 +8,13 @@ pub(crate) use super::num::string2ll;
 use super::table::{self, CommandSpec};
 use super::{ClientId, Engine, Event, Outcome, Reply};
 
+mod append;
 mod blocktest;
 mod command;
 mod copy;
 mod dbsize;
+mod decr;
+mod decrby;
 mod del;
 mod discard;
 mod echo;
@@ -20,15 +23,23 @@ mod exists;
 mod expire;
 mod flushdb;
 mod get;
+mod getdel;
+mod getex;
+mod getrange;
+mod getset;
 mod hello;
 mod incr;
+mod incrby;
+mod incrbyfloat;
 mod keys;
 mod mget;
 mod mset;
+mod msetnx;
 mod multi;
 mod object;
 mod persist;
 mod ping;
+mod psetex;
 mod quit;
 mod randomkey;
 mod rename;
@@ -36,6 +47,10 @@ mod reset;
 mod scan;
 mod select;
 mod set;
+mod setex;
+mod setnx;
+mod setrange;
+mod strlen;
 mod ttl;
 mod r#type;
 mod unlink;
@@ -78,7 +93,6 @@ pub(crate) struct Cx<'a> {
     /// changed.
     #[allow(dead_code)]
     pub reexec: bool,
-    #[allow(dead_code)]
     pub spec: &'static CommandSpec,
 }
 
@@ -164,6 +178,7 @@ impl Cx<'_> {
 /// The handler of an implemented command or subcommand, by full name.
 pub(crate) fn handler(fullname: &str) -> Option<Handler> {
     Some(match fullname {
+        "append" => append::append,
         "command" => command::command,
         "command|count" => command::count,
         "command|docs" => command::docs,
@@ -171,6 +186,8 @@ pub(crate) fn handler(fullname: &str) -> Option<Handler> {
         "command|list" => command::list,
         "copy" => copy::copy,
         "dbsize" => dbsize::dbsize,
+        "decr" => decr::decr,
+        "decrby" => decrby::decrby,
         "del" => del::del,
         "discard" => discard::discard,
         "echo" => echo::echo,
@@ -182,6 +199,10 @@ pub(crate) fn handler(fullname: &str) -> Option<Handler> {
         "flushall" => flushdb::flushall,
         "flushdb" => flushdb::flushdb,
         "get" => get::get,
+        "getdel" => getdel::getdel,
+        "getex" => getex::getex,
+        "getrange" => getrange::getrange,
+        "getset" => getset::getset,
         "hello" => hello::hello,
         "incr" => incr::incr,
         "keys" => keys::keys,
@@ -199,6 +220,10 @@ pub(crate) fn handler(fullname: &str) -> Option<Handler> {
         "pexpiretime" => ttl::pexpiretime,
         "ping" => ping::ping,
         "pttl" => ttl::pttl,
+        "incrby" => incrby::incrby,
+        "incrbyfloat" => incrbyfloat::incrbyfloat,
+        "msetnx" => msetnx::msetnx,
+        "psetex" => psetex::psetex,
         "quit" => quit::quit,
         "randomkey" => randomkey::randomkey,
         "rename" => rename::rename,
@@ -212,6 +237,10 @@ pub(crate) fn handler(fullname: &str) -> Option<Handler> {
         "ttl" => ttl::ttl,
         "type" => r#type::r#type,
         "unlink" => unlink::unlink,
+        "setex" => setex::setex,
+        "setnx" => setnx::setnx,
+        "setrange" => setrange::setrange,
+        "strlen" => strlen::strlen,
         _ => return None,
     })
 }

@@ -6,9 +6,22 @@ use crate::engine::keyspace::{Entry, Value};
 use crate::engine::Reply;
 
 pub(super) fn mset(cx: &mut Cx) -> CmdResult {
+    check_pairs(cx)?;
+    set_pairs(cx);
+    Ok(Reply::ok().into())
+}
+
+/// The arity check of `msetGenericCommand`: a key without its value is a
+/// wrong number of arguments for the running command.
+pub(super) fn check_pairs(cx: &Cx) -> Result<(), Error> {
     if cx.argv.len() % 2 == 0 {
-        return Err(Error::WrongArity("mset".into()));
+        return Err(Error::WrongArity(cx.spec.fullname.into()));
     }
+    Ok(())
+}
+
+/// Stores every pair in order (a repeated key ends with its last value).
+pub(super) fn set_pairs(cx: &mut Cx) {
     let argv = cx.argv;
     for pair in argv[1..].chunks(2) {
         cx.db().set(
@@ -17,5 +30,4 @@ pub(super) fn mset(cx: &mut Cx) -> CmdResult {
         );
         cx.key_written(&pair[0]);
     }
-    Ok(Reply::ok().into())
 }
