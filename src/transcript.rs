@@ -16,6 +16,8 @@
 //! ```
 //! `A> line` runs a line as client A (created on first use); the lines up to
 //! the next `X>`, `X<`, `@` or `#` line are its output in redis-cli form.
+//! A client whose connection closed (QUIT, CLIENT KILL) gets a new one on its
+//! next line, as a page pane does.
 //! `B< output` is a frame delivered to B later; its continuation lines are
 //! indented by the width of `B< `. `<any>` in an expected line matches any text.
 
@@ -312,6 +314,18 @@ pub fn replay(steps: &[Located]) -> Replay {
                             .entry(name.clone())
                             .or_default()
                             .push_back(texts(lines));
+                    }
+                }
+                // A closed or killed connection is gone: the client's next line opens
+                // a new one, as a page pane does (and redis-cli reconnects).
+                let mut gone = typed.killed.clone();
+                if typed.closed {
+                    let _ = e.disconnect(id, now);
+                    gone.push(id);
+                }
+                for dead in gone {
+                    if let Some(name) = names.remove(&dead) {
+                        clients.remove(&name);
                     }
                 }
                 let actual = texts(typed.lines);

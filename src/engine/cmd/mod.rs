@@ -9,13 +9,18 @@ use super::table::{self, CommandSpec};
 use super::{ClientId, Engine, Event, Outcome, Reply};
 
 mod blocktest;
+mod client;
 mod command;
+mod config;
+mod debug;
 mod del;
 mod echo;
 mod exists;
+mod function;
 mod get;
 mod hello;
 mod incr;
+mod info;
 mod mget;
 mod mset;
 mod ping;
@@ -23,6 +28,7 @@ mod quit;
 mod reset;
 mod select;
 mod set;
+mod time;
 
 /// What a handler decided.
 pub(crate) enum Flow {
@@ -81,8 +87,15 @@ impl Cx<'_> {
     }
 
     /// The string at `key`: `Ok(None)` when missing, WRONGTYPE when it holds another type.
+    /// A read lookup (`lookupKeyRead`): it counts a keyspace hit or miss, so write
+    /// commands look keys up with `db().get` instead.
     pub fn get_string(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, Error> {
         let now = self.now_ms;
+        if self.db().contains(key, now) {
+            self.engine.stats.keyspace_hits += 1;
+        } else {
+            self.engine.stats.keyspace_misses += 1;
+        }
         match self.db().get(key, now) {
             None => Ok(None),
             Some(Entry {
@@ -122,17 +135,35 @@ impl Cx<'_> {
 /// The handler of an implemented command or subcommand, by full name.
 pub(crate) fn handler(fullname: &str) -> Option<Handler> {
     Some(match fullname {
+        "client" => client::container,
+        "client|getname" => client::getname,
+        "client|help" => client::help,
+        "client|id" => client::id,
+        "client|info" => client::info,
+        "client|kill" => client::kill,
+        "client|list" => client::list,
+        "client|setname" => client::setname,
+        "client|unblock" => client::unblock,
         "command" => command::command,
         "command|count" => command::count,
         "command|docs" => command::docs,
         "command|info" => command::info,
         "command|list" => command::list,
+        "config" => config::container,
+        "config|get" => config::get,
+        "config|help" => config::help,
+        "config|resetstat" => config::resetstat,
+        "config|set" => config::set,
+        "debug" => debug::debug,
         "del" => del::del,
         "echo" => echo::echo,
         "exists" => exists::exists,
+        "function" => function::container,
+        "function|flush" => function::flush,
         "get" => get::get,
         "hello" => hello::hello,
         "incr" => incr::incr,
+        "info" => info::info,
         "mget" => mget::mget,
         "mset" => mset::mset,
         "ping" => ping::ping,
@@ -140,11 +171,14 @@ pub(crate) fn handler(fullname: &str) -> Option<Handler> {
         "reset" => reset::reset,
         "select" => select::select,
         "set" => set::set,
+        "time" => time::time,
         _ => return None,
     })
 }
 
-/// Finds the command for `argv` and runs it, with Redis's checks in Redis's order.
+/// Finds the command for `argv` and runs it, with Redis's checks in Redis's order,
+/// and counts it in `INFO commandstats` / `INFO stats` (a re-run for a blocked
+/// client is not counted again).
 pub(crate) fn dispatch(
     engine: &mut Engine,
     client: ClientId,
@@ -177,11 +211,27 @@ fn run(
     if engine.config.test_commands && name.eq_ignore_ascii_case(b"blocktest") {
         return blocktest::blocktest(engine, client, argv, now_ms);
     }
-    let spec = resolve(argv)?;
+    let resolved = resolve(argv);
+    if !reexec {
+        // `c->lastcmd` (CLIENT LIST's `cmd=`) is whatever the lookup found, even
+        // for a command then refused; an unknown command leaves it NULL.
+        if let Some(c) = engine.clients.get_mut(&client) {
+            c.last_cmd = resolved.as_ref().ok().map(|s| s.fullname);
+        }
+    }
+    let spec = resolved?;
     if !spec.arity_ok(argv.len()) {
+        engine.stats.command(spec.fullname).rejected_calls += 1;
         return Err(Error::WrongArity(spec.fullname.to_string()));
     }
+    if spec.fullname == "debug" {
+        // processCommand refuses DEBUG while enable-debug-command is `no`, its
+        // default, before the command runs.
+        engine.stats.command(spec.fullname).rejected_calls += 1;
+        return Err(debug::not_allowed());
+    }
     let handler = handler(spec.fullname).expect("every table entry has a handler");
+    let first_delivery = out.deliveries.len();
     let mut cx = Cx {
         engine,
         client,
@@ -191,7 +241,23 @@ fn run(
         reexec,
         spec,
     };
-    handler(&mut cx)
+    let flow = handler(&mut cx).unwrap_or_else(|e| Flow::Reply(e.into()));
+    if !reexec {
+        // A call fails when it produced an error reply for anyone (`call()`
+        // compares the error counter before and after).
+        let failed = matches!(&flow, Flow::Reply(r) if r.is_error())
+            || cx.out.deliveries[first_delivery..]
+                .iter()
+                .any(|d| d.frame.is_error());
+        let engine = cx.engine;
+        let stats = engine.stats.command(spec.fullname);
+        stats.calls += 1;
+        if failed {
+            stats.failed_calls += 1;
+        }
+        engine.stats.total_commands_processed += 1;
+    }
+    Ok(flow)
 }
 
 /// `lookupCommand` + the unknown command / unknown subcommand errors.
@@ -209,6 +275,37 @@ fn resolve(argv: &[Vec<u8>]) -> Result<&'static CommandSpec, Error> {
         container: String::from_utf8_lossy(name).to_uppercase(),
         sub: argv[1].clone(),
     })
+}
+
+/// `addReplyHelp`: the header line with the command name as typed, upper-cased,
+/// then the lines, then HELP's own two lines; all status replies.
+pub(crate) fn help_reply(argv0: &[u8], lines: &[&str]) -> Reply {
+    let mut items = Vec::with_capacity(lines.len() + 3);
+    let mut header = argv0.to_ascii_uppercase();
+    header.extend_from_slice(b" <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
+    items.push(Reply::Simple(header));
+    items.extend(lines.iter().map(|l| Reply::simple(l)));
+    items.push(Reply::simple("HELP"));
+    items.push(Reply::simple("    Prints this help."));
+    Reply::Array(items)
+}
+
+/// `addReplySubcommandSyntaxError` for the running command.
+pub(crate) fn subcommand_syntax(argv: &[Vec<u8>]) -> Error {
+    Error::SubcommandSyntax {
+        container: String::from_utf8_lossy(argv.first().map_or(&[][..], |a| a)).to_uppercase(),
+        sub: argv.get(1).cloned().unwrap_or_default(),
+    }
+}
+
+/// An error line that echoes an argument (`Unknown client type 'x'`): the
+/// argument is written as the C string Redis formats with `%s`, so it stops at a
+/// NUL byte, and non-UTF-8 bytes pass through unchanged.
+pub(crate) fn error_with_arg(before: &str, arg: &[u8], after: &str) -> Reply {
+    let mut line = before.as_bytes().to_vec();
+    line.extend_from_slice(c_str(arg));
+    line.extend_from_slice(after.as_bytes());
+    Reply::Error(line)
 }
 
 /// `getLongLongFromObjectOrReply` with the default message.
