@@ -113,6 +113,10 @@ pub(crate) struct Settings {
     pub notify_keyspace_events: u32,
     pub stream_node_max_bytes: u64,
     pub stream_node_max_entries: i64,
+    /// Save points (seconds, changes); reported only.
+    pub save: Vec<(i64, i32)>,
+    /// Reported only: the engine writes no append-only file.
+    pub appendonly: bool,
 }
 
 impl Settings {
@@ -127,6 +131,8 @@ impl Settings {
             notify_keyspace_events: 0,
             stream_node_max_bytes: 4096,
             stream_node_max_entries: 100,
+            save: Vec::new(),
+            appendonly: false,
         }
     }
 }

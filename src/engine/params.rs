@@ -7,7 +7,8 @@
 //! `maxmemory` is its memory ceiling. `maxmemory-policy` accepts every policy name
 //! Redis accepts so that `CONFIG GET`/`SET` answer as Redis does, but only
 //! `noeviction` behaviour exists: nothing is ever evicted. The other `maxmemory-*`
-//! parameters and `hz` are kept and reported only.
+//! parameters, `hz`, `save` and `appendonly` are kept and reported only (the
+//! engine persists nothing).
 
 use super::cmd::{c_str, string2ll};
 use super::{Settings, DATABASES};
@@ -116,6 +117,7 @@ pub const NOEVICTION: usize = 7;
 /// One parameter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Param {
+    Appendonly,
     Databases,
     Hz,
     Maxmemory,
@@ -124,6 +126,7 @@ pub(crate) enum Param {
     MaxmemoryPolicy,
     MaxmemorySamples,
     NotifyKeyspaceEvents,
+    Save,
     StreamNodeMaxBytes,
     StreamNodeMaxEntries,
 }
@@ -131,6 +134,7 @@ pub(crate) enum Param {
 /// Every parameter by name, in name order (the order `CONFIG GET` lists pattern
 /// matches in; Redis uses its hash table's order).
 pub(crate) const PARAMS: &[(&str, Param)] = &[
+    ("appendonly", Param::Appendonly),
     ("databases", Param::Databases),
     ("hz", Param::Hz),
     ("maxmemory", Param::Maxmemory),
@@ -142,6 +146,7 @@ pub(crate) const PARAMS: &[(&str, Param)] = &[
     ("maxmemory-policy", Param::MaxmemoryPolicy),
     ("maxmemory-samples", Param::MaxmemorySamples),
     ("notify-keyspace-events", Param::NotifyKeyspaceEvents),
+    ("save", Param::Save),
     ("stream-node-max-bytes", Param::StreamNodeMaxBytes),
     ("stream-node-max-entries", Param::StreamNodeMaxEntries),
 ];
@@ -172,6 +177,13 @@ impl Param {
     /// The value as `CONFIG GET` prints it.
     pub fn get(self, s: &Settings) -> String {
         match self {
+            Param::Appendonly => if s.appendonly { "yes" } else { "no" }.to_string(),
+            Param::Save => s
+                .save
+                .iter()
+                .map(|(secs, changes)| format!("{secs} {changes}"))
+                .collect::<Vec<_>>()
+                .join(" "),
             Param::Databases => DATABASES.to_string(),
             Param::NotifyKeyspaceEvents => notify_flags_to_string(s.notify_keyspace_events),
             Param::MaxmemoryPolicy => POLICIES
@@ -198,6 +210,21 @@ impl Param {
     pub fn set(self, s: &mut Settings, value: &[u8]) -> Result<(), String> {
         match self {
             Param::Databases => Err("can't set immutable config".into()),
+            Param::Appendonly => {
+                let v = c_str(value);
+                s.appendonly = if v.eq_ignore_ascii_case(b"yes") {
+                    true
+                } else if v.eq_ignore_ascii_case(b"no") {
+                    false
+                } else {
+                    return Err("argument must be 'yes' or 'no'".into());
+                };
+                Ok(())
+            }
+            Param::Save => {
+                s.save = parse_save(value).ok_or("Invalid save parameters")?;
+                Ok(())
+            }
             Param::NotifyKeyspaceEvents => {
                 s.notify_keyspace_events = notify_flags_from(value).ok_or_else(|| {
                     "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.".to_string()
@@ -252,6 +279,63 @@ impl Param {
             }
         }
     }
+}
+
+/// `setConfigSaveOption`: the value split at single spaces into pairs of
+/// seconds (at least 1) and changes (at least 0); `""` means no save points.
+/// Numbers read as `strtoll` reads them, and the change count is kept as a C
+/// `int`, as Redis keeps it.
+fn parse_save(value: &[u8]) -> Option<Vec<(i64, i32)>> {
+    if value.is_empty() {
+        return Some(Vec::new());
+    }
+    let args: Vec<&[u8]> = value.split(|&b| b == b' ').collect();
+    if args.len() % 2 == 1 {
+        return None;
+    }
+    let mut points = Vec::with_capacity(args.len() / 2);
+    for pair in args.chunks(2) {
+        let secs = strtoll_whole(pair[0]).filter(|&v| v >= 1)?;
+        let changes = strtoll_whole(pair[1]).filter(|&v| v >= 0)?;
+        points.push((secs, changes as i32));
+    }
+    Some(points)
+}
+
+/// `strtoll(s, &end, 10)` that must consume the whole C string: leading
+/// whitespace and a sign are accepted, overflow saturates, and no digits at all
+/// reads as 0.
+fn strtoll_whole(s: &[u8]) -> Option<i64> {
+    let s = c_str(s);
+    let mut i = s
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c'))
+        .count();
+    let negative = match s.get(i) {
+        Some(b'-') => {
+            i += 1;
+            true
+        }
+        Some(b'+') => {
+            i += 1;
+            false
+        }
+        _ => false,
+    };
+    let digits = s[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 {
+        // strtoll leaves `end` at the start: only an empty string is all consumed.
+        return s.is_empty().then_some(0);
+    }
+    if i + digits != s.len() {
+        return None;
+    }
+    let mut v: i128 = 0;
+    for &d in &s[i..i + digits] {
+        v = (v * 10 + i128::from(d - b'0')).min(i128::from(i64::MAX) + 1);
+    }
+    let v = if negative { -v } else { v };
+    Some(v.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64)
 }
 
 /// Accepts memory units (`memtoull`).

@@ -214,10 +214,10 @@ fn ratio(a: u64, b: u64) -> String {
 fn memory(engine: &Engine, out: &mut String) {
     let used = engine.used_memory();
     let peak = engine.stats.peak_memory.max(used);
-    let keys: u64 = engine.dbs.iter().map(|d| d.len() as u64).sum();
     let startup = BASE_MEMORY;
-    // Per key, a dictionary entry is bookkeeping rather than data.
-    let overhead = (startup + keys * 24).min(used);
+    // Everything above the empty engine's bookkeeping is data (the per-key
+    // overhead is counted with the keys).
+    let overhead = startup.min(used);
     let dataset = used - overhead;
     let net = used.saturating_sub(startup).max(1);
     // The allocator figures are modelled: 12% of internal fragmentation, a
@@ -318,7 +318,10 @@ fn persistence(engine: &Engine, out: &mut String) {
             ("rdb_last_cow_size", "0".into()),
             ("rdb_last_load_keys_expired", "0".into()),
             ("rdb_last_load_keys_loaded", "0".into()),
-            ("aof_enabled", "0".into()),
+            (
+                "aof_enabled",
+                u8::from(engine.settings.appendonly).to_string(),
+            ),
             ("aof_rewrite_in_progress", "0".into()),
             ("aof_rewrite_scheduled", "0".into()),
             ("aof_last_rewrite_time_sec", "-1".into()),
