@@ -616,4 +616,6 @@ impl Engine {
 }
 
 #[cfg(test)]
+mod server_tests;
+#[cfg(test)]
 mod tests;
