@@ -230,6 +230,16 @@ fn run(
         engine.stats.command(spec.fullname).rejected_calls += 1;
         return Err(debug::not_allowed());
     }
+    let maxmemory = engine.settings.maxmemory;
+    if maxmemory > 0 && spec.has_flag("denyoom") && engine.used_memory() > maxmemory {
+        // Past `maxmemory` a command that may grow the data is refused before it
+        // runs; with `noeviction`, the only policy the engine carries out, nothing
+        // is evicted to make room. Reads, deletes and CONFIG SET still work.
+        engine.stats.command(spec.fullname).rejected_calls += 1;
+        return Err(Error::Other(
+            "OOM command not allowed when used memory > 'maxmemory'.".into(),
+        ));
+    }
     let handler = handler(spec.fullname).expect("every table entry has a handler");
     let first_delivery = out.deliveries.len();
     let mut cx = Cx {
