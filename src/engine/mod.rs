@@ -23,7 +23,7 @@ pub mod reply;
 pub mod resp;
 pub mod table;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 pub use client::ClientState;
 use client::{Block, Client};
@@ -297,6 +297,11 @@ pub struct Engine {
     dirty: u64,
     /// The TCP port `INFO` reports.
     port: u16,
+    /// `fd=` numbers of disconnected clients, reused lowest first, and the next
+    /// new one. A default redis-server listens on descriptors 6 and 7 (IPv4 and
+    /// IPv6), so its first client gets 8.
+    free_fds: BTreeSet<u32>,
+    next_fd: u32,
 }
 
 /// Bytes the engine counts as used before any key exists (Redis reports its
@@ -319,6 +324,8 @@ impl Engine {
             started_ms: None,
             dirty: 0,
             port: DEFAULT_PORT,
+            free_fds: BTreeSet::new(),
+            next_fd: 8,
             config,
         }
     }
@@ -370,11 +377,14 @@ impl Engine {
         let id = self.next_client_id;
         self.next_client_id += 1;
         self.stats.total_connections_received += 1;
-        // The lowest descriptor no client holds, from 8 up: a default redis-server
-        // listens on descriptors 6 and 7 (IPv4 and IPv6).
-        let fd = (8..)
-            .find(|fd| !self.clients.values().any(|c| c.fd == *fd))
-            .unwrap_or(8);
+        // The lowest descriptor no client holds, as the kernel hands them out.
+        let fd = match self.free_fds.pop_first() {
+            Some(fd) => fd,
+            None => {
+                self.next_fd += 1;
+                self.next_fd - 1
+            }
+        };
         // Console panes have no socket: a loopback address unique to the client
         // (ports 50000..64999) lets CLIENT LIST and CLIENT KILL ADDR work on them.
         let addr = format!("127.0.0.1:{}", 50000 + id % 15000);
@@ -395,9 +405,10 @@ impl Engine {
     /// Removes a client and everything it holds (`freeClient`), reporting the
     /// events into `out`. Returns whether it existed.
     pub(crate) fn drop_client(&mut self, client: ClientId, out: &mut Outcome) -> bool {
-        if self.clients.remove(&client).is_none() {
+        let Some(gone) = self.clients.remove(&client) else {
             return false;
-        }
+        };
+        self.free_fds.insert(gone.fd);
         if let Some(pos) = self.blocked.iter().position(|&c| c == client) {
             self.blocked.remove(pos);
             out.events.push(Event::ClientUnblocked {
