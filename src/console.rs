@@ -54,8 +54,11 @@ pub struct Typed {
     pub blocked: bool,
     /// `clear` was typed: the pane empties its screen.
     pub clear: bool,
-    /// The connection was closed (QUIT).
+    /// The connection was closed (QUIT, or CLIENT KILL of itself).
     pub closed: bool,
+    /// Other clients the command disconnected (CLIENT KILL): their panes lose
+    /// their connections.
+    pub killed: Vec<ClientId>,
     /// Everything the engine reported, for the views.
     pub events: Vec<Event>,
 }
@@ -201,6 +204,7 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
         }
         typed.lines.extend(own);
         typed.events.extend(out.events);
+        typed.killed.extend(out.killed);
         if out.reply.is_none() && engine.is_blocked(client) {
             typed.blocked = true;
             break;

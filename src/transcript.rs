@@ -16,6 +16,11 @@
 //! ```
 //! `A> line` runs a line as client A (created on first use); the lines up to
 //! the next `X>`, `X<`, `@` or `#` line are its output in redis-cli form.
+//! A client whose connection closed (QUIT, CLIENT KILL) gets a new one on its
+//! next line, as a page pane does.
+//! An output line that would read as a comment, a directive or a command (INFO's
+//! `# Server`), or that starts with a backslash, is written with one more
+//! backslash in front.
 //! `B< output` is a frame delivered to B later; its continuation lines are
 //! indented by the width of `B< `. `<any>` in an expected line matches any text.
 
@@ -151,7 +156,7 @@ pub fn parse(text: &str) -> Result<Vec<Located>, ParseError> {
                     }
                     expected.push(l[cut..].to_string());
                 } else {
-                    expected.push(l.to_string());
+                    expected.push(l.strip_prefix('\\').unwrap_or(l).to_string());
                 }
                 i += 1;
             }
@@ -239,7 +244,17 @@ pub fn replay(steps: &[Located]) -> Replay {
     let mut clients: BTreeMap<String, ClientId> = BTreeMap::new();
     let mut names: BTreeMap<ClientId, String> = BTreeMap::new();
     let mut pending: BTreeMap<String, VecDeque<Vec<String>>> = BTreeMap::new();
-    let texts = |lines: Vec<Line>| lines.into_iter().map(|l| l.text).collect::<Vec<_>>();
+    // A transcript is text in lines, where CRLF and LF end a line alike: the CR
+    // that ends each line of a raw-printed reply (INFO) is not part of the line.
+    let texts = |lines: Vec<Line>| {
+        lines
+            .into_iter()
+            .map(|l| match l.text.strip_suffix('\r') {
+                Some(t) => t.to_string(),
+                None => l.text,
+            })
+            .collect::<Vec<_>>()
+    };
 
     for (index, located) in steps.iter().enumerate() {
         let at = located.line;
@@ -314,6 +329,18 @@ pub fn replay(steps: &[Located]) -> Replay {
                             .push_back(texts(lines));
                     }
                 }
+                // A closed or killed connection is gone: the client's next line opens
+                // a new one, as a page pane does (and redis-cli reconnects).
+                let mut gone = typed.killed.clone();
+                if typed.closed {
+                    let _ = e.disconnect(id, now);
+                    gone.push(id);
+                }
+                for dead in gone {
+                    if let Some(name) = names.remove(&dead) {
+                        clients.remove(&name);
+                    }
+                }
                 let actual = texts(typed.lines);
                 if !lines_match(expected, &actual) {
                     result.mismatches.push(Mismatch {
@@ -383,6 +410,11 @@ pub fn render(steps: &[Located], replay: &Replay) -> String {
                 out.push_str(&format!("{client}> {line}\n"));
                 let lines = pick(expected, replay.actual.get(&index));
                 for l in lines {
+                    // Output that would read as a comment, a directive or a command
+                    // (INFO's `# Server`) is escaped with a backslash.
+                    if starts_block(l) || l.starts_with('\\') {
+                        out.push('\\');
+                    }
                     out.push_str(l);
                     out.push('\n');
                 }
@@ -441,6 +473,22 @@ mod tests {
                 ms: 60000
             }
         );
+    }
+
+    #[test]
+    fn output_that_looks_like_a_block_is_escaped() {
+        let text = "A> INFO keyspace\n\\# Keyspace\n\\\\x\nA> PING\nPONG\n";
+        let steps = parse(text).unwrap();
+        assert_eq!(
+            steps[0].step,
+            Step::Command {
+                client: "A".into(),
+                line: "INFO keyspace".into(),
+                expected: vec!["# Keyspace".into(), "\\x".into()]
+            }
+        );
+        let replay = Replay::default();
+        assert_eq!(render(&steps, &replay), text);
     }
 
     #[test]

@@ -59,6 +59,12 @@ fn wait_ready(server: &mut Server, what: &str) {
             if s.write_all(b"PING\r\n").is_ok() {
                 let mut buf = [0u8; 7];
                 if s.read_exact(&mut buf).is_ok() && &buf == b"+PONG\r\n" {
+                    // Wait until the server has dropped this probe connection (it
+                    // closes its side once it has), so that the scripts' CLIENT LIST,
+                    // INFO clients and client ids never see it.
+                    let _ = s.shutdown(std::net::Shutdown::Write);
+                    let mut rest = [0u8; 64];
+                    while matches!(s.read(&mut rest), Ok(n) if n > 0) {}
                     return;
                 }
             }
@@ -171,9 +177,12 @@ enum Rule {
     Mask(Vec<Vec<u8>>),
     Subset,
     Set,
+    Map,
     Shape,
     Commands,
     Scan,
+    InfoFields(Vec<String>),
+    KvLines(Vec<String>),
 }
 
 fn load_rules() -> Vec<(String, Rule)> {
@@ -197,7 +206,10 @@ fn load_rules() -> Vec<(String, Rule)> {
             Some("mask") => Rule::Mask(words.map(|w| w.as_bytes().to_vec()).collect()),
             Some("subset") => Rule::Subset,
             Some("set") => Rule::Set,
+            Some("map") => Rule::Map,
             Some("shape") => Rule::Shape,
+            Some("info-fields") => Rule::InfoFields(words.map(str::to_string).collect()),
+            Some("kv-lines") => Rule::KvLines(words.map(str::to_string).collect()),
             Some("commands") => Rule::Commands,
             Some("scan") => Rule::Scan,
             other => panic!("unknown rule {other:?} in rules.txt"),
@@ -251,6 +263,104 @@ fn same_kind(a: &Reply, b: &Reply) -> bool {
     std::mem::discriminant(a) == std::mem::discriminant(b)
 }
 
+/// Same RESP types all the way down, and aggregates of the same lengths; the
+/// contents of strings and numbers are ignored.
+fn same_shape(a: &Reply, b: &Reply) -> bool {
+    if !same_kind(a, b) {
+        return false;
+    }
+    match (a, b) {
+        (Reply::Array(x), Reply::Array(y))
+        | (Reply::Set(x), Reply::Set(y))
+        | (Reply::Push(x), Reply::Push(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same_shape(a, b))
+        }
+        (Reply::Map(x), Reply::Map(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((ka, va), (kb, vb))| same_shape(ka, kb) && same_shape(va, vb))
+        }
+        (Reply::Verbatim(fa, _), Reply::Verbatim(fb, _)) => fa == fb,
+        _ => true,
+    }
+}
+
+/// The text of a bulk or verbatim string reply.
+fn text(reply: &Reply) -> Option<String> {
+    match reply {
+        Reply::Bulk(b) | Reply::Verbatim(_, b) => Some(String::from_utf8_lossy(b).into_owned()),
+        _ => None,
+    }
+}
+
+/// INFO text as (section title, [(field, value)]) in order.
+fn info_sections(text: &str) -> Vec<(String, Vec<(String, String)>)> {
+    let mut sections: Vec<(String, Vec<(String, String)>)> = Vec::new();
+    for line in text.split("\r\n").filter(|l| !l.is_empty()) {
+        if let Some(title) = line.strip_prefix("# ") {
+            sections.push((title.to_string(), Vec::new()));
+        } else if let Some((_, fields)) = sections.last_mut() {
+            let (k, v) = line.split_once(':').unwrap_or((line, ""));
+            fields.push((k.to_string(), v.to_string()));
+        }
+    }
+    sections
+}
+
+/// INFO: the same type (bulk or `txt` verbatim), the same sections in the same
+/// order, the same set of field names in each, and equal values for `exact`.
+fn info_fields_match(real: &Reply, ours: &Reply, exact: &[String]) -> bool {
+    let (Some(a), Some(b)) = (text(real), text(ours)) else {
+        return false;
+    };
+    let (a, b) = (info_sections(&a), info_sections(&b));
+    same_shape(real, ours)
+        && a.len() == b.len()
+        && a.iter().zip(&b).all(|((ta, fa), (tb, fb))| {
+            let names = |f: &[(String, String)]| {
+                let mut n: Vec<String> = f.iter().map(|(k, _)| k.clone()).collect();
+                n.sort();
+                n
+            };
+            let value = |f: &[(String, String)], k: &String| {
+                f.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+            };
+            ta == tb && names(fa) == names(fb) && exact.iter().all(|k| value(fa, k) == value(fb, k))
+        })
+}
+
+/// CLIENT LIST / CLIENT INFO: the same number of lines, the same `key=value`
+/// keys in the same order on each, and equal values for `exact`.
+fn kv_lines_match(real: &Reply, ours: &Reply, exact: &[String]) -> bool {
+    let (Some(a), Some(b)) = (text(real), text(ours)) else {
+        return false;
+    };
+    let lines = |t: &str| -> Vec<Vec<(String, String)>> {
+        t.split('\n')
+            .filter(|l| !l.is_empty())
+            .map(|l| {
+                l.split(' ')
+                    .map(|kv| {
+                        let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+                        (k.to_string(), v.to_string())
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    let (a, b) = (lines(&a), lines(&b));
+    same_shape(real, ours)
+        && a.len() == b.len()
+        && a.iter().zip(&b).all(|(la, lb)| {
+            la.len() == lb.len()
+                && la
+                    .iter()
+                    .zip(lb)
+                    .all(|((ka, va), (kb, vb))| ka == kb && (!exact.contains(ka) || va == vb))
+        })
+}
+
 /// Whether the engine's frame is acceptable given the real one, under `rule`.
 fn compare(rule: &Rule, real: &(Vec<u8>, Option<Reply>), ours: &(Vec<u8>, Option<Reply>)) -> bool {
     let (Some(r), Some(o)) = (&real.1, &ours.1) else {
@@ -259,7 +369,28 @@ fn compare(rule: &Rule, real: &(Vec<u8>, Option<Reply>), ours: &(Vec<u8>, Option
     match rule {
         Rule::Exact => real.0 == ours.0,
         Rule::Mask(fields) => masked(r, fields) == masked(o, fields),
-        Rule::Shape => same_kind(r, o),
+        Rule::Shape => same_shape(r, o),
+        Rule::Map => {
+            let (Some(mut a), Some(mut b)) = (pairs(r), pairs(o)) else {
+                return false;
+            };
+            let key = |(k, v): &(Reply, Reply)| {
+                [
+                    resp::encode(k, Protocol::Resp3),
+                    resp::encode(v, Protocol::Resp3),
+                ]
+                .concat()
+            };
+            a.sort_by_key(key);
+            b.sort_by_key(key);
+            same_kind(r, o) && a == b
+        }
+        // An error (or any reply that is not text) is compared exactly.
+        Rule::InfoFields(_) | Rule::KvLines(_) if text(r).is_none() || text(o).is_none() => {
+            real.0 == ours.0
+        }
+        Rule::InfoFields(exact) => info_fields_match(r, o, exact),
+        Rule::KvLines(exact) => kv_lines_match(r, o, exact),
         Rule::Set => {
             let (Some(mut a), Some(mut b)) = (elements(r), elements(o)) else {
                 // Errors and other non-aggregates are compared byte for byte.

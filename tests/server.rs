@@ -1,5 +1,5 @@
 //! Tests of the streamplay-server binary over real TCP: RESP2/RESP3 replies, inline and
-//! pipelined requests, Redis 7.0's protocol errors, concurrency, QUIT, flags, and real
+//! pipelined requests, Redis 7.0's protocol errors, concurrency, QUIT, CLIENT KILL, flags, and real
 //! clients (the Debian redis-cli and redis-py).
 //!
 //! Each test starts its own server on a free loopback port and kills it when done. The
@@ -597,6 +597,86 @@ fn quit_answers_ok_then_closes() {
     c.send(b"QUIT\r\n");
     c.expect(b"+OK\r\n");
     c.expect_eof();
+}
+
+/// The value of `key=` in a CLIENT INFO / CLIENT LIST reply.
+fn client_field(reply: &[u8], key: &str) -> String {
+    let text = String::from_utf8_lossy(reply);
+    text.split([' ', '\n', '\r'])
+        .find_map(|kv| kv.strip_prefix(&format!("{key}=")).map(str::to_string))
+        .unwrap_or_else(|| panic!("no {key}= in {text:?}"))
+}
+
+#[test]
+fn client_kill_closes_other_connections_and_its_own_after_the_reply() {
+    let server = TestServer::start_with(&["--profile", "7.0"]);
+    let mut a = server.client();
+    let mut b = server.client();
+    let mut c = server.client();
+    // By id: B's connection closes, and A gets the count.
+    let id = b.call(&[b"CLIENT", b"ID"]);
+    let id = &id[1..id.len() - 2];
+    assert_eq!(
+        show(&a.call(&[b"CLIENT", b"KILL", b"ID", id])),
+        show(b":1\r\n")
+    );
+    b.expect_eof();
+    // The server gives the engine each socket's real addresses; the old form kills by one.
+    let info = c.call(&[b"CLIENT", b"INFO"]);
+    let addr = client_field(&info, "addr");
+    assert_eq!(addr, c.stream.local_addr().unwrap().to_string());
+    assert_eq!(
+        client_field(&info, "laddr"),
+        format!("127.0.0.1:{}", server.port)
+    );
+    assert_eq!(
+        show(&a.call(&[b"CLIENT", b"KILL", addr.as_bytes()])),
+        show(b"+OK\r\n")
+    );
+    c.expect_eof();
+    // A goes on alone; INFO reports the real port.
+    let list = a.call(&[b"CLIENT", b"LIST"]);
+    assert_eq!(
+        String::from_utf8_lossy(&list).matches("id=").count(),
+        1,
+        "{}",
+        show(&list)
+    );
+    let server_info = a.call(&[b"INFO", b"server"]);
+    assert!(
+        String::from_utf8_lossy(&server_info)
+            .contains(&format!("\r\ntcp_port:{}\r\n", server.port)),
+        "{}",
+        show(&server_info)
+    );
+    // Killing oneself: the reply, then the close; the pipelined PING never runs.
+    let me = a.call(&[b"CLIENT", b"ID"]);
+    let me = &me[1..me.len() - 2];
+    let mut req = multibulk(&[b"CLIENT", b"KILL", b"ID", me, b"SKIPME", b"no"]);
+    req.extend(multibulk(&[b"PING"]));
+    a.send(&req);
+    a.expect(b":1\r\n");
+    a.expect_eof();
+}
+
+#[test]
+fn a_killed_client_with_requests_in_flight_just_goes_away() {
+    let server = TestServer::start();
+    let mut killer = server.client();
+    let mut victim = server.client();
+    let id = victim.call(&[b"CLIENT", b"ID"]);
+    let id = id[1..id.len() - 2].to_vec();
+    // The victim keeps a stream of requests coming while it is killed: it gets some
+    // replies, then the end of the stream, and the server keeps serving others.
+    let pings: Vec<u8> = (0..2000).flat_map(|_| multibulk(&[b"PING"])).collect();
+    victim.send(&pings);
+    assert_eq!(
+        show(&killer.call(&[b"CLIENT", b"KILL", b"ID", &id])),
+        show(b":1\r\n")
+    );
+    let got = victim.read_to_eof();
+    assert!(got.len() <= 2000 * 7 && got.len() % 7 == 0, "{}", got.len());
+    assert_eq!(show(&killer.call(&[b"PING"])), show(b"+PONG\r\n"));
 }
 
 #[test]

@@ -25,14 +25,55 @@ pub(crate) struct Watched {
     pub expired: bool,
 }
 
+/// The client classes of `CLIENT LIST TYPE` and `CLIENT KILL TYPE`
+/// (`getClientType`). The engine has no replication, so only `Normal` and
+/// `PubSub` ever describe a connected client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ClientKind {
+    Normal,
+    Replica,
+    PubSub,
+    Master,
+}
+
+impl ClientKind {
+    /// `getClientTypeByName`: case-insensitive, `slave` and `replica` alike.
+    pub fn parse(name: &[u8]) -> Option<ClientKind> {
+        let name = super::cmd::c_str(name);
+        let is = |w: &str| name.eq_ignore_ascii_case(w.as_bytes());
+        if is("normal") {
+            Some(ClientKind::Normal)
+        } else if is("slave") || is("replica") {
+            Some(ClientKind::Replica)
+        } else if is("pubsub") {
+            Some(ClientKind::PubSub)
+        } else if is("master") {
+            Some(ClientKind::Master)
+        } else {
+            None
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub(crate) struct Client {
     pub id: ClientId,
     pub name: Option<Vec<u8>>,
     pub protocol: Protocol,
     pub db: usize,
-    #[allow(dead_code)]
+    /// When the connection was opened (engine clock), for `age` and `MAXAGE`.
     pub created_ms: u64,
+    /// When the client last sent a command, for `idle`.
+    pub last_interaction_ms: u64,
+    /// The full name of the last command looked up for this client (`client|list`), or
+    /// `None` after an unknown command, as Redis's `c->lastcmd` (printed `NULL`).
+    pub last_cmd: Option<&'static str>,
+    /// The peer address `ip:port` (`CLIENT LIST addr=`, `CLIENT KILL ADDR`).
+    pub addr: String,
+    /// The local address the client connected to (`laddr=`, `CLIENT KILL LADDR`).
+    pub laddr: String,
+    /// A plausible file descriptor number for `fd=` (the engine has no sockets).
+    pub fd: u32,
     pub block: Option<Block>,
     /// Commands queued since MULTI (`None` outside a transaction).
     pub multi: Option<Vec<Vec<Vec<u8>>>>,
@@ -47,13 +88,18 @@ pub(crate) struct Client {
 }
 
 impl Client {
-    pub fn new(id: ClientId, now_ms: u64) -> Client {
+    pub fn new(id: ClientId, now_ms: u64, addr: String, laddr: String, fd: u32) -> Client {
         Client {
             id,
             name: None,
             protocol: Protocol::Resp2,
             db: 0,
             created_ms: now_ms,
+            last_interaction_ms: now_ms,
+            last_cmd: None,
+            addr,
+            laddr,
+            fd,
             block: None,
             multi: None,
             dirty_exec: false,
@@ -61,6 +107,34 @@ impl Client {
             watched: Vec::new(),
             in_exec: false,
         }
+    }
+
+    /// The client's class. A client with subscriptions will be `PubSub`
+    /// (Redis's CLIENT_PUBSUB flag) once the engine has pub/sub.
+    pub fn kind(&self) -> ClientKind {
+        ClientKind::Normal
+    }
+
+    /// The `flags=` letters of `CLIENT LIST`, in Redis's order: `P` pub/sub,
+    /// `x` in MULTI, `b` blocked, `d` a watched key changed; `N` when none is set.
+    pub fn flags(&self) -> String {
+        let mut flags = String::new();
+        if self.kind() == ClientKind::PubSub {
+            flags.push('P');
+        }
+        if self.multi.is_some() {
+            flags.push('x');
+        }
+        if self.block.is_some() {
+            flags.push('b');
+        }
+        if self.dirty_cas {
+            flags.push('d');
+        }
+        if flags.is_empty() {
+            flags.push('N');
+        }
+        flags
     }
 
     pub fn state(&self) -> ClientState {

@@ -33,6 +33,9 @@ pub enum Error {
     UnknownCommand { name: Vec<u8>, args: Vec<Vec<u8>> },
     /// `ERR unknown subcommand '<sub>'. Try <CMD> HELP.`
     UnknownSubcommand { container: String, sub: Vec<u8> },
+    /// `ERR unknown subcommand or wrong number of arguments for '<sub>'. Try <CMD> HELP.`
+    /// (`addReplySubcommandSyntaxError`: a known subcommand with arguments it cannot take)
+    SubcommandSyntax { container: String, sub: Vec<u8> },
     /// `ERR Client names cannot contain spaces, newlines or special characters.`
     InvalidClientName,
     /// `WRONGPASS invalid username-password pair or user is disabled.`
@@ -81,6 +84,12 @@ impl Error {
                 out.extend_from_slice(format!("'. Try {container} HELP.").as_bytes());
                 out
             }
+            Error::SubcommandSyntax { container, sub } => {
+                let mut out = b"ERR unknown subcommand or wrong number of arguments for '".to_vec();
+                out.extend_from_slice(c_str(sub, 128));
+                out.extend_from_slice(format!("'. Try {container} HELP.").as_bytes());
+                out
+            }
             other => other.to_string().into_bytes(),
         }
     }
@@ -118,7 +127,9 @@ impl fmt::Display for Error {
             Error::ExecAbort => {
                 f.write_str("EXECABORT Transaction discarded because of previous errors.")
             }
-            Error::UnknownCommand { .. } | Error::UnknownSubcommand { .. } => {
+            Error::UnknownCommand { .. }
+            | Error::UnknownSubcommand { .. }
+            | Error::SubcommandSyntax { .. } => {
                 f.write_str(&String::from_utf8_lossy(&self.to_bytes()))
             }
             Error::Other(line) => f.write_str(line),

@@ -20,12 +20,13 @@ mod keyspace;
 mod longdouble;
 mod multi;
 pub mod num;
+pub mod params;
 pub mod reply;
 pub mod resp;
 mod rng;
 pub mod table;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 pub use client::ClientState;
 use client::{Block, Client};
@@ -34,8 +35,18 @@ use keyspace::Db;
 pub use reply::{Protocol, Reply};
 use rng::Rng;
 
-/// A client connection's id, as `CLIENT ID` reports it (starting at 1).
+/// A client connection's id, as `CLIENT ID` reports it. The first connection
+/// gets [`FIRST_CLIENT_ID`].
 pub type ClientId = u64;
+
+/// The id of the first connection. A fresh redis-server has already created two
+/// clients of its own at start-up (the Lua scripting client and the functions
+/// client), so the first connection is client 3.
+pub const FIRST_CLIENT_ID: ClientId = 3;
+
+/// The port `INFO` reports and page clients' local address uses, unless the
+/// host sets another ([`Engine::set_server_port`]).
+pub const DEFAULT_PORT: u16 = 6379;
 
 /// Which Redis the engine behaves like.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -90,10 +101,55 @@ pub struct Config {
     pub seed: u64,
 }
 
-/// Runtime settings changed by `CONFIG SET`.
+/// Runtime settings changed by `CONFIG SET` (see `params` for what each means
+/// and which of them the engine acts on).
 #[derive(Clone, Debug)]
 pub(crate) struct Settings {
     pub maxmemory: u64,
+    /// Index into `params::POLICIES`.
+    pub maxmemory_policy: usize,
+    pub maxmemory_samples: i64,
+    pub maxmemory_eviction_tenacity: i64,
+    /// Bytes, or a percentage of `maxmemory` stored negative (Redis's encoding).
+    pub maxmemory_clients: i64,
+    pub hz: i64,
+    /// `params::notify` flags.
+    pub notify_keyspace_events: u32,
+    pub stream_node_max_bytes: u64,
+    pub stream_node_max_entries: i64,
+    /// Save points (seconds, changes); reported only.
+    pub save: Vec<(i64, i32)>,
+    /// Reported only: the engine writes no append-only file.
+    pub appendonly: bool,
+}
+
+impl Settings {
+    fn new(config: &Config) -> Settings {
+        Settings {
+            maxmemory: config.maxmemory,
+            maxmemory_policy: params::NOEVICTION,
+            maxmemory_samples: 5,
+            maxmemory_eviction_tenacity: 10,
+            maxmemory_clients: 0,
+            hz: 10,
+            notify_keyspace_events: 0,
+            stream_node_max_bytes: 4096,
+            stream_node_max_entries: 100,
+            save: Vec::new(),
+            appendonly: false,
+        }
+    }
+}
+
+/// Per-command counters of `INFO commandstats`.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CommandStats {
+    /// Times the command ran (failed runs included).
+    pub calls: u64,
+    /// Refused before running (wrong arity, DEBUG not allowed).
+    pub rejected_calls: u64,
+    /// Ran and produced an error reply.
+    pub failed_calls: u64,
 }
 
 /// Counters reported by `INFO stats` (reset by `CONFIG RESETSTAT`).
@@ -102,6 +158,38 @@ pub(crate) struct Stats {
     pub total_commands_processed: u64,
     pub total_connections_received: u64,
     pub expired_keys: u64,
+    /// Read lookups that found / missed their key (`lookupKeyRead`).
+    pub keyspace_hits: u64,
+    pub keyspace_misses: u64,
+    pub total_error_replies: u64,
+    /// Error replies by error code (`ERR`, `WRONGTYPE`), for `INFO errorstats`.
+    pub errors: BTreeMap<Vec<u8>, u64>,
+    /// By command full name (`client|list`), for `INFO commandstats`.
+    pub commands: BTreeMap<&'static str, CommandStats>,
+    /// Requests received and frames written, the engine's stand-ins for
+    /// `total_reads_processed` / `total_writes_processed`.
+    pub reads_processed: u64,
+    pub writes_processed: u64,
+    /// The highest `used_memory` seen since start or the last reset.
+    pub peak_memory: u64,
+}
+
+impl Stats {
+    pub fn command(&mut self, fullname: &'static str) -> &mut CommandStats {
+        self.commands.entry(fullname).or_default()
+    }
+
+    /// `afterErrorReply`: counts one error reply under its code (its first word).
+    fn count_error(&mut self, line: &[u8]) {
+        self.total_error_replies += 1;
+        let code = line
+            .iter()
+            .take(32)
+            .position(|&b| b == b' ')
+            .map(|end| &line[..end])
+            .unwrap_or(b"ERR");
+        *self.errors.entry(code.to_vec()).or_default() += 1;
+    }
 }
 
 /// Whether a frame for a client is a push or the late reply to its blocked command.
@@ -193,8 +281,12 @@ pub struct Outcome {
     /// to the caller itself); the other entries follow it. Usually 0.
     pub reply_at: usize,
     pub events: Vec<Event>,
-    /// The caller asked to close its connection (QUIT): write the reply, then close.
+    /// The caller asked to close its connection (QUIT, or CLIENT KILL of itself):
+    /// write the reply, then close.
     pub close: bool,
+    /// Other clients this command disconnected (CLIENT KILL). The engine has already
+    /// dropped them; the host closes their connections without writing anything more.
+    pub killed: Vec<ClientId>,
 }
 
 /// The emulated server.
@@ -212,6 +304,18 @@ pub struct Engine {
     watched: multi::WatchedKeys,
     /// The engine's random generator (RANDOMKEY), seeded from `Config::seed`.
     rng: Rng,
+    /// The first time the engine was given: its start, for `uptime_in_seconds`.
+    started_ms: Option<u64>,
+    /// Changes to keys since start (`rdb_changes_since_last_save`); not a statistic
+    /// that `CONFIG RESETSTAT` resets.
+    dirty: u64,
+    /// The TCP port `INFO` reports.
+    port: u16,
+    /// `fd=` numbers of disconnected clients, reused lowest first, and the next
+    /// new one. A default redis-server listens on descriptors 6 and 7 (IPv4 and
+    /// IPv6), so its first client gets 8.
+    free_fds: BTreeSet<u32>,
+    next_fd: u32,
 }
 
 /// Bytes the engine counts as used before any key exists (Redis reports its
@@ -225,18 +329,42 @@ impl Engine {
     pub fn new(config: Config) -> Engine {
         Engine {
             clients: BTreeMap::new(),
-            next_client_id: 1,
+            next_client_id: FIRST_CLIENT_ID,
             dbs: (0..DATABASES).map(|_| Db::default()).collect(),
             blocked: VecDeque::new(),
             ready_keys: Vec::new(),
-            settings: Settings {
-                maxmemory: config.maxmemory,
-            },
+            settings: Settings::new(&config),
             stats: Stats::default(),
             watched: multi::WatchedKeys::default(),
             rng: Rng::new(config.seed),
+            started_ms: None,
+            dirty: 0,
+            port: DEFAULT_PORT,
+            free_fds: BTreeSet::new(),
+            next_fd: 8,
             config,
         }
+    }
+
+    /// Sets the TCP port `INFO` reports; page clients' local address uses it too.
+    pub fn set_server_port(&mut self, port: u16) {
+        self.port = port;
+    }
+
+    /// Sets the peer and local addresses (`ip:port`) of a connection, as `CLIENT
+    /// LIST` shows them and `CLIENT KILL ADDR/LADDR` matches them. Clients whose
+    /// host never sets them (console panes) get `127.0.0.1:<50000 + id>` and
+    /// `127.0.0.1:<port>`.
+    pub fn set_client_addr(&mut self, client: ClientId, addr: String, laddr: String) {
+        if let Some(c) = self.clients.get_mut(&client) {
+            c.addr = addr;
+            c.laddr = laddr;
+        }
+    }
+
+    /// Notes the first time the engine is given, which is its start time.
+    fn saw_time(&mut self, now_ms: u64) {
+        self.started_ms.get_or_insert(now_ms);
     }
 
     /// The bytes the engine holds, as `INFO memory`'s `used_memory` reports
@@ -262,28 +390,53 @@ impl Engine {
 
     /// Opens a client connection (a console pane, a TCP connection).
     pub fn connect(&mut self, now_ms: u64) -> ClientId {
+        self.saw_time(now_ms);
         let id = self.next_client_id;
         self.next_client_id += 1;
         self.stats.total_connections_received += 1;
-        self.clients.insert(id, Client::new(id, now_ms));
+        // The lowest descriptor no client holds, as the kernel hands them out.
+        let fd = match self.free_fds.pop_first() {
+            Some(fd) => fd,
+            None => {
+                self.next_fd += 1;
+                self.next_fd - 1
+            }
+        };
+        // Console panes have no socket: a loopback address unique to the client
+        // (ports 50000..64999) lets CLIENT LIST and CLIENT KILL ADDR work on them.
+        let addr = format!("127.0.0.1:{}", 50000 + id % 15000);
+        let laddr = format!("127.0.0.1:{}", self.port);
+        self.clients
+            .insert(id, Client::new(id, now_ms, addr, laddr, fd));
         id
     }
 
     /// Drops a client: its block, and later its subscriptions and MULTI state.
-    pub fn disconnect(&mut self, client: ClientId, _now_ms: u64) -> Outcome {
+    pub fn disconnect(&mut self, client: ClientId, now_ms: u64) -> Outcome {
+        self.saw_time(now_ms);
         let mut out = Outcome::default();
-        self.unwatch_all(client);
-        if self.clients.remove(&client).is_some() {
-            if let Some(pos) = self.blocked.iter().position(|&c| c == client) {
-                self.blocked.remove(pos);
-                out.events.push(Event::ClientUnblocked {
-                    client,
-                    reason: UnblockReason::Cancelled,
-                });
-            }
-            out.events.push(Event::ClientDisconnected { client });
-        }
+        self.drop_client(client, &mut out);
         out
+    }
+
+    /// Removes a client and everything it holds (`freeClient`), reporting the
+    /// events into `out`. Returns whether it existed.
+    pub(crate) fn drop_client(&mut self, client: ClientId, out: &mut Outcome) -> bool {
+        // Its watched keys go first: the index of watchers still needs the client.
+        self.unwatch_all(client);
+        let Some(gone) = self.clients.remove(&client) else {
+            return false;
+        };
+        self.free_fds.insert(gone.fd);
+        if let Some(pos) = self.blocked.iter().position(|&c| c == client) {
+            self.blocked.remove(pos);
+            out.events.push(Event::ClientUnblocked {
+                client,
+                reason: UnblockReason::Cancelled,
+            });
+        }
+        out.events.push(Event::ClientDisconnected { client });
+        true
     }
 
     /// The protocol the client speaks (RESP2 until `HELLO 3`).
@@ -309,8 +462,9 @@ impl Engine {
     /// A command from a client that is blocked, or that does not exist, gets an
     /// error reply (a real connection cannot send while it waits).
     pub fn execute(&mut self, client: ClientId, argv: Vec<Vec<u8>>, now_ms: u64) -> Outcome {
+        self.saw_time(now_ms);
         let mut out = Outcome::default();
-        let Some(c) = self.clients.get(&client) else {
+        let Some(c) = self.clients.get_mut(&client) else {
             out.reply = Some(Reply::error("ERR no such client"));
             return out;
         };
@@ -318,6 +472,8 @@ impl Engine {
             out.reply = Some(Reply::error("ERR client is blocked"));
             return out;
         }
+        c.last_interaction_ms = now_ms;
+        self.stats.reads_processed += 1;
         let flow = cmd::dispatch(self, client, &argv, now_ms, &mut out, false);
         match flow {
             cmd::Flow::Reply(r) => out.reply = Some(r),
@@ -325,13 +481,36 @@ impl Engine {
         }
         self.serve_ready_keys(now_ms, &mut out);
         self.collect_expired(&mut out);
+        self.dirty += out
+            .events
+            .iter()
+            .filter(|e| matches!(e, Event::KeyWritten { .. } | Event::KeyDeleted { .. }))
+            .count() as u64;
+        self.count_frames(&out);
         out
+    }
+
+    /// Counts what an outcome writes: frames, error replies by code, and the
+    /// memory peak after the change.
+    fn count_frames(&mut self, out: &Outcome) {
+        let frames = out
+            .reply
+            .iter()
+            .chain(out.deliveries.iter().map(|d| &d.frame));
+        for frame in frames {
+            self.stats.writes_processed += 1;
+            if let Reply::Error(line) = frame {
+                self.stats.count_error(line);
+            }
+        }
+        self.stats.peak_memory = self.stats.peak_memory.max(self.used_memory());
     }
 
     /// Moves time to `now_ms`: blocked clients whose timeout passed get their
     /// deferred reply, and keys whose expiry time passed are removed (active
     /// expiry, so views see them go without anyone reading them).
     pub fn advance(&mut self, now_ms: u64) -> Outcome {
+        self.saw_time(now_ms);
         let mut out = Outcome::default();
         let expired: Vec<ClientId> = self
             .blocked
@@ -346,12 +525,13 @@ impl Engine {
             })
             .collect();
         for id in expired {
-            self.unblock(id, UnblockReason::TimedOut, &mut out);
+            self.unblock(id, UnblockReason::TimedOut, None, &mut out);
         }
         for db in self.dbs.iter_mut() {
             db.expire_due(now_ms);
         }
         self.collect_expired(&mut out);
+        self.count_frames(&out);
         out
     }
 
@@ -387,17 +567,26 @@ impl Engine {
         self.blocked.push_back(client);
     }
 
-    /// Releases a blocked client with its timeout reply.
-    fn unblock(&mut self, client: ClientId, reason: UnblockReason, out: &mut Outcome) {
+    /// Releases a blocked client with `frame`, or with its timeout reply when
+    /// `frame` is `None`. Returns whether the client was blocked.
+    pub(crate) fn unblock(
+        &mut self,
+        client: ClientId,
+        reason: UnblockReason,
+        frame: Option<Reply>,
+        out: &mut Outcome,
+    ) -> bool {
         self.blocked.retain(|&c| c != client);
-        if let Some(block) = self.clients.get_mut(&client).and_then(|c| c.block.take()) {
-            out.deliveries.push(Delivery {
-                client,
-                kind: DeliveryKind::Reply,
-                frame: block.timeout_reply,
-            });
-            out.events.push(Event::ClientUnblocked { client, reason });
-        }
+        let Some(block) = self.clients.get_mut(&client).and_then(|c| c.block.take()) else {
+            return false;
+        };
+        out.deliveries.push(Delivery {
+            client,
+            kind: DeliveryKind::Reply,
+            frame: frame.unwrap_or(block.timeout_reply),
+        });
+        out.events.push(Event::ClientUnblocked { client, reason });
+        true
     }
 
     /// Re-runs the commands of clients blocked on keys that the last command
@@ -460,5 +649,7 @@ impl Engine {
     }
 }
 
+#[cfg(test)]
+mod server_tests;
 #[cfg(test)]
 mod tests;

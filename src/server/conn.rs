@@ -55,10 +55,17 @@ pub(crate) fn start(stream: TcpStream, shared: &Arc<Mutex<Shared>>) {
     };
     let (in_tx, in_rx) = mpsc::sync_channel(INPUT_QUEUE);
     let (out_tx, out_rx) = mpsc::channel();
+    let addrs = (control.peer_addr(), control.local_addr());
     let client = {
         let mut s = lock(shared);
         let now = s.now();
         let client = s.engine.connect(now);
+        // CLIENT LIST and CLIENT KILL ADDR/LADDR see the socket's real addresses
+        // (Rust writes IPv6 as `[::1]:port`, as Redis does).
+        if let (Ok(peer), Ok(local)) = addrs {
+            s.engine
+                .set_client_addr(client, peer.to_string(), local.to_string());
+        }
         s.peers.insert(
             client,
             Peer {
@@ -191,6 +198,11 @@ impl Connection {
     fn process(&mut self) -> Flow {
         let flow = loop {
             let mut s = lock(&self.shared);
+            // A client killed by another (CLIENT KILL) is gone from the engine, and
+            // its socket is being closed: its buffered requests are dropped unread.
+            if s.engine.client_state(self.client).is_none() {
+                break Flow::Close;
+            }
             // A blocked client's later requests wait in the buffer, unparsed, until
             // its blocking command is answered (processInputBuffer's CLIENT_BLOCKED).
             if is_blocked(&s.engine, self.client) {

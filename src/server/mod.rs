@@ -55,10 +55,12 @@ impl Server {
     /// commands this way to exercise blocking, which the binary never does.
     fn bind_config(addr: impl ToSocketAddrs, config: Config) -> io::Result<Server> {
         let listener = TcpListener::bind(addr)?;
+        let mut engine = Engine::new(config);
+        engine.set_server_port(listener.local_addr()?.port());
         Ok(Server {
             listener,
             shared: Arc::new(Mutex::new(Shared {
-                engine: Engine::new(config),
+                engine,
                 peers: HashMap::new(),
                 last_ms: 0,
             })),
@@ -176,16 +178,21 @@ impl Shared {
     }
 
     /// Queues what one command of `caller` produced: the frames Redis writes while
-    /// the command runs (`reply_at`), the caller's reply, then the rest. Returns
-    /// whether the caller asked to close its connection.
-    pub fn deliver(&self, caller: ClientId, outcome: Outcome) -> bool {
+    /// the command runs (`reply_at`), the caller's reply, then the rest; and closes
+    /// the connections of the clients it killed. Returns whether the caller asked to
+    /// close its connection.
+    pub fn deliver(&mut self, caller: ClientId, outcome: Outcome) -> bool {
         let Outcome {
             reply,
             mut deliveries,
             reply_at,
             close,
+            killed,
             ..
         } = outcome;
+        for client in killed {
+            self.close_killed(client);
+        }
         let after = deliveries.split_off(reply_at.min(deliveries.len()));
         self.route(deliveries, Some(caller));
         if let Some(reply) = reply {
@@ -193,6 +200,15 @@ impl Shared {
         }
         self.route(after, Some(caller));
         close
+    }
+
+    /// Closes the connection of a client the engine has dropped (CLIENT KILL): it
+    /// gets no more frames, what it was sent earlier is written, then the socket is
+    /// shut down, which ends its reader and, through it, its processor.
+    fn close_killed(&mut self, client: ClientId) {
+        if let Some(peer) = self.peers.remove(&client) {
+            let _ = peer.out.send(conn::Output::Close);
+        }
     }
 }
 

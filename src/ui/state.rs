@@ -113,13 +113,13 @@ impl Pane {
     }
 
     /// Runs a line typed at `now_ms` and shows what it printed. Returns the lines the engine
-    /// produced for other clients, for their panes.
+    /// produced for other clients, for their panes, and the clients it killed.
     fn run(
         &mut self,
         engine: &mut Engine,
         line: &str,
         now_ms: u64,
-    ) -> Vec<(ClientId, Vec<console::Line>)> {
+    ) -> (Vec<(ClientId, Vec<console::Line>)>, Vec<ClientId>) {
         // The typed line stays on screen after its prompt, as in a terminal.
         self.push_line(LineKind::Command, format!("{}{}", self.prompt, line));
         if self.blocked {
@@ -129,7 +129,7 @@ impl Pane {
                 LineKind::Info,
                 "The client is blocked, waiting for a reply; the line was not run.",
             );
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
         if goes_into_history(line) {
             self.remember(line);
@@ -143,14 +143,20 @@ impl Pane {
         if typed.closed {
             // `quit` ends redis-cli, and `QUIT` closes the connection; a pane outlives both, so it
             // starts over on a fresh connection, as a new redis-cli would.
-            let _ = engine.disconnect(self.client, now_ms);
-            self.client = engine.connect(now_ms);
-            self.push_line(
-                LineKind::Info,
+            self.reconnect(
+                engine,
+                now_ms,
                 "The connection was closed; this pane now uses a new one.",
             );
         }
-        typed.others
+        (typed.others, typed.killed)
+    }
+
+    /// Gives the pane a fresh connection after its own closed, and says so.
+    fn reconnect(&mut self, engine: &mut Engine, now_ms: u64, why: &str) {
+        let _ = engine.disconnect(self.client, now_ms);
+        self.client = engine.connect(now_ms);
+        self.push_line(LineKind::Info, why);
     }
 
     /// Remembers a typed line for ↑, skipping a repeat of the newest entry as linenoise does.
@@ -326,9 +332,20 @@ impl Reducible for Session {
                 p.draft.clear();
                 p.stash.clear();
                 p.history_pos = None;
-                let others = p.run(engine, &line, now_ms);
+                let (others, killed) = p.run(engine, &line, now_ms);
                 for (client, lines) in others {
                     show(&mut next.panes, client, lines);
+                }
+                // A pane whose client another pane killed (CLIENT KILL) starts over on a
+                // new connection, as redis-cli reconnects after the server closed it.
+                for client in killed {
+                    if let Some(pane) = next.panes.iter_mut().find(|p| p.client == client) {
+                        Rc::make_mut(pane).reconnect(
+                            engine,
+                            now_ms,
+                            "The connection was killed (CLIENT KILL); this pane now uses a new one.",
+                        );
+                    }
                 }
                 true
             }),

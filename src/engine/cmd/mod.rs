@@ -10,9 +10,12 @@ use super::{ClientId, Engine, Event, Outcome, Reply};
 
 mod append;
 mod blocktest;
+mod client;
 mod command;
+mod config;
 mod copy;
 mod dbsize;
+mod debug;
 mod decr;
 mod decrby;
 mod del;
@@ -22,6 +25,7 @@ mod exec;
 mod exists;
 mod expire;
 mod flushdb;
+mod function;
 mod get;
 mod getdel;
 mod getex;
@@ -31,6 +35,7 @@ mod hello;
 mod incr;
 mod incrby;
 mod incrbyfloat;
+mod info;
 mod keys;
 mod mget;
 mod mset;
@@ -51,6 +56,7 @@ mod setex;
 mod setnx;
 mod setrange;
 mod strlen;
+mod time;
 mod ttl;
 mod r#type;
 mod unlink;
@@ -113,8 +119,15 @@ impl Cx<'_> {
     }
 
     /// The string at `key`: `Ok(None)` when missing, WRONGTYPE when it holds another type.
+    /// A read lookup (`lookupKeyRead`): it counts a keyspace hit or miss, so write
+    /// commands look keys up with `db().get` instead.
     pub fn get_string(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, Error> {
         let now = self.now_ms;
+        if self.db().contains(key, now) {
+            self.engine.stats.keyspace_hits += 1;
+        } else {
+            self.engine.stats.keyspace_misses += 1;
+        }
         match self.db().get(key, now) {
             None => Ok(None),
             Some(Entry {
@@ -179,6 +192,15 @@ impl Cx<'_> {
 pub(crate) fn handler(fullname: &str) -> Option<Handler> {
     Some(match fullname {
         "append" => append::append,
+        "client" => client::container,
+        "client|getname" => client::getname,
+        "client|help" => client::help,
+        "client|id" => client::id,
+        "client|info" => client::info,
+        "client|kill" => client::kill,
+        "client|list" => client::list,
+        "client|setname" => client::setname,
+        "client|unblock" => client::unblock,
         "command" => command::command,
         "command|count" => command::count,
         "command|docs" => command::docs,
@@ -188,6 +210,12 @@ pub(crate) fn handler(fullname: &str) -> Option<Handler> {
         "dbsize" => dbsize::dbsize,
         "decr" => decr::decr,
         "decrby" => decrby::decrby,
+        "config" => config::container,
+        "config|get" => config::get,
+        "config|help" => config::help,
+        "config|resetstat" => config::resetstat,
+        "config|set" => config::set,
+        "debug" => debug::debug,
         "del" => del::del,
         "discard" => discard::discard,
         "echo" => echo::echo,
@@ -198,6 +226,8 @@ pub(crate) fn handler(fullname: &str) -> Option<Handler> {
         "expiretime" => ttl::expiretime,
         "flushall" => flushdb::flushall,
         "flushdb" => flushdb::flushdb,
+        "function" => function::container,
+        "function|flush" => function::flush,
         "get" => get::get,
         "getdel" => getdel::getdel,
         "getex" => getex::getex,
@@ -206,6 +236,7 @@ pub(crate) fn handler(fullname: &str) -> Option<Handler> {
         "hello" => hello::hello,
         "incr" => incr::incr,
         "keys" => keys::keys,
+        "info" => info::info,
         "mget" => mget::mget,
         "mset" => mset::mset,
         "multi" => multi::multi,
@@ -241,11 +272,14 @@ pub(crate) fn handler(fullname: &str) -> Option<Handler> {
         "setnx" => setnx::setnx,
         "setrange" => setrange::setrange,
         "strlen" => strlen::strlen,
+        "time" => time::time,
         _ => return None,
     })
 }
 
-/// Finds the command for `argv` and runs it, with Redis's checks in Redis's order.
+/// Finds the command for `argv` and runs it, with Redis's checks in Redis's order,
+/// and counts it in `INFO commandstats` / `INFO stats` (a re-run for a blocked
+/// client is not counted again).
 pub(crate) fn dispatch(
     engine: &mut Engine,
     client: ClientId,
@@ -278,12 +312,31 @@ fn run(
     if engine.config.test_commands && name.eq_ignore_ascii_case(b"blocktest") {
         return blocktest::blocktest(engine, client, argv, now_ms);
     }
-    let checked = resolve(argv).and_then(|spec| {
-        if !spec.arity_ok(argv.len()) {
-            return Err(Error::WrongArity(spec.fullname.to_string()));
+    let resolved = resolve(argv);
+    if !reexec {
+        // `c->lastcmd` (CLIENT LIST's `cmd=`) is whatever the lookup found, even
+        // for a command then refused; an unknown command leaves it NULL.
+        if let Some(c) = engine.clients.get_mut(&client) {
+            c.last_cmd = resolved.as_ref().ok().map(|s| s.fullname);
         }
-        check_memory(engine, client, spec)?;
-        Ok(spec)
+    }
+    let checked = resolved.and_then(|spec| {
+        let refusal = if !spec.arity_ok(argv.len()) {
+            Some(Error::WrongArity(spec.fullname.to_string()))
+        } else if spec.fullname == "debug" {
+            // processCommand refuses DEBUG while enable-debug-command is `no`,
+            // its default, before the command runs.
+            Some(debug::not_allowed())
+        } else {
+            check_memory(engine, client, spec).err()
+        };
+        match refusal {
+            Some(e) => {
+                engine.stats.command(spec.fullname).rejected_calls += 1;
+                Err(e)
+            }
+            None => Ok(spec),
+        }
     });
     let spec = match checked {
         Ok(spec) => spec,
@@ -326,6 +379,7 @@ fn run(
         return Ok(Reply::simple("QUEUED").into());
     }
     let handler = handler(spec.fullname).expect("every table entry has a handler");
+    let first_delivery = out.deliveries.len();
     let mut cx = Cx {
         engine,
         client,
@@ -335,7 +389,23 @@ fn run(
         reexec,
         spec,
     };
-    handler(&mut cx)
+    let flow = handler(&mut cx).unwrap_or_else(|e| Flow::Reply(e.into()));
+    if !reexec {
+        // A call fails when it produced an error reply for anyone (`call()`
+        // compares the error counter before and after).
+        let failed = matches!(&flow, Flow::Reply(r) if r.is_error())
+            || cx.out.deliveries[first_delivery..]
+                .iter()
+                .any(|d| d.frame.is_error());
+        let engine = cx.engine;
+        let stats = engine.stats.command(spec.fullname);
+        stats.calls += 1;
+        if failed {
+            stats.failed_calls += 1;
+        }
+        engine.stats.total_commands_processed += 1;
+    }
+    Ok(flow)
 }
 
 /// The `maxmemory` check of processCommand: over the limit, commands that may
@@ -375,6 +445,37 @@ fn resolve(argv: &[Vec<u8>]) -> Result<&'static CommandSpec, Error> {
         container: String::from_utf8_lossy(name).to_uppercase(),
         sub: argv[1].clone(),
     })
+}
+
+/// `addReplyHelp`: the header line with the command name as typed, upper-cased,
+/// then the lines, then HELP's own two lines; all status replies.
+pub(crate) fn help_reply(argv0: &[u8], lines: &[&str]) -> Reply {
+    let mut items = Vec::with_capacity(lines.len() + 3);
+    let mut header = argv0.to_ascii_uppercase();
+    header.extend_from_slice(b" <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
+    items.push(Reply::Simple(header));
+    items.extend(lines.iter().map(|l| Reply::simple(l)));
+    items.push(Reply::simple("HELP"));
+    items.push(Reply::simple("    Prints this help."));
+    Reply::Array(items)
+}
+
+/// `addReplySubcommandSyntaxError` for the running command.
+pub(crate) fn subcommand_syntax(argv: &[Vec<u8>]) -> Error {
+    Error::SubcommandSyntax {
+        container: String::from_utf8_lossy(argv.first().map_or(&[][..], |a| a)).to_uppercase(),
+        sub: argv.get(1).cloned().unwrap_or_default(),
+    }
+}
+
+/// An error line that echoes an argument (`Unknown client type 'x'`): the
+/// argument is written as the C string Redis formats with `%s`, so it stops at a
+/// NUL byte, and non-UTF-8 bytes pass through unchanged.
+pub(crate) fn error_with_arg(before: &str, arg: &[u8], after: &str) -> Reply {
+    let mut line = before.as_bytes().to_vec();
+    line.extend_from_slice(c_str(arg));
+    line.extend_from_slice(after.as_bytes());
+    Reply::Error(line)
 }
 
 /// `getLongLongFromObjectOrReply` with the default message.
