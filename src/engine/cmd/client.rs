@@ -180,6 +180,14 @@ fn info_line(
     };
     // `multi=` is the number of queued commands, -1 outside MULTI.
     let multi = c.multi.as_ref().map_or(-1, |q| q.len() as i64);
+    // `multi-mem=`: what queueMultiCommand adds up, the bytes of each queued
+    // argument plus a pointer per argument (watched keys are not counted in 7.0).
+    let multi_mem: usize = c
+        .multi
+        .iter()
+        .flatten()
+        .map(|argv| argv.iter().map(|a| a.len() + 8).sum::<usize>())
+        .sum();
     let lib = if v8 {
         " lib-name= lib-ver= io-thread=0"
     } else {
@@ -188,7 +196,7 @@ fn info_line(
     format!(
         "id={id} addr={addr} laddr={laddr} fd={fd} name={name} age={age} idle={idle} \
          flags={flags} db={db} sub=0 psub=0 ssub=0 multi={multi}{watch} qbuf={qbuf} \
-         qbuf-free={qfree} argv-mem={argv_mem} multi-mem=0 rbs=16384 rbp=16384 obl=0 oll=0 \
+         qbuf-free={qfree} argv-mem={argv_mem} multi-mem={multi_mem} rbs=16384 rbp=16384 obl=0 oll=0 \
          omem=0 tot-mem={tot} events=r cmd={cmd} user=default redir=-1 resp={resp}{lib}",
         id = c.id,
         addr = c.addr,
