@@ -48,6 +48,8 @@ pub struct Pane {
     pub prompt: String,
     /// Whether the client waits in a blocking command.
     pub blocked: bool,
+    /// Between MULTI and EXEC/DISCARD.
+    pub in_multi: bool,
     pub lines: Rc<VecDeque<Line>>,
     next_line_id: u64,
     /// Typed lines, oldest first.
@@ -68,6 +70,7 @@ impl Pane {
             client_name: None,
             prompt: console::prompt(engine, client, name),
             blocked: false,
+            in_multi: false,
             lines: Rc::new(VecDeque::new()),
             next_line_id: 0,
             history: Rc::new(Vec::new()),
@@ -82,10 +85,13 @@ impl Pane {
         self.client_name.as_deref().unwrap_or(&self.name)
     }
 
-    /// `pane-state`: `blocked` while the client waits, else `normal`.
+    /// `pane-state`: `blocked` while the client waits, `multi` inside a
+    /// transaction, else `normal`.
     pub fn state_name(&self) -> &'static str {
         if self.blocked {
             "blocked"
+        } else if self.in_multi {
+            "multi"
         } else {
             "normal"
         }
@@ -385,12 +391,18 @@ fn refresh(engine: &Engine, panes: &mut [Rc<Pane>]) {
             .as_ref()
             .map(|n| String::from_utf8_lossy(n).into_owned());
         let blocked = state.blocked_on.is_some();
+        let in_multi = state.in_multi;
         let name = client_name.as_deref().unwrap_or(&pane.name);
         let prompt = console::prompt(engine, pane.client, name);
-        if pane.client_name != client_name || pane.blocked != blocked || pane.prompt != prompt {
+        if pane.client_name != client_name
+            || pane.blocked != blocked
+            || pane.in_multi != in_multi
+            || pane.prompt != prompt
+        {
             let pane = Rc::make_mut(pane);
             pane.client_name = client_name;
             pane.blocked = blocked;
+            pane.in_multi = in_multi;
             pane.prompt = prompt;
         }
     }

@@ -99,3 +99,18 @@ test('↑ and ↓ walk the history of typed lines', async ({ page }) => {
   await expect(producer.lines('reply')).toHaveText(['OK', '"1"', '"1"']);
   expect(problems).toEqual([]);
 });
+
+test('a transaction shows in the pane state and the prompt', async ({ page }) => {
+  const problems = watchForErrors(page);
+  await page.goto('/');
+  const producer = producerPane(page);
+  await producer.run('MULTI');
+  await expect(producer.state).toHaveText('multi');
+  await producer.run('INCR n');
+  await expect(producer.lines('reply').last()).toHaveText('QUEUED');
+  await expect(producer.lines('command').last()).toHaveText('producer(TX)> INCR n');
+  await producer.run('EXEC');
+  await expect(producer.lines('reply').last()).toHaveText('1) (integer) 1');
+  await expect(producer.state).toHaveText('normal');
+  expect(problems).toEqual([]);
+});
