@@ -252,6 +252,17 @@ pub enum Event {
         db: usize,
         key: Vec<u8>,
     },
+    /// A keyspace notification that `notify-keyspace-events` enables
+    /// (`notifyKeyspaceEvent`): `event` such as `xadd`, `set`, `expired`.
+    /// The pub/sub registry turns it into `__keyspace@<db>__:<key>` and
+    /// `__keyevent@<db>__:<event>` messages.
+    Notification {
+        db: usize,
+        /// The event's class (`params::notify` flag, e.g. `STREAM`).
+        class: u32,
+        event: &'static str,
+        key: Vec<u8>,
+    },
     /// A client blocked on keys; `deadline_ms` is `None` for BLOCK 0.
     ClientBlocked {
         client: ClientId,

@@ -154,6 +154,24 @@ impl Cx<'_> {
         self.engine.touch_watched_key(db, key);
     }
 
+    /// `notifyKeyspaceEvent`: records a keyspace notification of `class`
+    /// (`params::notify`) when `notify-keyspace-events` enables that class and
+    /// at least one of the keyspace/keyevent channels.
+    pub fn notify(&mut self, class: u32, event: &'static str, key: &[u8]) {
+        use crate::engine::params::notify;
+        let flags = self.engine.settings.notify_keyspace_events;
+        if flags & class == 0 || flags & (notify::KEYSPACE | notify::KEYEVENT) == 0 {
+            return;
+        }
+        let db = self.db_index();
+        self.out.events.push(Event::Notification {
+            db,
+            class,
+            event,
+            key: key.to_vec(),
+        });
+    }
+
     /// Records that a command removed `key`.
     pub fn key_deleted(&mut self, key: &[u8]) {
         let db = self.db_index();
