@@ -83,7 +83,13 @@ pub(crate) struct BlockOn {
     /// 0 blocks forever.
     pub timeout_ms: u64,
     pub timeout_reply: Reply,
+    /// The command as it is re-run while blocked, when that differs from what was
+    /// typed (XREAD's `$` replaced by the id it stood for at block time).
+    pub argv: Option<Vec<Vec<u8>>>,
+    pub serve: Serve,
 }
+
+pub(crate) use super::client::{Serve, StreamWait};
 
 pub(crate) type CmdResult = Result<Flow, Error>;
 type Handler = fn(&mut Cx) -> CmdResult;
@@ -463,6 +469,25 @@ fn resolve(argv: &[Vec<u8>]) -> Result<&'static CommandSpec, Error> {
         container: String::from_utf8_lossy(name).to_uppercase(),
         sub: argv[1].clone(),
     })
+}
+
+/// Whether `key` in `db` holds a stream (what wakes a blocked stream reader).
+pub(crate) fn holds_stream(_engine: &mut Engine, _db: usize, _key: &[u8], _now_ms: u64) -> bool {
+    false
+}
+
+/// Redis 7.0's in-place serving of a blocked XREAD from the one key that was
+/// written; `None` when that stream has nothing after `gt`.
+pub(crate) fn serve_stream_in_place(
+    _engine: &mut Engine,
+    _client: ClientId,
+    _db: usize,
+    _key: &[u8],
+    _gt: (u64, u64),
+    _count: usize,
+    _now_ms: u64,
+) -> Option<Reply> {
+    None
 }
 
 /// `addReplyHelp`: the header line with the command name as typed, upper-cased,
