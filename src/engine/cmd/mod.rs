@@ -66,6 +66,8 @@ mod watch;
 mod xadd;
 mod xdel;
 mod xlen;
+mod xread;
+pub(crate) use xread::{holds_stream, serve_stream_in_place};
 mod xrange;
 mod xtrim;
 
@@ -348,6 +350,7 @@ pub(crate) fn handler(fullname: &str) -> Option<Handler> {
         "xadd" => xadd::xadd,
         "xdel" => xdel::xdel,
         "xlen" => xlen::xlen,
+        "xread" => xread::xread,
         "xrange" => xrange::xrange,
         "xrevrange" => xrange::xrevrange,
         "xtrim" => xtrim::xtrim,
@@ -523,25 +526,6 @@ fn resolve(argv: &[Vec<u8>]) -> Result<&'static CommandSpec, Error> {
         container: String::from_utf8_lossy(name).to_uppercase(),
         sub: argv[1].clone(),
     })
-}
-
-/// Whether `key` in `db` holds a stream (what wakes a blocked stream reader).
-pub(crate) fn holds_stream(_engine: &mut Engine, _db: usize, _key: &[u8], _now_ms: u64) -> bool {
-    false
-}
-
-/// Redis 7.0's in-place serving of a blocked XREAD from the one key that was
-/// written; `None` when that stream has nothing after `gt`.
-pub(crate) fn serve_stream_in_place(
-    _engine: &mut Engine,
-    _client: ClientId,
-    _db: usize,
-    _key: &[u8],
-    _gt: (u64, u64),
-    _count: usize,
-    _now_ms: u64,
-) -> Option<Reply> {
-    None
 }
 
 /// `addReplyHelp`: the header line with the command name as typed, upper-cased,
