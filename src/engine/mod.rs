@@ -653,7 +653,7 @@ impl Engine {
                         self.clients
                             .get(id)
                             .and_then(|c| c.block.as_ref())
-                            .is_some_and(|b| b.db == db && b.keys.iter().any(|k| *k == key))
+                            .is_some_and(|b| b.db == db && b.keys.contains(&key))
                     })
                     .collect();
                 for id in waiting {
