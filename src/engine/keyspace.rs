@@ -379,6 +379,12 @@ impl Db {
         self.entries.len()
     }
 
+    /// The bytes charged for `key` (MEMORY USAGE), whether or not its time
+    /// has passed (Redis's `dictFind`).
+    pub fn usage(&self, key: &[u8]) -> Option<usize> {
+        self.entries.get(key).map(|e| entry_size(key, e))
+    }
+
     /// The bytes this database holds.
     pub fn bytes(&self) -> usize {
         self.bytes

@@ -356,6 +356,10 @@ pub struct Engine {
     /// Changes to keys since start (`rdb_changes_since_last_save`); not a statistic
     /// that `CONFIG RESETSTAT` resets.
     dirty: u64,
+    /// What the running call changes `dirty` by beyond one per write or delete
+    /// event (XDEL/XTRIM count each entry removed, RENAME counts one change
+    /// for its two events); applied and reset at the end of the call.
+    dirty_adjust: i64,
     /// The TCP port `INFO` reports.
     port: u16,
     /// `fd=` numbers of disconnected clients, reused lowest first, and the next
@@ -386,6 +390,7 @@ impl Engine {
             rng: Rng::new(config.seed),
             started_ms: None,
             dirty: 0,
+            dirty_adjust: 0,
             port: DEFAULT_PORT,
             free_fds: BTreeSet::new(),
             next_fd: 8,
@@ -528,11 +533,21 @@ impl Engine {
         }
         self.serve_ready_keys(now_ms, &mut out);
         self.collect_expired(&mut out);
-        self.dirty += out
+        let changes = out
             .events
             .iter()
-            .filter(|e| matches!(e, Event::KeyWritten { .. } | Event::KeyDeleted { .. }))
-            .count() as u64;
+            .filter(|e| {
+                matches!(
+                    e,
+                    Event::KeyWritten { .. }
+                        | Event::KeyDeleted { .. }
+                        | Event::KeyExpiryChanged { .. }
+                )
+            })
+            .count() as i64;
+        self.dirty = self
+            .dirty
+            .saturating_add_signed(changes + std::mem::take(&mut self.dirty_adjust));
         self.count_frames(&out);
         out
     }

@@ -38,6 +38,7 @@ mod incrby;
 mod incrbyfloat;
 mod info;
 mod keys;
+mod memory;
 mod mget;
 mod mset;
 mod msetnx;
@@ -65,10 +66,12 @@ mod unwatch;
 mod watch;
 mod xadd;
 mod xdel;
+mod xinfo;
 mod xlen;
 mod xread;
 pub(crate) use xread::{holds_stream, serve_stream_in_place};
 mod xrange;
+mod xsetid;
 mod xtrim;
 
 /// What a handler decided.
@@ -354,6 +357,12 @@ pub(crate) fn handler(fullname: &str) -> Option<Handler> {
         "xrange" => xrange::xrange,
         "xrevrange" => xrange::xrevrange,
         "xtrim" => xtrim::xtrim,
+        "xinfo" => xinfo::container,
+        "xinfo|help" => xinfo::help,
+        "xinfo|stream" => xinfo::stream,
+        "xsetid" => xsetid::xsetid,
+        "memory" => memory::container,
+        "memory|usage" => memory::usage,
         _ => return None,
     })
 }

@@ -266,6 +266,62 @@ impl Stream {
         self.nodes.len()
     }
 
+    /// XINFO's `radix-tree-nodes`: the nodes of a compressed radix tree
+    /// (Redis's rax) holding the node keys (16-byte big-endian master IDs),
+    /// counted for its canonical shape: the root, every child of a branching
+    /// position, and the end of every single-child chain.
+    pub fn rax_nodes(&self) -> usize {
+        let keys: Vec<[u8; 16]> = self
+            .nodes
+            .keys()
+            .map(|id| {
+                let mut k = [0u8; 16];
+                k[..8].copy_from_slice(&id.ms.to_be_bytes());
+                k[8..].copy_from_slice(&id.seq.to_be_bytes());
+                k
+            })
+            .collect();
+        if keys.is_empty() {
+            return 1;
+        }
+        // Whether the position `depth` deep shared by `group` has exactly one child.
+        fn single_child(group: &[[u8; 16]], depth: usize) -> bool {
+            depth < 16 && group.iter().all(|k| k[depth] == group[0][depth])
+        }
+        fn walk(keys: &[[u8; 16]], depth: usize) -> usize {
+            if depth >= 16 {
+                return 0;
+            }
+            // Skip the chain the whole group shares.
+            let first = keys[0];
+            let last = keys[keys.len() - 1];
+            let mut d = depth;
+            while d < 16 && first[d] == last[d] {
+                d += 1;
+            }
+            if d >= 16 {
+                return 0;
+            }
+            let mut groups = Vec::new();
+            let mut start = 0;
+            for i in 1..=keys.len() {
+                if i == keys.len() || keys[i][d] != keys[start][d] {
+                    groups.push(&keys[start..i]);
+                    start = i;
+                }
+            }
+            let mut n = groups.len();
+            for g in &groups {
+                if single_child(g, d + 1) {
+                    n += 1;
+                }
+                n += walk(g, d + 1);
+            }
+            n
+        }
+        1 + usize::from(single_child(&keys, 0)) + walk(&keys, 0)
+    }
+
     /// The bytes this stream is charged in the memory accounting.
     pub fn mem_size(&self) -> usize {
         STREAM_OVERHEAD + self.bytes
