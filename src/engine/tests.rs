@@ -620,3 +620,29 @@ fn blocked_xread_waits_past_its_dollar_id() {
         assert_eq!(out.deliveries[0].client, a, "{profile:?}");
     }
 }
+
+/// A blocked XREAD without COUNT is served at most 1000 entries in place by
+/// 7.0, and everything by 8's re-run (a RENAME brings 1001 at once).
+#[test]
+fn blocked_xread_count_default_per_profile() {
+    for (profile, expected) in [(Profile::V7, 1000), (Profile::V8, 1001)] {
+        let mut e = Engine::new(Config {
+            profile,
+            ..Config::default()
+        });
+        let w = e.connect(0);
+        let r = e.connect(0);
+        for i in 1..=1001 {
+            e.execute(w, argv(&format!("XADD big {i}-0 f v")), 0);
+        }
+        e.execute(r, argv("XREAD BLOCK 0 STREAMS s 0"), 0);
+        let out = e.execute(w, argv("RENAME big s"), 0);
+        let Some(Reply::Array(streams)) = out.deliveries.first().map(|d| d.frame.clone()) else {
+            panic!("{profile:?}: not served");
+        };
+        let Reply::Array(pair) = &streams[0] else {
+            panic!("{profile:?}")
+        };
+        assert!(matches!(&pair[1], Reply::Array(entries) if entries.len() == expected));
+    }
+}
