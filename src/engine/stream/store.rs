@@ -160,27 +160,62 @@ impl Node {
         })
     }
 
-    /// The fields and values of the entry at `at`.
-    fn fields_at(&self, at: usize) -> Fields {
+    /// Calls `g` with each field and value of the entry at `at`.
+    fn visit(&self, at: usize, mut g: impl FnMut(&[u8], &[u8])) {
         let data = &self.data;
         let flags = data[at];
         let mut pos = at + 1;
         get_varint(data, &mut pos);
         get_varint(data, &mut pos);
-        let read = |pos: &mut usize| {
+        let slice = |pos: &mut usize| -> &[u8] {
             let len = get_varint(data, pos) as usize;
             let start = (*pos).min(data.len());
-            let end = (start + len).min(data.len());
-            *pos = start + len;
-            data[start..end].to_vec()
+            let end = start.saturating_add(len).min(data.len());
+            *pos = start.saturating_add(len);
+            &data[start..end]
         };
-        let names: Vec<Vec<u8>> = if flags & FLAG_SAMEFIELDS != 0 {
-            self.fields.clone()
+        if flags & FLAG_SAMEFIELDS != 0 {
+            for f in &self.fields {
+                g(f, slice(&mut pos));
+            }
         } else {
             let n = get_varint(data, &mut pos) as usize;
-            (0..n).map(|_| read(&mut pos)).collect()
-        };
-        names.into_iter().map(|f| (f, read(&mut pos))).collect()
+            let mut names = pos;
+            let mut values = pos;
+            for _ in 0..n {
+                slice(&mut values);
+            }
+            for _ in 0..n {
+                let f = slice(&mut names);
+                g(f, slice(&mut values));
+            }
+        }
+    }
+
+    /// The fields and values of the entry at `at`.
+    fn fields_at(&self, at: usize) -> Fields {
+        let mut out = Vec::new();
+        self.visit(at, |f, v| out.push((f.to_vec(), v.to_vec())));
+        out
+    }
+}
+
+/// A stored entry, as `Stream::for_each_entry` shows it.
+#[derive(Clone, Copy)]
+pub(crate) struct EntryRef<'a> {
+    node: &'a Node,
+    at: usize,
+}
+
+impl EntryRef<'_> {
+    /// The entry's fields and values.
+    pub fn fields(&self) -> Fields {
+        self.node.fields_at(self.at)
+    }
+
+    /// Calls `g` with each field and value, in order, without copying them.
+    pub fn visit(&self, g: impl FnMut(&[u8], &[u8])) {
+        self.node.visit(self.at, g);
     }
 }
 
@@ -199,6 +234,22 @@ pub(crate) struct TrimSpec {
     pub approx: bool,
     /// At most this many entries are removed (whole nodes only); 0 = no limit.
     pub limit: u64,
+    /// What trimming does to consumer-group references (8.2+; 7.0 has only
+    /// `KeepRef`). The store trims the same entries for every mode while the
+    /// stream has no consumer groups.
+    pub refs: RefMode,
+}
+
+/// `KEEPREF | DELREF | ACKED` of XADD/XTRIM (8.2+).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum RefMode {
+    /// Remove entries; group PELs keep their references (7.0's behaviour).
+    #[default]
+    KeepRef,
+    /// Remove entries and their references from every group PEL.
+    DelRef,
+    /// Remove only entries every group has read and acknowledged.
+    Acked,
 }
 
 /// The node size limits in force (`stream-node-max-bytes`, `-entries`).
@@ -464,13 +515,26 @@ impl Stream {
     }
 
     /// Calls `f` with each live entry between `start` and `end` (inclusive),
-    /// in ID order or reversed, until it returns `false`.
+    /// in ID order or reversed, until it returns `false`. `f` gets a function
+    /// that decodes the entry's fields.
     pub fn for_each(
         &self,
         start: StreamId,
         end: StreamId,
         rev: bool,
         mut f: impl FnMut(StreamId, &dyn Fn() -> Fields) -> bool,
+    ) {
+        self.for_each_entry(start, end, rev, |id, e| f(id, &|| e.fields()));
+    }
+
+    /// As `for_each`, with a view of the stored entry (to build its reply
+    /// without copying the fields twice).
+    pub fn for_each_entry(
+        &self,
+        start: StreamId,
+        end: StreamId,
+        rev: bool,
+        mut f: impl FnMut(StreamId, EntryRef<'_>) -> bool,
     ) {
         if start > end {
             return;
@@ -495,12 +559,13 @@ impl Stream {
                     if s.deleted || s.id < start {
                         continue;
                     }
-                    if !f(s.id, &|| node.fields_at(s.at)) {
+                    if !f(s.id, EntryRef { node, at: s.at }) {
                         return;
                     }
                 }
             }
         } else {
+            let mut slots: Vec<Slot> = Vec::new();
             for (master, node) in self.nodes.range(..=end).rev() {
                 if node.last < start {
                     return;
@@ -508,7 +573,8 @@ impl Stream {
                 if node.live == 0 {
                     continue;
                 }
-                let slots: Vec<Slot> = node.slots(*master).collect();
+                slots.clear();
+                slots.extend(node.slots(*master));
                 for s in slots.iter().rev() {
                     if s.id < start {
                         return;
@@ -516,7 +582,7 @@ impl Stream {
                     if s.deleted || s.id > end {
                         continue;
                     }
-                    if !f(s.id, &|| node.fields_at(s.at)) {
+                    if !f(s.id, EntryRef { node, at: s.at }) {
                         return;
                     }
                 }
@@ -644,7 +710,9 @@ impl Stream {
             node.deleted += d;
             break;
         }
-        self.refresh_first_id();
+        if !removed.is_empty() {
+            self.refresh_first_id();
+        }
         removed
     }
 

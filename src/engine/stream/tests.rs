@@ -375,6 +375,7 @@ fn node_layout_matches_the_validated_model() {
                     },
                     approx,
                     limit,
+                    refs: RefMode::KeepRef,
                 };
                 assert_eq!(s.trim(spec).len() as u64, expected);
                 checks += 1;
@@ -429,6 +430,7 @@ fn ranges_match_a_btreemap() {
                         strategy: TrimStrategy::MaxLen(keep),
                         approx: false,
                         limit: 0,
+                        refs: RefMode::default(),
                     });
                     for r in &removed {
                         assert!(model.remove(r).is_some());
