@@ -78,6 +78,13 @@ struct Node {
     body: u64,
     /// The ID of the node's last entry, deleted or not.
     last: StreamId,
+    /// The smallest and greatest IDs among the node's entries, deleted or
+    /// not. Entries are in ID order, except after XSETID moved the last ID
+    /// back (Redis appends to the last listpack all the same); the bounds let
+    /// searches skip whole nodes and still visit entries exactly as Redis's
+    /// iterator does.
+    min: StreamId,
+    max: StreamId,
 }
 
 /// Where an entry sits in a node's data, as the cursor reads it.
@@ -103,6 +110,8 @@ impl Node {
             deleted: 0,
             body,
             last: master,
+            min: master,
+            max: master,
         }
     }
 
@@ -426,7 +435,9 @@ impl Stream {
         self.first_id = if self.length == 0 {
             StreamId::MIN
         } else {
-            self.first_live().unwrap_or(StreamId::MIN)
+            // `streamGetEdgeID` answers the greatest ID when it finds no entry
+            // (possible only when the length counts entries Redis lost).
+            self.first_live().unwrap_or(StreamId::MAX)
         };
     }
 
@@ -443,22 +454,35 @@ impl Stream {
         } else {
             limits.max_bytes
         };
-        let reuse = self.nodes.last_key_value().is_some_and(|(_, node)| {
-            node.lp_bytes() + total < max_bytes
+        // Redis appends to the node with the greatest key (`raxSeek "$"`),
+        // which is the newest node unless XSETID moved the last ID back.
+        let last_key = self.nodes.last_key_value().and_then(|(key, node)| {
+            let fits = node.lp_bytes() + total < max_bytes
                 && !(limits.max_entries > 0
-                    && (node.live + node.deleted) as i64 >= limits.max_entries)
+                    && (node.live + node.deleted) as i64 >= limits.max_entries);
+            fits.then_some(*key)
         });
-        if !reuse {
-            if let Some((_, node)) = self.nodes.iter_mut().next_back() {
-                // The node is complete: give back its spare capacity.
-                node.data.shrink_to_fit();
+        let master = match last_key {
+            Some(key) => key,
+            None => {
+                if let Some((_, node)) = self.nodes.iter_mut().next_back() {
+                    // The node is complete: give back its spare capacity.
+                    node.data.shrink_to_fit();
+                }
+                let fields = pairs.iter().step_by(2).cloned().collect();
+                let node = Node::new(id, fields);
+                self.bytes += node.cost();
+                if let Some(old) = self.nodes.insert(id, node) {
+                    // Only after XSETID moved the last ID back can a node
+                    // already have this key. Redis's `raxInsert` replaces it
+                    // and its entries are lost, though the length still counts
+                    // them; so here.
+                    self.bytes -= old.cost();
+                }
+                id
             }
-            let fields = pairs.iter().step_by(2).cloned().collect();
-            let node = Node::new(id, fields);
-            self.bytes += node.cost();
-            self.nodes.insert(id, node);
-        }
-        let Some((&master, node)) = self.nodes.iter_mut().next_back() else {
+        };
+        let Some(node) = self.nodes.get_mut(&master) else {
             debug_assert!(false, "a stream node was just ensured");
             return;
         };
@@ -504,6 +528,8 @@ impl Stream {
         }
         node.live += 1;
         node.last = id;
+        node.min = node.min.min(id);
+        node.max = node.max.max(id);
         let after = node.cost();
         self.bytes = self.bytes + after - before;
         self.length += 1;
@@ -536,6 +562,11 @@ impl Stream {
         rev: bool,
         mut f: impl FnMut(StreamId, EntryRef<'_>) -> bool,
     ) {
+        // As `streamIteratorStart`/`streamIteratorGetID`: forward from the
+        // node at or before `start` (else the first), tombstones skipped, an
+        // entry at or after `start` is emitted unless it is past `end`, which
+        // ends the walk; backward alike from the node at or before `end` (else
+        // the last).
         if start > end {
             return;
         }
@@ -546,43 +577,41 @@ impl Stream {
                 .next_back()
                 .map_or(StreamId::MIN, |(k, _)| *k);
             for (master, node) in self.nodes.range(from..) {
-                if *master > end {
-                    return;
-                }
-                if node.live == 0 || node.last < start {
+                if node.live == 0 || node.max < start {
                     continue;
                 }
                 for s in node.slots(*master) {
-                    if s.id > end {
-                        return;
-                    }
                     if s.deleted || s.id < start {
                         continue;
                     }
-                    if !f(s.id, EntryRef { node, at: s.at }) {
+                    if s.id > end || !f(s.id, EntryRef { node, at: s.at }) {
                         return;
                     }
                 }
             }
         } else {
+            use std::ops::Bound;
+            let upto = if end == StreamId::MIN {
+                None
+            } else {
+                self.nodes.range(..=end).next_back().map(|(k, _)| *k)
+            };
+            let bounds = (
+                Bound::Unbounded,
+                upto.map_or(Bound::Unbounded, Bound::Included),
+            );
             let mut slots: Vec<Slot> = Vec::new();
-            for (master, node) in self.nodes.range(..=end).rev() {
-                if node.last < start {
-                    return;
-                }
-                if node.live == 0 {
+            for (master, node) in self.nodes.range(bounds).rev() {
+                if node.live == 0 || node.min > end {
                     continue;
                 }
                 slots.clear();
                 slots.extend(node.slots(*master));
                 for s in slots.iter().rev() {
-                    if s.id < start {
-                        return;
-                    }
                     if s.deleted || s.id > end {
                         continue;
                     }
-                    if !f(s.id, EntryRef { node, at: s.at }) {
+                    if s.id < start || !f(s.id, EntryRef { node, at: s.at }) {
                         return;
                     }
                 }
@@ -614,25 +643,42 @@ impl Stream {
     /// The entry with this ID, if it is live.
     #[allow(dead_code)] // part of the stream API other commands build on
     pub fn get(&self, id: StreamId) -> Option<Fields> {
-        let (master, node) = self.nodes.range(..=id).next_back()?;
-        node.slots(*master)
-            .find(|s| s.id == id && !s.deleted)
-            .map(|s| node.fields_at(s.at))
+        let mut found = None;
+        self.for_each_entry(id, id, false, |_, e| {
+            found = Some(e.fields());
+            false
+        });
+        found
     }
 
-    /// Deletes one live entry (`streamDeleteItem`, for XDEL): a tombstone, or
-    /// the whole node when it was the node's last live entry. Updates
-    /// `max_deleted_entry_id` and `recorded-first-entry-id` as XDEL does.
-    pub fn delete(&mut self, id: StreamId) -> bool {
-        let Some((&master, node)) = self.nodes.range_mut(..=id).next_back() else {
-            return false;
-        };
-        let Some(slot) = node.slots(master).find(|s| s.id == id) else {
-            return false;
-        };
-        if slot.deleted {
-            return false;
+    /// Where the live entry `id` is, found as Redis's iterator finds it.
+    fn locate(&self, id: StreamId) -> Option<(StreamId, Slot)> {
+        let from = self
+            .nodes
+            .range(..=id)
+            .next_back()
+            .map_or(StreamId::MIN, |(k, _)| *k);
+        for (master, node) in self.nodes.range(from..) {
+            if node.live == 0 || node.max < id {
+                continue;
+            }
+            for s in node.slots(*master) {
+                if s.deleted || s.id < id {
+                    continue;
+                }
+                return (s.id == id).then_some((*master, s));
+            }
         }
+        None
+    }
+
+    pub fn delete(&mut self, id: StreamId) -> bool {
+        let Some((master, slot)) = self.locate(id) else {
+            return false;
+        };
+        let Some(node) = self.nodes.get_mut(&master) else {
+            return false;
+        };
         if node.live == 1 {
             let cost = node.cost();
             self.nodes.remove(&master);
