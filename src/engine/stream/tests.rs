@@ -586,16 +586,64 @@ mod engine_events {
 fn random_commands_never_panic() {
     use crate::engine::{Config, Engine};
     let tokens: &[&str] = &[
-        "s", "t", "*", "-", "+", "(", "(1", "(-", "0", "0-0", "0-*", "1", "1-*", "1-1", "2-0",
-        "5-*", "18446744073709551615", "18446744073709551615-*",
-        "18446744073709551615-18446744073709551615", "18446744073709551616", "-1", " 1", "+2",
-        "MAXLEN", "MINID", "~", "=", "LIMIT", "NOMKSTREAM", "COUNT", "FULL", "ENTRIESADDED",
-        "MAXDELETEDID", "KEEPREF", "ACKED", "f", "v", "", "abc", "3", "100", "9999999999",
-        "SAMPLES", "STREAM", "HELP",
+        "s",
+        "t",
+        "*",
+        "-",
+        "+",
+        "(",
+        "(1",
+        "(-",
+        "0",
+        "0-0",
+        "0-*",
+        "1",
+        "1-*",
+        "1-1",
+        "2-0",
+        "5-*",
+        "18446744073709551615",
+        "18446744073709551615-*",
+        "18446744073709551615-18446744073709551615",
+        "18446744073709551616",
+        "-1",
+        " 1",
+        "+2",
+        "MAXLEN",
+        "MINID",
+        "~",
+        "=",
+        "LIMIT",
+        "NOMKSTREAM",
+        "COUNT",
+        "FULL",
+        "ENTRIESADDED",
+        "MAXDELETEDID",
+        "KEEPREF",
+        "ACKED",
+        "f",
+        "v",
+        "",
+        "abc",
+        "3",
+        "100",
+        "9999999999",
+        "SAMPLES",
+        "STREAM",
+        "HELP",
     ];
     let commands: &[&str] = &[
-        "XADD", "XRANGE", "XREVRANGE", "XDEL", "XTRIM", "XLEN", "XSETID", "XINFO", "MEMORY",
-        "DEL", "RENAME",
+        "XADD",
+        "XRANGE",
+        "XREVRANGE",
+        "XDEL",
+        "XTRIM",
+        "XLEN",
+        "XSETID",
+        "XINFO",
+        "MEMORY",
+        "DEL",
+        "RENAME",
     ];
     let mut rng = Rng(7);
     for profile in [crate::engine::Profile::V7, crate::engine::Profile::V8] {
@@ -604,12 +652,25 @@ fn random_commands_never_panic() {
             ..Config::default()
         });
         let c = e.connect(0);
-        e.execute(c, vec![b"CONFIG".to_vec(), b"SET".to_vec(), b"stream-node-max-entries".to_vec(), b"3".to_vec()], 0);
+        e.execute(
+            c,
+            vec![
+                b"CONFIG".to_vec(),
+                b"SET".to_vec(),
+                b"stream-node-max-entries".to_vec(),
+                b"3".to_vec(),
+            ],
+            0,
+        );
         let mut now = 0;
         for _ in 0..30_000 {
             let mut argv = vec![rng.pick(commands).as_bytes().to_vec()];
             if argv[0] == b"XINFO" || argv[0] == b"MEMORY" {
-                argv.push(rng.pick(&["STREAM", "HELP", "USAGE", "x"]).as_bytes().to_vec());
+                argv.push(
+                    rng.pick(&["STREAM", "HELP", "USAGE", "x"])
+                        .as_bytes()
+                        .to_vec(),
+                );
             }
             for _ in 0..rng.below(9) {
                 argv.push(rng.pick(tokens).as_bytes().to_vec());
