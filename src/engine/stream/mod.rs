@@ -10,7 +10,7 @@ use super::Reply;
 mod listpack;
 mod store;
 
-#[allow(unused_imports)] // part of the stream API other commands build on
+#[allow(unused_imports)] // `Fields` is API for the consumer-group commands
 pub(crate) use store::{EntryRef, Fields, NodeLimits, RefMode, Stream, TrimSpec, TrimStrategy};
 
 /// A stream entry ID: milliseconds and a sequence number, ordered as a pair.

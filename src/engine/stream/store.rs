@@ -290,7 +290,6 @@ impl Stream {
         self.length
     }
 
-    #[allow(dead_code)] // part of the stream API other commands build on
     pub fn is_empty(&self) -> bool {
         self.length == 0
     }
@@ -301,13 +300,12 @@ impl Stream {
     }
 
     /// The first live entry's ID.
-    #[allow(dead_code)] // part of the stream API other commands build on
+    #[allow(dead_code)] // API for the consumer-group commands
     pub fn first_id(&self) -> Option<StreamId> {
         self.first_live()
     }
 
     /// `recorded-first-entry-id`: the first live entry, `0-0` when empty.
-    #[allow(dead_code)] // part of the stream API other commands build on
     pub fn recorded_first_id(&self) -> StreamId {
         self.first_id
     }
@@ -321,7 +319,6 @@ impl Stream {
     }
 
     /// The number of nodes (XINFO's `radix-tree-keys`).
-    #[allow(dead_code)] // part of the stream API other commands build on
     pub fn node_count(&self) -> usize {
         self.nodes.len()
     }
@@ -388,17 +385,14 @@ impl Stream {
     }
 
     /// XSETID's changes.
-    #[allow(dead_code)] // part of the stream API other commands build on
     pub fn set_last_id(&mut self, id: StreamId) {
         self.last_id = id;
     }
 
-    #[allow(dead_code)] // part of the stream API other commands build on
     pub fn set_entries_added(&mut self, n: u64) {
         self.entries_added = n;
     }
 
-    #[allow(dead_code)] // part of the stream API other commands build on
     pub fn set_max_deleted(&mut self, id: StreamId) {
         self.max_deleted = id;
     }
@@ -412,7 +406,6 @@ impl Stream {
         })
     }
 
-    #[allow(dead_code)] // part of the stream API other commands build on
     fn last_live(&self) -> Option<StreamId> {
         self.nodes.iter().rev().find_map(|(master, node)| {
             if node.live == 0 {
@@ -426,7 +419,6 @@ impl Stream {
     }
 
     /// The last live entry's ID (`streamLastValidID`); `None` when empty.
-    #[allow(dead_code)] // part of the stream API other commands build on
     pub fn last_valid_id(&self) -> Option<StreamId> {
         self.last_live()
     }
@@ -621,7 +613,6 @@ impl Stream {
 
     /// The live entries between `start` and `end` inclusive, at most `count`
     /// (`None`: all), in ID order or reversed.
-    #[allow(dead_code)] // part of the stream API other commands build on
     pub fn range(
         &self,
         start: StreamId,
@@ -641,7 +632,7 @@ impl Stream {
     }
 
     /// The entry with this ID, if it is live.
-    #[allow(dead_code)] // part of the stream API other commands build on
+    #[allow(dead_code)] // API for the consumer-group commands
     pub fn get(&self, id: StreamId) -> Option<Fields> {
         let mut found = None;
         self.for_each_entry(id, id, false, |_, e| {
