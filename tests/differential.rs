@@ -844,10 +844,11 @@ fn random_stream_script(seed: u64, commands: usize) -> String {
             out.push_str("A> XINFO STREAM s\n");
             n += 1;
         }
-        if n % 1000 == 0 {
-            // Counts every change as Redis does (XDEL/XTRIM per entry).
-            out.push_str("A> INFO persistence\n");
-            n += 1;
+        if n % 1000 < 2 {
+            // Changes counted as Redis counts them (XDEL/XTRIM per entry), and
+            // keyspace hits, misses and error replies.
+            out.push_str("A> INFO persistence\nA> INFO stats\n");
+            n += 2;
         }
     }
     out.push_str(
