@@ -109,14 +109,18 @@ pub(super) fn xread(cx: &mut Cx) -> CmdResult {
     let Some(timeout_ms) = timeout else {
         return Ok(Reply::NullArray.into());
     };
-    // Blocking: `$` becomes the ID it stood for, so the command re-run later
-    // waits for the same entries.
-    let mut rerun = argv.to_vec();
-    for (j, arg) in id_args.iter().enumerate() {
-        if arg.as_slice() == b"$" {
-            rerun[streams_arg + n + j] = ids[j].to_string().into_bytes();
+    // Blocking. Redis 7.2+ rewrites `$` into the ID it stood for, so the
+    // command re-run later waits for the same entries (and CLIENT LIST's
+    // argv-mem shows the rewritten arguments); 7.0 keeps the command as typed.
+    let rerun = (!v7).then(|| {
+        let mut rerun = argv.to_vec();
+        for (j, arg) in id_args.iter().enumerate() {
+            if arg.as_slice() == b"$" {
+                rerun[streams_arg + n + j] = ids[j].to_string().into_bytes();
+            }
         }
-    }
+        rerun
+    });
     let count = usize::try_from(count)
         .ok()
         .filter(|&c| c > 0)
@@ -125,7 +129,7 @@ pub(super) fn xread(cx: &mut Cx) -> CmdResult {
         keys: keys.to_vec(),
         timeout_ms,
         timeout_reply: Reply::NullArray,
-        argv: Some(rerun),
+        argv: rerun,
         serve: Serve::Stream(StreamWait {
             ids: ids.iter().map(|id| (id.ms, id.seq)).collect(),
             count,
