@@ -646,3 +646,29 @@ fn blocked_xread_count_default_per_profile() {
         assert!(matches!(&pair[1], Reply::Array(entries) if entries.len() == expected));
     }
 }
+
+/// Profile 8 re-runs a woken reader; if it finds nothing it blocks anew at
+/// the back of every queue (Redis 7.2+), while 7.0 leaves it in its place.
+#[test]
+fn xread_reblocked_goes_to_the_back_in_profile_8() {
+    for (profile, first) in [(Profile::V7, 0), (Profile::V8, 1)] {
+        let mut e = Engine::new(Config {
+            profile,
+            ..Config::default()
+        });
+        let w = e.connect(0);
+        let a = e.connect(0);
+        let b = e.connect(0);
+        e.execute(w, argv("XADD s 5-0 a 1"), 0);
+        e.execute(a, argv("XREAD BLOCK 0 STREAMS s u 10-0 $"), 0);
+        e.execute(b, argv("XREAD BLOCK 0 STREAMS u $"), 0);
+        assert!(e
+            .execute(w, argv("XADD s 6-0 b 2"), 1)
+            .deliveries
+            .is_empty());
+        let out = e.execute(w, argv("XADD u 1-0 c 3"), 2);
+        let served: Vec<ClientId> = out.deliveries.iter().map(|d| d.client).collect();
+        let order = [a, b];
+        assert_eq!(served, vec![order[first], order[1 - first]], "{profile:?}");
+    }
+}
