@@ -13,11 +13,13 @@ use std::collections::{BTreeSet, HashMap};
 use super::num::string2ll;
 
 use super::error::Error;
+use super::stream::Stream;
 
-/// A key's value. More types (streams) arrive with their commands.
+/// A key's value.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Value {
     String(Vec<u8>),
+    Stream(Box<Stream>),
 }
 
 impl Value {
@@ -25,6 +27,7 @@ impl Value {
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::String(_) => "string",
+            Value::Stream(_) => "stream",
         }
     }
 
@@ -32,6 +35,7 @@ impl Value {
     pub fn string(&self) -> Result<&Vec<u8>, Error> {
         match self {
             Value::String(s) => Ok(s),
+            _ => Err(Error::WrongType),
         }
     }
 
@@ -39,6 +43,23 @@ impl Value {
     pub fn string_mut(&mut self) -> Result<&mut Vec<u8>, Error> {
         match self {
             Value::String(s) => Ok(s),
+            _ => Err(Error::WrongType),
+        }
+    }
+
+    /// The stream held, or WRONGTYPE for any other type.
+    pub fn stream(&self) -> Result<&Stream, Error> {
+        match self {
+            Value::Stream(s) => Ok(s),
+            _ => Err(Error::WrongType),
+        }
+    }
+
+    /// The stream held, for changing it in place, or WRONGTYPE.
+    pub fn stream_mut(&mut self) -> Result<&mut Stream, Error> {
+        match self {
+            Value::Stream(s) => Ok(s),
+            _ => Err(Error::WrongType),
         }
     }
 
@@ -46,6 +67,7 @@ impl Value {
     pub fn mem_size(&self) -> usize {
         match self {
             Value::String(s) => s.len(),
+            Value::Stream(s) => s.mem_size(),
         }
     }
 }
@@ -355,6 +377,12 @@ impl Db {
     /// removed yet (as Redis's `dbSize`).
     pub fn len(&self) -> usize {
         self.entries.len()
+    }
+
+    /// The bytes charged for `key` (MEMORY USAGE), whether or not its time
+    /// has passed (Redis's `dictFind`).
+    pub fn usage(&self, key: &[u8]) -> Option<usize> {
+        self.entries.get(key).map(|e| entry_size(key, e))
     }
 
     /// The bytes this database holds.

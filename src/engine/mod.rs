@@ -24,6 +24,7 @@ pub mod params;
 pub mod reply;
 pub mod resp;
 mod rng;
+pub mod stream;
 pub mod table;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -34,6 +35,7 @@ pub use error::Error;
 use keyspace::Db;
 pub use reply::{Protocol, Reply};
 use rng::Rng;
+pub use stream::StreamId;
 
 /// A client connection's id, as `CLIENT ID` reports it. The first connection
 /// gets [`FIRST_CLIENT_ID`].
@@ -137,6 +139,14 @@ impl Settings {
             stream_node_max_entries: 100,
             save: Vec::new(),
             appendonly: false,
+        }
+    }
+
+    /// The stream node limits in force.
+    pub fn stream_node_limits(&self) -> stream::NodeLimits {
+        stream::NodeLimits {
+            max_bytes: self.stream_node_max_bytes,
+            max_entries: self.stream_node_max_entries,
         }
     }
 }
@@ -263,6 +273,20 @@ pub enum Event {
         event: &'static str,
         key: Vec<u8>,
     },
+    /// XADD appended an entry to the stream at `key`.
+    StreamEntryAdded {
+        db: usize,
+        key: Vec<u8>,
+        id: StreamId,
+    },
+    /// Entries left the stream at `key` (XDEL, XTRIM, XADD's trimming), in
+    /// ID order.
+    StreamEntriesRemoved {
+        db: usize,
+        key: Vec<u8>,
+        ids: Vec<StreamId>,
+        reason: TrimReason,
+    },
     /// A client blocked on keys; `deadline_ms` is `None` for BLOCK 0.
     ClientBlocked {
         client: ClientId,
@@ -278,6 +302,17 @@ pub enum Event {
     ClientChanged {
         client: ClientId,
     },
+}
+
+/// Why stream entries were removed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TrimReason {
+    /// Trimmed by `MAXLEN` (XTRIM, or XADD's trimming).
+    MaxLen,
+    /// Trimmed by `MINID` (XTRIM, or XADD's trimming).
+    MinId,
+    /// Deleted by XDEL.
+    Xdel,
 }
 
 /// What one call into the engine produced.

@@ -5,6 +5,7 @@
 use super::error::Error;
 use super::keyspace::{Db, Entry, Value};
 pub(crate) use super::num::string2ll;
+use super::stream::Stream;
 use super::table::{self, CommandSpec};
 use super::{ClientId, Engine, Event, Outcome, Reply};
 
@@ -37,6 +38,7 @@ mod incrby;
 mod incrbyfloat;
 mod info;
 mod keys;
+mod memory;
 mod mget;
 mod mset;
 mod msetnx;
@@ -62,6 +64,13 @@ mod r#type;
 mod unlink;
 mod unwatch;
 mod watch;
+mod xadd;
+mod xdel;
+mod xinfo;
+mod xlen;
+mod xrange;
+mod xsetid;
+mod xtrim;
 
 /// What a handler decided.
 pub(crate) enum Flow {
@@ -134,7 +143,49 @@ impl Cx<'_> {
                 value: Value::String(s),
                 ..
             }) => Ok(Some(s.clone())),
+            Some(_) => Err(Error::WrongType),
         }
+    }
+
+    /// Counts a keyspace hit or miss for a read lookup of `key`
+    /// (`lookupKeyRead`), which readers call before borrowing the value.
+    pub fn count_read_lookup(&mut self, key: &[u8]) {
+        let now = self.now_ms;
+        if self.db().contains(key, now) {
+            self.engine.stats.keyspace_hits += 1;
+        } else {
+            self.engine.stats.keyspace_misses += 1;
+        }
+    }
+
+    /// The stream at `key` for reading (`lookupKeyRead` + `checkType`):
+    /// `Ok(None)` when missing, WRONGTYPE when it holds another type.
+    pub fn read_stream(&mut self, key: &[u8]) -> Result<Option<&Stream>, Error> {
+        self.count_read_lookup(key);
+        let now = self.now_ms;
+        match self.db().get(key, now) {
+            None => Ok(None),
+            Some(e) => e.value.stream().map(Some),
+        }
+    }
+
+    /// Whether `key` holds a stream (`lookupKeyWrite` + `checkType`): `Ok(false)`
+    /// when missing, WRONGTYPE when it holds another type.
+    pub fn write_stream_exists(&mut self, key: &[u8]) -> Result<bool, Error> {
+        let now = self.now_ms;
+        match self.db().get(key, now) {
+            None => Ok(false),
+            Some(e) => e.value.stream().map(|_| true),
+        }
+    }
+
+    /// Changes the stream at `key` (which the caller found to exist) through
+    /// `Db::modify`, so the byte count stays exact.
+    pub fn modify_stream<R>(&mut self, key: &[u8], f: impl FnOnce(&mut Stream) -> R) -> Option<R> {
+        let now = self.now_ms;
+        self.db()
+            .modify(key, now, |e| e.value.stream_mut().ok().map(f))
+            .flatten()
     }
 
     /// Records that `key` was written: the event for the views, and a wake-up
@@ -291,6 +342,18 @@ pub(crate) fn handler(fullname: &str) -> Option<Handler> {
         "setrange" => setrange::setrange,
         "strlen" => strlen::strlen,
         "time" => time::time,
+        "xadd" => xadd::xadd,
+        "xdel" => xdel::xdel,
+        "xlen" => xlen::xlen,
+        "xrange" => xrange::xrange,
+        "xrevrange" => xrange::xrevrange,
+        "xtrim" => xtrim::xtrim,
+        "xinfo" => xinfo::container,
+        "xinfo|help" => xinfo::help,
+        "xinfo|stream" => xinfo::stream,
+        "xsetid" => xsetid::xsetid,
+        "memory" => memory::container,
+        "memory|usage" => memory::usage,
         _ => return None,
     })
 }

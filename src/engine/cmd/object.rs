@@ -26,6 +26,7 @@ fn lookup<T>(cx: &mut Cx, f: impl FnOnce(&Entry) -> T) -> Option<T> {
 pub(super) fn encoding(cx: &mut Cx) -> CmdResult {
     let name = lookup(cx, |e| match &e.value {
         Value::String(bytes) => e.repr.encoding(bytes),
+        Value::Stream(_) => "stream",
     });
     Ok(name.map_or(Reply::Null, Reply::bulk).into())
 }
@@ -33,6 +34,7 @@ pub(super) fn encoding(cx: &mut Cx) -> CmdResult {
 pub(super) fn refcount(cx: &mut Cx) -> CmdResult {
     let count = lookup(cx, |e| match &e.value {
         Value::String(bytes) => e.repr.refcount(bytes),
+        Value::Stream(_) => 1,
     });
     Ok(count.map_or(Reply::Null, Reply::Integer).into())
 }

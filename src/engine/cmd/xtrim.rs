@@ -1,0 +1,176 @@
+//! XTRIM key <MAXLEN | MINID> [= | ~] threshold [LIMIT count] — trims the
+//! stream from its head and answers how many entries went. Also the option
+//! parser XADD shares (`streamParseAddOrTrimArgsOrReply`).
+
+use super::{arg_i64, is_kw, CmdResult, Cx};
+use crate::engine::error::Error;
+use crate::engine::params::notify;
+use crate::engine::stream::{parse_id, StreamId, TrimSpec, TrimStrategy};
+use crate::engine::{Event, Reply, TrimReason};
+
+/// What the shared parser found.
+pub(super) struct AddTrimArgs {
+    pub trim: Option<TrimSpec>,
+    pub no_mkstream: bool,
+    /// XADD's explicit ID and whether its sequence was given (`false` for `ms-*`).
+    pub id: Option<(StreamId, bool)>,
+    /// Index of the ID argument (XADD), or `argv.len()` (XTRIM).
+    pub id_pos: usize,
+}
+
+fn err(text: &str) -> Error {
+    Error::Other(format!("ERR {text}"))
+}
+
+/// `streamParseAddOrTrimArgsOrReply`: the options from argv[2] on, left to
+/// right. For XADD the first argument that is not an option is the ID (`*`
+/// ends the options at once).
+pub(super) fn parse_add_or_trim_args(cx: &Cx, xadd: bool) -> Result<AddTrimArgs, Error> {
+    let argv = cx.argv;
+    let mut strategy: Option<TrimStrategy> = None;
+    let mut approx = false;
+    let mut limit: i64 = 0;
+    let mut limit_given = false;
+    let mut no_mkstream = false;
+    let mut id = None;
+    let mut i = 2;
+    while i < argv.len() {
+        let moreargs = argv.len() - 1 - i;
+        let opt = &argv[i];
+        let tilde_or_eq = |next: &[u8]| -> Option<bool> {
+            match super::c_str(next) {
+                b"~" => Some(true),
+                b"=" => Some(false),
+                _ => None,
+            }
+        };
+        if xadd && super::c_str(opt) == b"*" {
+            break;
+        } else if is_kw(opt, "maxlen") && moreargs > 0 {
+            if strategy.is_some() {
+                return Err(err(
+                    "syntax error, MAXLEN and MINID options at the same time are not compatible",
+                ));
+            }
+            approx = false;
+            if moreargs >= 2 {
+                if let Some(a) = tilde_or_eq(&argv[i + 1]) {
+                    approx = a;
+                    i += 1;
+                }
+            }
+            let maxlen = arg_i64(&argv[i + 1])?;
+            if maxlen < 0 {
+                return Err(err("The MAXLEN argument must be >= 0."));
+            }
+            i += 1;
+            strategy = Some(TrimStrategy::MaxLen(maxlen as u64));
+        } else if is_kw(opt, "minid") && moreargs > 0 {
+            if strategy.is_some() {
+                return Err(err(
+                    "syntax error, MAXLEN and MINID options at the same time are not compatible",
+                ));
+            }
+            approx = false;
+            if moreargs >= 2 {
+                if let Some(a) = tilde_or_eq(&argv[i + 1]) {
+                    approx = a;
+                    i += 1;
+                }
+            }
+            let minid = parse_id(&argv[i + 1], true, 0)?;
+            i += 1;
+            strategy = Some(TrimStrategy::MinId(minid));
+        } else if is_kw(opt, "limit") && moreargs > 0 {
+            limit = arg_i64(&argv[i + 1])?;
+            if limit < 0 {
+                return Err(err("The LIMIT argument must be >= 0."));
+            }
+            limit_given = true;
+            i += 1;
+        } else if xadd && is_kw(opt, "nomkstream") {
+            no_mkstream = true;
+        } else if xadd {
+            id = Some(crate::engine::stream::parse_xadd_id(opt)?);
+            break;
+        } else {
+            return Err(Error::Syntax);
+        }
+        i += 1;
+    }
+    if limit != 0 && strategy.is_none() {
+        return Err(err(
+            "syntax error, LIMIT cannot be used without specifying a trimming strategy",
+        ));
+    }
+    if !xadd && strategy.is_none() {
+        return Err(err(
+            "syntax error, XTRIM must be called with a trimming strategy",
+        ));
+    }
+    if limit_given {
+        if !approx {
+            return Err(err(
+                "syntax error, LIMIT cannot be used without the special ~ option",
+            ));
+        }
+    } else if approx {
+        limit = cx.engine.settings.stream_node_max_entries.wrapping_mul(100);
+        if limit <= 0 {
+            limit = 10000;
+        }
+        if limit > 1_000_000 {
+            limit = 1_000_000;
+        }
+    } else {
+        limit = 0;
+    }
+    Ok(AddTrimArgs {
+        trim: strategy.map(|strategy| TrimSpec {
+            strategy,
+            approx,
+            limit: limit as u64,
+        }),
+        no_mkstream,
+        id,
+        id_pos: i,
+    })
+}
+
+/// Why a trim removed entries, for the event.
+pub(super) fn trim_reason(spec: &TrimSpec) -> TrimReason {
+    match spec.strategy {
+        TrimStrategy::MaxLen(_) => TrimReason::MaxLen,
+        TrimStrategy::MinId(_) => TrimReason::MinId,
+    }
+}
+
+/// Records entries removed from the stream at `key`: the event for the views.
+pub(super) fn removed_event(cx: &mut Cx, key: &[u8], ids: Vec<StreamId>, reason: TrimReason) {
+    let db = cx.db_index();
+    cx.out.events.push(Event::StreamEntriesRemoved {
+        db,
+        key: key.to_vec(),
+        ids,
+        reason,
+    });
+}
+
+pub(super) fn xtrim(cx: &mut Cx) -> CmdResult {
+    let args = parse_add_or_trim_args(cx, false)?;
+    let key = &cx.argv[1];
+    let Some(spec) = args.trim else {
+        return Err(Error::Syntax);
+    };
+    if !cx.write_stream_exists(key)? {
+        return Ok(Reply::Integer(0).into());
+    }
+    let removed = cx.modify_stream(key, |s| s.trim(spec)).unwrap_or_default();
+    let n = removed.len();
+    if n > 0 {
+        cx.notify(notify::STREAM, "xtrim", key);
+        cx.key_written(key);
+        removed_event(cx, key, removed, trim_reason(&spec));
+    }
+    Ok(Reply::Integer(n as i64).into())
+}

@@ -1,0 +1,683 @@
+//! The stored stream: entries grouped into nodes exactly where Redis splits
+//! its listpacks (SPEC §2.2, `stream_node_model.py`), so that approximate
+//! trimming, LIMIT and XINFO's `radix-tree-keys` agree with Redis.
+//!
+//! A node is keyed in a `BTreeMap` by its master ID (its first entry's ID,
+//! kept after that entry is deleted, as Redis keeps it). Its entries are packed
+//! into one byte vector: per entry a flags byte (bit 0 deleted, bit 1 same
+//! fields as the master entry), the ID as varint deltas against the master ID,
+//! the field names only when they differ from the master's, then the values.
+//! Alongside, each node keeps the exact byte size the Redis listpack would
+//! have, which decides when a new node starts.
+
+use std::collections::BTreeMap;
+
+use super::listpack::{int_size, str_size};
+use super::StreamId;
+
+const FLAG_DELETED: u8 = 1;
+const FLAG_SAMEFIELDS: u8 = 2;
+
+/// `STREAM_LISTPACK_MAX_SIZE`: 1 GiB.
+const LISTPACK_MAX_SIZE: u64 = 1 << 30;
+
+/// Bytes charged per node on top of its packed data and field names (the map
+/// slot and the node's own fields), for the memory accounting.
+const NODE_OVERHEAD: usize = 96;
+/// Bytes charged per stream on top of its nodes.
+const STREAM_OVERHEAD: usize = 64;
+
+/// An entry's fields and values, in order, duplicates kept.
+pub(crate) type Fields = Vec<(Vec<u8>, Vec<u8>)>;
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// Reads a varint at `*pos`, moving past it. The data is the engine's own,
+/// so a malformed varint is a broken invariant; it reads as 0.
+fn get_varint(data: &[u8], pos: &mut usize) -> u64 {
+    let mut v: u64 = 0;
+    let mut shift = 0;
+    while let Some(&b) = data.get(*pos) {
+        *pos += 1;
+        if shift < 64 {
+            v |= u64::from(b & 0x7f) << shift;
+        }
+        if b & 0x80 == 0 {
+            return v;
+        }
+        shift += 7;
+    }
+    debug_assert!(false, "truncated varint in a stream node");
+    v
+}
+
+fn zigzag(v: i64) -> u64 {
+    ((v << 1) ^ (v >> 63)) as u64
+}
+
+fn unzigzag(v: u64) -> i64 {
+    ((v >> 1) as i64) ^ -((v & 1) as i64)
+}
+
+/// One node (one Redis listpack).
+#[derive(Clone, Debug, PartialEq)]
+struct Node {
+    /// The master entry's field names.
+    fields: Vec<Vec<u8>>,
+    /// The packed entries.
+    data: Vec<u8>,
+    live: u64,
+    deleted: u64,
+    /// The listpack's bytes for every element but the two counters.
+    body: u64,
+    /// The ID of the node's last entry, deleted or not.
+    last: StreamId,
+}
+
+/// Where an entry sits in a node's data, as the cursor reads it.
+#[derive(Clone, Copy, Debug)]
+struct Slot {
+    /// Offset of the flags byte.
+    at: usize,
+    id: StreamId,
+    deleted: bool,
+    /// Offset just past the entry.
+    end: usize,
+}
+
+impl Node {
+    fn new(master: StreamId, fields: Vec<Vec<u8>>) -> Node {
+        let body = (int_size(fields.len() as i64)
+            + fields.iter().map(|f| str_size(f)).sum::<usize>()
+            + int_size(0)) as u64;
+        Node {
+            fields,
+            data: Vec::new(),
+            live: 0,
+            deleted: 0,
+            body,
+            last: master,
+        }
+    }
+
+    /// The listpack's total size (`lpBytes`).
+    fn lp_bytes(&self) -> u64 {
+        7 + int_size(self.live as i64) as u64 + int_size(self.deleted as i64) as u64 + self.body
+    }
+
+    /// The bytes this node is charged in the memory accounting.
+    fn cost(&self) -> usize {
+        NODE_OVERHEAD + self.data.len() + self.fields.iter().map(|f| f.len() + 24).sum::<usize>()
+    }
+
+    /// Reads the entry header at `at` (not its fields).
+    fn slot(&self, master: StreamId, at: usize) -> Slot {
+        let data = &self.data;
+        let flags = data[at];
+        let mut pos = at + 1;
+        let ms = master.ms.wrapping_add(get_varint(data, &mut pos));
+        let seq = master
+            .seq
+            .wrapping_add(unzigzag(get_varint(data, &mut pos)) as u64);
+        let n = if flags & FLAG_SAMEFIELDS != 0 {
+            self.fields.len()
+        } else {
+            let n = get_varint(data, &mut pos) as usize;
+            for _ in 0..n {
+                let len = get_varint(data, &mut pos) as usize;
+                pos += len;
+            }
+            n
+        };
+        for _ in 0..n {
+            let len = get_varint(data, &mut pos) as usize;
+            pos += len;
+        }
+        Slot {
+            at,
+            id: StreamId::new(ms, seq),
+            deleted: flags & FLAG_DELETED != 0,
+            end: pos,
+        }
+    }
+
+    /// Every entry of the node in order, deleted ones included.
+    fn slots(&self, master: StreamId) -> impl Iterator<Item = Slot> + '_ {
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            if at >= self.data.len() {
+                return None;
+            }
+            let s = self.slot(master, at);
+            at = s.end;
+            Some(s)
+        })
+    }
+
+    /// The fields and values of the entry at `at`.
+    fn fields_at(&self, at: usize) -> Fields {
+        let data = &self.data;
+        let flags = data[at];
+        let mut pos = at + 1;
+        get_varint(data, &mut pos);
+        get_varint(data, &mut pos);
+        let read = |pos: &mut usize| {
+            let len = get_varint(data, pos) as usize;
+            let start = (*pos).min(data.len());
+            let end = (start + len).min(data.len());
+            *pos = start + len;
+            data[start..end].to_vec()
+        };
+        let names: Vec<Vec<u8>> = if flags & FLAG_SAMEFIELDS != 0 {
+            self.fields.clone()
+        } else {
+            let n = get_varint(data, &mut pos) as usize;
+            (0..n).map(|_| read(&mut pos)).collect()
+        };
+        names.into_iter().map(|f| (f, read(&mut pos))).collect()
+    }
+}
+
+/// Trimming strategy of XADD/XTRIM.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TrimStrategy {
+    MaxLen(u64),
+    MinId(StreamId),
+}
+
+/// A parsed trim request (`streamAddTrimArgs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct TrimSpec {
+    pub strategy: TrimStrategy,
+    /// `~`: only whole nodes are removed.
+    pub approx: bool,
+    /// At most this many entries are removed (whole nodes only); 0 = no limit.
+    pub limit: u64,
+}
+
+/// The node size limits in force (`stream-node-max-bytes`, `-entries`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct NodeLimits {
+    pub max_bytes: u64,
+    pub max_entries: i64,
+}
+
+/// A stream value.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub(crate) struct Stream {
+    nodes: BTreeMap<StreamId, Node>,
+    length: u64,
+    last_id: StreamId,
+    first_id: StreamId,
+    max_deleted: StreamId,
+    entries_added: u64,
+    /// The bytes charged for the nodes (memory accounting).
+    bytes: usize,
+}
+
+impl Stream {
+    pub fn new() -> Stream {
+        Stream::default()
+    }
+
+    pub fn len(&self) -> u64 {
+        self.length
+    }
+
+    #[allow(dead_code)] // part of the stream API other commands build on
+    pub fn is_empty(&self) -> bool {
+        self.length == 0
+    }
+
+    /// `last-generated-id`.
+    pub fn last_id(&self) -> StreamId {
+        self.last_id
+    }
+
+    /// The first live entry's ID.
+    #[allow(dead_code)] // part of the stream API other commands build on
+    pub fn first_id(&self) -> Option<StreamId> {
+        self.first_live()
+    }
+
+    /// `recorded-first-entry-id`: the first live entry, `0-0` when empty.
+    #[allow(dead_code)] // part of the stream API other commands build on
+    pub fn recorded_first_id(&self) -> StreamId {
+        self.first_id
+    }
+
+    pub fn entries_added(&self) -> u64 {
+        self.entries_added
+    }
+
+    pub fn max_deleted_entry_id(&self) -> StreamId {
+        self.max_deleted
+    }
+
+    /// The number of nodes (XINFO's `radix-tree-keys`).
+    #[allow(dead_code)] // part of the stream API other commands build on
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// XINFO's `radix-tree-nodes`: the nodes of a compressed radix tree
+    /// (Redis's rax) holding the node keys (16-byte big-endian master IDs),
+    /// counted for its canonical shape: the root, every child of a branching
+    /// position, and the end of every single-child chain.
+    pub fn rax_nodes(&self) -> usize {
+        let keys: Vec<[u8; 16]> = self
+            .nodes
+            .keys()
+            .map(|id| {
+                let mut k = [0u8; 16];
+                k[..8].copy_from_slice(&id.ms.to_be_bytes());
+                k[8..].copy_from_slice(&id.seq.to_be_bytes());
+                k
+            })
+            .collect();
+        if keys.is_empty() {
+            return 1;
+        }
+        // Whether the position `depth` deep shared by `group` has exactly one child.
+        fn single_child(group: &[[u8; 16]], depth: usize) -> bool {
+            depth < 16 && group.iter().all(|k| k[depth] == group[0][depth])
+        }
+        fn walk(keys: &[[u8; 16]], depth: usize) -> usize {
+            if depth >= 16 {
+                return 0;
+            }
+            // Skip the chain the whole group shares.
+            let first = keys[0];
+            let last = keys[keys.len() - 1];
+            let mut d = depth;
+            while d < 16 && first[d] == last[d] {
+                d += 1;
+            }
+            if d >= 16 {
+                return 0;
+            }
+            let mut groups = Vec::new();
+            let mut start = 0;
+            for i in 1..=keys.len() {
+                if i == keys.len() || keys[i][d] != keys[start][d] {
+                    groups.push(&keys[start..i]);
+                    start = i;
+                }
+            }
+            let mut n = groups.len();
+            for g in &groups {
+                if single_child(g, d + 1) {
+                    n += 1;
+                }
+                n += walk(g, d + 1);
+            }
+            n
+        }
+        1 + usize::from(single_child(&keys, 0)) + walk(&keys, 0)
+    }
+
+    /// The bytes this stream is charged in the memory accounting.
+    pub fn mem_size(&self) -> usize {
+        STREAM_OVERHEAD + self.bytes
+    }
+
+    /// XSETID's changes.
+    #[allow(dead_code)] // part of the stream API other commands build on
+    pub fn set_last_id(&mut self, id: StreamId) {
+        self.last_id = id;
+    }
+
+    #[allow(dead_code)] // part of the stream API other commands build on
+    pub fn set_entries_added(&mut self, n: u64) {
+        self.entries_added = n;
+    }
+
+    #[allow(dead_code)] // part of the stream API other commands build on
+    pub fn set_max_deleted(&mut self, id: StreamId) {
+        self.max_deleted = id;
+    }
+
+    fn first_live(&self) -> Option<StreamId> {
+        self.nodes.iter().find_map(|(master, node)| {
+            if node.live == 0 {
+                return None;
+            }
+            node.slots(*master).find(|s| !s.deleted).map(|s| s.id)
+        })
+    }
+
+    #[allow(dead_code)] // part of the stream API other commands build on
+    fn last_live(&self) -> Option<StreamId> {
+        self.nodes.iter().rev().find_map(|(master, node)| {
+            if node.live == 0 {
+                return None;
+            }
+            node.slots(*master)
+                .filter(|s| !s.deleted)
+                .last()
+                .map(|s| s.id)
+        })
+    }
+
+    /// The last live entry's ID (`streamLastValidID`); `None` when empty.
+    #[allow(dead_code)] // part of the stream API other commands build on
+    pub fn last_valid_id(&self) -> Option<StreamId> {
+        self.last_live()
+    }
+
+    fn refresh_first_id(&mut self) {
+        self.first_id = if self.length == 0 {
+            StreamId::MIN
+        } else {
+            self.first_live().unwrap_or(StreamId::MIN)
+        };
+    }
+
+    /// Appends an entry with an ID greater than `last_id` (the caller checked),
+    /// opening a new node where Redis would (`streamAppendItem`). `pairs` is
+    /// the flat `field value ...` list (an even number, at least two).
+    pub fn append(&mut self, id: StreamId, pairs: &[Vec<u8>], limits: NodeLimits) {
+        debug_assert!(id > self.last_id || self.nodes.is_empty() && self.length == 0);
+        debug_assert!(pairs.len() % 2 == 0);
+        let n = pairs.len() / 2;
+        let total: u64 = pairs.iter().map(|p| p.len() as u64).sum();
+        let max_bytes = if limits.max_bytes == 0 || limits.max_bytes > LISTPACK_MAX_SIZE {
+            LISTPACK_MAX_SIZE
+        } else {
+            limits.max_bytes
+        };
+        let reuse = self.nodes.last_key_value().is_some_and(|(_, node)| {
+            node.lp_bytes() + total < max_bytes
+                && !(limits.max_entries > 0
+                    && (node.live + node.deleted) as i64 >= limits.max_entries)
+        });
+        if !reuse {
+            if let Some((_, node)) = self.nodes.iter_mut().next_back() {
+                // The node is complete: give back its spare capacity.
+                node.data.shrink_to_fit();
+            }
+            let fields = pairs.iter().step_by(2).cloned().collect();
+            let node = Node::new(id, fields);
+            self.bytes += node.cost();
+            self.nodes.insert(id, node);
+        }
+        let Some((&master, node)) = self.nodes.iter_mut().next_back() else {
+            debug_assert!(false, "a stream node was just ensured");
+            return;
+        };
+        let before = node.cost();
+        let same = node.fields.len() == n
+            && node
+                .fields
+                .iter()
+                .zip(pairs.iter().step_by(2))
+                .all(|(a, b)| a == b);
+        let ms_delta = id.ms.wrapping_sub(master.ms);
+        let seq_delta = id.seq.wrapping_sub(master.seq) as i64;
+        // The Redis listpack's bytes for this entry.
+        let mut lp =
+            int_size(if same { 2 } else { 0 }) + int_size(ms_delta as i64) + int_size(seq_delta);
+        if !same {
+            lp += int_size(n as i64) + pairs.iter().step_by(2).map(|f| str_size(f)).sum::<usize>();
+        }
+        lp += pairs
+            .iter()
+            .skip(1)
+            .step_by(2)
+            .map(|v| str_size(v))
+            .sum::<usize>();
+        let lp_count = n + 3 + if same { 0 } else { n + 1 };
+        lp += int_size(lp_count as i64);
+        node.body += lp as u64;
+        // The engine's packed form.
+        let data = &mut node.data;
+        data.push(if same { FLAG_SAMEFIELDS } else { 0 });
+        put_varint(data, ms_delta);
+        put_varint(data, zigzag(seq_delta));
+        if !same {
+            put_varint(data, n as u64);
+            for f in pairs.iter().step_by(2) {
+                put_varint(data, f.len() as u64);
+                data.extend_from_slice(f);
+            }
+        }
+        for v in pairs.iter().skip(1).step_by(2) {
+            put_varint(data, v.len() as u64);
+            data.extend_from_slice(v);
+        }
+        node.live += 1;
+        node.last = id;
+        let after = node.cost();
+        self.bytes = self.bytes + after - before;
+        self.length += 1;
+        self.entries_added = self.entries_added.wrapping_add(1);
+        self.last_id = id;
+        if self.length == 1 {
+            self.first_id = id;
+        }
+    }
+
+    /// Calls `f` with each live entry between `start` and `end` (inclusive),
+    /// in ID order or reversed, until it returns `false`.
+    pub fn for_each(
+        &self,
+        start: StreamId,
+        end: StreamId,
+        rev: bool,
+        mut f: impl FnMut(StreamId, &dyn Fn() -> Fields) -> bool,
+    ) {
+        if start > end {
+            return;
+        }
+        if !rev {
+            let from = self
+                .nodes
+                .range(..=start)
+                .next_back()
+                .map_or(StreamId::MIN, |(k, _)| *k);
+            for (master, node) in self.nodes.range(from..) {
+                if *master > end {
+                    return;
+                }
+                if node.live == 0 || node.last < start {
+                    continue;
+                }
+                for s in node.slots(*master) {
+                    if s.id > end {
+                        return;
+                    }
+                    if s.deleted || s.id < start {
+                        continue;
+                    }
+                    if !f(s.id, &|| node.fields_at(s.at)) {
+                        return;
+                    }
+                }
+            }
+        } else {
+            for (master, node) in self.nodes.range(..=end).rev() {
+                if node.last < start {
+                    return;
+                }
+                if node.live == 0 {
+                    continue;
+                }
+                let slots: Vec<Slot> = node.slots(*master).collect();
+                for s in slots.iter().rev() {
+                    if s.id < start {
+                        return;
+                    }
+                    if s.deleted || s.id > end {
+                        continue;
+                    }
+                    if !f(s.id, &|| node.fields_at(s.at)) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The live entries between `start` and `end` inclusive, at most `count`
+    /// (`None`: all), in ID order or reversed.
+    #[allow(dead_code)] // part of the stream API other commands build on
+    pub fn range(
+        &self,
+        start: StreamId,
+        end: StreamId,
+        count: Option<usize>,
+        rev: bool,
+    ) -> Vec<(StreamId, Fields)> {
+        let mut out = Vec::new();
+        if count == Some(0) {
+            return out;
+        }
+        self.for_each(start, end, rev, |id, fields| {
+            out.push((id, fields()));
+            count.is_none_or(|c| out.len() < c)
+        });
+        out
+    }
+
+    /// The entry with this ID, if it is live.
+    #[allow(dead_code)] // part of the stream API other commands build on
+    pub fn get(&self, id: StreamId) -> Option<Fields> {
+        let (master, node) = self.nodes.range(..=id).next_back()?;
+        node.slots(*master)
+            .find(|s| s.id == id && !s.deleted)
+            .map(|s| node.fields_at(s.at))
+    }
+
+    /// Deletes one live entry (`streamDeleteItem`, for XDEL): a tombstone, or
+    /// the whole node when it was the node's last live entry. Updates
+    /// `max_deleted_entry_id` and `recorded-first-entry-id` as XDEL does.
+    pub fn delete(&mut self, id: StreamId) -> bool {
+        let Some((&master, node)) = self.nodes.range_mut(..=id).next_back() else {
+            return false;
+        };
+        let Some(slot) = node.slots(master).find(|s| s.id == id) else {
+            return false;
+        };
+        if slot.deleted {
+            return false;
+        }
+        if node.live == 1 {
+            let cost = node.cost();
+            self.nodes.remove(&master);
+            self.bytes -= cost;
+        } else {
+            node.data[slot.at] |= FLAG_DELETED;
+            node.live -= 1;
+            node.deleted += 1;
+        }
+        self.length -= 1;
+        if id > self.max_deleted {
+            self.max_deleted = id;
+        }
+        if self.length == 0 {
+            self.first_id = StreamId::MIN;
+        } else if id == self.first_id {
+            self.refresh_first_id();
+        }
+        true
+    }
+
+    /// `streamTrim`: removes entries from the head as the strategy says; whole
+    /// nodes first, and within a node (only without `~`) by tombstones.
+    /// Returns the IDs removed, in order.
+    pub fn trim(&mut self, spec: TrimSpec) -> Vec<StreamId> {
+        let mut removed = Vec::new();
+        let mut deleted: u64 = 0;
+        while let Some((&master, node)) = self.nodes.first_key_value() {
+            if let TrimStrategy::MaxLen(max) = spec.strategy {
+                if self.length <= max {
+                    break;
+                }
+            }
+            if spec.limit != 0 && deleted + node.live > spec.limit {
+                break;
+            }
+            let remove_node = match spec.strategy {
+                TrimStrategy::MaxLen(max) => self.length - node.live >= max,
+                TrimStrategy::MinId(min) => node.last < min,
+            };
+            if remove_node {
+                let Some(node) = self.nodes.remove(&master) else {
+                    break;
+                };
+                removed.extend(node.slots(master).filter(|s| !s.deleted).map(|s| s.id));
+                self.bytes -= node.cost();
+                self.length -= node.live;
+                deleted += node.live;
+                continue;
+            }
+            if spec.approx {
+                break;
+            }
+            let Some(node) = self.nodes.get_mut(&master) else {
+                break;
+            };
+            let slots: Vec<Slot> = node.slots(master).collect();
+            let mut d = 0;
+            for s in slots {
+                let stop = match spec.strategy {
+                    TrimStrategy::MaxLen(max) => self.length <= max,
+                    TrimStrategy::MinId(min) => s.id >= min,
+                };
+                if stop {
+                    break;
+                }
+                if !s.deleted {
+                    node.data[s.at] |= FLAG_DELETED;
+                    removed.push(s.id);
+                    d += 1;
+                    self.length -= 1;
+                }
+            }
+            node.live -= d;
+            node.deleted += d;
+            break;
+        }
+        self.refresh_first_id();
+        removed
+    }
+
+    /// The checks of the node layout (tests).
+    #[cfg(test)]
+    pub(crate) fn check(&self) {
+        let mut live = 0;
+        let mut prev: Option<StreamId> = None;
+        for (master, node) in &self.nodes {
+            let slots: Vec<Slot> = node.slots(*master).collect();
+            assert_eq!(slots.first().map(|s| s.id), Some(*master));
+            assert_eq!(slots.last().map(|s| s.id), Some(node.last));
+            assert_eq!(slots.len() as u64, node.live + node.deleted);
+            assert_eq!(
+                slots.iter().filter(|s| !s.deleted).count() as u64,
+                node.live
+            );
+            for s in &slots {
+                assert!(prev < Some(s.id));
+                prev = Some(s.id);
+            }
+            live += node.live;
+        }
+        assert_eq!(live, self.length);
+        assert_eq!(
+            self.bytes,
+            self.nodes.values().map(Node::cost).sum::<usize>()
+        );
+    }
+
+    /// Each node's live and deleted counts (tests against the Python model).
+    #[cfg(test)]
+    pub(crate) fn node_counts(&self) -> Vec<(u64, u64)> {
+        self.nodes.values().map(|n| (n.live, n.deleted)).collect()
+    }
+}

@@ -1,0 +1,579 @@
+//! Unit tests of the stream module: the ID grammar's quirks (SPEC §2.1) and
+//! the node layout against `stream_node_model.py`'s rules (SPEC §2.2).
+
+use super::*;
+
+fn id(ms: u64, seq: u64) -> StreamId {
+    StreamId::new(ms, seq)
+}
+
+#[test]
+fn ids_print_and_step() {
+    assert_eq!(id(1, 2).to_string(), "1-2");
+    assert_eq!(StreamId::MAX.next(), None);
+    assert_eq!(StreamId::MIN.prev(), None);
+    assert_eq!(id(1, u64::MAX).next(), Some(id(2, 0)));
+    assert_eq!(id(2, 0).prev(), Some(id(1, u64::MAX)));
+}
+
+#[test]
+fn parse_id_follows_string2ull_and_strtoull() {
+    let ok = |s: &[u8], strict: bool, missing: u64| parse_id(s, strict, missing).ok();
+    assert_eq!(ok(b"1-2", true, 0), Some(id(1, 2)));
+    assert_eq!(ok(b"5", true, 0), Some(id(5, 0)));
+    assert_eq!(ok(b"5", false, u64::MAX), Some(id(5, u64::MAX)));
+    assert_eq!(ok(b"-", false, 0), Some(StreamId::MIN));
+    assert_eq!(ok(b"+", false, 0), Some(StreamId::MAX));
+    assert_eq!(ok(b"-", true, 0), None);
+    assert_eq!(ok(b"+", true, 0), None);
+    // strtoull's leniency: leading zeros, blanks, a sign.
+    assert_eq!(ok(b"0001-02", true, 0), Some(id(1, 2)));
+    assert_eq!(ok(b" 5-0", true, 0), Some(id(5, 0)));
+    assert_eq!(ok(b"\t5-\n3", true, 0), Some(id(5, 3)));
+    assert_eq!(ok(b"+6-0", true, 0), Some(id(6, 0)));
+    assert_eq!(ok(b"7-+1", true, 0), Some(id(7, 1)));
+    // A minus that string2ll rejects wraps in strtoull.
+    assert_eq!(ok(b"7- -1", true, 0), Some(id(7, u64::MAX)));
+    assert_eq!(ok(b"7--0", true, 0), Some(id(7, 0)));
+    // ...but a negative that string2ll accepts is out of range.
+    assert_eq!(ok(b"7--1", true, 0), None);
+    assert_eq!(ok(b"-1", false, 0), None);
+    assert_eq!(ok(b"-1-0", false, 0), None);
+    for bad in [
+        &b"8-"[..],
+        b"9-0x",
+        b"1-1-1",
+        b"18446744073709551616",
+        b"1-18446744073709551616",
+        b"",
+        b"abc",
+        b"(",
+        b"1 ",
+        b"1-*",
+        b" ",
+        b"+",
+    ] {
+        assert_eq!(ok(bad, true, 0), None, "{:?}", String::from_utf8_lossy(bad));
+    }
+    assert_eq!(
+        ok(b"18446744073709551615-18446744073709551615", true, 0),
+        Some(StreamId::MAX)
+    );
+    // C strings: a NUL ends the text, but the length limit counts every byte.
+    assert_eq!(ok(b"3-4\0junk", true, 0), Some(id(3, 4)));
+    assert_eq!(ok(b"-\0x", true, 0), None);
+    assert_eq!(ok(b"-\0x", false, 0), Some(StreamId::MIN));
+    let mut long = b"1-".to_vec();
+    long.extend(std::iter::repeat_n(b'0', 125));
+    assert_eq!(long.len(), 127);
+    assert_eq!(ok(&long, true, 0), Some(id(1, 0)));
+    long.push(b'0');
+    assert_eq!(ok(&long, true, 0), None);
+}
+
+#[test]
+fn xadd_ids_and_intervals() {
+    assert_eq!(parse_xadd_id(b"5-*"), Ok((id(5, 0), false)));
+    assert_eq!(parse_xadd_id(b"5-3"), Ok((id(5, 3), true)));
+    assert_eq!(parse_xadd_id(b"5"), Ok((id(5, 0), true)));
+    assert!(parse_xadd_id(b"5-**").is_err());
+    assert!(parse_xadd_id(b"*-1").is_err());
+    assert_eq!(parse_interval_id(b"(5", 0), Ok((id(5, 0), true)));
+    assert_eq!(
+        parse_interval_id(b"(5", u64::MAX),
+        Ok((id(5, u64::MAX), true))
+    );
+    assert!(parse_interval_id(b"(", 0).is_err());
+    assert!(parse_interval_id(b"(-", 0).is_err());
+    assert!(parse_interval_id(b"(+", 0).is_err());
+    assert_eq!(parse_interval_id(b"-", 0), Ok((StreamId::MIN, false)));
+}
+
+#[test]
+fn entry_reply_shape() {
+    let r = entry_reply(id(1, 0), &[(b"f".to_vec(), b"v".to_vec())]);
+    assert_eq!(
+        r,
+        Reply::Array(vec![
+            Reply::bulk("1-0"),
+            Reply::Array(vec![Reply::bulk("f"), Reply::bulk("v")])
+        ])
+    );
+}
+
+/// A literal port of `stream_node_model.py` (validated against redis-server
+/// 7.0.15: 27,718 checks, 0 mismatches), to check `Stream`'s node layout.
+mod model {
+    use super::super::listpack::{int_size, str_size};
+    use super::StreamId;
+
+    pub struct Node {
+        pub master: StreamId,
+        mfields: Vec<Vec<u8>>,
+        pub live: u64,
+        pub deleted: u64,
+        pub entries: Vec<(StreamId, bool)>,
+        body: u64,
+    }
+
+    impl Node {
+        fn nbytes(&self) -> u64 {
+            7 + int_size(self.live as i64) as u64 + int_size(self.deleted as i64) as u64 + self.body
+        }
+    }
+
+    pub struct Model {
+        pub nodes: Vec<Node>,
+        pub length: u64,
+        max_entries: i64,
+        max_bytes: u64,
+    }
+
+    impl Model {
+        pub fn new(max_entries: i64, max_bytes: u64) -> Model {
+            Model {
+                nodes: Vec::new(),
+                length: 0,
+                max_entries,
+                max_bytes,
+            }
+        }
+
+        pub fn add(&mut self, sid: StreamId, fv: &[(Vec<u8>, Vec<u8>)]) {
+            let fields: Vec<Vec<u8>> = fv.iter().map(|(f, _)| f.clone()).collect();
+            let tot: u64 = fv.iter().map(|(f, v)| (f.len() + v.len()) as u64).sum();
+            let mut new = true;
+            if let Some(lp) = self.nodes.last() {
+                let mb = if self.max_bytes == 0 {
+                    1 << 30
+                } else {
+                    self.max_bytes
+                };
+                new = lp.nbytes() + tot >= mb
+                    || (self.max_entries != 0 && (lp.live + lp.deleted) as i64 >= self.max_entries);
+            }
+            let same = if new {
+                let body = (int_size(fields.len() as i64)
+                    + fields.iter().map(|f| str_size(f)).sum::<usize>()
+                    + int_size(0)) as u64;
+                self.nodes.push(Node {
+                    master: sid,
+                    mfields: fields.clone(),
+                    live: 0,
+                    deleted: 0,
+                    entries: Vec::new(),
+                    body,
+                });
+                true
+            } else {
+                self.nodes.last().is_some_and(|n| n.mfields == fields)
+            };
+            let lp = self.nodes.last_mut().unwrap();
+            lp.live += 1;
+            let mut b = int_size(if same { 2 } else { 0 })
+                + int_size(sid.ms.wrapping_sub(lp.master.ms) as i64)
+                + int_size(sid.seq.wrapping_sub(lp.master.seq) as i64);
+            if !same {
+                b += int_size(fields.len() as i64)
+                    + fields.iter().map(|f| str_size(f)).sum::<usize>();
+            }
+            b += fv.iter().map(|(_, v)| str_size(v)).sum::<usize>();
+            let lpcount = fields.len() + 3 + if same { 0 } else { fields.len() + 1 };
+            b += int_size(lpcount as i64);
+            lp.body += b as u64;
+            lp.entries.push((sid, false));
+            self.length += 1;
+        }
+
+        pub fn delete(&mut self, sid: StreamId) -> u64 {
+            for i in 0..self.nodes.len() {
+                let n = &mut self.nodes[i];
+                if let Some(e) = n.entries.iter_mut().find(|e| e.0 == sid && !e.1) {
+                    if n.live == 1 {
+                        self.nodes.remove(i);
+                    } else {
+                        e.1 = true;
+                        n.live -= 1;
+                        n.deleted += 1;
+                    }
+                    self.length -= 1;
+                    return 1;
+                }
+            }
+            0
+        }
+
+        /// `maxlen` is `Some` for MAXLEN, else MINID `min`.
+        pub fn trim(
+            &mut self,
+            maxlen: Option<u64>,
+            min: StreamId,
+            approx: bool,
+            limit: u64,
+        ) -> u64 {
+            let mut deleted = 0;
+            // Whole nodes go from the front, so the node looked at is always the first.
+            let i = 0;
+            while i < self.nodes.len() {
+                let live = self.nodes[i].live;
+                if let Some(m) = maxlen {
+                    if self.length <= m {
+                        break;
+                    }
+                }
+                if limit != 0 && deleted + live > limit {
+                    break;
+                }
+                let rm = match maxlen {
+                    Some(m) => self.length - live >= m,
+                    None => self.nodes[i].entries.last().unwrap().0 < min,
+                };
+                if rm {
+                    self.nodes.remove(i);
+                    self.length -= live;
+                    deleted += live;
+                    continue;
+                }
+                if approx {
+                    break;
+                }
+                let mut d = 0;
+                let n = &mut self.nodes[i];
+                for e in n.entries.iter_mut() {
+                    match maxlen {
+                        Some(m) => {
+                            if self.length <= m {
+                                break;
+                            }
+                        }
+                        None => {
+                            if e.0 >= min {
+                                break;
+                            }
+                        }
+                    }
+                    if !e.1 {
+                        e.1 = true;
+                        d += 1;
+                        self.length -= 1;
+                    }
+                }
+                n.live -= d;
+                n.deleted += d;
+                deleted += d;
+                break;
+            }
+            deleted
+        }
+    }
+}
+
+/// splitmix64, for deterministic random workloads.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
+        xs[self.below(xs.len() as u64) as usize]
+    }
+    /// A value like the Python model's `rand_val`: integers of every width,
+    /// short and long strings.
+    fn value(&mut self) -> Vec<u8> {
+        match self.below(10) {
+            0..=2 => (self.below(200_001) as i64 - 100_000)
+                .to_string()
+                .into_bytes(),
+            3..=4 => (self.next() >> 1).to_string().into_bytes(),
+            5..=7 => (0..self.below(81))
+                .map(|_| b'a' + self.below(8) as u8)
+                .collect(),
+            _ => (0..60 + self.below(641))
+                .map(|_| b"xyz0123"[self.below(7) as usize])
+                .collect(),
+        }
+    }
+}
+
+#[test]
+fn node_layout_matches_the_validated_model() {
+    let mut rng = Rng(1234);
+    let mut checks = 0;
+    for _ in 0..60 {
+        let me = rng.pick(&[0i64, 5, 10, 100, 150]);
+        let mb = rng.pick(&[0u64, 300, 4096, 8192]);
+        let limits = NodeLimits {
+            max_bytes: mb,
+            max_entries: me,
+        };
+        let mut m = model::Model::new(me, mb);
+        let mut s = Stream::new();
+        let mut ms = 1u64;
+        let fieldsets: [&[&[u8]]; 4] =
+            [&[b"f"], &[b"f", b"g"], &[b"a", b"b", b"c"], &[b"1", b"22"]];
+        for step in 0..(50 + rng.below(350)) {
+            let op = if step == 0 { 0 } else { rng.below(100) };
+            if op < 80 {
+                ms += rng.pick(&[0, 0, 1, 2, 1000]);
+                let mut sid = id(ms, rng.below(4));
+                if sid <= s.last_id() {
+                    sid = s.last_id().next().unwrap();
+                }
+                let fv: Vec<(Vec<u8>, Vec<u8>)> = rng
+                    .pick(&fieldsets)
+                    .iter()
+                    .map(|f| (f.to_vec(), rng.value()))
+                    .collect();
+                let flat: Vec<Vec<u8>> = fv
+                    .iter()
+                    .flat_map(|(f, v)| [f.clone(), v.clone()])
+                    .collect();
+                s.append(sid, &flat, limits);
+                m.add(sid, &fv);
+                assert_eq!(s.get(sid), Some(fv.clone()));
+            } else if op < 90 && m.length > 0 {
+                let n = &m.nodes[rng.below(m.nodes.len() as u64) as usize];
+                let e = n.entries[rng.below(n.entries.len() as u64) as usize].0;
+                let expected = m.delete(e);
+                assert_eq!(u64::from(s.delete(e)), expected);
+                checks += 1;
+            } else {
+                let maxlen = rng.below(2) == 0;
+                let approx = rng.below(10) < 6;
+                let thr = rng.below(m.length.max(1) + 1);
+                let min = id(rng.below(ms + 1), 0);
+                let limit = if approx {
+                    match rng.below(4) {
+                        0 => 0,
+                        1 => 10,
+                        2 => 100,
+                        _ => {
+                            if me == 0 {
+                                10000
+                            } else {
+                                (100 * me as u64).min(1_000_000)
+                            }
+                        }
+                    }
+                } else {
+                    0
+                };
+                let expected = m.trim(maxlen.then_some(thr), min, approx, limit);
+                let spec = TrimSpec {
+                    strategy: if maxlen {
+                        TrimStrategy::MaxLen(thr)
+                    } else {
+                        TrimStrategy::MinId(min)
+                    },
+                    approx,
+                    limit,
+                };
+                assert_eq!(s.trim(spec).len() as u64, expected);
+                checks += 1;
+            }
+            s.check();
+            assert_eq!(s.len(), m.length);
+            assert_eq!(
+                s.node_counts(),
+                m.nodes
+                    .iter()
+                    .map(|n| (n.live, n.deleted))
+                    .collect::<Vec<_>>()
+            );
+            checks += 2;
+        }
+    }
+    assert!(checks > 10_000, "{checks}");
+}
+
+#[test]
+fn ranges_match_a_btreemap() {
+    use std::collections::BTreeMap;
+    let mut rng = Rng(99);
+    for round in 0..20 {
+        let limits = NodeLimits {
+            max_bytes: [0, 120, 4096][round % 3],
+            max_entries: [3, 100, 0][round % 3],
+        };
+        let mut s = Stream::new();
+        let mut model: BTreeMap<StreamId, Fields> = BTreeMap::new();
+        let mut ms = 0;
+        for _ in 0..600 {
+            match rng.below(10) {
+                0..=5 => {
+                    ms += rng.below(3);
+                    let sid = s.last_id().next().unwrap().max(id(ms, rng.below(3)));
+                    let f: Fields = (0..1 + rng.below(3))
+                        .map(|i| (vec![b'f' + i as u8], rng.value()))
+                        .collect();
+                    let flat: Vec<Vec<u8>> =
+                        f.iter().flat_map(|(a, b)| [a.clone(), b.clone()]).collect();
+                    s.append(sid, &flat, limits);
+                    model.insert(sid, f);
+                }
+                6 => {
+                    let sid = id(rng.below(ms + 1), rng.below(3));
+                    assert_eq!(s.delete(sid), model.remove(&sid).is_some());
+                }
+                7 => {
+                    let keep = rng.below(model.len() as u64 + 2);
+                    let removed = s.trim(TrimSpec {
+                        strategy: TrimStrategy::MaxLen(keep),
+                        approx: false,
+                        limit: 0,
+                    });
+                    for r in &removed {
+                        assert!(model.remove(r).is_some());
+                    }
+                }
+                _ => {
+                    let a = id(rng.below(ms + 2), rng.below(3));
+                    let b = id(rng.below(ms + 2), rng.below(3));
+                    let count = [None, Some(1), Some(5)][rng.below(3) as usize];
+                    let rev = rng.below(2) == 0;
+                    let got = s.range(a, b, count, rev);
+                    let mut want: Vec<(StreamId, Fields)> = if a <= b {
+                        model.range(a..=b).map(|(k, v)| (*k, v.clone())).collect()
+                    } else {
+                        Vec::new()
+                    };
+                    if rev {
+                        want.reverse();
+                    }
+                    if let Some(c) = count {
+                        want.truncate(c);
+                    }
+                    assert_eq!(got, want);
+                }
+            }
+            s.check();
+            assert_eq!(s.len(), model.len() as u64);
+            assert_eq!(s.first_id(), model.keys().next().copied());
+            assert_eq!(
+                s.recorded_first_id(),
+                model.keys().next().copied().unwrap_or_default()
+            );
+            assert_eq!(s.last_valid_id(), model.keys().next_back().copied());
+        }
+    }
+}
+
+mod engine_events {
+    use crate::engine::params::notify;
+    use crate::engine::{Config, Engine, Event, Profile, Reply, StreamId, TrimReason};
+
+    fn argv(line: &str) -> Vec<Vec<u8>> {
+        line.split_whitespace()
+            .map(|w| w.as_bytes().to_vec())
+            .collect()
+    }
+
+    fn notifications(events: &[Event]) -> Vec<&'static str> {
+        events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Notification { event, .. } => Some(*event),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn writes_report_events_and_notifications() {
+        let mut e = Engine::new(Config {
+            profile: Profile::V7,
+            ..Config::default()
+        });
+        let c = e.connect(0);
+        e.execute(c, argv("CONFIG SET notify-keyspace-events KEAn"), 0);
+        let out = e.execute(c, argv("XADD s 1-0 f v"), 0);
+        assert_eq!(out.reply, Some(Reply::bulk("1-0")));
+        assert!(out.events.contains(&Event::KeyWritten {
+            db: 0,
+            key: b"s".to_vec()
+        }));
+        assert!(out.events.contains(&Event::StreamEntryAdded {
+            db: 0,
+            key: b"s".to_vec(),
+            id: StreamId::new(1, 0)
+        }));
+        assert_eq!(notifications(&out.events), ["new", "xadd"]);
+        e.execute(c, argv("XADD s 2-0 f v"), 0);
+        let out = e.execute(c, argv("XADD s MAXLEN 1 3-0 f v"), 0);
+        assert_eq!(notifications(&out.events), ["xadd", "xtrim"]);
+        assert!(out.events.contains(&Event::StreamEntriesRemoved {
+            db: 0,
+            key: b"s".to_vec(),
+            ids: vec![StreamId::new(1, 0), StreamId::new(2, 0)],
+            reason: TrimReason::MaxLen
+        }));
+        let out = e.execute(c, argv("XDEL s 3-0 9-0"), 0);
+        assert_eq!(out.reply, Some(Reply::Integer(1)));
+        assert_eq!(notifications(&out.events), ["xdel"]);
+        assert!(out.events.contains(&Event::StreamEntriesRemoved {
+            db: 0,
+            key: b"s".to_vec(),
+            ids: vec![StreamId::new(3, 0)],
+            reason: TrimReason::Xdel
+        }));
+        // Nothing removed: no event, no notification.
+        let out = e.execute(c, argv("XDEL s 3-0"), 0);
+        assert!(out.events.is_empty());
+        let out = e.execute(c, argv("XTRIM s MINID 0"), 0);
+        assert!(out.events.is_empty());
+        e.execute(c, argv("XADD s 4-0 f v"), 0);
+        let out = e.execute(c, argv("XTRIM s MINID 5"), 0);
+        assert_eq!(notifications(&out.events), ["xtrim"]);
+        assert!(matches!(
+            &out.events[..],
+            [
+                ..,
+                Event::StreamEntriesRemoved {
+                    reason: TrimReason::MinId,
+                    ..
+                }
+            ]
+        ));
+        let out = e.execute(c, argv("XSETID s 10-0"), 0);
+        assert_eq!(notifications(&out.events), ["xsetid"]);
+        // The class filter: without `t`, nothing is notified.
+        e.execute(c, argv("CONFIG SET notify-keyspace-events KEg"), 0);
+        let out = e.execute(c, argv("XADD s 11-0 f v"), 0);
+        assert!(notifications(&out.events).is_empty());
+        // A failing XADD changes nothing and reports nothing.
+        let out = e.execute(c, argv("XADD s 1-0 f v"), 0);
+        assert!(out.events.is_empty());
+        let _ = notify::STREAM;
+    }
+
+    #[test]
+    fn memory_usage_follows_the_byte_count() {
+        let mut e = Engine::new(Config::default());
+        let c = e.connect(0);
+        let before = e.used_memory();
+        for i in 1..=1000 {
+            e.execute(c, argv(&format!("XADD s {i}-0 type signup user_id {i}")), 0);
+        }
+        let usage = match e.execute(c, argv("MEMORY USAGE s"), 0).reply {
+            Some(Reply::Integer(n)) => n as u64,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(e.used_memory() - before, usage);
+        assert!(usage / 1000 < 40, "{usage}");
+        e.execute(c, argv("XTRIM s MAXLEN 0"), 0);
+        let after = match e.execute(c, argv("MEMORY USAGE s"), 0).reply {
+            Some(Reply::Integer(n)) => n as u64,
+            other => panic!("{other:?}"),
+        };
+        assert!(after < 200, "{after}");
+        assert_eq!(e.used_memory() - before, after);
+    }
+}
