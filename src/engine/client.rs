@@ -13,6 +13,30 @@ pub(crate) struct Block {
     pub argv: Vec<Vec<u8>>,
     /// What the client gets when the timeout passes.
     pub timeout_reply: Reply,
+    /// How a write to one of `keys` serves it.
+    pub serve: Serve,
+}
+
+/// How a blocked client is served when a key it waits on is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Serve {
+    /// Re-run the command on any write to one of its keys (`BLOCKTEST`).
+    Reexec,
+    /// A stream read (XREAD). Only a key that holds a stream wakes it. Profile 8
+    /// re-runs the command (Redis 7.2+); profile 7.0 serves it in place from the
+    /// one key that was written, as 7.0.15 does.
+    Stream(StreamWait),
+}
+
+/// What a blocked XREAD waits for, fixed when it blocked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct StreamWait {
+    /// For each key (in `Block::keys` order), the id the entries must be greater
+    /// than: `$` resolved to the stream's last id at block time.
+    pub ids: Vec<(u64, u64)>,
+    /// The COUNT used when served in place: the command's COUNT, or 1000
+    /// (`XREAD_BLOCKED_DEFAULT_COUNT`) when it gave none or 0.
+    pub count: usize,
 }
 
 /// A key the client WATCHes.

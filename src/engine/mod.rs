@@ -30,7 +30,7 @@ pub mod table;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 pub use client::ClientState;
-use client::{Block, Client};
+use client::{Block, Client, Serve};
 pub use error::Error;
 use keyspace::Db;
 pub use reply::{Protocol, Reply};
@@ -343,7 +343,8 @@ pub struct Engine {
     dbs: Vec<Db>,
     /// Blocked clients in the order they blocked (first come, first served).
     blocked: VecDeque<ClientId>,
-    /// Keys written by the command being run that blocked clients may wait on.
+    /// Keys written by the command being run that blocked clients wait on, each
+    /// once, in the order they were first written (Redis's `server.ready_keys`).
     ready_keys: Vec<(usize, Vec<u8>)>,
     settings: Settings,
     stats: Stats,
@@ -355,6 +356,10 @@ pub struct Engine {
     /// Changes to keys since start (`rdb_changes_since_last_save`); not a statistic
     /// that `CONFIG RESETSTAT` resets.
     dirty: u64,
+    /// What the running call changes `dirty` by beyond one per write or delete
+    /// event (XDEL/XTRIM count each entry removed, RENAME counts one change
+    /// for its two events); applied and reset at the end of the call.
+    dirty_adjust: i64,
     /// The TCP port `INFO` reports.
     port: u16,
     /// `fd=` numbers of disconnected clients, reused lowest first, and the next
@@ -385,6 +390,7 @@ impl Engine {
             rng: Rng::new(config.seed),
             started_ms: None,
             dirty: 0,
+            dirty_adjust: 0,
             port: DEFAULT_PORT,
             free_fds: BTreeSet::new(),
             next_fd: 8,
@@ -527,11 +533,21 @@ impl Engine {
         }
         self.serve_ready_keys(now_ms, &mut out);
         self.collect_expired(&mut out);
-        self.dirty += out
+        let changes = out
             .events
             .iter()
-            .filter(|e| matches!(e, Event::KeyWritten { .. } | Event::KeyDeleted { .. }))
-            .count() as u64;
+            .filter(|e| {
+                matches!(
+                    e,
+                    Event::KeyWritten { .. }
+                        | Event::KeyDeleted { .. }
+                        | Event::KeyExpiryChanged { .. }
+                )
+            })
+            .count() as i64;
+        self.dirty = self
+            .dirty
+            .saturating_add_signed(changes + std::mem::take(&mut self.dirty_adjust));
         self.count_frames(&out);
         out
     }
@@ -606,8 +622,9 @@ impl Engine {
                 db,
                 keys: block.keys,
                 deadline_ms,
-                argv,
+                argv: block.argv.unwrap_or(argv),
                 timeout_reply: block.timeout_reply,
+                serve: block.serve,
             });
         }
         self.blocked.push_back(client);
@@ -635,61 +652,126 @@ impl Engine {
         true
     }
 
-    /// Re-runs the commands of clients blocked on keys that the last command
-    /// wrote, first come first served; a command that has nothing to return yet
-    /// stays blocked (Redis 7.2+ re-execution).
+    /// Serves the clients blocked on the keys the last command wrote (Redis's
+    /// `handleClientsBlockedOnKeys`): key by key in the order they were written,
+    /// and for each key its clients first come first served. Keys written while
+    /// serving are handled after the current batch.
     fn serve_ready_keys(&mut self, now_ms: u64, out: &mut Outcome) {
         while !self.ready_keys.is_empty() {
             let ready = std::mem::take(&mut self.ready_keys);
-            let waiting: Vec<ClientId> = self
-                .blocked
-                .iter()
-                .copied()
-                .filter(|id| {
-                    self.clients
-                        .get(id)
-                        .and_then(|c| c.block.as_ref())
-                        .is_some_and(|b| {
-                            ready
-                                .iter()
-                                .any(|(db, key)| *db == b.db && b.keys.iter().any(|k| k == key))
-                        })
-                })
-                .collect();
-            for id in waiting {
-                let Some(block) = self.clients.get_mut(&id).and_then(|c| c.block.take()) else {
-                    continue;
-                };
-                let mut inner = Outcome::default();
-                match cmd::dispatch(self, id, &block.argv, now_ms, &mut inner, true) {
-                    cmd::Flow::Reply(reply) => {
-                        self.blocked.retain(|&c| c != id);
-                        out.deliveries.push(Delivery {
-                            client: id,
-                            kind: DeliveryKind::Reply,
-                            frame: reply,
-                        });
-                        out.deliveries.extend(inner.deliveries);
-                        out.events.extend(inner.events);
-                        out.events.push(Event::ClientUnblocked {
-                            client: id,
-                            reason: UnblockReason::Served,
-                        });
-                    }
-                    cmd::Flow::Block(_) => {
-                        // Nothing for it yet: it keeps its place and its deadline.
-                        if let Some(c) = self.clients.get_mut(&id) {
-                            c.block = Some(block);
-                        }
-                    }
+            for (db, key) in ready {
+                let waiting: Vec<ClientId> = self
+                    .blocked
+                    .iter()
+                    .copied()
+                    .filter(|id| {
+                        self.clients
+                            .get(id)
+                            .and_then(|c| c.block.as_ref())
+                            .is_some_and(|b| b.db == db && b.keys.contains(&key))
+                    })
+                    .collect();
+                for id in waiting {
+                    self.serve_blocked(id, db, &key, now_ms, out);
                 }
             }
         }
     }
 
-    /// Notes that `key` in `db` was written, so clients blocked on it are retried.
+    /// Tries to serve blocked client `id` after `key` in `db` was written.
+    fn serve_blocked(
+        &mut self,
+        id: ClientId,
+        db: usize,
+        key: &[u8],
+        now_ms: u64,
+        out: &mut Outcome,
+    ) {
+        let Some(block) = self.clients.get_mut(&id).and_then(|c| c.block.take()) else {
+            return;
+        };
+        let mut inner = Outcome::default();
+        let served = match &block.serve {
+            Serve::Stream(wait) => {
+                if !cmd::holds_stream(self, db, key, now_ms) {
+                    // A key that is missing or of another type wakes no stream reader.
+                    None
+                } else if self.config.profile == Profile::V7 {
+                    let index = block.keys.iter().position(|k| k == key);
+                    index.and_then(|i| {
+                        cmd::serve_stream_in_place(
+                            self,
+                            id,
+                            db,
+                            key,
+                            wait.ids[i],
+                            wait.count,
+                            now_ms,
+                        )
+                    })
+                } else {
+                    self.reexec(id, &block, now_ms, &mut inner)
+                }
+            }
+            Serve::Reexec => self.reexec(id, &block, now_ms, &mut inner),
+        };
+        match served {
+            Some(reply) => {
+                self.blocked.retain(|&c| c != id);
+                out.deliveries.push(Delivery {
+                    client: id,
+                    kind: DeliveryKind::Reply,
+                    frame: reply,
+                });
+                out.deliveries.extend(inner.deliveries);
+                out.events.extend(inner.events);
+                out.events.push(Event::ClientUnblocked {
+                    client: id,
+                    reason: UnblockReason::Served,
+                });
+            }
+            None => {
+                // Nothing for it yet: it keeps its deadline.
+                if let Some(c) = self.clients.get_mut(&id) {
+                    c.block = Some(block);
+                }
+            }
+        }
+    }
+
+    /// Re-runs a blocked client's command (Redis 7.2+). `None` when it would
+    /// block again: the client then goes to the back of the queue, as Redis
+    /// blocks it anew (keeping its original deadline).
+    fn reexec(
+        &mut self,
+        id: ClientId,
+        block: &Block,
+        now_ms: u64,
+        inner: &mut Outcome,
+    ) -> Option<Reply> {
+        match cmd::dispatch(self, id, &block.argv, now_ms, inner, true) {
+            cmd::Flow::Reply(reply) => Some(reply),
+            cmd::Flow::Block(_) => {
+                self.blocked.retain(|&c| c != id);
+                self.blocked.push_back(id);
+                None
+            }
+        }
+    }
+
+    /// Notes that `key` in `db` was written, so clients blocked on it are served
+    /// after the command (once per key, however often it was written).
     pub(crate) fn signal_key_ready(&mut self, db: usize, key: &[u8]) {
-        if !self.blocked.is_empty() {
+        if self.ready_keys.iter().any(|(d, k)| *d == db && k == key) {
+            return;
+        }
+        let waited_on = self.blocked.iter().any(|id| {
+            self.clients
+                .get(id)
+                .and_then(|c| c.block.as_ref())
+                .is_some_and(|b| b.db == db && b.keys.iter().any(|k| k == key))
+        });
+        if waited_on {
             self.ready_keys.push((db, key.to_vec()));
         }
     }

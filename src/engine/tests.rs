@@ -550,3 +550,73 @@ fn string_writes_wake_blocked_clients() {
         assert_eq!(out.deliveries[0].client, a, "{line}");
     }
 }
+
+/// Three XREAD readers blocked on one stream (the second also on another key),
+/// served by one XADD: first come, first served, in both serving paths (7.0's
+/// in place, 8's re-run).
+#[test]
+fn blocked_xread_is_served_fifo_in_both_profiles() {
+    for profile in [Profile::V7, Profile::V8] {
+        let mut e = Engine::new(Config {
+            profile,
+            ..Config::default()
+        });
+        let w = e.connect(0);
+        let readers: Vec<ClientId> = (0..3).map(|_| e.connect(0)).collect();
+        e.execute(w, argv("XADD s 1-0 a 1"), 0);
+        e.execute(readers[0], argv("XREAD BLOCK 0 STREAMS s $"), 1);
+        e.execute(readers[1], argv("XREAD BLOCK 0 STREAMS other s $ $"), 2);
+        e.execute(readers[2], argv("XREAD BLOCK 5000 COUNT 1 STREAMS s $"), 3);
+        // A write of another type wakes nobody; the key keeps its readers.
+        assert!(e.execute(w, argv("SET x 1"), 4).deliveries.is_empty());
+        let out = e.execute(w, argv("XADD s 2-0 b 2"), 5);
+        let served: Vec<ClientId> = out.deliveries.iter().map(|d| d.client).collect();
+        assert_eq!(served, readers, "{profile:?}");
+        let entry = Reply::Array(vec![
+            Reply::bulk("2-0"),
+            Reply::Array(vec![Reply::bulk("b"), Reply::bulk("2")]),
+        ]);
+        let expected = Reply::Array(vec![Reply::Array(vec![
+            Reply::bulk("s"),
+            Reply::Array(vec![entry]),
+        ])]);
+        for d in &out.deliveries {
+            assert_eq!(d.frame, expected, "{profile:?}");
+        }
+        assert!(!e.is_blocked(readers[0]) && !e.is_blocked(readers[2]));
+    }
+}
+
+/// A reader whose `$` was fixed at block time is not served by entries below
+/// it (the key deleted and re-created), nor by a write of another type; a
+/// later entry above it serves it, and a timeout releases it.
+#[test]
+fn blocked_xread_waits_past_its_dollar_id() {
+    for profile in [Profile::V7, Profile::V8] {
+        let mut e = Engine::new(Config {
+            profile,
+            ..Config::default()
+        });
+        let w = e.connect(0);
+        let a = e.connect(0);
+        let b = e.connect(0);
+        e.execute(w, argv("XADD s 5-0 a 1"), 0);
+        e.execute(a, argv("XREAD BLOCK 0 STREAMS s $"), 0);
+        e.execute(b, argv("XREAD BLOCK 100 STREAMS s $"), 0);
+        e.execute(w, argv("DEL s"), 1);
+        assert!(e.execute(w, argv("SET s x"), 2).deliveries.is_empty());
+        e.execute(w, argv("DEL s"), 3);
+        assert!(e
+            .execute(w, argv("XADD s 1-0 y 1"), 4)
+            .deliveries
+            .is_empty());
+        assert!(e.is_blocked(a) && e.is_blocked(b), "{profile:?}");
+        let out = e.advance(100);
+        assert_eq!(out.deliveries.len(), 1);
+        assert_eq!(out.deliveries[0].client, b);
+        assert_eq!(out.deliveries[0].frame, Reply::NullArray);
+        let out = e.execute(w, argv("XADD s 6-0 z 1"), 101);
+        assert_eq!(out.deliveries.len(), 1);
+        assert_eq!(out.deliveries[0].client, a, "{profile:?}");
+    }
+}

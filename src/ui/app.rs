@@ -7,7 +7,8 @@ use yew::prelude::*;
 
 use super::clock;
 use super::pane::PaneView;
-use super::state::{Action, Session};
+use super::state::{profile_label, Action, Session};
+use crate::engine::Profile;
 
 /// The whole page.
 #[component]
@@ -29,6 +30,21 @@ pub fn App() -> Html {
     }
 
     let dispatcher = session.dispatcher();
+    let current = session.profile();
+    let onchange = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |e: Event| {
+            let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else {
+                return;
+            };
+            if let Some(profile) = Profile::parse(&select.value()) {
+                dispatcher.dispatch(Action::SetProfile {
+                    profile,
+                    now_ms: clock::now_ms(),
+                });
+            }
+        })
+    };
     html! {
         <main class="app">
             <header class="app-head">
@@ -36,6 +52,14 @@ pub fn App() -> Html {
                 <p class="tagline">
                     { "A Redis Pub/Sub and Streams playground. Type a command, press Enter; ↑ and ↓ recall earlier lines." }
                 </p>
+                <label class="profile-picker">
+                    { "Server " }
+                    <select data-testid="profile" aria-label="Redis version profile" {onchange}>
+                        { for [Profile::V8, Profile::V7].into_iter().map(|p| html! {
+                            <option value={p.name()} selected={p == current}>{ profile_label(p) }</option>
+                        }) }
+                    </select>
+                </label>
             </header>
             <div class="panes">
                 { for session.panes.iter().enumerate().map(|(index, pane)| html! {

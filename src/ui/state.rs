@@ -9,7 +9,7 @@ use yew::{AttrValue, Reducible};
 
 use crate::console::{self, LineKind};
 use crate::engine::cli::tokenize;
-use crate::engine::{ClientId, Config, DeliveryKind, Engine};
+use crate::engine::{ClientId, Config, DeliveryKind, Engine, Profile};
 
 /// The page's memory ceiling: past it, writes get Redis's OOM error while
 /// reads keep working, so a runaway script cannot take the tab down.
@@ -261,6 +261,9 @@ pub enum Action {
     History { pane: usize, older: bool },
     /// The clock moved: blocked clients may time out.
     Tick { now_ms: u64 },
+    /// The profile selector changed: a fresh engine with that profile; the panes stay, each on a
+    /// new connection, and say so.
+    SetProfile { profile: Profile, now_ms: u64 },
 }
 
 /// The page's session: the engine and its panes.
@@ -273,13 +276,35 @@ pub struct Session {
     pub panes: Vec<Rc<Pane>>,
 }
 
+/// An engine as the page runs it.
+fn page_engine(profile: Profile) -> Engine {
+    Engine::new(Config {
+        profile,
+        maxmemory: PAGE_MAXMEMORY,
+        ..Config::default()
+    })
+}
+
+/// What the profile selector calls a profile.
+pub fn profile_label(profile: Profile) -> &'static str {
+    match profile {
+        Profile::V7 => "Redis 7.0",
+        Profile::V8 => "Redis 8",
+    }
+}
+
 impl Session {
+    /// The profile the engine runs.
+    pub fn profile(&self) -> Profile {
+        self.engine
+            .try_borrow()
+            .map(|e| e.profile())
+            .unwrap_or_default()
+    }
+
     /// A fresh engine with one pane, connected at `now_ms`.
     pub fn new(now_ms: u64) -> Session {
-        let mut engine = Engine::new(Config {
-            maxmemory: PAGE_MAXMEMORY,
-            ..Config::default()
-        });
+        let mut engine = page_engine(Profile::default());
         let client = engine.connect(now_ms);
         let pane = Pane::new(&engine, DEFAULT_PANE_NAME, client);
         Session {
@@ -352,6 +377,24 @@ impl Reducible for Session {
                             "The connection was killed (CLIENT KILL); this pane now uses a new one.",
                         );
                     }
+                }
+                true
+            }),
+            Action::SetProfile { profile, now_ms } => self.with_engine(|engine, next| {
+                if engine.profile() == profile {
+                    return false;
+                }
+                *engine = page_engine(profile);
+                let why = format!(
+                    "Switched to the {} profile: a fresh server with no keys; this pane now uses a new connection.",
+                    profile_label(profile)
+                );
+                for pane in next.panes.iter_mut() {
+                    let pane = Rc::make_mut(pane);
+                    pane.client = engine.connect(now_ms);
+                    pane.blocked = false;
+                    pane.in_multi = false;
+                    pane.push_line(LineKind::Info, why.clone());
                 }
                 true
             }),

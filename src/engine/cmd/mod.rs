@@ -68,6 +68,8 @@ mod xadd;
 mod xdel;
 mod xinfo;
 mod xlen;
+mod xread;
+pub(crate) use xread::{holds_stream, serve_stream_in_place};
 mod xrange;
 mod xsetid;
 mod xtrim;
@@ -92,7 +94,13 @@ pub(crate) struct BlockOn {
     /// 0 blocks forever.
     pub timeout_ms: u64,
     pub timeout_reply: Reply,
+    /// The command as it is re-run while blocked, when that differs from what was
+    /// typed (XREAD's `$` replaced by the id it stood for at block time).
+    pub argv: Option<Vec<Vec<u8>>>,
+    pub serve: Serve,
 }
+
+pub(crate) use super::client::{Serve, StreamWait};
 
 pub(crate) type CmdResult = Result<Flow, Error>;
 type Handler = fn(&mut Cx) -> CmdResult;
@@ -345,6 +353,7 @@ pub(crate) fn handler(fullname: &str) -> Option<Handler> {
         "xadd" => xadd::xadd,
         "xdel" => xdel::xdel,
         "xlen" => xlen::xlen,
+        "xread" => xread::xread,
         "xrange" => xrange::xrange,
         "xrevrange" => xrange::xrevrange,
         "xtrim" => xtrim::xtrim,

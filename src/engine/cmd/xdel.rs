@@ -30,6 +30,9 @@ pub(super) fn xdel(cx: &mut Cx) -> CmdResult {
     if n > 0 {
         cx.key_written(key);
         cx.notify(notify::STREAM, "xdel", key);
+        // Redis counts each entry removed as a change (`server.dirty += deleted`);
+        // the write event counted one.
+        cx.engine.dirty_adjust += n as i64 - 1;
         removed_event(cx, key, removed, TrimReason::Xdel);
     }
     Ok(Reply::Integer(n as i64).into())

@@ -170,6 +170,9 @@ pub(super) fn xtrim(cx: &mut Cx) -> CmdResult {
     if n > 0 {
         cx.notify(notify::STREAM, "xtrim", key);
         cx.key_written(key);
+        // Redis counts each entry removed as a change (`server.dirty += deleted`);
+        // the write event counted one.
+        cx.engine.dirty_adjust += n as i64 - 1;
         removed_event(cx, key, removed, trim_reason(&spec));
     }
     Ok(Reply::Integer(n as i64).into())

@@ -1,0 +1,213 @@
+//! XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]
+//! — the entries after an ID in one or more streams, waiting for them with
+//! BLOCK. `$` is the stream's last ID (fixed when the client blocks); `+` (8
+//! profile, Redis 7.4+) reads the last entry. RESP2 answers an array of
+//! `[key, entries]` pairs, RESP3 a map; only streams that have data appear, in
+//! argument order; nothing answers a null array.
+//!
+//! A blocked reader is served when a key it waits on is written while it holds
+//! a stream: profile 8 re-runs the command (Redis 7.2+: every stream with data,
+//! COUNT 0 unlimited), profile 7.0 serves it in place from the one key that was
+//! written, with COUNT 1000 when none was given (`serve_stream_in_place`).
+
+use super::{arg_i64, is_kw, BlockOn, CmdResult, Cx, Flow, Serve, StreamWait};
+use crate::engine::error::Error;
+use crate::engine::keyspace::Value;
+use crate::engine::stream::{entry_reply, parse_id, Stream, StreamId};
+use crate::engine::{ClientId, Engine, Profile, Protocol, Reply};
+
+/// `XREAD_BLOCKED_DEFAULT_COUNT`: 7.0's COUNT for a blocked read that gave none.
+const BLOCKED_DEFAULT_COUNT: usize = 1000;
+
+pub(super) fn xread(cx: &mut Cx) -> CmdResult {
+    let argv = cx.argv;
+    let v7 = cx.engine.profile() == Profile::V7;
+    let mut timeout: Option<u64> = None;
+    let mut count: u64 = 0;
+    let mut streams_arg = 0;
+    let mut i = 1;
+    while i < argv.len() {
+        let more = argv.len() - i - 1;
+        let o = &argv[i];
+        if is_kw(o, "BLOCK") && more > 0 {
+            i += 1;
+            timeout = Some(parse_timeout(&argv[i])?);
+        } else if is_kw(o, "COUNT") && more > 0 {
+            i += 1;
+            count = u64::try_from(arg_i64(&argv[i])?).unwrap_or(0);
+        } else if is_kw(o, "STREAMS") && more > 0 {
+            streams_arg = i + 1;
+            if (argv.len() - streams_arg) % 2 != 0 {
+                return Err(Error::Other(unbalanced(v7).into()));
+            }
+            break;
+        } else if is_kw(o, "GROUP") && more >= 2 {
+            return Err(Error::Other(
+                "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead."
+                    .into(),
+            ));
+        } else if is_kw(o, "NOACK") {
+            return Err(Error::Other(
+                "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead."
+                    .into(),
+            ));
+        } else {
+            return Err(Error::Syntax);
+        }
+        i += 1;
+    }
+    if streams_arg == 0 {
+        return Err(Error::Syntax);
+    }
+    let n = (argv.len() - streams_arg) / 2;
+    let keys = &argv[streams_arg..streams_arg + n];
+    let id_args = &argv[streams_arg + n..];
+
+    // Each key is looked up (and type-checked) before its own ID is parsed.
+    let mut ids = Vec::with_capacity(n);
+    for (key, arg) in keys.iter().zip(id_args) {
+        let stream = cx.read_stream(key)?;
+        let id = if arg.as_slice() == b"$" {
+            stream.map_or(StreamId::MIN, Stream::last_id)
+        } else if arg.as_slice() == b"+" && !v7 {
+            // The entry before the last live one, so that the last is read.
+            match stream {
+                None => StreamId::MIN,
+                Some(s) => match s.last_valid_id() {
+                    None => s.last_id(),
+                    Some(last) => last.prev().ok_or_else(|| {
+                        Error::Other("ERR the stream last element ID is 0-0".into())
+                    })?,
+                },
+            }
+        } else if arg.as_slice() == b">" {
+            return Err(Error::Other(
+                "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option."
+                    .into(),
+            ));
+        } else {
+            parse_id(arg, true, 0)?
+        };
+        ids.push(id);
+    }
+
+    // Serve at once what can be served.
+    let limit = usize::try_from(count).ok().filter(|&c| c > 0);
+    let protocol = cx.engine.protocol(cx.client);
+    let mut found = Vec::new();
+    for (key, gt) in keys.iter().zip(&ids) {
+        let Some(stream) = cx.read_stream(key).ok().flatten() else {
+            continue;
+        };
+        if stream.last_valid_id().is_some_and(|last| last > *gt) {
+            found.push((key.clone(), entries_after(stream, *gt, limit)));
+        }
+    }
+    if !found.is_empty() {
+        return Ok(streams_reply(protocol, found).into());
+    }
+    let Some(timeout_ms) = timeout else {
+        return Ok(Reply::NullArray.into());
+    };
+    // Blocking: `$` becomes the ID it stood for, so the command re-run later
+    // waits for the same entries.
+    let mut rerun = argv.to_vec();
+    for (j, arg) in id_args.iter().enumerate() {
+        if arg.as_slice() == b"$" {
+            rerun[streams_arg + n + j] = ids[j].to_string().into_bytes();
+        }
+    }
+    let count = usize::try_from(count)
+        .ok()
+        .filter(|&c| c > 0)
+        .unwrap_or(BLOCKED_DEFAULT_COUNT);
+    Ok(Flow::Block(BlockOn {
+        keys: keys.to_vec(),
+        timeout_ms,
+        timeout_reply: Reply::NullArray,
+        argv: Some(rerun),
+        serve: Serve::Stream(StreamWait {
+            ids: ids.iter().map(|id| (id.ms, id.seq)).collect(),
+            count,
+        }),
+    }))
+}
+
+/// The "Unbalanced" error: 7.0.15's text, or the per-command one of 8.0+.
+fn unbalanced(v7: bool) -> &'static str {
+    if v7 {
+        "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified."
+    } else {
+        "ERR Unbalanced 'xread' list of streams: for each stream key an ID, '+', or '$' must be specified."
+    }
+}
+
+/// `getTimeoutFromObjectOrReply` in milliseconds: an integer, not negative.
+fn parse_timeout(arg: &[u8]) -> Result<u64, Error> {
+    let ms = super::string2ll(arg)
+        .ok_or_else(|| Error::Other("ERR timeout is not an integer or out of range".into()))?;
+    u64::try_from(ms).map_err(|_| Error::Other("ERR timeout is negative".into()))
+}
+
+/// The entries after `gt`, at most `limit`.
+fn entries_after(stream: &Stream, gt: StreamId, limit: Option<usize>) -> Reply {
+    let mut out = Vec::new();
+    if let Some(start) = gt.next() {
+        stream.for_each(start, StreamId::MAX, false, |id, fields| {
+            out.push(entry_reply(id, &fields()));
+            limit.is_none_or(|c| out.len() < c)
+        });
+    }
+    Reply::Array(out)
+}
+
+/// The reply: RESP2 `*N [*2 key entries]`, RESP3 `%N key => entries`.
+fn streams_reply(protocol: Protocol, found: Vec<(Vec<u8>, Reply)>) -> Reply {
+    match protocol {
+        Protocol::Resp3 => Reply::Map(
+            found
+                .into_iter()
+                .map(|(k, entries)| (Reply::Bulk(k), entries))
+                .collect(),
+        ),
+        _ => Reply::Array(
+            found
+                .into_iter()
+                .map(|(k, entries)| Reply::Array(vec![Reply::Bulk(k), entries]))
+                .collect(),
+        ),
+    }
+}
+
+/// Whether `key` in `db` holds a stream: only then does a write wake a stream
+/// reader (Redis checks the type of a ready key before serving it).
+pub(crate) fn holds_stream(engine: &mut Engine, db: usize, key: &[u8], now_ms: u64) -> bool {
+    engine.dbs[db]
+        .get(key, now_ms)
+        .is_some_and(|e| matches!(e.value, Value::Stream(_)))
+}
+
+/// Redis 7.0's `serveClientsBlockedOnStreamKey`: a client waiting for entries
+/// after `gt` in `key` gets them from that one stream (at most `count`) once
+/// its last generated ID passed `gt`; `None` while it has not.
+pub(crate) fn serve_stream_in_place(
+    engine: &mut Engine,
+    client: ClientId,
+    db: usize,
+    key: &[u8],
+    gt: (u64, u64),
+    count: usize,
+    now_ms: u64,
+) -> Option<Reply> {
+    let protocol = engine.protocol(client);
+    let entry = engine.dbs[db].get(key, now_ms)?;
+    let Value::Stream(stream) = &entry.value else {
+        return None;
+    };
+    let gt = StreamId::new(gt.0, gt.1);
+    if stream.last_id() <= gt {
+        return None;
+    }
+    let entries = entries_after(stream, gt, Some(count));
+    Some(streams_reply(protocol, vec![(key.to_vec(), entries)]))
+}
