@@ -2,7 +2,7 @@
 //! XADD (explicit ids and `ms-*`, never a bare `*`, so no reply depends on the
 //! clock; NOMKSTREAM; MAXLEN/MINID with `=`/`~` and LIMIT), XDEL, XTRIM, XRANGE
 //! and XREVRANGE (`-`, `+`, `(`, incomplete ids, COUNT), XLEN, XSETID,
-//! XINFO STREAM [FULL], invalid ids and syntax errors, run against redis-server
+//! XINFO STREAM [FULL], XREAD without BLOCK, invalid ids and syntax errors, run against redis-server
 //! 7.0.15 and `streamplay-server --profile 7.0`, every reply compared byte for
 //! byte (XINFO STREAM: except the value of `radix-tree-nodes`, the internal node
 //! count of Redis's rax, which the engine does not model).
@@ -389,7 +389,37 @@ impl Gen {
                     self.trim_args(k, &mut argv, true);
                 }
             }
-            560..=729 => {
+            710..=729 => {
+                // Non-blocking XREAD over one or two keys.
+                argv.push(b("XREAD"));
+                if self.rng.chance(0.6) {
+                    argv.push(b("COUNT"));
+                    argv.push(b(format!("{}", *self.rng.pick(&[0i64, 1, 2, 5, 100, -1]))));
+                }
+                argv.push(b("STREAMS"));
+                let two = self.rng.chance(0.3);
+                argv.push(key);
+                if two {
+                    argv.push(b(KEYS[1 - k]));
+                }
+                for i in 0..if two { 2 } else { 1 } {
+                    let kk = if i == 0 { k } else { 1 - k };
+                    let id = match self.rng.range(0, 9) {
+                        0..=5 => {
+                            let (ms, seq) = self.known_id(kk);
+                            b(format!("{ms}-{seq}"))
+                        }
+                        6 => b(format!("{}", self.known_id(kk).0)),
+                        7 => b(*self.rng.pick(&["0", "0-0", "$", "+", "-"])),
+                        _ => self.invalid_id(),
+                    };
+                    argv.push(id);
+                }
+                if self.rng.chance(0.03) {
+                    argv.pop();
+                }
+            }
+            560..=709 => {
                 let rev = self.rng.chance(0.4);
                 argv.push(b(if rev { "XREVRANGE" } else { "XRANGE" }));
                 argv.push(key);
