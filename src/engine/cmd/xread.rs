@@ -31,7 +31,7 @@ pub(super) fn xread(cx: &mut Cx) -> CmdResult {
         let o = &argv[i];
         if is_kw(o, "BLOCK") && more > 0 {
             i += 1;
-            timeout = Some(parse_timeout(&argv[i])?);
+            timeout = Some(parse_timeout(&argv[i], v7, cx.now_ms)?);
         } else if is_kw(o, "COUNT") && more > 0 {
             i += 1;
             count = u64::try_from(arg_i64(&argv[i])?).unwrap_or(0);
@@ -143,10 +143,17 @@ fn unbalanced(v7: bool) -> &'static str {
 }
 
 /// `getTimeoutFromObjectOrReply` in milliseconds: an integer, not negative.
-fn parse_timeout(arg: &[u8]) -> Result<u64, Error> {
+/// Later Redis also refuses a timeout whose deadline would overflow (7.0.15
+/// accepts it and waits).
+fn parse_timeout(arg: &[u8], v7: bool, now_ms: u64) -> Result<u64, Error> {
     let ms = super::string2ll(arg)
         .ok_or_else(|| Error::Other("ERR timeout is not an integer or out of range".into()))?;
-    u64::try_from(ms).map_err(|_| Error::Other("ERR timeout is negative".into()))
+    let ms = u64::try_from(ms).map_err(|_| Error::Other("ERR timeout is negative".into()))?;
+    let now = i64::try_from(now_ms).unwrap_or(i64::MAX).unsigned_abs();
+    if !v7 && ms > 0 && ms > (i64::MAX as u64).saturating_sub(now) {
+        return Err(Error::Other("ERR timeout is out of range".into()));
+    }
+    Ok(ms)
 }
 
 /// The entries after `gt`, at most `limit`.
