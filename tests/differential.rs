@@ -817,11 +817,13 @@ fn random_stream_script(seed: u64, commands: usize) -> String {
                 args
             }
             85..=89 => {
-                let mut args = format!(
-                    "XSETID {key} {}-{}",
-                    (ms + rng.below(5)).saturating_sub(2),
-                    rng.below(4)
-                );
+                // Near the last ID only. Far back (allowed on an emptied stream)
+                // later entries share nodes with older, greater IDs: the hand-made
+                // cases of 21_streams_odd_layout.txt match, but random workloads
+                // of that kind make redis-server 7.0.15 fail an assertion
+                // (listpack.c:576 in XINFO STREAM FULL).
+                let target = (ms + rng.below(5)).saturating_sub(2);
+                let mut args = format!("XSETID {key} {target}-{}", rng.below(4));
                 if rng.chance(30) {
                     args.push_str(&format!(" ENTRIESADDED {}", rng.below(500)));
                 }
@@ -841,6 +843,12 @@ fn random_stream_script(seed: u64, commands: usize) -> String {
         if rng.chance(15) {
             out.push_str("A> XINFO STREAM s\n");
             n += 1;
+        }
+        if n % 1000 < 2 {
+            // Changes counted as Redis counts them (XDEL/XTRIM per entry), and
+            // keyspace hits, misses and error replies.
+            out.push_str("A> INFO persistence\nA> INFO stats\n");
+            n += 2;
         }
     }
     out.push_str(

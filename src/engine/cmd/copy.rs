@@ -47,6 +47,8 @@ pub(super) fn copy(cx: &mut Cx) -> CmdResult {
         ));
     }
     let now = cx.now_ms;
+    // `lookupKeyRead` of the source: a keyspace hit or miss.
+    cx.count_read_lookup(src);
     let Some(entry) = cx.engine.dbs[src_db].get(src, now) else {
         return Ok(Reply::Integer(0).into());
     };

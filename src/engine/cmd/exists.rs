@@ -8,7 +8,10 @@ pub(super) fn exists(cx: &mut Cx) -> CmdResult {
     let argv = cx.argv;
     let n = argv[1..]
         .iter()
-        .filter(|k| cx.db().contains(k, now))
+        .filter(|k| {
+            cx.count_read_lookup(k);
+            cx.db().contains(k, now)
+        })
         .count();
     Ok(Reply::Integer(n as i64).into())
 }

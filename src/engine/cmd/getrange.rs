@@ -11,6 +11,7 @@ pub(super) fn getrange(cx: &mut Cx) -> CmdResult {
     let start = arg_i64(&argv[2])?;
     let end = arg_i64(&argv[3])?;
     let now = cx.now_ms;
+    cx.count_read_lookup(&argv[1]);
     let Some(entry) = cx.db().get(&argv[1], now) else {
         return Ok(Reply::Bulk(Vec::new()).into());
     };

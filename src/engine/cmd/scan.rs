@@ -86,6 +86,10 @@ pub(super) fn scan(cx: &mut Cx) -> CmdResult {
         // The lookup removes an expired key (Redis's expireIfNeeded here).
         // With TYPE, Redis checks the type first, and a key that the check
         // found expired has type "none": `TYPE none` returns it.
+        if type_name.is_some() {
+            // `lookupKeyReadWithFlags`, which counts a hit or a miss.
+            cx.count_read_lookup(&key);
+        }
         let kind = cx.db().get(&key, now).map(|e| e.value.type_name());
         let keep = match type_name {
             Some(wanted) => c_str(wanted).eq_ignore_ascii_case(kind.unwrap_or("none").as_bytes()),

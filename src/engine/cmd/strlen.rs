@@ -5,6 +5,7 @@ use crate::engine::Reply;
 
 pub(super) fn strlen(cx: &mut Cx) -> CmdResult {
     let (argv, now) = (cx.argv, cx.now_ms);
+    cx.count_read_lookup(&argv[1]);
     let len = match cx.db().get(&argv[1], now) {
         None => 0,
         Some(e) => e.value.string()?.len(),

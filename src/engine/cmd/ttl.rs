@@ -27,6 +27,7 @@ pub(super) fn pexpiretime(cx: &mut Cx) -> CmdResult {
 fn ttl_generic(cx: &mut Cx, output_ms: bool, output_abs: bool) -> CmdResult {
     let now = cx.now_ms;
     let key = &cx.argv[1];
+    cx.count_read_lookup(key);
     let Some(entry) = cx.db().get(key, now) else {
         return Ok(Reply::Integer(-2).into());
     };

@@ -6,6 +6,7 @@ use crate::engine::Reply;
 pub(super) fn r#type(cx: &mut Cx) -> CmdResult {
     let now = cx.now_ms;
     let key = &cx.argv[1];
+    cx.count_read_lookup(key);
     let name = cx
         .db()
         .get(key, now)

@@ -4,7 +4,7 @@
 
 use super::{arg_i64, is_kw, CmdResult, Cx};
 use crate::engine::error::Error;
-use crate::engine::stream::{entry_reply, parse_interval_id};
+use crate::engine::stream::{entry_ref_reply, parse_interval_id};
 use crate::engine::Reply;
 
 pub(super) fn xrange(cx: &mut Cx) -> CmdResult {
@@ -55,8 +55,8 @@ fn range(cx: &mut Cx, rev: bool) -> CmdResult {
     }
     let limit = usize::try_from(count).ok();
     let mut out = Vec::new();
-    stream.for_each(start, end, rev, |id, fields| {
-        out.push(entry_reply(id, &fields()));
+    stream.for_each_entry(start, end, rev, |id, entry| {
+        out.push(entry_ref_reply(id, entry));
         limit.is_none_or(|c| out.len() < c)
     });
     Ok(Reply::Array(out).into())

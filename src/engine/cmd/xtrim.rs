@@ -1,12 +1,13 @@
 //! XTRIM key <MAXLEN | MINID> [= | ~] threshold [LIMIT count] — trims the
 //! stream from its head and answers how many entries went. Also the option
-//! parser XADD shares (`streamParseAddOrTrimArgsOrReply`).
+//! parser XADD shares (`streamParseAddOrTrimArgsOrReply`). The 8 profile
+//! also takes `KEEPREF | DELREF | ACKED` (8.2+) among the options.
 
 use super::{arg_i64, is_kw, CmdResult, Cx};
 use crate::engine::error::Error;
 use crate::engine::params::notify;
-use crate::engine::stream::{parse_id, StreamId, TrimSpec, TrimStrategy};
-use crate::engine::{Event, Reply, TrimReason};
+use crate::engine::stream::{parse_id, RefMode, StreamId, TrimSpec, TrimStrategy};
+use crate::engine::{Event, Profile, Reply, TrimReason};
 
 /// What the shared parser found.
 pub(super) struct AddTrimArgs {
@@ -33,6 +34,8 @@ pub(super) fn parse_add_or_trim_args(cx: &Cx, xadd: bool) -> Result<AddTrimArgs,
     let mut limit_given = false;
     let mut no_mkstream = false;
     let mut id = None;
+    let mut refs = RefMode::KeepRef;
+    let v8 = cx.engine.config.profile == Profile::V8;
     let mut i = 2;
     while i < argv.len() {
         let moreargs = argv.len() - 1 - i;
@@ -88,6 +91,12 @@ pub(super) fn parse_add_or_trim_args(cx: &Cx, xadd: bool) -> Result<AddTrimArgs,
             }
             limit_given = true;
             i += 1;
+        } else if v8 && is_kw(opt, "keepref") {
+            refs = RefMode::KeepRef;
+        } else if v8 && is_kw(opt, "delref") {
+            refs = RefMode::DelRef;
+        } else if v8 && is_kw(opt, "acked") {
+            refs = RefMode::Acked;
         } else if xadd && is_kw(opt, "nomkstream") {
             no_mkstream = true;
         } else if xadd {
@@ -130,6 +139,7 @@ pub(super) fn parse_add_or_trim_args(cx: &Cx, xadd: bool) -> Result<AddTrimArgs,
             strategy,
             approx,
             limit: limit as u64,
+            refs,
         }),
         no_mkstream,
         id,

@@ -10,8 +10,8 @@ use super::Reply;
 mod listpack;
 mod store;
 
-#[allow(unused_imports)] // part of the stream API other commands build on
-pub(crate) use store::{Fields, NodeLimits, Stream, TrimSpec, TrimStrategy};
+#[allow(unused_imports)] // `Fields` is API for the consumer-group commands
+pub(crate) use store::{EntryRef, Fields, NodeLimits, RefMode, Stream, TrimSpec, TrimStrategy};
 
 /// A stream entry ID: milliseconds and a sequence number, ordered as a pair.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -57,7 +57,16 @@ impl StreamId {
 
     /// The ID as a bulk string reply.
     pub fn reply(self) -> Reply {
-        Reply::Bulk(self.to_string().into_bytes())
+        Reply::Bulk(self.to_bytes())
+    }
+
+    /// `ms-seq` as bytes.
+    pub fn to_bytes(self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(41);
+        push_decimal(&mut out, self.ms);
+        out.push(b'-');
+        push_decimal(&mut out, self.seq);
+        out
     }
 }
 
@@ -65,6 +74,20 @@ impl fmt::Display for StreamId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}-{}", self.ms, self.seq)
     }
+}
+
+fn push_decimal(out: &mut Vec<u8>, mut v: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
 }
 
 /// `ERR Invalid stream ID specified as stream command argument`.
@@ -178,6 +201,16 @@ pub(crate) fn entry_reply(id: StreamId, fields: &[(Vec<u8>, Vec<u8>)]) -> Reply 
         flat.push(Reply::Bulk(f.clone()));
         flat.push(Reply::Bulk(v.clone()));
     }
+    Reply::Array(vec![id.reply(), Reply::Array(flat)])
+}
+
+/// The reply for a stored entry (as `entry_reply`, built from the stored bytes).
+pub(crate) fn entry_ref_reply(id: StreamId, entry: EntryRef<'_>) -> Reply {
+    let mut flat = Vec::with_capacity(8);
+    entry.visit(|f, v| {
+        flat.push(Reply::Bulk(f.to_vec()));
+        flat.push(Reply::Bulk(v.to_vec()));
+    });
     Reply::Array(vec![id.reply(), Reply::Array(flat)])
 }
 

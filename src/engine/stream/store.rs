@@ -78,6 +78,13 @@ struct Node {
     body: u64,
     /// The ID of the node's last entry, deleted or not.
     last: StreamId,
+    /// The smallest and greatest IDs among the node's entries, deleted or
+    /// not. Entries are in ID order, except after XSETID moved the last ID
+    /// back (Redis appends to the last listpack all the same); the bounds let
+    /// searches skip whole nodes and still visit entries exactly as Redis's
+    /// iterator does.
+    min: StreamId,
+    max: StreamId,
 }
 
 /// Where an entry sits in a node's data, as the cursor reads it.
@@ -103,6 +110,8 @@ impl Node {
             deleted: 0,
             body,
             last: master,
+            min: master,
+            max: master,
         }
     }
 
@@ -160,27 +169,62 @@ impl Node {
         })
     }
 
-    /// The fields and values of the entry at `at`.
-    fn fields_at(&self, at: usize) -> Fields {
+    /// Calls `g` with each field and value of the entry at `at`.
+    fn visit(&self, at: usize, mut g: impl FnMut(&[u8], &[u8])) {
         let data = &self.data;
         let flags = data[at];
         let mut pos = at + 1;
         get_varint(data, &mut pos);
         get_varint(data, &mut pos);
-        let read = |pos: &mut usize| {
+        let slice = |pos: &mut usize| -> &[u8] {
             let len = get_varint(data, pos) as usize;
             let start = (*pos).min(data.len());
-            let end = (start + len).min(data.len());
-            *pos = start + len;
-            data[start..end].to_vec()
+            let end = start.saturating_add(len).min(data.len());
+            *pos = start.saturating_add(len);
+            &data[start..end]
         };
-        let names: Vec<Vec<u8>> = if flags & FLAG_SAMEFIELDS != 0 {
-            self.fields.clone()
+        if flags & FLAG_SAMEFIELDS != 0 {
+            for f in &self.fields {
+                g(f, slice(&mut pos));
+            }
         } else {
             let n = get_varint(data, &mut pos) as usize;
-            (0..n).map(|_| read(&mut pos)).collect()
-        };
-        names.into_iter().map(|f| (f, read(&mut pos))).collect()
+            let mut names = pos;
+            let mut values = pos;
+            for _ in 0..n {
+                slice(&mut values);
+            }
+            for _ in 0..n {
+                let f = slice(&mut names);
+                g(f, slice(&mut values));
+            }
+        }
+    }
+
+    /// The fields and values of the entry at `at`.
+    fn fields_at(&self, at: usize) -> Fields {
+        let mut out = Vec::new();
+        self.visit(at, |f, v| out.push((f.to_vec(), v.to_vec())));
+        out
+    }
+}
+
+/// A stored entry, as `Stream::for_each_entry` shows it.
+#[derive(Clone, Copy)]
+pub(crate) struct EntryRef<'a> {
+    node: &'a Node,
+    at: usize,
+}
+
+impl EntryRef<'_> {
+    /// The entry's fields and values.
+    pub fn fields(&self) -> Fields {
+        self.node.fields_at(self.at)
+    }
+
+    /// Calls `g` with each field and value, in order, without copying them.
+    pub fn visit(&self, g: impl FnMut(&[u8], &[u8])) {
+        self.node.visit(self.at, g);
     }
 }
 
@@ -199,6 +243,22 @@ pub(crate) struct TrimSpec {
     pub approx: bool,
     /// At most this many entries are removed (whole nodes only); 0 = no limit.
     pub limit: u64,
+    /// What trimming does to consumer-group references (8.2+; 7.0 has only
+    /// `KeepRef`). The store trims the same entries for every mode while the
+    /// stream has no consumer groups.
+    pub refs: RefMode,
+}
+
+/// `KEEPREF | DELREF | ACKED` of XADD/XTRIM (8.2+).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum RefMode {
+    /// Remove entries; group PELs keep their references (7.0's behaviour).
+    #[default]
+    KeepRef,
+    /// Remove entries and their references from every group PEL.
+    DelRef,
+    /// Remove only entries every group has read and acknowledged.
+    Acked,
 }
 
 /// The node size limits in force (`stream-node-max-bytes`, `-entries`).
@@ -230,7 +290,6 @@ impl Stream {
         self.length
     }
 
-    #[allow(dead_code)] // part of the stream API other commands build on
     pub fn is_empty(&self) -> bool {
         self.length == 0
     }
@@ -241,13 +300,12 @@ impl Stream {
     }
 
     /// The first live entry's ID.
-    #[allow(dead_code)] // part of the stream API other commands build on
+    #[allow(dead_code)] // API for the consumer-group commands
     pub fn first_id(&self) -> Option<StreamId> {
         self.first_live()
     }
 
     /// `recorded-first-entry-id`: the first live entry, `0-0` when empty.
-    #[allow(dead_code)] // part of the stream API other commands build on
     pub fn recorded_first_id(&self) -> StreamId {
         self.first_id
     }
@@ -261,7 +319,6 @@ impl Stream {
     }
 
     /// The number of nodes (XINFO's `radix-tree-keys`).
-    #[allow(dead_code)] // part of the stream API other commands build on
     pub fn node_count(&self) -> usize {
         self.nodes.len()
     }
@@ -328,17 +385,14 @@ impl Stream {
     }
 
     /// XSETID's changes.
-    #[allow(dead_code)] // part of the stream API other commands build on
     pub fn set_last_id(&mut self, id: StreamId) {
         self.last_id = id;
     }
 
-    #[allow(dead_code)] // part of the stream API other commands build on
     pub fn set_entries_added(&mut self, n: u64) {
         self.entries_added = n;
     }
 
-    #[allow(dead_code)] // part of the stream API other commands build on
     pub fn set_max_deleted(&mut self, id: StreamId) {
         self.max_deleted = id;
     }
@@ -352,7 +406,6 @@ impl Stream {
         })
     }
 
-    #[allow(dead_code)] // part of the stream API other commands build on
     fn last_live(&self) -> Option<StreamId> {
         self.nodes.iter().rev().find_map(|(master, node)| {
             if node.live == 0 {
@@ -366,7 +419,6 @@ impl Stream {
     }
 
     /// The last live entry's ID (`streamLastValidID`); `None` when empty.
-    #[allow(dead_code)] // part of the stream API other commands build on
     pub fn last_valid_id(&self) -> Option<StreamId> {
         self.last_live()
     }
@@ -375,7 +427,9 @@ impl Stream {
         self.first_id = if self.length == 0 {
             StreamId::MIN
         } else {
-            self.first_live().unwrap_or(StreamId::MIN)
+            // `streamGetEdgeID` answers the greatest ID when it finds no entry
+            // (possible only when the length counts entries Redis lost).
+            self.first_live().unwrap_or(StreamId::MAX)
         };
     }
 
@@ -392,22 +446,35 @@ impl Stream {
         } else {
             limits.max_bytes
         };
-        let reuse = self.nodes.last_key_value().is_some_and(|(_, node)| {
-            node.lp_bytes() + total < max_bytes
+        // Redis appends to the node with the greatest key (`raxSeek "$"`),
+        // which is the newest node unless XSETID moved the last ID back.
+        let last_key = self.nodes.last_key_value().and_then(|(key, node)| {
+            let fits = node.lp_bytes() + total < max_bytes
                 && !(limits.max_entries > 0
-                    && (node.live + node.deleted) as i64 >= limits.max_entries)
+                    && (node.live + node.deleted) as i64 >= limits.max_entries);
+            fits.then_some(*key)
         });
-        if !reuse {
-            if let Some((_, node)) = self.nodes.iter_mut().next_back() {
-                // The node is complete: give back its spare capacity.
-                node.data.shrink_to_fit();
+        let master = match last_key {
+            Some(key) => key,
+            None => {
+                if let Some((_, node)) = self.nodes.iter_mut().next_back() {
+                    // The node is complete: give back its spare capacity.
+                    node.data.shrink_to_fit();
+                }
+                let fields = pairs.iter().step_by(2).cloned().collect();
+                let node = Node::new(id, fields);
+                self.bytes += node.cost();
+                if let Some(old) = self.nodes.insert(id, node) {
+                    // Only after XSETID moved the last ID back can a node
+                    // already have this key. Redis's `raxInsert` replaces it
+                    // and its entries are lost, though the length still counts
+                    // them; so here.
+                    self.bytes -= old.cost();
+                }
+                id
             }
-            let fields = pairs.iter().step_by(2).cloned().collect();
-            let node = Node::new(id, fields);
-            self.bytes += node.cost();
-            self.nodes.insert(id, node);
-        }
-        let Some((&master, node)) = self.nodes.iter_mut().next_back() else {
+        };
+        let Some(node) = self.nodes.get_mut(&master) else {
             debug_assert!(false, "a stream node was just ensured");
             return;
         };
@@ -453,6 +520,8 @@ impl Stream {
         }
         node.live += 1;
         node.last = id;
+        node.min = node.min.min(id);
+        node.max = node.max.max(id);
         let after = node.cost();
         self.bytes = self.bytes + after - before;
         self.length += 1;
@@ -464,7 +533,8 @@ impl Stream {
     }
 
     /// Calls `f` with each live entry between `start` and `end` (inclusive),
-    /// in ID order or reversed, until it returns `false`.
+    /// in ID order or reversed, until it returns `false`. `f` gets a function
+    /// that decodes the entry's fields.
     pub fn for_each(
         &self,
         start: StreamId,
@@ -472,6 +542,23 @@ impl Stream {
         rev: bool,
         mut f: impl FnMut(StreamId, &dyn Fn() -> Fields) -> bool,
     ) {
+        self.for_each_entry(start, end, rev, |id, e| f(id, &|| e.fields()));
+    }
+
+    /// As `for_each`, with a view of the stored entry (to build its reply
+    /// without copying the fields twice).
+    pub fn for_each_entry(
+        &self,
+        start: StreamId,
+        end: StreamId,
+        rev: bool,
+        mut f: impl FnMut(StreamId, EntryRef<'_>) -> bool,
+    ) {
+        // As `streamIteratorStart`/`streamIteratorGetID`: forward from the
+        // node at or before `start` (else the first), tombstones skipped, an
+        // entry at or after `start` is emitted unless it is past `end`, which
+        // ends the walk; backward alike from the node at or before `end` (else
+        // the last).
         if start > end {
             return;
         }
@@ -482,41 +569,41 @@ impl Stream {
                 .next_back()
                 .map_or(StreamId::MIN, |(k, _)| *k);
             for (master, node) in self.nodes.range(from..) {
-                if *master > end {
-                    return;
-                }
-                if node.live == 0 || node.last < start {
+                if node.live == 0 || node.max < start {
                     continue;
                 }
                 for s in node.slots(*master) {
-                    if s.id > end {
-                        return;
-                    }
                     if s.deleted || s.id < start {
                         continue;
                     }
-                    if !f(s.id, &|| node.fields_at(s.at)) {
+                    if s.id > end || !f(s.id, EntryRef { node, at: s.at }) {
                         return;
                     }
                 }
             }
         } else {
-            for (master, node) in self.nodes.range(..=end).rev() {
-                if node.last < start {
-                    return;
-                }
-                if node.live == 0 {
+            use std::ops::Bound;
+            let upto = if end == StreamId::MIN {
+                None
+            } else {
+                self.nodes.range(..=end).next_back().map(|(k, _)| *k)
+            };
+            let bounds = (
+                Bound::Unbounded,
+                upto.map_or(Bound::Unbounded, Bound::Included),
+            );
+            let mut slots: Vec<Slot> = Vec::new();
+            for (master, node) in self.nodes.range(bounds).rev() {
+                if node.live == 0 || node.min > end {
                     continue;
                 }
-                let slots: Vec<Slot> = node.slots(*master).collect();
+                slots.clear();
+                slots.extend(node.slots(*master));
                 for s in slots.iter().rev() {
-                    if s.id < start {
-                        return;
-                    }
                     if s.deleted || s.id > end {
                         continue;
                     }
-                    if !f(s.id, &|| node.fields_at(s.at)) {
+                    if s.id < start || !f(s.id, EntryRef { node, at: s.at }) {
                         return;
                     }
                 }
@@ -526,7 +613,6 @@ impl Stream {
 
     /// The live entries between `start` and `end` inclusive, at most `count`
     /// (`None`: all), in ID order or reversed.
-    #[allow(dead_code)] // part of the stream API other commands build on
     pub fn range(
         &self,
         start: StreamId,
@@ -546,27 +632,44 @@ impl Stream {
     }
 
     /// The entry with this ID, if it is live.
-    #[allow(dead_code)] // part of the stream API other commands build on
+    #[allow(dead_code)] // API for the consumer-group commands
     pub fn get(&self, id: StreamId) -> Option<Fields> {
-        let (master, node) = self.nodes.range(..=id).next_back()?;
-        node.slots(*master)
-            .find(|s| s.id == id && !s.deleted)
-            .map(|s| node.fields_at(s.at))
+        let mut found = None;
+        self.for_each_entry(id, id, false, |_, e| {
+            found = Some(e.fields());
+            false
+        });
+        found
     }
 
-    /// Deletes one live entry (`streamDeleteItem`, for XDEL): a tombstone, or
-    /// the whole node when it was the node's last live entry. Updates
-    /// `max_deleted_entry_id` and `recorded-first-entry-id` as XDEL does.
-    pub fn delete(&mut self, id: StreamId) -> bool {
-        let Some((&master, node)) = self.nodes.range_mut(..=id).next_back() else {
-            return false;
-        };
-        let Some(slot) = node.slots(master).find(|s| s.id == id) else {
-            return false;
-        };
-        if slot.deleted {
-            return false;
+    /// Where the live entry `id` is, found as Redis's iterator finds it.
+    fn locate(&self, id: StreamId) -> Option<(StreamId, Slot)> {
+        let from = self
+            .nodes
+            .range(..=id)
+            .next_back()
+            .map_or(StreamId::MIN, |(k, _)| *k);
+        for (master, node) in self.nodes.range(from..) {
+            if node.live == 0 || node.max < id {
+                continue;
+            }
+            for s in node.slots(*master) {
+                if s.deleted || s.id < id {
+                    continue;
+                }
+                return (s.id == id).then_some((*master, s));
+            }
         }
+        None
+    }
+
+    pub fn delete(&mut self, id: StreamId) -> bool {
+        let Some((master, slot)) = self.locate(id) else {
+            return false;
+        };
+        let Some(node) = self.nodes.get_mut(&master) else {
+            return false;
+        };
         if node.live == 1 {
             let cost = node.cost();
             self.nodes.remove(&master);
@@ -644,7 +747,9 @@ impl Stream {
             node.deleted += d;
             break;
         }
-        self.refresh_first_id();
+        if !removed.is_empty() {
+            self.refresh_first_id();
+        }
         removed
     }
 

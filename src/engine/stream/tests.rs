@@ -375,6 +375,7 @@ fn node_layout_matches_the_validated_model() {
                     },
                     approx,
                     limit,
+                    refs: RefMode::KeepRef,
                 };
                 assert_eq!(s.trim(spec).len() as u64, expected);
                 checks += 1;
@@ -429,6 +430,7 @@ fn ranges_match_a_btreemap() {
                         strategy: TrimStrategy::MaxLen(keep),
                         approx: false,
                         limit: 0,
+                        refs: RefMode::default(),
                     });
                     for r in &removed {
                         assert!(model.remove(r).is_some());
@@ -575,5 +577,113 @@ mod engine_events {
         };
         assert!(after < 200, "{after}");
         assert_eq!(e.used_memory() - before, after);
+    }
+}
+
+/// Random stream commands from a pool of valid and broken tokens never panic
+/// (debug assertions included) and keep the node layout consistent.
+#[test]
+fn random_commands_never_panic() {
+    use crate::engine::{Config, Engine};
+    let tokens: &[&str] = &[
+        "s",
+        "t",
+        "*",
+        "-",
+        "+",
+        "(",
+        "(1",
+        "(-",
+        "0",
+        "0-0",
+        "0-*",
+        "1",
+        "1-*",
+        "1-1",
+        "2-0",
+        "5-*",
+        "18446744073709551615",
+        "18446744073709551615-*",
+        "18446744073709551615-18446744073709551615",
+        "18446744073709551616",
+        "-1",
+        " 1",
+        "+2",
+        "MAXLEN",
+        "MINID",
+        "~",
+        "=",
+        "LIMIT",
+        "NOMKSTREAM",
+        "COUNT",
+        "FULL",
+        "ENTRIESADDED",
+        "MAXDELETEDID",
+        "KEEPREF",
+        "ACKED",
+        "f",
+        "v",
+        "",
+        "abc",
+        "3",
+        "100",
+        "9999999999",
+        "SAMPLES",
+        "STREAM",
+        "HELP",
+    ];
+    let commands: &[&str] = &[
+        "XADD",
+        "XRANGE",
+        "XREVRANGE",
+        "XDEL",
+        "XTRIM",
+        "XLEN",
+        "XSETID",
+        "XINFO",
+        "MEMORY",
+        "DEL",
+        "RENAME",
+    ];
+    let mut rng = Rng(7);
+    for profile in [crate::engine::Profile::V7, crate::engine::Profile::V8] {
+        let mut e = Engine::new(Config {
+            profile,
+            ..Config::default()
+        });
+        let c = e.connect(0);
+        e.execute(
+            c,
+            vec![
+                b"CONFIG".to_vec(),
+                b"SET".to_vec(),
+                b"stream-node-max-entries".to_vec(),
+                b"3".to_vec(),
+            ],
+            0,
+        );
+        let mut now = 0;
+        for _ in 0..30_000 {
+            let mut argv = vec![rng.pick(commands).as_bytes().to_vec()];
+            if argv[0] == b"XINFO" || argv[0] == b"MEMORY" {
+                argv.push(
+                    rng.pick(&["STREAM", "HELP", "USAGE", "x"])
+                        .as_bytes()
+                        .to_vec(),
+                );
+            }
+            for _ in 0..rng.below(9) {
+                argv.push(rng.pick(tokens).as_bytes().to_vec());
+            }
+            now += rng.below(3);
+            e.execute(c, argv, now.saturating_sub(rng.below(5)));
+        }
+        for db in &e.dbs {
+            for (_, entry) in db.iter() {
+                if let crate::engine::keyspace::Value::Stream(s) = &entry.value {
+                    s.check();
+                }
+            }
+        }
     }
 }
