@@ -620,3 +620,55 @@ fn blocked_xread_waits_past_its_dollar_id() {
         assert_eq!(out.deliveries[0].client, a, "{profile:?}");
     }
 }
+
+/// A blocked XREAD without COUNT is served at most 1000 entries in place by
+/// 7.0, and everything by 8's re-run (a RENAME brings 1001 at once).
+#[test]
+fn blocked_xread_count_default_per_profile() {
+    for (profile, expected) in [(Profile::V7, 1000), (Profile::V8, 1001)] {
+        let mut e = Engine::new(Config {
+            profile,
+            ..Config::default()
+        });
+        let w = e.connect(0);
+        let r = e.connect(0);
+        for i in 1..=1001 {
+            e.execute(w, argv(&format!("XADD big {i}-0 f v")), 0);
+        }
+        e.execute(r, argv("XREAD BLOCK 0 STREAMS s 0"), 0);
+        let out = e.execute(w, argv("RENAME big s"), 0);
+        let Some(Reply::Array(streams)) = out.deliveries.first().map(|d| d.frame.clone()) else {
+            panic!("{profile:?}: not served");
+        };
+        let Reply::Array(pair) = &streams[0] else {
+            panic!("{profile:?}")
+        };
+        assert!(matches!(&pair[1], Reply::Array(entries) if entries.len() == expected));
+    }
+}
+
+/// Profile 8 re-runs a woken reader; if it finds nothing it blocks anew at
+/// the back of every queue (Redis 7.2+), while 7.0 leaves it in its place.
+#[test]
+fn xread_reblocked_goes_to_the_back_in_profile_8() {
+    for (profile, first) in [(Profile::V7, 0), (Profile::V8, 1)] {
+        let mut e = Engine::new(Config {
+            profile,
+            ..Config::default()
+        });
+        let w = e.connect(0);
+        let a = e.connect(0);
+        let b = e.connect(0);
+        e.execute(w, argv("XADD s 5-0 a 1"), 0);
+        e.execute(a, argv("XREAD BLOCK 0 STREAMS s u 10-0 $"), 0);
+        e.execute(b, argv("XREAD BLOCK 0 STREAMS u $"), 0);
+        assert!(e
+            .execute(w, argv("XADD s 6-0 b 2"), 1)
+            .deliveries
+            .is_empty());
+        let out = e.execute(w, argv("XADD u 1-0 c 3"), 2);
+        let served: Vec<ClientId> = out.deliveries.iter().map(|d| d.client).collect();
+        let order = [a, b];
+        assert_eq!(served, vec![order[first], order[1 - first]], "{profile:?}");
+    }
+}

@@ -36,8 +36,22 @@ test('switching the profile starts a fresh server and keeps the panes', async ({
   await expect(lines('reply').last()).toHaveText('14) (empty array)');
   await expect(pane.locator('[data-testid="pane-line"][data-kind="reply"]', { hasText: '4) "7.0.15"' })).toHaveCount(1);
 
+  // A blocking read waits in the pane and times out on the page's clock.
+  await run('XREAD BLOCK 300 STREAMS s $');
+  await expect(pane.getByTestId('pane-state')).toHaveText('blocked');
+  await expect(lines('reply').last()).toHaveText('(nil)');
+  await expect(pane.getByTestId('pane-state')).toHaveText('normal');
+  // `+` is an invalid ID in 7.0.
+  await run('XREAD STREAMS s +');
+  await expect(lines('error').last()).toHaveText(
+    '(error) ERR Invalid stream ID specified as stream command argument',
+  );
+
   await select.selectOption('8');
   await expect(lines('info')).toHaveCount(2);
   await expect(lines('info').last()).toContainText('Redis 8 profile');
+  await run('XADD s 1-1 f v');
+  await run('XREAD STREAMS s +');
+  await expect(lines('reply').last()).toContainText('2) "v"');
   expect(problems).toEqual([]);
 });

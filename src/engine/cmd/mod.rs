@@ -209,7 +209,9 @@ impl Cx<'_> {
             db,
             key: key.to_vec(),
         });
-        self.engine.signal_key_ready(db, key);
+        if signals_ready(self.spec.fullname) {
+            self.engine.signal_key_ready(db, key);
+        }
         self.engine.touch_watched_key(db, key);
     }
 
@@ -263,6 +265,15 @@ impl Cx<'_> {
             .get_mut(&self.client)
             .expect("the running client exists")
     }
+}
+
+/// Whether a write by this command wakes clients blocked on the key. Redis
+/// signals a key as ready when XADD appends or a key is added (RENAME, COPY,
+/// MOVE, a new key); the stream commands that only change a stream's metadata
+/// or remove entries (XSETID, XDEL, XTRIM) wake nobody, so a reader blocked on
+/// `$` is not served an empty reply by them.
+fn signals_ready(fullname: &str) -> bool {
+    !matches!(fullname, "xsetid" | "xdel" | "xtrim")
 }
 
 /// The handler of an implemented command or subcommand, by full name.

@@ -10,7 +10,7 @@
 //! COUNT 0 unlimited), profile 7.0 serves it in place from the one key that was
 //! written, with COUNT 1000 when none was given (`serve_stream_in_place`).
 
-use super::{arg_i64, is_kw, BlockOn, CmdResult, Cx, Flow, Serve, StreamWait};
+use super::{arg_i64, c_str, is_kw, BlockOn, CmdResult, Cx, Flow, Serve, StreamWait};
 use crate::engine::error::Error;
 use crate::engine::keyspace::Value;
 use crate::engine::stream::{entry_reply, parse_id, Stream, StreamId};
@@ -67,9 +67,11 @@ pub(super) fn xread(cx: &mut Cx) -> CmdResult {
     let mut ids = Vec::with_capacity(n);
     for (key, arg) in keys.iter().zip(id_args) {
         let stream = cx.read_stream(key)?;
-        let id = if arg.as_slice() == b"$" {
+        // Matched as C strings (`strcmp`), so `$` followed by a NUL is `$`.
+        let word = c_str(arg);
+        let id = if word == b"$" {
             stream.map_or(StreamId::MIN, Stream::last_id)
-        } else if arg.as_slice() == b"+" && !v7 {
+        } else if word == b"+" && !v7 {
             // The entry before the last live one, so that the last is read.
             match stream {
                 None => StreamId::MIN,
@@ -80,7 +82,7 @@ pub(super) fn xread(cx: &mut Cx) -> CmdResult {
                     })?,
                 },
             }
-        } else if arg.as_slice() == b">" {
+        } else if word == b">" {
             return Err(Error::Other(
                 "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option."
                     .into(),
@@ -109,14 +111,18 @@ pub(super) fn xread(cx: &mut Cx) -> CmdResult {
     let Some(timeout_ms) = timeout else {
         return Ok(Reply::NullArray.into());
     };
-    // Blocking: `$` becomes the ID it stood for, so the command re-run later
-    // waits for the same entries.
-    let mut rerun = argv.to_vec();
-    for (j, arg) in id_args.iter().enumerate() {
-        if arg.as_slice() == b"$" {
-            rerun[streams_arg + n + j] = ids[j].to_string().into_bytes();
+    // Blocking. Redis 7.2+ rewrites `$` into the ID it stood for, so the
+    // command re-run later waits for the same entries (and CLIENT LIST's
+    // argv-mem shows the rewritten arguments); 7.0 keeps the command as typed.
+    let rerun = (!v7).then(|| {
+        let mut rerun = argv.to_vec();
+        for (j, arg) in id_args.iter().enumerate() {
+            if c_str(arg) == b"$" {
+                rerun[streams_arg + n + j] = ids[j].to_string().into_bytes();
+            }
         }
-    }
+        rerun
+    });
     let count = usize::try_from(count)
         .ok()
         .filter(|&c| c > 0)
@@ -125,7 +131,7 @@ pub(super) fn xread(cx: &mut Cx) -> CmdResult {
         keys: keys.to_vec(),
         timeout_ms,
         timeout_reply: Reply::NullArray,
-        argv: Some(rerun),
+        argv: rerun,
         serve: Serve::Stream(StreamWait {
             ids: ids.iter().map(|id| (id.ms, id.seq)).collect(),
             count,
