@@ -5,6 +5,9 @@
 #   ./dev.sh test    install what is missing, run every test (native, wasm in Chromium,
 #                    Playwright against the release build, differential against redis-server)
 #   ./dev.sh setup   only install what is missing (idempotent; seconds when nothing is)
+#   ./dev.sh bench   the streams benchmark: memory and throughput of the engine (native and
+#                    wasm32 under Node) next to redis-server and redis-benchmark (minutes)
+#   ./dev.sh diff-full  the random stream differential test at its full 100,000 commands
 #
 # What it installs, each only when missing or at the wrong version: the wasm32 target,
 # trunk 0.21.14, wasm-bindgen-cli matching the pinned wasm-bindgen crate, the npm
@@ -51,6 +54,7 @@ setup_test() {
   command -v chromium >/dev/null || missing+=(chromium)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
   command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v redis-benchmark >/dev/null || missing+=(redis-tools)
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing Debian packages: ${missing[*]}"
     as_root apt-get update -qq
@@ -81,5 +85,13 @@ case "${1:-}" in
     say "serving the playground on http://127.0.0.1:8080"
     exec trunk serve --release --address 127.0.0.1 --port 8080 ;;
   test) setup_build; setup_test; run_tests ;;
-  *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  bench)
+    setup_build; setup_test
+    say "streams benchmark (release build, then about two minutes of measuring)"
+    cargo bench --bench streams ;;
+  diff-full)
+    setup_build; setup_test
+    say "random stream differential test, 100,000 commands against redis-server 7.0.15"
+    STREAMPLAY_RANDOM_COMMANDS=100000 cargo test --release --test differential_streams_random -- --nocapture ;;
+  *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

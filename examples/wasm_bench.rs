@@ -1,0 +1,54 @@
+//! The wasm32 side of the streams benchmark: the workloads of
+//! `benches/support/workload.rs` exported with wasm-bindgen, so that
+//! `benches/streams.rs` can build this for wasm32-unknown-unknown, bind it with
+//! `wasm-bindgen --target nodejs` and time it under Node
+//! (`benches/support/wasm_run.js`). Not part of the page bundle.
+//! On native targets it is an empty library.
+
+#[cfg(target_arch = "wasm32")]
+#[path = "../benches/support/workload.rs"]
+#[allow(dead_code)] // the scaling workloads run natively only
+mod workload;
+
+#[cfg(target_arch = "wasm32")]
+mod exports {
+    use std::cell::RefCell;
+
+    use streamplay::engine::Profile;
+    use wasm_bindgen::prelude::*;
+
+    use super::workload::Driver;
+
+    thread_local! {
+        static DRIVER: RefCell<Driver> = RefCell::new(Driver::new(Profile::V7));
+    }
+
+    /// Why the engine cannot run `workload` yet (its error reply), or nothing.
+    #[wasm_bindgen]
+    pub fn unavailable(workload: &str) -> Option<String> {
+        DRIVER.with(|d| d.borrow_mut().unavailable(workload))
+    }
+
+    /// Loads `XADD s <n>-0 type signup user_id <n>` for n in 1..=entries.
+    #[wasm_bindgen]
+    pub fn load(entries: f64) {
+        DRIVER.with(|d| d.borrow_mut().load(entries as u64));
+    }
+
+    /// Runs `k` operations of `workload`; returns the RESP bytes written so far.
+    #[wasm_bindgen]
+    pub fn run(workload: &str, k: f64) -> f64 {
+        DRIVER.with(|d| {
+            let mut d = d.borrow_mut();
+            let k = k as u64;
+            match workload {
+                "XADD" => d.xadd(k),
+                "XRANGE" => d.xrange(k),
+                "XREVRANGE" => d.xrevrange(k),
+                "XREAD" => d.xread(k),
+                _ => {}
+            }
+            d.written as f64
+        })
+    }
+}

@@ -1,0 +1,246 @@
+//! Shared by the stream tests (`differential_streams_random.rs`,
+//! `stream_model.rs`, `stream_nodes.rs`): starting a real redis-server and
+//! `streamplay-server` on free loopback ports, a RESP connection, a way to run a
+//! command against either an in-process engine or a server (`Backend`), and a
+//! small seeded random generator.
+
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use streamplay::engine::{resp, ClientId, Config, Engine, Profile, Reply};
+
+/// A server process, killed when dropped.
+pub struct Server {
+    child: Child,
+    pub port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Waits (polling, with a deadline) until the server answers PING.
+fn wait_ready(server: &mut Server, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(Some(status)) = server.child.try_wait() {
+            panic!("{what} exited during start-up: {status}");
+        }
+        if let Ok(mut c) = Conn::open(server.port) {
+            if matches!(c.call(&[b"PING".to_vec()]), Reply::Simple(_)) {
+                return;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{what} did not start listening on port {}",
+            server.port
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Debian's redis-server (7.0.15), without persistence.
+pub fn start_redis() -> Server {
+    let port = free_port();
+    let child = Command::new("redis-server")
+        .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+        .args(["--save", "", "--appendonly", "no"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot start redis-server ({e}); `./dev.sh setup` installs Debian's redis-server"
+            )
+        });
+    let mut s = Server { child, port };
+    wait_ready(&mut s, "redis-server");
+    s
+}
+
+/// `streamplay-server --profile 7.0`.
+pub fn start_streamplay() -> Server {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_streamplay-server"))
+        .args(["--port", &port.to_string(), "--profile", "7.0"])
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start streamplay-server");
+    let mut s = Server { child, port };
+    wait_ready(&mut s, "streamplay-server");
+    s
+}
+
+/// A client connection reading whole RESP frames.
+pub struct Conn {
+    stream: TcpStream,
+    buf: Vec<u8>,
+}
+
+impl Conn {
+    pub fn open(port: u16) -> std::io::Result<Conn> {
+        let stream = TcpStream::connect(("127.0.0.1", port))?;
+        stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+        stream.set_nodelay(true)?;
+        Ok(Conn {
+            stream,
+            buf: Vec::new(),
+        })
+    }
+
+    /// Sends a command and returns the raw bytes of its reply frame.
+    pub fn call_raw(&mut self, argv: &[Vec<u8>]) -> Vec<u8> {
+        let mut out = format!("*{}\r\n", argv.len()).into_bytes();
+        for a in argv {
+            out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+            out.extend_from_slice(a);
+            out.extend_from_slice(b"\r\n");
+        }
+        if self.stream.write_all(&out).is_err() {
+            return b"<write failed>".to_vec();
+        }
+        loop {
+            match resp::parse(&self.buf) {
+                Ok((_, used)) => return self.buf.drain(..used).collect(),
+                Err(resp::ParseError::Invalid(e)) => return format!("<invalid: {e}>").into_bytes(),
+                Err(resp::ParseError::Incomplete) => {}
+            }
+            let mut chunk = [0u8; 65536];
+            match self.stream.read(&mut chunk) {
+                Ok(0) => return b"<connection closed>".to_vec(),
+                Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
+                Err(_) => return b"<no reply>".to_vec(),
+            }
+        }
+    }
+
+    /// Sends a command and returns its parsed reply.
+    pub fn call(&mut self, argv: &[Vec<u8>]) -> Reply {
+        let raw = self.call_raw(argv);
+        match resp::parse(&raw) {
+            Ok((reply, _)) => reply,
+            Err(_) => Reply::Error(raw),
+        }
+    }
+}
+
+/// Where a test's commands run: an engine in this process (through
+/// `Engine::execute`) or a server over RESP2.
+pub enum Backend {
+    Engine(Box<Engine>, ClientId),
+    Remote(Conn, Server),
+}
+
+impl Backend {
+    /// A fresh engine with the 7.0 profile.
+    pub fn engine() -> Backend {
+        let mut engine = Engine::new(Config {
+            profile: Profile::V7,
+            ..Config::default()
+        });
+        let client = engine.connect(1_700_000_000_000);
+        Backend::Engine(Box::new(engine), client)
+    }
+
+    /// A redis-server of its own.
+    pub fn redis() -> Backend {
+        let server = start_redis();
+        let conn = Conn::open(server.port).unwrap();
+        Backend::Remote(conn, server)
+    }
+
+    /// The backend a model test runs against: the engine, or a real redis-server
+    /// when `STREAMPLAY_MODEL_BACKEND=redis` (to check the test's own model).
+    pub fn from_env() -> Backend {
+        match std::env::var("STREAMPLAY_MODEL_BACKEND").as_deref() {
+            Ok("redis") => Backend::redis(),
+            _ => Backend::engine(),
+        }
+    }
+
+    pub fn call(&mut self, argv: &[Vec<u8>]) -> Reply {
+        match self {
+            Backend::Engine(engine, client) => engine
+                .execute(*client, argv.to_vec(), 1_700_000_000_000)
+                .reply
+                .unwrap_or(Reply::Null),
+            Backend::Remote(conn, _) => conn.call(argv),
+        }
+    }
+
+    pub fn cmd(&mut self, parts: &[&str]) -> Reply {
+        let argv: Vec<Vec<u8>> = parts.iter().map(|p| p.as_bytes().to_vec()).collect();
+        self.call(&argv)
+    }
+}
+
+/// A map reply (RESP3) or flat key/value array (RESP2) as pairs.
+pub fn pairs(reply: &Reply) -> Vec<(Reply, Reply)> {
+    match reply {
+        Reply::Map(p) => p.clone(),
+        Reply::Array(items) => items
+            .chunks(2)
+            .filter(|c| c.len() == 2)
+            .map(|c| (c[0].clone(), c[1].clone()))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The integer field `name` of an XINFO STREAM reply.
+pub fn info_int(reply: &Reply, name: &str) -> Option<i64> {
+    pairs(reply).into_iter().find_map(|(k, v)| match (k, v) {
+        (Reply::Bulk(k), Reply::Integer(v)) if k == name.as_bytes() => Some(v),
+        _ => None,
+    })
+}
+
+/// A seeded splitmix64 generator.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    /// Uniform in lo..=hi.
+    pub fn range(&mut self, lo: u64, hi: u64) -> u64 {
+        if hi <= lo {
+            return lo;
+        }
+        let span = hi - lo;
+        if span == u64::MAX {
+            return self.next();
+        }
+        lo + self.next() % (span + 1)
+    }
+    /// True with probability p.
+    pub fn chance(&mut self, p: f64) -> bool {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64 <= p
+    }
+    pub fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[self.range(0, xs.len() as u64 - 1) as usize]
+    }
+}
