@@ -19,102 +19,16 @@
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+
+use std::time::Duration;
 
 use streamplay::engine::cli::tokenize::split_args;
 use streamplay::engine::{glob, resp, Protocol, Reply};
 
-/// A server process, killed when dropped.
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn wait_ready(server: &mut Server, what: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Ok(Some(status)) = server.child.try_wait() {
-            panic!("{what} exited during start-up: {status}");
-        }
-        if let Ok(mut s) = TcpStream::connect(("127.0.0.1", server.port)) {
-            s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
-            if s.write_all(b"PING\r\n").is_ok() {
-                let mut buf = [0u8; 7];
-                if s.read_exact(&mut buf).is_ok() && &buf == b"+PONG\r\n" {
-                    // Wait until the server has dropped this probe connection (it
-                    // closes its side once it has), so that the scripts' CLIENT LIST,
-                    // INFO clients and client ids never see it.
-                    let _ = s.shutdown(std::net::Shutdown::Write);
-                    let mut rest = [0u8; 64];
-                    while matches!(s.read(&mut rest), Ok(n) if n > 0) {}
-                    return;
-                }
-            }
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{what} did not start listening on port {}",
-            server.port
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn start_redis() -> Server {
-    let port = free_port();
-    let child = Command::new("redis-server")
-        .args([
-            "--port",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!(
-                "cannot start redis-server ({e}); `./dev.sh test` installs Debian's redis-server"
-            )
-        });
-    let mut s = Server { child, port };
-    wait_ready(&mut s, "redis-server");
-    s
-}
-
-fn start_engine() -> Server {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_streamplay-server"))
-        .args(["--port", &port.to_string(), "--profile", "7.0"])
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start streamplay-server");
-    let mut s = Server { child, port };
-    wait_ready(&mut s, "streamplay-server");
-    s
-}
+mod support;
+use support::{start_redis, start_streamplay as start_engine};
 
 /// A client connection that reads whole RESP frames.
 struct Conn {

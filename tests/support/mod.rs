@@ -34,16 +34,26 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// Waits (polling, with a deadline) until the server answers PING.
+/// Waits (polling, with a deadline) until the server answers PING, then until
+/// it has dropped that probe connection, so that tests never see it in CLIENT
+/// LIST, INFO clients or the client ids.
 fn wait_ready(server: &mut Server, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         if let Ok(Some(status)) = server.child.try_wait() {
             panic!("{what} exited during start-up: {status}");
         }
-        if let Ok(mut c) = Conn::open(server.port) {
-            if matches!(c.call(&[b"PING".to_vec()]), Reply::Simple(_)) {
-                return;
+        if let Ok(mut s) = TcpStream::connect(("127.0.0.1", server.port)) {
+            s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+            if s.write_all(b"PING\r\n").is_ok() {
+                let mut buf = [0u8; 7];
+                if s.read_exact(&mut buf).is_ok() && &buf == b"+PONG\r\n" {
+                    // The server closes its side once it has dropped the client.
+                    let _ = s.shutdown(std::net::Shutdown::Write);
+                    let mut rest = [0u8; 64];
+                    while matches!(s.read(&mut rest), Ok(n) if n > 0) {}
+                    return;
+                }
             }
         }
         assert!(
