@@ -79,6 +79,18 @@ impl Conn {
             match self.stream.read(&mut chunk) {
                 Ok(0) => return (b"<connection closed>".to_vec(), None),
                 Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
+                // A connection the server closed reads as EOF or, when a request
+                // was written after the close, as a reset: both are "closed".
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::ConnectionReset
+                            | std::io::ErrorKind::ConnectionAborted
+                            | std::io::ErrorKind::BrokenPipe
+                    ) =>
+                {
+                    return (b"<connection closed>".to_vec(), None)
+                }
                 Err(_) => return (b"<no frame>".to_vec(), None),
             }
         }
