@@ -219,6 +219,9 @@ fn load_rules() -> Vec<(String, Rule)> {
     rules
 }
 
+/// The reply with the values of the named fields replaced by nil, in the
+/// top-level map (or flat key/value array) and in every map or array nested
+/// in it (XINFO CONSUMERS' `idle` in each consumer's map).
 fn masked(reply: &Reply, fields: &[Vec<u8>]) -> Reply {
     match reply {
         Reply::Map(pairs) => Reply::Map(
@@ -226,12 +229,12 @@ fn masked(reply: &Reply, fields: &[Vec<u8>]) -> Reply {
                 .iter()
                 .map(|(k, v)| match k {
                     Reply::Bulk(name) if fields.contains(name) => (k.clone(), Reply::Null),
-                    _ => (k.clone(), v.clone()),
+                    _ => (k.clone(), masked(v, fields)),
                 })
                 .collect(),
         ),
         Reply::Array(items) => {
-            let mut items = items.clone();
+            let mut items: Vec<Reply> = items.iter().map(|r| masked(r, fields)).collect();
             for i in (0..items.len().saturating_sub(1)).step_by(2) {
                 if matches!(&items[i], Reply::Bulk(name) if fields.contains(name)) {
                     items[i + 1] = Reply::Null;

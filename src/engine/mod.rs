@@ -287,6 +287,57 @@ pub enum Event {
         ids: Vec<StreamId>,
         reason: TrimReason,
     },
+    /// XGROUP CREATE made a consumer group.
+    GroupCreated {
+        db: usize,
+        key: Vec<u8>,
+        group: Vec<u8>,
+        last_id: StreamId,
+    },
+    /// XGROUP DESTROY removed a consumer group.
+    GroupDestroyed {
+        db: usize,
+        key: Vec<u8>,
+        group: Vec<u8>,
+    },
+    /// XGROUP SETID moved a group's last delivered ID.
+    GroupIdSet {
+        db: usize,
+        key: Vec<u8>,
+        group: Vec<u8>,
+        last_id: StreamId,
+    },
+    /// A consumer was created (XGROUP CREATECONSUMER, or a read naming it).
+    ConsumerCreated {
+        db: usize,
+        key: Vec<u8>,
+        group: Vec<u8>,
+        consumer: Vec<u8>,
+    },
+    /// XGROUP DELCONSUMER removed a consumer and its `pending` entries.
+    ConsumerDeleted {
+        db: usize,
+        key: Vec<u8>,
+        group: Vec<u8>,
+        consumer: Vec<u8>,
+        pending: u64,
+    },
+    /// Entries were delivered to a consumer (XREADGROUP), each with its
+    /// delivery count after this delivery (0 with NOACK: nothing pending).
+    EntriesDelivered {
+        db: usize,
+        key: Vec<u8>,
+        group: Vec<u8>,
+        consumer: Vec<u8>,
+        ids: Vec<(StreamId, u64)>,
+    },
+    /// XACK acknowledged these pending entries.
+    EntriesAcked {
+        db: usize,
+        key: Vec<u8>,
+        group: Vec<u8>,
+        ids: Vec<StreamId>,
+    },
     /// A client blocked on keys; `deadline_ms` is `None` for BLOCK 0.
     ClientBlocked {
         client: ClientId,

@@ -64,8 +64,10 @@ mod r#type;
 mod unlink;
 mod unwatch;
 mod watch;
+mod xack;
 mod xadd;
 mod xdel;
+mod xgroup;
 mod xinfo;
 mod xlen;
 mod xread;
@@ -270,10 +272,10 @@ impl Cx<'_> {
 /// Whether a write by this command wakes clients blocked on the key. Redis
 /// signals a key as ready when XADD appends or a key is added (RENAME, COPY,
 /// MOVE, a new key); the stream commands that only change a stream's metadata
-/// or remove entries (XSETID, XDEL, XTRIM) wake nobody, so a reader blocked on
+/// or remove entries (XSETID, XDEL, XTRIM, XGROUP, XACK) wake nobody, so a reader blocked on
 /// `$` is not served an empty reply by them.
 fn signals_ready(fullname: &str) -> bool {
-    !matches!(fullname, "xsetid" | "xdel" | "xtrim")
+    !matches!(fullname, "xsetid" | "xdel" | "xtrim" | "xack") && !fullname.starts_with("xgroup")
 }
 
 /// The handler of an implemented command or subcommand, by full name.
@@ -372,6 +374,16 @@ pub(crate) fn handler(fullname: &str) -> Option<Handler> {
         "xinfo|help" => xinfo::help,
         "xinfo|stream" => xinfo::stream,
         "xsetid" => xsetid::xsetid,
+        "xack" => xack::xack,
+        "xgroup" => xgroup::container,
+        "xgroup|create" => xgroup::xgroup,
+        "xgroup|createconsumer" => xgroup::xgroup,
+        "xgroup|delconsumer" => xgroup::xgroup,
+        "xgroup|destroy" => xgroup::xgroup,
+        "xgroup|setid" => xgroup::xgroup,
+        "xgroup|help" => xgroup::xgroup,
+        "xinfo|groups" => xinfo::groups,
+        "xinfo|consumers" => xinfo::consumers,
         "memory" => memory::container,
         "memory|usage" => memory::usage,
         _ => return None,

@@ -687,3 +687,54 @@ fn random_commands_never_panic() {
         }
     }
 }
+
+/// Groups, consumers, deliveries, re-deliveries, acks and consumer deletion
+/// keep every PEL consistent and the byte count exact, and the byte count
+/// returns to the groupless figure when the groups go.
+#[test]
+fn group_pels_and_bytes_stay_consistent() {
+    let mut s = Stream::new();
+    let limits = NodeLimits {
+        max_bytes: 4096,
+        max_entries: 100,
+    };
+    for i in 1..=20 {
+        s.append(id(i, 0), &[b"f".to_vec(), b"v".to_vec()], limits);
+    }
+    let bare = s.mem_size();
+    assert!(s.create_group(b"g", StreamId::MIN, ENTRIES_READ_UNKNOWN));
+    assert!(!s.create_group(b"g", StreamId::MIN, 0));
+    assert!(s.create_group(b"other", id(5, 0), 3));
+    s.with_group(b"g", |g| {
+        assert!(g.create_consumer(b"alice", 10));
+        assert!(!g.create_consumer(b"alice", 11));
+        assert!(g.create_consumer(b"bob", 12));
+        for i in 1..=10 {
+            assert_eq!(g.deliver(id(i, 0), b"alice", 20, true), 1);
+        }
+        // Re-delivery moves the entry and counts it.
+        assert_eq!(g.deliver(id(3, 0), b"bob", 30, true), 2);
+        assert_eq!(g.deliver(id(4, 0), b"bob", 30, false), 1);
+        assert_eq!(g.pel()[&id(3, 0)].consumer, b"bob");
+        assert!(g.ack(id(1, 0)));
+        assert!(!g.ack(id(1, 0)));
+        assert!(g.ack(id(3, 0)));
+    });
+    s.check();
+    let g = s.group(b"g").unwrap();
+    assert_eq!(g.pel().len(), 8);
+    assert_eq!(g.consumer(b"alice").unwrap().pel.len(), 7);
+    assert_eq!(g.consumer(b"bob").unwrap().pel.len(), 1);
+    assert_eq!(s.with_group(b"g", |g| g.delete_consumer(b"alice")), Some(7));
+    assert_eq!(
+        s.with_group(b"g", |g| g.delete_consumer(b"nobody")),
+        Some(0)
+    );
+    s.check();
+    assert_eq!(s.group(b"g").unwrap().pel().len(), 1);
+    assert!(s.destroy_group(b"g"));
+    assert!(!s.destroy_group(b"g"));
+    assert!(s.destroy_group(b"other"));
+    s.check();
+    assert_eq!(s.mem_size(), bare);
+}
