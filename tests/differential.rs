@@ -175,6 +175,7 @@ impl Conn {
 enum Rule {
     Exact,
     Mask(Vec<Vec<u8>>),
+    Times(Vec<Vec<u8>>),
     Subset,
     Set,
     Map,
@@ -204,6 +205,7 @@ fn load_rules() -> Vec<(String, Rule)> {
         let rule = match words.next() {
             Some("exact") => Rule::Exact,
             Some("mask") => Rule::Mask(words.map(|w| w.as_bytes().to_vec()).collect()),
+            Some("times") => Rule::Times(words.map(|w| w.as_bytes().to_vec()).collect()),
             Some("subset") => Rule::Subset,
             Some("set") => Rule::Set,
             Some("map") => Rule::Map,
@@ -242,6 +244,22 @@ fn masked(reply: &Reply, fields: &[Vec<u8>]) -> Reply {
             }
             Reply::Array(items)
         }
+        other => other.clone(),
+    }
+}
+
+/// The reply with every integer that reads as a Unix time in milliseconds
+/// (at least 10^12: since 2001) replaced by 0, however deep.
+fn unclocked(reply: &Reply) -> Reply {
+    match reply {
+        Reply::Integer(n) if *n >= 1_000_000_000_000 => Reply::Integer(0),
+        Reply::Map(pairs) => Reply::Map(
+            pairs
+                .iter()
+                .map(|(k, v)| (unclocked(k), unclocked(v)))
+                .collect(),
+        ),
+        Reply::Array(items) => Reply::Array(items.iter().map(unclocked).collect()),
         other => other.clone(),
     }
 }
@@ -372,6 +390,7 @@ fn compare(rule: &Rule, real: &(Vec<u8>, Option<Reply>), ours: &(Vec<u8>, Option
     match rule {
         Rule::Exact => real.0 == ours.0,
         Rule::Mask(fields) => masked(r, fields) == masked(o, fields),
+        Rule::Times(fields) => masked(&unclocked(r), fields) == masked(&unclocked(o), fields),
         Rule::Shape => same_shape(r, o),
         Rule::Map => {
             let (Some(mut a), Some(mut b)) = (pairs(r), pairs(o)) else {

@@ -765,6 +765,18 @@ impl Engine {
                 }
             }
             Serve::Reexec => self.reexec(id, &block, now_ms, &mut inner),
+            Serve::Group { group } => match self.dbs[db].get(key, now_ms).map(|e| &e.value) {
+                Some(keyspace::Value::Stream(s)) if s.group(group).is_some() => {
+                    self.reexec(id, &block, now_ms, &mut inner)
+                }
+                Some(keyspace::Value::Stream(_)) => Some(Reply::Error(
+                    b"NOGROUP the consumer group this client was blocked on no longer exists"
+                        .to_vec(),
+                )),
+                _ => Some(Reply::Error(
+                    b"UNBLOCKED the stream key no longer exists".to_vec(),
+                )),
+            },
         };
         match served {
             Some(reply) => {
@@ -807,6 +819,24 @@ impl Engine {
                 self.blocked.push_back(id);
                 None
             }
+        }
+    }
+
+    /// Notes that `key` in `db` was removed: consumer-group readers blocked on
+    /// it are answered after the command (`signalDeletedKeyAsReady`).
+    pub(crate) fn signal_key_deleted(&mut self, db: usize, key: &[u8]) {
+        let group_waiter = self.blocked.iter().any(|id| {
+            self.clients
+                .get(id)
+                .and_then(|c| c.block.as_ref())
+                .is_some_and(|b| {
+                    b.db == db
+                        && matches!(b.serve, Serve::Group { .. })
+                        && b.keys.iter().any(|k| k == key)
+                })
+        });
+        if group_waiter {
+            self.signal_key_ready(db, key);
         }
     }
 

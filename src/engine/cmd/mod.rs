@@ -73,6 +73,7 @@ mod xlen;
 mod xread;
 pub(crate) use xread::{holds_stream, serve_stream_in_place};
 mod xrange;
+mod xreadgroup;
 mod xsetid;
 mod xtrim;
 
@@ -244,6 +245,7 @@ impl Cx<'_> {
     /// `key_deleted` for a key in database `db` (FLUSHALL).
     pub fn key_deleted_in(&mut self, db: usize, key: &[u8]) {
         self.engine.touch_watched_key(db, key);
+        self.engine.signal_key_deleted(db, key);
         self.out.events.push(Event::KeyDeleted {
             db,
             key: key.to_vec(),
@@ -275,7 +277,10 @@ impl Cx<'_> {
 /// or remove entries (XSETID, XDEL, XTRIM, XGROUP, XACK) wake nobody, so a reader blocked on
 /// `$` is not served an empty reply by them.
 fn signals_ready(fullname: &str) -> bool {
-    !matches!(fullname, "xsetid" | "xdel" | "xtrim" | "xack") && !fullname.starts_with("xgroup")
+    !matches!(
+        fullname,
+        "xsetid" | "xdel" | "xtrim" | "xack" | "xreadgroup"
+    ) && !fullname.starts_with("xgroup")
 }
 
 /// The handler of an implemented command or subcommand, by full name.
@@ -375,6 +380,7 @@ pub(crate) fn handler(fullname: &str) -> Option<Handler> {
         "xinfo|stream" => xinfo::stream,
         "xsetid" => xsetid::xsetid,
         "xack" => xack::xack,
+        "xreadgroup" => xreadgroup::xreadgroup,
         "xgroup" => xgroup::container,
         "xgroup|create" => xgroup::xgroup,
         "xgroup|createconsumer" => xgroup::xgroup,

@@ -171,6 +171,8 @@ pub(super) fn xgroup(cx: &mut Cx) -> CmdResult {
             group: group.clone(),
         });
         cx.notify(notify::STREAM, "xgroup-destroy", key);
+        // XREADGROUP readers blocked on the group get -NOGROUP.
+        cx.engine.signal_key_ready(db, key);
         Ok(Reply::Integer(1).into())
     } else if is_kw(opt, "createconsumer") && argc == 5 {
         let consumer = &argv[4];

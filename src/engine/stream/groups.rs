@@ -135,7 +135,6 @@ impl Group {
     }
 
     /// Records that `consumer` (which exists) was seen at `now_ms`.
-    #[allow(dead_code)] // API for XREADGROUP
     pub fn touch_consumer(&mut self, name: &[u8], now_ms: u64, active: bool) {
         if let Some(c) = self.consumers.get_mut(name) {
             c.seen_time = now_ms;
@@ -145,24 +144,14 @@ impl Group {
         }
     }
 
-    /// Delivers `id` to `consumer` (which exists) at `now_ms`: a new NACK
-    /// with delivery count 1, or, when `id` is already pending, the NACK moved
-    /// to `consumer` with its time set and (when `count_delivery`) its count
-    /// incremented. Returns the delivery count.
-    #[allow(dead_code)] // API for XREADGROUP
-    pub fn deliver(
-        &mut self,
-        id: StreamId,
-        consumer: &[u8],
-        now_ms: u64,
-        count_delivery: bool,
-    ) -> u64 {
+    /// Delivers `id` to `consumer` (which exists) at `now_ms`, as a read with
+    /// `>` does: a new NACK with delivery count 1, or, when `id` is already
+    /// pending (the group was moved back by SETID), the NACK moved to
+    /// `consumer` with its time and a delivery count of 1.
+    pub fn deliver(&mut self, id: StreamId, consumer: &[u8], now_ms: u64) {
         if let Some(nack) = self.pel.get_mut(&id) {
             nack.delivery_time_ms = now_ms;
-            if count_delivery {
-                nack.delivery_count += 1;
-            }
-            let count = nack.delivery_count;
+            nack.delivery_count = 1;
             if nack.consumer != consumer {
                 let old = std::mem::replace(&mut nack.consumer, consumer.to_vec());
                 if let Some(c) = self.consumers.get_mut(&old) {
@@ -173,7 +162,7 @@ impl Group {
                 }
                 self.bytes = self.bytes + consumer.len() - old.len();
             }
-            return count;
+            return;
         }
         self.pel.insert(
             id,
@@ -189,7 +178,15 @@ impl Group {
             debug_assert!(false, "delivery to a missing consumer");
         }
         self.bytes += CONSUMER_PEL_ENTRY + NACK_OVERHEAD + consumer.len();
-        1
+    }
+
+    /// Delivers the pending `id` again to its owner (a history read): its
+    /// count goes up by one and its time is `now_ms`. The new count.
+    pub fn redeliver(&mut self, id: StreamId, now_ms: u64) -> Option<u64> {
+        let nack = self.pel.get_mut(&id)?;
+        nack.delivery_time_ms = now_ms;
+        nack.delivery_count += 1;
+        Some(nack.delivery_count)
     }
 
     /// The bytes this group should be charged, counted from scratch (tests).

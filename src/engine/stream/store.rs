@@ -431,7 +431,7 @@ impl Stream {
     }
 
     /// `streamRangeHasTombstones(s, start, NULL)`.
-    fn has_tombstones_from(&self, start: StreamId) -> bool {
+    pub fn has_tombstones_from(&self, start: StreamId) -> bool {
         if self.length == 0 || self.max_deleted == StreamId::MIN {
             return false;
         }

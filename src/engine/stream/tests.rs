@@ -710,12 +710,15 @@ fn group_pels_and_bytes_stay_consistent() {
         assert!(!g.create_consumer(b"alice", 11));
         assert!(g.create_consumer(b"bob", 12));
         for i in 1..=10 {
-            assert_eq!(g.deliver(id(i, 0), b"alice", 20, true), 1);
+            g.deliver(id(i, 0), b"alice", 20);
         }
-        // Re-delivery moves the entry and counts it.
-        assert_eq!(g.deliver(id(3, 0), b"bob", 30, true), 2);
-        assert_eq!(g.deliver(id(4, 0), b"bob", 30, false), 1);
+        assert_eq!(g.redeliver(id(4, 0), 25), Some(2));
+        // Delivering a pending entry moves it, its count back to 1.
+        g.deliver(id(3, 0), b"bob", 30);
+        g.deliver(id(4, 0), b"bob", 30);
+        assert_eq!(g.pel()[&id(4, 0)].delivery_count, 1);
         assert_eq!(g.pel()[&id(3, 0)].consumer, b"bob");
+        assert_eq!(g.redeliver(id(11, 0), 30), None);
         assert!(g.ack(id(1, 0)));
         assert!(!g.ack(id(1, 0)));
         assert!(g.ack(id(3, 0)));
