@@ -176,6 +176,7 @@ enum Rule {
     Exact,
     Mask(Vec<Vec<u8>>),
     Times(Vec<Vec<u8>>),
+    Column(usize),
     Subset,
     Set,
     Map,
@@ -205,6 +206,12 @@ fn load_rules() -> Vec<(String, Rule)> {
         let rule = match words.next() {
             Some("exact") => Rule::Exact,
             Some("mask") => Rule::Mask(words.map(|w| w.as_bytes().to_vec()).collect()),
+            Some("column") => Rule::Column(
+                words
+                    .next()
+                    .and_then(|w| w.parse().ok())
+                    .expect("column <index>"),
+            ),
             Some("times") => Rule::Times(words.map(|w| w.as_bytes().to_vec()).collect()),
             Some("subset") => Rule::Subset,
             Some("set") => Rule::Set,
@@ -244,6 +251,26 @@ fn masked(reply: &Reply, fields: &[Vec<u8>]) -> Reply {
             }
             Reply::Array(items)
         }
+        other => other.clone(),
+    }
+}
+
+/// An array of rows (arrays) with element `i` of each row replaced by nil.
+fn without_column(reply: &Reply, i: usize) -> Reply {
+    match reply {
+        Reply::Array(rows) => Reply::Array(
+            rows.iter()
+                .map(|row| match row {
+                    Reply::Array(cols) => Reply::Array(
+                        cols.iter()
+                            .enumerate()
+                            .map(|(j, c)| if j == i { Reply::Null } else { c.clone() })
+                            .collect(),
+                    ),
+                    other => other.clone(),
+                })
+                .collect(),
+        ),
         other => other.clone(),
     }
 }
@@ -390,6 +417,7 @@ fn compare(rule: &Rule, real: &(Vec<u8>, Option<Reply>), ours: &(Vec<u8>, Option
     match rule {
         Rule::Exact => real.0 == ours.0,
         Rule::Mask(fields) => masked(r, fields) == masked(o, fields),
+        Rule::Column(i) => without_column(r, *i) == without_column(o, *i),
         Rule::Times(fields) => masked(&unclocked(r), fields) == masked(&unclocked(o), fields),
         Rule::Shape => same_shape(r, o),
         Rule::Map => {

@@ -72,6 +72,7 @@ mod xinfo;
 mod xlen;
 mod xread;
 pub(crate) use xread::{holds_stream, serve_stream_in_place};
+mod xpending;
 mod xrange;
 mod xreadgroup;
 mod xsetid;
@@ -381,6 +382,7 @@ pub(crate) fn handler(fullname: &str) -> Option<Handler> {
         "xsetid" => xsetid::xsetid,
         "xack" => xack::xack,
         "xreadgroup" => xreadgroup::xreadgroup,
+        "xpending" => xpending::xpending,
         "xgroup" => xgroup::container,
         "xgroup|create" => xgroup::xgroup,
         "xgroup|createconsumer" => xgroup::xgroup,
