@@ -237,6 +237,13 @@ impl Cx<'_> {
         });
     }
 
+    /// Records a change to a stream's consumer groups: Redis counts it as
+    /// `n` changes (`server.dirty`) but neither touches WATCHed keys nor wakes
+    /// blocked clients for it.
+    pub fn groups_changed(&mut self, n: i64) {
+        self.engine.dirty_adjust += n;
+    }
+
     /// Records that a command removed `key`.
     pub fn key_deleted(&mut self, key: &[u8]) {
         let db = self.db_index();

@@ -34,9 +34,9 @@ pub(super) fn xack(cx: &mut Cx) -> CmdResult {
         .flatten()
         .unwrap_or_default();
     if !acked.is_empty() {
-        cx.key_written(key);
-        let db = cx.db_index();
         let n = acked.len();
+        cx.groups_changed(n as i64);
+        let db = cx.db_index();
         cx.out.events.push(Event::EntriesAcked {
             db,
             key: key.clone(),

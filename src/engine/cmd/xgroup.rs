@@ -3,7 +3,8 @@
 //! XGROUP CREATECONSUMER key group consumer, XGROUP DELCONSUMER key group
 //! consumer, XGROUP HELP — consumer groups (t_stream.c's `xgroupCommand`,
 //! Redis 7.0.15): options are read first, then the key and the group are
-//! looked up, then the subcommand's own argument count is checked.
+//! looked up, then the subcommand's own argument count is checked. Group
+//! changes count as changes (`dirty`) but touch no WATCHed key (7.0.15).
 
 use super::{arg_i64, c_str, help_reply, is_kw, subcommand_syntax, CmdResult, Cx};
 use crate::engine::error::Error;
@@ -129,7 +130,12 @@ pub(super) fn xgroup(cx: &mut Cx) -> CmdResult {
                 "BUSYGROUP Consumer Group name already exists".into(),
             ));
         }
-        cx.key_written(key);
+        if exists {
+            cx.groups_changed(1);
+        } else {
+            // A new key: written (WATCH, events) as any new key is.
+            cx.key_written(key);
+        }
         cx.out.events.push(Event::GroupCreated {
             db,
             key: key.clone(),
@@ -150,7 +156,7 @@ pub(super) fn xgroup(cx: &mut Cx) -> CmdResult {
                 g.entries_read = entries_read;
             })
         });
-        cx.key_written(key);
+        cx.groups_changed(1);
         cx.out.events.push(Event::GroupIdSet {
             db,
             key: key.clone(),
@@ -164,7 +170,7 @@ pub(super) fn xgroup(cx: &mut Cx) -> CmdResult {
             return Ok(Reply::Integer(0).into());
         }
         cx.modify_stream(key, |s| s.destroy_group(group));
-        cx.key_written(key);
+        cx.groups_changed(1);
         cx.out.events.push(Event::GroupDestroyed {
             db,
             key: key.clone(),
@@ -183,7 +189,7 @@ pub(super) fn xgroup(cx: &mut Cx) -> CmdResult {
             .flatten()
             .unwrap_or(false);
         if created {
-            cx.key_written(key);
+            cx.groups_changed(1);
             cx.out.events.push(Event::ConsumerCreated {
                 db,
                 key: key.clone(),
@@ -208,7 +214,7 @@ pub(super) fn xgroup(cx: &mut Cx) -> CmdResult {
             .flatten()
             .unwrap_or(0);
         if existed {
-            cx.key_written(key);
+            cx.groups_changed(1);
             cx.out.events.push(Event::ConsumerDeleted {
                 db,
                 key: key.clone(),

@@ -148,6 +148,7 @@ pub(super) fn xreadgroup(cx: &mut Cx) -> CmdResult {
                 None => read_new(s, group, consumer, limit, noack, now),
             })
             .unwrap_or_default();
+        cx.groups_changed(1);
         if !delivered.is_empty() {
             cx.out.events.push(Event::EntriesDelivered {
                 db,
@@ -190,6 +191,7 @@ fn ensure_consumer(cx: &mut Cx, key: &[u8], group: &[u8], consumer: &[u8], now: 
         .flatten()
         .unwrap_or(false);
     if created {
+        cx.groups_changed(1);
         let db = cx.db_index();
         cx.out.events.push(Event::ConsumerCreated {
             db,
