@@ -6,7 +6,7 @@ use super::xgroup::no_group;
 use super::{arg_i64, help_reply, is_kw, subcommand_syntax, CmdResult, Cx};
 use crate::engine::error::Error;
 use crate::engine::stream::{entry_reply, Group, Stream, StreamId, ENTRIES_READ_UNKNOWN};
-use crate::engine::Reply;
+use crate::engine::{Profile, Reply};
 
 /// `XINFO` alone never reaches a handler (its arity is -2), and an unknown
 /// subcommand is refused by the table.
@@ -37,6 +37,7 @@ fn field(name: &str, value: Reply) -> (Reply, Reply) {
 
 pub(super) fn stream(cx: &mut Cx) -> CmdResult {
     let argv = cx.argv;
+    let v8 = cx.engine.profile() != Profile::V7;
     let Some(s) = cx.read_stream(&argv[2])? else {
         return Err(Error::Other("ERR no such key".into()));
     };
@@ -93,7 +94,7 @@ pub(super) fn stream(cx: &mut Cx) -> CmdResult {
             let groups = s
                 .groups()
                 .iter()
-                .map(|(name, g)| full_group(s, name, g, limit))
+                .map(|(name, g)| full_group(s, name, g, limit, v8))
                 .collect();
             map.push(field("groups", Reply::Array(groups)));
         }
@@ -114,8 +115,9 @@ fn lag_reply(s: &Stream, g: &Group) -> Reply {
 }
 
 /// A group in XINFO STREAM FULL: its PEL and its consumers' PELs, each cut
-/// to `limit` entries (`None`: all).
-fn full_group(s: &Stream, name: &[u8], g: &Group, limit: Option<usize>) -> Reply {
+/// to `limit` entries (`None`: all). Profile 8 (Redis 7.2+) adds each
+/// consumer's `active-time` (-1 before its first read).
+fn full_group(s: &Stream, name: &[u8], g: &Group, limit: Option<usize>, v8: bool) -> Reply {
     let take = limit.unwrap_or(usize::MAX);
     let pel = g
         .pel()
@@ -147,12 +149,17 @@ fn full_group(s: &Stream, name: &[u8], g: &Group, limit: Option<usize>) -> Reply
                     ])
                 })
                 .collect();
-            Reply::Map(vec![
+            let mut map = vec![
                 field("name", Reply::Bulk(cname.clone())),
                 field("seen-time", Reply::Integer(c.seen_time as i64)),
-                field("pel-count", Reply::Integer(c.pel.len() as i64)),
-                field("pending", Reply::Array(pending)),
-            ])
+            ];
+            if v8 {
+                let active = c.active_time.map_or(-1, |t| t as i64);
+                map.push(field("active-time", Reply::Integer(active)));
+            }
+            map.push(field("pel-count", Reply::Integer(c.pel.len() as i64)));
+            map.push(field("pending", Reply::Array(pending)));
+            Reply::Map(map)
         })
         .collect();
     Reply::Map(vec![
@@ -189,9 +196,11 @@ pub(super) fn groups(cx: &mut Cx) -> CmdResult {
     Ok(Reply::Array(groups).into())
 }
 
-/// XINFO CONSUMERS key group.
+/// XINFO CONSUMERS key group. Profile 8 (Redis 7.2+) adds `inactive`: the
+/// time since the consumer's last read, -1 if it never read.
 pub(super) fn consumers(cx: &mut Cx) -> CmdResult {
     let argv = cx.argv;
+    let v8 = cx.engine.profile() != Profile::V7;
     let now = cx.now_ms;
     let Some(s) = cx.read_stream(&argv[2])? else {
         return Err(Error::Other("ERR no such key".into()));
@@ -203,14 +212,21 @@ pub(super) fn consumers(cx: &mut Cx) -> CmdResult {
         .consumers()
         .iter()
         .map(|(name, c)| {
-            Reply::Map(vec![
+            let mut map = vec![
                 field("name", Reply::Bulk(name.clone())),
                 field("pending", Reply::Integer(c.pel.len() as i64)),
                 field(
                     "idle",
                     Reply::Integer((now as i64).wrapping_sub(c.seen_time as i64)),
                 ),
-            ])
+            ];
+            if v8 {
+                let inactive = c
+                    .active_time
+                    .map_or(-1, |t| (now as i64).wrapping_sub(t as i64));
+                map.push(field("inactive", Reply::Integer(inactive)));
+            }
+            Reply::Map(map)
         })
         .collect();
     Ok(Reply::Array(consumers).into())
