@@ -28,7 +28,8 @@ pub(crate) enum Serve {
     Stream(StreamWait),
     /// A consumer-group read (XREADGROUP `>`) of `group`. A key that no longer
     /// holds a stream ends the wait with `UNBLOCKED`, a destroyed group with
-    /// `NOGROUP` (7.0.15); otherwise the command is re-run.
+    /// `NOGROUP` (7.0.15); otherwise the command is re-run (in profile 7.0 only
+    /// once the stream's last ID passed the group's: until then it keeps its place).
     Group { group: Vec<u8> },
 }
 

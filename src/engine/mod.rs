@@ -767,7 +767,14 @@ impl Engine {
             Serve::Reexec => self.reexec(id, &block, now_ms, &mut inner),
             Serve::Group { group } => match self.dbs[db].get(key, now_ms).map(|e| &e.value) {
                 Some(keyspace::Value::Stream(s)) if s.group(group).is_some() => {
-                    self.reexec(id, &block, now_ms, &mut inner)
+                    // 7.0.15 serves a reader only once the stream's last ID
+                    // passed the group's; until then it keeps its place.
+                    let behind = s.group(group).is_some_and(|g| s.last_id() > g.last_id);
+                    if self.config.profile == Profile::V7 && !behind {
+                        None
+                    } else {
+                        self.reexec(id, &block, now_ms, &mut inner)
+                    }
                 }
                 Some(keyspace::Value::Stream(_)) => Some(Reply::Error(
                     b"NOGROUP the consumer group this client was blocked on no longer exists"
