@@ -26,6 +26,11 @@ pub(crate) enum Serve {
     /// re-runs the command (Redis 7.2+); profile 7.0 serves it in place from the
     /// one key that was written, as 7.0.15 does.
     Stream(StreamWait),
+    /// A consumer-group read (XREADGROUP `>`) of `group`. A key that no longer
+    /// holds a stream ends the wait with `UNBLOCKED`, a destroyed group with
+    /// `NOGROUP` (7.0.15); otherwise the command is re-run (in profile 7.0 only
+    /// once the stream's last ID passed the group's: until then it keeps its place).
+    Group { group: Vec<u8> },
 }
 
 /// What a blocked XREAD waits for, fixed when it blocked.

@@ -287,6 +287,57 @@ pub enum Event {
         ids: Vec<StreamId>,
         reason: TrimReason,
     },
+    /// XGROUP CREATE made a consumer group.
+    GroupCreated {
+        db: usize,
+        key: Vec<u8>,
+        group: Vec<u8>,
+        last_id: StreamId,
+    },
+    /// XGROUP DESTROY removed a consumer group.
+    GroupDestroyed {
+        db: usize,
+        key: Vec<u8>,
+        group: Vec<u8>,
+    },
+    /// XGROUP SETID moved a group's last delivered ID.
+    GroupIdSet {
+        db: usize,
+        key: Vec<u8>,
+        group: Vec<u8>,
+        last_id: StreamId,
+    },
+    /// A consumer was created (XGROUP CREATECONSUMER, or a read naming it).
+    ConsumerCreated {
+        db: usize,
+        key: Vec<u8>,
+        group: Vec<u8>,
+        consumer: Vec<u8>,
+    },
+    /// XGROUP DELCONSUMER removed a consumer and its `pending` entries.
+    ConsumerDeleted {
+        db: usize,
+        key: Vec<u8>,
+        group: Vec<u8>,
+        consumer: Vec<u8>,
+        pending: u64,
+    },
+    /// Entries were delivered to a consumer (XREADGROUP), each with its
+    /// delivery count after this delivery (0 with NOACK: nothing pending).
+    EntriesDelivered {
+        db: usize,
+        key: Vec<u8>,
+        group: Vec<u8>,
+        consumer: Vec<u8>,
+        ids: Vec<(StreamId, u64)>,
+    },
+    /// XACK acknowledged these pending entries.
+    EntriesAcked {
+        db: usize,
+        key: Vec<u8>,
+        group: Vec<u8>,
+        ids: Vec<StreamId>,
+    },
     /// A client blocked on keys; `deadline_ms` is `None` for BLOCK 0.
     ClientBlocked {
         client: ClientId,
@@ -714,6 +765,25 @@ impl Engine {
                 }
             }
             Serve::Reexec => self.reexec(id, &block, now_ms, &mut inner),
+            Serve::Group { group } => match self.dbs[db].get(key, now_ms).map(|e| &e.value) {
+                Some(keyspace::Value::Stream(s)) if s.group(group).is_some() => {
+                    // 7.0.15 serves a reader only once the stream's last ID
+                    // passed the group's; until then it keeps its place.
+                    let behind = s.group(group).is_some_and(|g| s.last_id() > g.last_id);
+                    if self.config.profile == Profile::V7 && !behind {
+                        None
+                    } else {
+                        self.reexec(id, &block, now_ms, &mut inner)
+                    }
+                }
+                Some(keyspace::Value::Stream(_)) => Some(Reply::Error(
+                    b"NOGROUP the consumer group this client was blocked on no longer exists"
+                        .to_vec(),
+                )),
+                _ => Some(Reply::Error(
+                    b"UNBLOCKED the stream key no longer exists".to_vec(),
+                )),
+            },
         };
         match served {
             Some(reply) => {
@@ -756,6 +826,24 @@ impl Engine {
                 self.blocked.push_back(id);
                 None
             }
+        }
+    }
+
+    /// Notes that `key` in `db` was removed: consumer-group readers blocked on
+    /// it are answered after the command (`signalDeletedKeyAsReady`).
+    pub(crate) fn signal_key_deleted(&mut self, db: usize, key: &[u8]) {
+        let group_waiter = self.blocked.iter().any(|id| {
+            self.clients
+                .get(id)
+                .and_then(|c| c.block.as_ref())
+                .is_some_and(|b| {
+                    b.db == db
+                        && matches!(b.serve, Serve::Group { .. })
+                        && b.keys.iter().any(|k| k == key)
+                })
+        });
+        if group_waiter {
+            self.signal_key_ready(db, key);
         }
     }
 

@@ -64,13 +64,17 @@ mod r#type;
 mod unlink;
 mod unwatch;
 mod watch;
+mod xack;
 mod xadd;
 mod xdel;
+mod xgroup;
 mod xinfo;
 mod xlen;
 mod xread;
 pub(crate) use xread::{holds_stream, serve_stream_in_place};
+mod xpending;
 mod xrange;
+mod xreadgroup;
 mod xsetid;
 mod xtrim;
 
@@ -233,6 +237,13 @@ impl Cx<'_> {
         });
     }
 
+    /// Records a change to a stream's consumer groups: Redis counts it as
+    /// `n` changes (`server.dirty`) but neither touches WATCHed keys nor wakes
+    /// blocked clients for it.
+    pub fn groups_changed(&mut self, n: i64) {
+        self.engine.dirty_adjust += n;
+    }
+
     /// Records that a command removed `key`.
     pub fn key_deleted(&mut self, key: &[u8]) {
         let db = self.db_index();
@@ -242,6 +253,7 @@ impl Cx<'_> {
     /// `key_deleted` for a key in database `db` (FLUSHALL).
     pub fn key_deleted_in(&mut self, db: usize, key: &[u8]) {
         self.engine.touch_watched_key(db, key);
+        self.engine.signal_key_deleted(db, key);
         self.out.events.push(Event::KeyDeleted {
             db,
             key: key.to_vec(),
@@ -270,10 +282,13 @@ impl Cx<'_> {
 /// Whether a write by this command wakes clients blocked on the key. Redis
 /// signals a key as ready when XADD appends or a key is added (RENAME, COPY,
 /// MOVE, a new key); the stream commands that only change a stream's metadata
-/// or remove entries (XSETID, XDEL, XTRIM) wake nobody, so a reader blocked on
+/// or remove entries (XSETID, XDEL, XTRIM, XGROUP, XACK) wake nobody, so a reader blocked on
 /// `$` is not served an empty reply by them.
 fn signals_ready(fullname: &str) -> bool {
-    !matches!(fullname, "xsetid" | "xdel" | "xtrim")
+    !matches!(
+        fullname,
+        "xsetid" | "xdel" | "xtrim" | "xack" | "xreadgroup"
+    ) && !fullname.starts_with("xgroup")
 }
 
 /// The handler of an implemented command or subcommand, by full name.
@@ -372,6 +387,18 @@ pub(crate) fn handler(fullname: &str) -> Option<Handler> {
         "xinfo|help" => xinfo::help,
         "xinfo|stream" => xinfo::stream,
         "xsetid" => xsetid::xsetid,
+        "xack" => xack::xack,
+        "xreadgroup" => xreadgroup::xreadgroup,
+        "xpending" => xpending::xpending,
+        "xgroup" => xgroup::container,
+        "xgroup|create" => xgroup::xgroup,
+        "xgroup|createconsumer" => xgroup::xgroup,
+        "xgroup|delconsumer" => xgroup::xgroup,
+        "xgroup|destroy" => xgroup::xgroup,
+        "xgroup|setid" => xgroup::xgroup,
+        "xgroup|help" => xgroup::xgroup,
+        "xinfo|groups" => xinfo::groups,
+        "xinfo|consumers" => xinfo::consumers,
         "memory" => memory::container,
         "memory|usage" => memory::usage,
         _ => return None,

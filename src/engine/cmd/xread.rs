@@ -151,7 +151,7 @@ fn unbalanced(v7: bool) -> &'static str {
 /// `getTimeoutFromObjectOrReply` in milliseconds: an integer, not negative.
 /// Later Redis also refuses a timeout whose deadline would overflow (7.0.15
 /// accepts it and waits).
-fn parse_timeout(arg: &[u8], v7: bool, now_ms: u64) -> Result<u64, Error> {
+pub(super) fn parse_timeout(arg: &[u8], v7: bool, now_ms: u64) -> Result<u64, Error> {
     let ms = super::string2ll(arg)
         .ok_or_else(|| Error::Other("ERR timeout is not an integer or out of range".into()))?;
     let ms = u64::try_from(ms).map_err(|_| Error::Other("ERR timeout is negative".into()))?;
@@ -175,7 +175,7 @@ fn entries_after(stream: &Stream, gt: StreamId, limit: Option<usize>) -> Reply {
 }
 
 /// The reply: RESP2 `*N [*2 key entries]`, RESP3 `%N key => entries`.
-fn streams_reply(protocol: Protocol, found: Vec<(Vec<u8>, Reply)>) -> Reply {
+pub(super) fn streams_reply(protocol: Protocol, found: Vec<(Vec<u8>, Reply)>) -> Reply {
     match protocol {
         Protocol::Resp3 => Reply::Map(
             found

@@ -7,8 +7,11 @@ use std::fmt;
 use super::error::Error;
 use super::Reply;
 
+mod groups;
 mod listpack;
 mod store;
+
+pub(crate) use groups::{Group, ENTRIES_READ_UNKNOWN};
 
 #[allow(unused_imports)] // `Fields` is API for the consumer-group commands
 pub(crate) use store::{EntryRef, Fields, NodeLimits, RefMode, Stream, TrimSpec, TrimStrategy};

@@ -12,6 +12,7 @@
 
 use std::collections::BTreeMap;
 
+use super::groups::{Group, ENTRIES_READ_UNKNOWN};
 use super::listpack::{int_size, str_size};
 use super::StreamId;
 
@@ -279,6 +280,10 @@ pub(crate) struct Stream {
     entries_added: u64,
     /// The bytes charged for the nodes (memory accounting).
     bytes: usize,
+    /// The consumer groups, by name.
+    groups: BTreeMap<Vec<u8>, Group>,
+    /// The bytes charged for the groups (the sum of `Group::bytes`).
+    group_bytes: usize,
 }
 
 impl Stream {
@@ -381,7 +386,95 @@ impl Stream {
 
     /// The bytes this stream is charged in the memory accounting.
     pub fn mem_size(&self) -> usize {
-        STREAM_OVERHEAD + self.bytes
+        STREAM_OVERHEAD + self.bytes + self.group_bytes
+    }
+
+    /// The consumer groups, ordered by name.
+    pub fn groups(&self) -> &BTreeMap<Vec<u8>, Group> {
+        &self.groups
+    }
+
+    pub fn group(&self, name: &[u8]) -> Option<&Group> {
+        self.groups.get(name)
+    }
+
+    /// Creates a group unless one of that name exists; whether it was created.
+    pub fn create_group(&mut self, name: &[u8], last_id: StreamId, entries_read: i64) -> bool {
+        if self.groups.contains_key(name) {
+            return false;
+        }
+        let g = Group::new(name, last_id, entries_read);
+        self.group_bytes += g.bytes();
+        self.groups.insert(name.to_vec(), g);
+        true
+    }
+
+    /// Removes a group; whether it existed.
+    pub fn destroy_group(&mut self, name: &[u8]) -> bool {
+        match self.groups.remove(name) {
+            Some(g) => {
+                self.group_bytes -= g.bytes();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Changes the group `name` through `f`, keeping the byte count exact;
+    /// `None` when there is no such group.
+    pub fn with_group<R>(&mut self, name: &[u8], f: impl FnOnce(&mut Group) -> R) -> Option<R> {
+        let g = self.groups.get_mut(name)?;
+        let before = g.bytes();
+        let r = f(g);
+        self.group_bytes = self.group_bytes + g.bytes() - before;
+        Some(r)
+    }
+
+    /// `streamRangeHasTombstones(s, start, NULL)`.
+    pub fn has_tombstones_from(&self, start: StreamId) -> bool {
+        if self.length == 0 || self.max_deleted == StreamId::MIN {
+            return false;
+        }
+        if self.first_id > self.max_deleted {
+            return false;
+        }
+        start <= self.max_deleted
+    }
+
+    /// `streamEstimateDistanceFromFirstEverEntry` (Redis 7.0).
+    pub fn estimate_entries_read(&self, id: StreamId) -> i64 {
+        if self.entries_added == 0 {
+            return 0;
+        }
+        if self.length == 0 && id <= self.last_id {
+            return self.entries_added as i64;
+        }
+        if id == self.last_id {
+            return self.entries_added as i64;
+        } else if id > self.last_id {
+            return ENTRIES_READ_UNKNOWN;
+        }
+        if self.max_deleted == StreamId::MIN || self.max_deleted < self.first_id {
+            if id < self.first_id {
+                return self.entries_added.wrapping_sub(self.length) as i64;
+            } else if id == self.first_id {
+                return self.entries_added.wrapping_sub(self.length).wrapping_add(1) as i64;
+            }
+        }
+        ENTRIES_READ_UNKNOWN
+    }
+
+    /// A group's lag (`streamReplyWithCGLag`, Redis 7.0); `None` when unknown.
+    pub fn group_lag(&self, g: &Group) -> Option<i64> {
+        let added = self.entries_added as i64;
+        if self.entries_added == 0 {
+            Some(0)
+        } else if g.entries_read != ENTRIES_READ_UNKNOWN && !self.has_tombstones_from(g.last_id) {
+            Some(added.wrapping_sub(g.entries_read))
+        } else {
+            let read = self.estimate_entries_read(g.last_id);
+            (read != ENTRIES_READ_UNKNOWN).then(|| added.wrapping_sub(read))
+        }
     }
 
     /// XSETID's changes.
@@ -777,6 +870,13 @@ impl Stream {
         assert_eq!(
             self.bytes,
             self.nodes.values().map(Node::cost).sum::<usize>()
+        );
+        for (name, g) in &self.groups {
+            g.check(name);
+        }
+        assert_eq!(
+            self.group_bytes,
+            self.groups.values().map(Group::bytes).sum::<usize>()
         );
     }
 

@@ -489,6 +489,79 @@ mod engine_events {
     }
 
     #[test]
+    fn group_commands_report_events_and_notifications() {
+        let mut e = Engine::new(Config {
+            profile: Profile::V7,
+            ..Config::default()
+        });
+        let c = e.connect(0);
+        e.execute(c, argv("CONFIG SET notify-keyspace-events KEA"), 0);
+        let out = e.execute(c, argv("XGROUP CREATE s g $ MKSTREAM"), 0);
+        assert_eq!(notifications(&out.events), ["xgroup-create"]);
+        assert!(out.events.contains(&Event::GroupCreated {
+            db: 0,
+            key: b"s".to_vec(),
+            group: b"g".to_vec(),
+            last_id: StreamId::new(0, 0)
+        }));
+        e.execute(c, argv("XADD s 1-0 f v"), 0);
+        e.execute(c, argv("XADD s 2-0 f v"), 0);
+        let out = e.execute(c, argv("XREADGROUP GROUP g alice STREAMS s >"), 5);
+        assert_eq!(notifications(&out.events), ["xgroup-createconsumer"]);
+        assert!(out.events.contains(&Event::ConsumerCreated {
+            db: 0,
+            key: b"s".to_vec(),
+            group: b"g".to_vec(),
+            consumer: b"alice".to_vec()
+        }));
+        assert!(out.events.contains(&Event::EntriesDelivered {
+            db: 0,
+            key: b"s".to_vec(),
+            group: b"g".to_vec(),
+            consumer: b"alice".to_vec(),
+            ids: vec![(StreamId::new(1, 0), 1), (StreamId::new(2, 0), 1)]
+        }));
+        let out = e.execute(c, argv("XREADGROUP GROUP g alice STREAMS s 0"), 6);
+        assert!(notifications(&out.events).is_empty());
+        assert!(out.events.contains(&Event::EntriesDelivered {
+            db: 0,
+            key: b"s".to_vec(),
+            group: b"g".to_vec(),
+            consumer: b"alice".to_vec(),
+            ids: vec![(StreamId::new(1, 0), 2), (StreamId::new(2, 0), 2)]
+        }));
+        let out = e.execute(c, argv("XACK s g 1-0 9-0"), 7);
+        assert!(notifications(&out.events).is_empty());
+        assert!(out.events.contains(&Event::EntriesAcked {
+            db: 0,
+            key: b"s".to_vec(),
+            group: b"g".to_vec(),
+            ids: vec![StreamId::new(1, 0)]
+        }));
+        let out = e.execute(c, argv("XGROUP SETID s g 0"), 8);
+        assert_eq!(notifications(&out.events), ["xgroup-setid"]);
+        let out = e.execute(c, argv("XGROUP DELCONSUMER s g nobody"), 8);
+        assert!(notifications(&out.events).is_empty());
+        let out = e.execute(c, argv("XGROUP DELCONSUMER s g alice"), 8);
+        assert_eq!(out.reply, Some(Reply::Integer(1)));
+        assert_eq!(notifications(&out.events), ["xgroup-delconsumer"]);
+        assert!(out.events.contains(&Event::ConsumerDeleted {
+            db: 0,
+            key: b"s".to_vec(),
+            group: b"g".to_vec(),
+            consumer: b"alice".to_vec(),
+            pending: 1
+        }));
+        let out = e.execute(c, argv("XGROUP DESTROY s g"), 9);
+        assert_eq!(notifications(&out.events), ["xgroup-destroy"]);
+        assert!(out.events.contains(&Event::GroupDestroyed {
+            db: 0,
+            key: b"s".to_vec(),
+            group: b"g".to_vec()
+        }));
+    }
+
+    #[test]
     fn writes_report_events_and_notifications() {
         let mut e = Engine::new(Config {
             profile: Profile::V7,
@@ -682,6 +755,131 @@ fn random_commands_never_panic() {
             for (_, entry) in db.iter() {
                 if let crate::engine::keyspace::Value::Stream(s) = &entry.value {
                     s.check();
+                }
+            }
+        }
+    }
+}
+
+/// Groups, consumers, deliveries, re-deliveries, acks and consumer deletion
+/// keep every PEL consistent and the byte count exact, and the byte count
+/// returns to the groupless figure when the groups go.
+#[test]
+fn group_pels_and_bytes_stay_consistent() {
+    let mut s = Stream::new();
+    let limits = NodeLimits {
+        max_bytes: 4096,
+        max_entries: 100,
+    };
+    for i in 1..=20 {
+        s.append(id(i, 0), &[b"f".to_vec(), b"v".to_vec()], limits);
+    }
+    let bare = s.mem_size();
+    assert!(s.create_group(b"g", StreamId::MIN, ENTRIES_READ_UNKNOWN));
+    assert!(!s.create_group(b"g", StreamId::MIN, 0));
+    assert!(s.create_group(b"other", id(5, 0), 3));
+    s.with_group(b"g", |g| {
+        assert!(g.create_consumer(b"alice", 10));
+        assert!(!g.create_consumer(b"alice", 11));
+        assert!(g.create_consumer(b"bob", 12));
+        for i in 1..=10 {
+            g.deliver(id(i, 0), b"alice", 20);
+        }
+        assert_eq!(g.redeliver(id(4, 0), 25), Some(2));
+        // Delivering a pending entry moves it, its count back to 1.
+        g.deliver(id(3, 0), b"bob", 30);
+        g.deliver(id(4, 0), b"bob", 30);
+        assert_eq!(g.pel()[&id(4, 0)].delivery_count, 1);
+        assert_eq!(g.pel()[&id(3, 0)].consumer, b"bob");
+        assert_eq!(g.redeliver(id(11, 0), 30), None);
+        assert!(g.ack(id(1, 0)));
+        assert!(!g.ack(id(1, 0)));
+        assert!(g.ack(id(3, 0)));
+    });
+    s.check();
+    let g = s.group(b"g").unwrap();
+    assert_eq!(g.pel().len(), 8);
+    assert_eq!(g.consumer(b"alice").unwrap().pel.len(), 7);
+    assert_eq!(g.consumer(b"bob").unwrap().pel.len(), 1);
+    assert_eq!(s.with_group(b"g", |g| g.delete_consumer(b"alice")), Some(7));
+    assert_eq!(
+        s.with_group(b"g", |g| g.delete_consumer(b"nobody")),
+        Some(0)
+    );
+    s.check();
+    assert_eq!(s.group(b"g").unwrap().pel().len(), 1);
+    assert!(s.destroy_group(b"g"));
+    assert!(!s.destroy_group(b"g"));
+    assert!(s.destroy_group(b"other"));
+    s.check();
+    assert_eq!(s.mem_size(), bare);
+}
+
+/// Random consumer-group commands (valid and broken) never panic, and every
+/// group's PEL stays consistent with its consumers' PELs, with exact bytes.
+#[test]
+fn random_group_commands_keep_pels_consistent() {
+    use crate::engine::{Config, Engine};
+    let pick_line = |rng: &mut Rng| -> String {
+        let key = rng.pick(&["s", "s", "t", "str"]);
+        let group = rng.pick(&["g", "g", "h", "x"]);
+        let consumer = rng.pick(&["a", "b", "c"]);
+        let id = rng.pick(&["0", "1", "2-0", "3", "(1", "-", "+", "$", ">", "bad", "5-1"]);
+        let n = rng.below(4);
+        match rng.below(13) {
+            0 | 1 => format!("XADD {key} * f v"),
+            2 => format!("XDEL {key} {id} {}", rng.below(6)),
+            3 => format!(
+                "XGROUP CREATE {key} {group} {id}{}",
+                rng.pick(&["", " MKSTREAM", " ENTRIESREAD 2", " ENTRIESREAD -1"])
+            ),
+            4 => format!("XGROUP SETID {key} {group} {id}"),
+            5 => format!("XGROUP CREATECONSUMER {key} {group} {consumer}"),
+            6 => format!("XGROUP DELCONSUMER {key} {group} {consumer}"),
+            7 => format!("XGROUP DESTROY {key} {group}"),
+            8 | 9 => format!(
+                "XREADGROUP GROUP {group} {consumer} COUNT {n}{} STREAMS {key} {}",
+                rng.pick(&["", " NOACK"]),
+                rng.pick(&[">", ">", "0", id])
+            ),
+            10 => format!(
+                "XACK {key} {group} {id} {}-0 {}",
+                rng.below(6),
+                rng.below(6)
+            ),
+            11 => format!("XPENDING {key} {group} {id} + {n} {consumer}"),
+            _ => format!(
+                "{} {key} {group}",
+                rng.pick(&[
+                    "XINFO CONSUMERS",
+                    "XINFO GROUPS",
+                    "XINFO STREAM",
+                    "XPENDING"
+                ])
+            ),
+        }
+    };
+    let mut rng = Rng(11);
+    for profile in [crate::engine::Profile::V7, crate::engine::Profile::V8] {
+        let mut e = Engine::new(Config {
+            profile,
+            ..Config::default()
+        });
+        let c = e.connect(0);
+        e.execute(c, vec![b"SET".to_vec(), b"str".to_vec(), b"x".to_vec()], 0);
+        let mut now = 0;
+        for i in 0..20_000 {
+            let line = pick_line(&mut rng);
+            let argv = line.split(' ').map(|w| w.as_bytes().to_vec()).collect();
+            now += rng.below(3);
+            e.execute(c, argv, now);
+            if i % 50 == 0 {
+                for db in &e.dbs {
+                    for (_, entry) in db.iter() {
+                        if let crate::engine::keyspace::Value::Stream(s) = &entry.value {
+                            s.check();
+                        }
+                    }
                 }
             }
         }

@@ -1,0 +1,223 @@
+//! Consumer groups of a stream (SPEC §2, t_stream.c's `streamCG`): a group's
+//! last delivered ID, its `entries_read` counter, its pending entries list
+//! (PEL: ID → NACK) and its consumers, each with its own PEL (a set of IDs
+//! whose NACKs live in the group's PEL). Groups and consumers are ordered by
+//! name bytes, as Redis's rax orders them. Lookups, acks and deliveries are
+//! logarithmic in the PEL size.
+//!
+//! Each group keeps the bytes it is charged in the memory accounting, changed
+//! by every method that changes the group, so the stream's byte counter stays
+//! exact.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::StreamId;
+
+/// `SCG_INVALID_ENTRIES_READ`.
+pub(crate) const ENTRIES_READ_UNKNOWN: i64 = -1;
+
+/// Bytes charged per group on top of its name, NACKs and consumers.
+const GROUP_OVERHEAD: usize = 96;
+/// Bytes charged per NACK on top of its consumer's name.
+const NACK_OVERHEAD: usize = 48;
+/// Bytes charged per consumer on top of its name and PEL.
+const CONSUMER_OVERHEAD: usize = 64;
+/// Bytes charged per ID in a consumer's PEL.
+const CONSUMER_PEL_ENTRY: usize = 24;
+
+/// A pending entry: delivered to `consumer`, not yet acknowledged.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Nack {
+    pub consumer: Vec<u8>,
+    /// The engine time of the last delivery.
+    pub delivery_time_ms: u64,
+    pub delivery_count: u64,
+}
+
+/// A consumer of a group.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub(crate) struct Consumer {
+    /// The IDs pending for this consumer (their NACKs are in the group's PEL).
+    pub pel: BTreeSet<StreamId>,
+    /// The last time the consumer was seen (any interaction).
+    pub seen_time: u64,
+    /// The last time the consumer read entries (Redis 7.2+'s `active-time`);
+    /// `None` before its first successful read.
+    pub active_time: Option<u64>,
+}
+
+/// A consumer group.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Group {
+    pub last_id: StreamId,
+    /// The logical count of entries read; `ENTRIES_READ_UNKNOWN` when unknown.
+    pub entries_read: i64,
+    pel: BTreeMap<StreamId, Nack>,
+    consumers: BTreeMap<Vec<u8>, Consumer>,
+    /// The bytes charged for this group (its name included).
+    bytes: usize,
+}
+
+impl Group {
+    pub fn new(name: &[u8], last_id: StreamId, entries_read: i64) -> Group {
+        Group {
+            last_id,
+            entries_read,
+            pel: BTreeMap::new(),
+            consumers: BTreeMap::new(),
+            bytes: GROUP_OVERHEAD + name.len(),
+        }
+    }
+
+    /// The bytes charged for this group.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    pub fn pel(&self) -> &BTreeMap<StreamId, Nack> {
+        &self.pel
+    }
+
+    pub fn consumers(&self) -> &BTreeMap<Vec<u8>, Consumer> {
+        &self.consumers
+    }
+
+    pub fn consumer(&self, name: &[u8]) -> Option<&Consumer> {
+        self.consumers.get(name)
+    }
+
+    /// Creates the consumer unless it exists; whether it was created.
+    pub fn create_consumer(&mut self, name: &[u8], now_ms: u64) -> bool {
+        if self.consumers.contains_key(name) {
+            return false;
+        }
+        self.consumers.insert(
+            name.to_vec(),
+            Consumer {
+                pel: BTreeSet::new(),
+                seen_time: now_ms,
+                active_time: None,
+            },
+        );
+        self.bytes += CONSUMER_OVERHEAD + name.len();
+        true
+    }
+
+    /// Deletes the consumer and its pending entries; the number of entries
+    /// it had pending (0 when it does not exist).
+    pub fn delete_consumer(&mut self, name: &[u8]) -> u64 {
+        let Some(consumer) = self.consumers.remove(name) else {
+            return 0;
+        };
+        let n = consumer.pel.len();
+        for id in &consumer.pel {
+            let removed = self.pel.remove(id);
+            debug_assert!(removed.is_some(), "consumer PEL id missing from group PEL");
+        }
+        self.bytes -=
+            CONSUMER_OVERHEAD + name.len() + n * (CONSUMER_PEL_ENTRY + NACK_OVERHEAD + name.len());
+        n as u64
+    }
+
+    /// Acknowledges `id`: removes it from the group's and its consumer's PEL.
+    /// Whether it was pending.
+    pub fn ack(&mut self, id: StreamId) -> bool {
+        let Some(nack) = self.pel.remove(&id) else {
+            return false;
+        };
+        if let Some(c) = self.consumers.get_mut(&nack.consumer) {
+            c.pel.remove(&id);
+        } else {
+            debug_assert!(false, "NACK owned by a missing consumer");
+        }
+        self.bytes -= CONSUMER_PEL_ENTRY + NACK_OVERHEAD + nack.consumer.len();
+        true
+    }
+
+    /// Records that `consumer` (which exists) was seen at `now_ms`.
+    pub fn touch_consumer(&mut self, name: &[u8], now_ms: u64, active: bool) {
+        if let Some(c) = self.consumers.get_mut(name) {
+            c.seen_time = now_ms;
+            if active {
+                c.active_time = Some(now_ms);
+            }
+        }
+    }
+
+    /// Delivers `id` to `consumer` (which exists) at `now_ms`, as a read with
+    /// `>` does: a new NACK with delivery count 1, or, when `id` is already
+    /// pending (the group was moved back by SETID), the NACK moved to
+    /// `consumer` with its time and a delivery count of 1.
+    pub fn deliver(&mut self, id: StreamId, consumer: &[u8], now_ms: u64) {
+        if let Some(nack) = self.pel.get_mut(&id) {
+            nack.delivery_time_ms = now_ms;
+            nack.delivery_count = 1;
+            if nack.consumer != consumer {
+                let old = std::mem::replace(&mut nack.consumer, consumer.to_vec());
+                if let Some(c) = self.consumers.get_mut(&old) {
+                    c.pel.remove(&id);
+                }
+                if let Some(c) = self.consumers.get_mut(consumer) {
+                    c.pel.insert(id);
+                }
+                self.bytes = self.bytes + consumer.len() - old.len();
+            }
+            return;
+        }
+        self.pel.insert(
+            id,
+            Nack {
+                consumer: consumer.to_vec(),
+                delivery_time_ms: now_ms,
+                delivery_count: 1,
+            },
+        );
+        if let Some(c) = self.consumers.get_mut(consumer) {
+            c.pel.insert(id);
+        } else {
+            debug_assert!(false, "delivery to a missing consumer");
+        }
+        self.bytes += CONSUMER_PEL_ENTRY + NACK_OVERHEAD + consumer.len();
+    }
+
+    /// Delivers the pending `id` again to its owner (a history read): its
+    /// count goes up by one and its time is `now_ms`. The new count.
+    pub fn redeliver(&mut self, id: StreamId, now_ms: u64) -> Option<u64> {
+        let nack = self.pel.get_mut(&id)?;
+        nack.delivery_time_ms = now_ms;
+        nack.delivery_count += 1;
+        Some(nack.delivery_count)
+    }
+
+    /// The bytes this group should be charged, counted from scratch (tests).
+    #[cfg(test)]
+    pub(crate) fn counted_bytes(&self, name: &[u8]) -> usize {
+        GROUP_OVERHEAD
+            + name.len()
+            + self
+                .consumers
+                .iter()
+                .map(|(n, c)| CONSUMER_OVERHEAD + n.len() + c.pel.len() * CONSUMER_PEL_ENTRY)
+                .sum::<usize>()
+            + self
+                .pel
+                .values()
+                .map(|n| NACK_OVERHEAD + n.consumer.len())
+                .sum::<usize>()
+    }
+
+    /// The PEL consistency checks (tests): every pending ID is owned by
+    /// exactly one existing consumer, and the consumers own nothing else.
+    #[cfg(test)]
+    pub(crate) fn check(&self, name: &[u8]) {
+        let mut owned = 0;
+        for (cname, c) in &self.consumers {
+            for id in &c.pel {
+                assert_eq!(self.pel.get(id).map(|n| &n.consumer), Some(cname));
+            }
+            owned += c.pel.len();
+        }
+        assert_eq!(owned, self.pel.len());
+        assert_eq!(self.bytes, self.counted_bytes(name));
+    }
+}
