@@ -833,24 +833,23 @@ fn random_stream_script(seed: u64, commands: usize) -> String {
     out
 }
 
-/// Random stream commands against both servers. `DIFF_RANDOM=100000 cargo
-/// test --release --test differential random` runs the full count.
-#[test]
-fn random_stream_commands_match_redis_7_0_15() {
+/// Runs `commands` random commands from `script(seed, n)` against both servers,
+/// as scripts of at most 10,000 commands with their own seeds, in RESP2 and
+/// RESP3, and fails on any difference. `count_var` overrides the count.
+fn run_random(what: &str, count_var: &str, default: usize, script: fn(u64, usize) -> String) {
     let rules = load_rules();
-    let commands: usize = std::env::var("DIFF_RANDOM")
+    let commands: usize = std::env::var(count_var)
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(3000);
+        .unwrap_or(default);
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     let mut tally = Tally::default();
-    // Scripts of at most 10,000 commands, each with its own seed.
     let mut done = 0;
     let mut seed = 1;
     while done < commands {
         let n = (commands - done).min(10_000);
-        let path = dir.join(format!("random_streams_{seed}.txt"));
-        std::fs::write(&path, random_stream_script(seed, n)).unwrap();
+        let path = dir.join(format!("random_{what}_{seed}.txt"));
+        std::fs::write(&path, script(seed, n)).unwrap();
         for resp3 in [false, true] {
             run_script(&path, resp3, &rules, &mut tally);
         }
@@ -858,7 +857,7 @@ fn random_stream_commands_match_redis_7_0_15() {
         seed += 1;
     }
     println!(
-        "random streams: {commands} commands x 2 protocols, {} frames compared, {} differences",
+        "random {what}: {commands} commands x 2 protocols, {} frames compared, {} differences",
         tally.frames,
         tally.failures.len()
     );
@@ -874,6 +873,13 @@ fn random_stream_commands_match_redis_7_0_15() {
             .collect::<Vec<_>>()
             .join("\n")
     );
+}
+
+/// Random stream commands against both servers. `DIFF_RANDOM=100000 cargo
+/// test --release --test differential random` runs the full count.
+#[test]
+fn random_stream_commands_match_redis_7_0_15() {
+    run_random("streams", "DIFF_RANDOM", 3000, random_stream_script);
 }
 
 /// A random consumer-group workload as a differential script: XADD (explicit
@@ -977,40 +983,5 @@ fn random_group_script(seed: u64, commands: usize) -> String {
 /// cargo test --release --test differential random_group` runs the full count.
 #[test]
 fn random_group_commands_match_redis_7_0_15() {
-    let rules = load_rules();
-    let commands: usize = std::env::var("DIFF_RANDOM_GROUPS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(2000);
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-    let mut tally = Tally::default();
-    let mut done = 0;
-    let mut seed = 1;
-    while done < commands {
-        let n = (commands - done).min(10_000);
-        let path = dir.join(format!("random_groups_{seed}.txt"));
-        std::fs::write(&path, random_group_script(seed, n)).unwrap();
-        for resp3 in [false, true] {
-            run_script(&path, resp3, &rules, &mut tally);
-        }
-        done += n;
-        seed += 1;
-    }
-    println!(
-        "random groups: {commands} commands x 2 protocols, {} frames compared, {} differences",
-        tally.frames,
-        tally.failures.len()
-    );
-    assert!(
-        tally.failures.is_empty(),
-        "{} difference(s):\n{}",
-        tally.failures.len(),
-        tally
-            .failures
-            .iter()
-            .take(20)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    run_random("groups", "DIFF_RANDOM_GROUPS", 2000, random_group_script);
 }
