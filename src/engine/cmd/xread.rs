@@ -19,43 +19,82 @@ use crate::engine::{ClientId, Engine, Profile, Protocol, Reply};
 /// `XREAD_BLOCKED_DEFAULT_COUNT`: 7.0's COUNT for a blocked read that gave none.
 const BLOCKED_DEFAULT_COUNT: usize = 1000;
 
-pub(super) fn xread(cx: &mut Cx) -> CmdResult {
-    let argv = cx.argv;
-    let v7 = cx.engine.profile() == Profile::V7;
-    let mut timeout: Option<u64> = None;
-    let mut count: u64 = 0;
-    let mut streams_arg = 0;
+/// The options of XREAD and XREADGROUP, parsed as Redis's one `xreadCommand`
+/// parses them for both.
+pub(super) struct ReadOptions<'a> {
+    pub timeout: Option<u64>,
+    pub count: u64,
+    /// Index of the first key after STREAMS.
+    pub streams_arg: usize,
+    pub group_consumer: Option<(&'a [u8], &'a [u8])>,
+    pub noack: bool,
+}
+
+/// Parses `[COUNT n] [BLOCK ms] [GROUP g c] [NOACK] STREAMS ...`; `group` says
+/// whether the command is XREADGROUP (GROUP and NOACK are XREADGROUP's own).
+pub(super) fn parse_read_options<'a>(
+    argv: &'a [Vec<u8>],
+    group: bool,
+    v7: bool,
+    now_ms: u64,
+) -> Result<ReadOptions<'a>, Error> {
+    let mut o = ReadOptions {
+        timeout: None,
+        count: 0,
+        streams_arg: 0,
+        group_consumer: None,
+        noack: false,
+    };
     let mut i = 1;
     while i < argv.len() {
         let more = argv.len() - i - 1;
-        let o = &argv[i];
-        if is_kw(o, "BLOCK") && more > 0 {
+        let a = &argv[i];
+        if is_kw(a, "BLOCK") && more > 0 {
             i += 1;
-            timeout = Some(parse_timeout(&argv[i], v7, cx.now_ms)?);
-        } else if is_kw(o, "COUNT") && more > 0 {
+            o.timeout = Some(parse_timeout(&argv[i], v7, now_ms)?);
+        } else if is_kw(a, "COUNT") && more > 0 {
             i += 1;
-            count = u64::try_from(arg_i64(&argv[i])?).unwrap_or(0);
-        } else if is_kw(o, "STREAMS") && more > 0 {
-            streams_arg = i + 1;
-            if (argv.len() - streams_arg) % 2 != 0 {
-                return Err(Error::Other(unbalanced(v7).into()));
+            o.count = u64::try_from(arg_i64(&argv[i])?).unwrap_or(0);
+        } else if is_kw(a, "STREAMS") && more > 0 {
+            o.streams_arg = i + 1;
+            if (argv.len() - o.streams_arg) % 2 != 0 {
+                return Err(Error::Other(unbalanced(v7, group).into()));
             }
             break;
-        } else if is_kw(o, "GROUP") && more >= 2 {
-            return Err(Error::Other(
-                "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead."
-                    .into(),
-            ));
-        } else if is_kw(o, "NOACK") {
-            return Err(Error::Other(
-                "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead."
-                    .into(),
-            ));
+        } else if is_kw(a, "GROUP") && more >= 2 {
+            if !group {
+                return Err(Error::Other(
+                    "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead."
+                        .into(),
+                ));
+            }
+            o.group_consumer = Some((&argv[i + 1], &argv[i + 2]));
+            i += 2;
+        } else if is_kw(a, "NOACK") {
+            if !group {
+                return Err(Error::Other(
+                    "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead."
+                        .into(),
+                ));
+            }
+            o.noack = true;
         } else {
             return Err(Error::Syntax);
         }
         i += 1;
     }
+    Ok(o)
+}
+
+pub(super) fn xread(cx: &mut Cx) -> CmdResult {
+    let argv = cx.argv;
+    let v7 = cx.engine.profile() == Profile::V7;
+    let ReadOptions {
+        timeout,
+        count,
+        streams_arg,
+        ..
+    } = parse_read_options(argv, false, v7, cx.now_ms)?;
     if streams_arg == 0 {
         return Err(Error::Syntax);
     }
@@ -140,11 +179,17 @@ pub(super) fn xread(cx: &mut Cx) -> CmdResult {
 }
 
 /// The "Unbalanced" error: 7.0.15's text, or the per-command one of 8.0+.
-fn unbalanced(v7: bool) -> &'static str {
-    if v7 {
-        "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified."
-    } else {
-        "ERR Unbalanced 'xread' list of streams: for each stream key an ID, '+', or '$' must be specified."
+fn unbalanced(v7: bool, group: bool) -> &'static str {
+    match (v7, group) {
+        (true, _) => {
+            "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified."
+        }
+        (false, false) => {
+            "ERR Unbalanced 'xread' list of streams: for each stream key an ID, '+', or '$' must be specified."
+        }
+        (false, true) => {
+            "ERR Unbalanced 'xreadgroup' list of streams: for each stream key an ID or '>' must be specified."
+        }
     }
 }
 

@@ -13,8 +13,8 @@
 //! for `>` reads with nothing new; a write to one of the keys re-runs the
 //! command, a deleted key answers `UNBLOCKED`, a destroyed group `NOGROUP`.
 
-use super::xread::{parse_timeout, streams_reply};
-use super::{arg_i64, c_str, is_kw, BlockOn, CmdResult, Cx, Flow, Serve};
+use super::xread::{parse_read_options, streams_reply, ReadOptions};
+use super::{c_str, BlockOn, CmdResult, Cx, Flow, Serve};
 use crate::engine::error::Error;
 use crate::engine::params::notify;
 use crate::engine::stream::{entry_reply, parse_id, Stream, StreamId, ENTRIES_READ_UNKNOWN};
@@ -33,44 +33,13 @@ fn no_key_or_group(key: &[u8], group: &[u8]) -> Error {
 pub(super) fn xreadgroup(cx: &mut Cx) -> CmdResult {
     let argv = cx.argv;
     let v7 = cx.engine.profile() == Profile::V7;
-    let mut timeout: Option<u64> = None;
-    let mut count: u64 = 0;
-    let mut streams_arg = 0;
-    let mut group_consumer: Option<(&[u8], &[u8])> = None;
-    let mut noack = false;
-    let mut i = 1;
-    while i < argv.len() {
-        let more = argv.len() - i - 1;
-        let o = &argv[i];
-        if is_kw(o, "BLOCK") && more > 0 {
-            i += 1;
-            timeout = Some(parse_timeout(&argv[i], v7, cx.now_ms)?);
-        } else if is_kw(o, "COUNT") && more > 0 {
-            i += 1;
-            count = u64::try_from(arg_i64(&argv[i])?).unwrap_or(0);
-        } else if is_kw(o, "STREAMS") && more > 0 {
-            streams_arg = i + 1;
-            if (argv.len() - streams_arg) % 2 != 0 {
-                return Err(Error::Other(
-                    if v7 {
-                        "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified."
-                    } else {
-                        "ERR Unbalanced 'xreadgroup' list of streams: for each stream key an ID or '>' must be specified."
-                    }
-                    .into(),
-                ));
-            }
-            break;
-        } else if is_kw(o, "GROUP") && more >= 2 {
-            group_consumer = Some((&argv[i + 1], &argv[i + 2]));
-            i += 2;
-        } else if is_kw(o, "NOACK") {
-            noack = true;
-        } else {
-            return Err(Error::Syntax);
-        }
-        i += 1;
-    }
+    let ReadOptions {
+        timeout,
+        count,
+        streams_arg,
+        group_consumer,
+        noack,
+    } = parse_read_options(argv, true, v7, cx.now_ms)?;
     if streams_arg == 0 {
         return Err(Error::Syntax);
     }
