@@ -49,7 +49,7 @@ pub(super) fn parse_add_or_trim_args(cx: &Cx, xadd: bool) -> Result<AddTrimArgs,
         };
         if xadd && super::c_str(opt) == b"*" {
             break;
-        } else if is_kw(opt, "maxlen") && moreargs > 0 {
+        } else if (is_kw(opt, "maxlen") || is_kw(opt, "minid")) && moreargs > 0 {
             if strategy.is_some() {
                 return Err(err(
                     "syntax error, MAXLEN and MINID options at the same time are not compatible",
@@ -62,28 +62,16 @@ pub(super) fn parse_add_or_trim_args(cx: &Cx, xadd: bool) -> Result<AddTrimArgs,
                     i += 1;
                 }
             }
-            let maxlen = arg_i64(&argv[i + 1])?;
-            if maxlen < 0 {
-                return Err(err("The MAXLEN argument must be >= 0."));
-            }
-            i += 1;
-            strategy = Some(TrimStrategy::MaxLen(maxlen as u64));
-        } else if is_kw(opt, "minid") && moreargs > 0 {
-            if strategy.is_some() {
-                return Err(err(
-                    "syntax error, MAXLEN and MINID options at the same time are not compatible",
-                ));
-            }
-            approx = false;
-            if moreargs >= 2 {
-                if let Some(a) = tilde_or_eq(&argv[i + 1]) {
-                    approx = a;
-                    i += 1;
+            strategy = Some(if is_kw(opt, "maxlen") {
+                let maxlen = arg_i64(&argv[i + 1])?;
+                if maxlen < 0 {
+                    return Err(err("The MAXLEN argument must be >= 0."));
                 }
-            }
-            let minid = parse_id(&argv[i + 1], true, 0)?;
+                TrimStrategy::MaxLen(maxlen as u64)
+            } else {
+                TrimStrategy::MinId(parse_id(&argv[i + 1], true, 0)?)
+            });
             i += 1;
-            strategy = Some(TrimStrategy::MinId(minid));
         } else if is_kw(opt, "limit") && moreargs > 0 {
             limit = arg_i64(&argv[i + 1])?;
             if limit < 0 {
