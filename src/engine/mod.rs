@@ -35,7 +35,7 @@ pub use error::Error;
 use keyspace::Db;
 pub use reply::{Protocol, Reply};
 use rng::Rng;
-pub use stream::StreamId;
+pub use stream::{ClaimedEntry, StreamId};
 
 /// A client connection's id, as `CLIENT ID` reports it. The first connection
 /// gets [`FIRST_CLIENT_ID`].
@@ -300,7 +300,7 @@ pub enum Event {
         key: Vec<u8>,
         group: Vec<u8>,
     },
-    /// XGROUP SETID moved a group's last delivered ID.
+    /// XGROUP SETID, or XCLAIM's LASTID, moved a group's last delivered ID.
     GroupIdSet {
         db: usize,
         key: Vec<u8>,
@@ -330,6 +330,18 @@ pub enum Event {
         group: Vec<u8>,
         consumer: Vec<u8>,
         ids: Vec<(StreamId, u64)>,
+    },
+    /// XCLAIM or XAUTOCLAIM gave pending entries to `consumer` (`claimed`, in
+    /// reply order, each with the consumer it was taken from and its new
+    /// delivery count), and deleted the pending entries whose stream entries
+    /// were gone (`deleted`).
+    EntriesClaimed {
+        db: usize,
+        key: Vec<u8>,
+        group: Vec<u8>,
+        consumer: Vec<u8>,
+        claimed: Vec<ClaimedEntry>,
+        deleted: Vec<StreamId>,
     },
     /// XACK acknowledged these pending entries.
     EntriesAcked {

@@ -66,6 +66,8 @@ mod unwatch;
 mod watch;
 mod xack;
 mod xadd;
+mod xautoclaim;
+mod xclaim;
 mod xdel;
 mod xgroup;
 mod xinfo;
@@ -388,6 +390,8 @@ pub(crate) fn handler(fullname: &str) -> Option<Handler> {
         "xinfo|stream" => xinfo::stream,
         "xsetid" => xsetid::xsetid,
         "xack" => xack::xack,
+        "xautoclaim" => xautoclaim::xautoclaim,
+        "xclaim" => xclaim::xclaim,
         "xreadgroup" => xreadgroup::xreadgroup,
         "xpending" => xpending::xpending,
         "xgroup" => xgroup::container,

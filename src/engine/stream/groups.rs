@@ -46,6 +46,45 @@ pub(crate) struct Consumer {
     pub active_time: Option<u64>,
 }
 
+/// How XCLAIM and XAUTOCLAIM claim pending entries (`Group::claim`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ClaimSpec {
+    /// The command's time.
+    pub now_ms: u64,
+    /// An owned NACK idle less than this many ms is not claimed (0: any).
+    pub min_idle_ms: i64,
+    /// The delivery time a claimed NACK gets (IDLE/TIME, else now).
+    pub delivery_time_ms: u64,
+    /// RETRYCOUNT: the delivery count a claimed NACK gets.
+    pub retry_count: Option<u64>,
+    /// JUSTID: without RETRYCOUNT the delivery count stays as it was.
+    pub justid: bool,
+    /// FORCE: an ID that is not pending gets a NACK.
+    pub force: bool,
+}
+
+/// A pending entry a consumer claimed (XCLAIM, XAUTOCLAIM).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClaimedEntry {
+    pub id: StreamId,
+    /// The consumer that had it; `None` when XCLAIM's FORCE made it pending.
+    pub from: Option<Vec<u8>>,
+    /// Its delivery count after the claim.
+    pub delivery_count: u64,
+}
+
+/// What XAUTOCLAIM's scan did (`Group::autoclaim`).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct AutoClaimed {
+    /// In PEL order.
+    pub claimed: Vec<ClaimedEntry>,
+    /// Pending IDs whose entries were gone from the stream; their NACKs were
+    /// deleted.
+    pub deleted: Vec<StreamId>,
+    /// Where the next call starts; 0-0 when the scan reached the end.
+    pub cursor: StreamId,
+}
+
 /// A consumer group.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Group {
@@ -187,6 +226,118 @@ impl Group {
         nack.delivery_time_ms = now_ms;
         nack.delivery_count += 1;
         Some(nack.delivery_count)
+    }
+
+    /// Claims `id` for `consumer` (XCLAIM, and XAUTOCLAIM for each entry it
+    /// takes; t_stream.c's claiming loop): the NACK moves to `consumer`, which
+    /// is created if missing (7.0.15 creates it only once something is
+    /// claimed), gets `spec`'s delivery time, and its delivery count is
+    /// RETRYCOUNT's or goes up by one unless JUSTID. An ID that is not
+    /// pending is claimed only with FORCE, through a new NACK (count 1 before
+    /// the claim's own change); an owned NACK idle less than the minimum is
+    /// left alone. The caller has checked that the entry is in the stream.
+    /// `None` when nothing was claimed.
+    pub fn claim(&mut self, id: StreamId, consumer: &[u8], spec: &ClaimSpec) -> Option<ClaimedEntry> {
+        let from = match self.pel.get(&id) {
+            None if !spec.force => return None,
+            None => None,
+            Some(nack) => {
+                let idle = (spec.now_ms as i64).wrapping_sub(nack.delivery_time_ms as i64);
+                if spec.min_idle_ms != 0 && idle < spec.min_idle_ms {
+                    return None;
+                }
+                Some(nack.consumer.clone())
+            }
+        };
+        self.create_consumer(consumer, spec.now_ms);
+        // Redis 7.0.15 looks the consumer up (refreshing its seen-time) when it
+        // claims; 7.2+ also records the claim as activity.
+        self.touch_consumer(consumer, spec.now_ms, true);
+        match &from {
+            None => {
+                self.pel.insert(
+                    id,
+                    Nack {
+                        consumer: consumer.to_vec(),
+                        delivery_time_ms: spec.delivery_time_ms,
+                        delivery_count: 1,
+                    },
+                );
+                self.bytes += CONSUMER_PEL_ENTRY + NACK_OVERHEAD + consumer.len();
+                if let Some(c) = self.consumers.get_mut(consumer) {
+                    c.pel.insert(id);
+                }
+            }
+            Some(old) if old.as_slice() != consumer => {
+                if let Some(c) = self.consumers.get_mut(old) {
+                    c.pel.remove(&id);
+                }
+                if let Some(c) = self.consumers.get_mut(consumer) {
+                    c.pel.insert(id);
+                }
+                if let Some(nack) = self.pel.get_mut(&id) {
+                    nack.consumer = consumer.to_vec();
+                }
+                self.bytes = self.bytes + consumer.len() - old.len();
+            }
+            Some(_) => {}
+        }
+        let nack = self.pel.get_mut(&id)?;
+        nack.delivery_time_ms = spec.delivery_time_ms;
+        if let Some(n) = spec.retry_count {
+            nack.delivery_count = n;
+        } else if !spec.justid {
+            nack.delivery_count = nack.delivery_count.wrapping_add(1);
+        }
+        Some(ClaimedEntry {
+            id,
+            from,
+            delivery_count: nack.delivery_count,
+        })
+    }
+
+    /// XAUTOCLAIM's scan (`xautoclaimCommand`): the PEL from `start` on, at
+    /// most `count * 10` NACKs looked at and `count` of them taken. A NACK
+    /// whose entry `exists` no longer finds is deleted (and counts against
+    /// `count`); one idle long enough is claimed as `claim` does (time
+    /// `spec.delivery_time_ms`, count +1 unless JUSTID). The cursor is the
+    /// first pending ID after the last one looked at, 0-0 at the end.
+    pub fn autoclaim(
+        &mut self,
+        start: StreamId,
+        consumer: &[u8],
+        count: u64,
+        spec: &ClaimSpec,
+        exists: &dyn Fn(StreamId) -> bool,
+    ) -> AutoClaimed {
+        let mut out = AutoClaimed {
+            claimed: Vec::new(),
+            deleted: Vec::new(),
+            cursor: StreamId::MIN,
+        };
+        let mut attempts = count.saturating_mul(10);
+        let mut left = count;
+        // The lower bound of the next look; `None` once past the greatest ID.
+        let mut from = Some(start);
+        while attempts > 0 && left > 0 {
+            attempts -= 1;
+            let Some(id) = from.and_then(|f| self.pel.range(f..).next().map(|(id, _)| *id)) else {
+                break;
+            };
+            if !exists(id) {
+                self.ack(id);
+                out.deleted.push(id);
+                left -= 1;
+            } else if let Some(c) = self.claim(id, consumer, spec) {
+                out.claimed.push(c);
+                left -= 1;
+            }
+            from = id.next();
+        }
+        out.cursor = from
+            .and_then(|f| self.pel.range(f..).next().map(|(id, _)| *id))
+            .unwrap_or(StreamId::MIN);
+        out
     }
 
     /// The bytes this group should be charged, counted from scratch (tests).

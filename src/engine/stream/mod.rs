@@ -11,7 +11,8 @@ mod groups;
 mod listpack;
 mod store;
 
-pub(crate) use groups::{Group, ENTRIES_READ_UNKNOWN};
+pub(crate) use groups::{AutoClaimed, ClaimSpec, Group, ENTRIES_READ_UNKNOWN};
+pub use groups::ClaimedEntry;
 
 #[allow(unused_imports)] // `Fields` is API for the consumer-group commands
 pub(crate) use store::{EntryRef, Fields, NodeLimits, RefMode, Stream, TrimSpec, TrimStrategy};

@@ -430,6 +430,22 @@ impl Stream {
         Some(r)
     }
 
+    /// `with_group`, where `f` also gets a test of whether an entry is live
+    /// (`streamEntryExists`), for the commands that look entries up while they
+    /// change a group's PEL (XCLAIM, XAUTOCLAIM).
+    pub fn with_group_and_entries<R>(
+        &mut self,
+        name: &[u8],
+        f: impl FnOnce(&mut Group, &dyn Fn(StreamId) -> bool) -> R,
+    ) -> Option<R> {
+        let g = self.groups.get_mut(name)?;
+        let nodes = &self.nodes;
+        let before = g.bytes();
+        let r = f(g, &|id| locate_in(nodes, id).is_some());
+        self.group_bytes = self.group_bytes + g.bytes() - before;
+        Some(r)
+    }
+
     /// `streamRangeHasTombstones(s, start, NULL)`.
     pub fn has_tombstones_from(&self, start: StreamId) -> bool {
         if self.length == 0 || self.max_deleted == StreamId::MIN {
@@ -737,23 +753,7 @@ impl Stream {
 
     /// Where the live entry `id` is, found as Redis's iterator finds it.
     fn locate(&self, id: StreamId) -> Option<(StreamId, Slot)> {
-        let from = self
-            .nodes
-            .range(..=id)
-            .next_back()
-            .map_or(StreamId::MIN, |(k, _)| *k);
-        for (master, node) in self.nodes.range(from..) {
-            if node.live == 0 || node.max < id {
-                continue;
-            }
-            for s in node.slots(*master) {
-                if s.deleted || s.id < id {
-                    continue;
-                }
-                return (s.id == id).then_some((*master, s));
-            }
-        }
-        None
+        locate_in(&self.nodes, id)
     }
 
     pub fn delete(&mut self, id: StreamId) -> bool {
@@ -885,4 +885,25 @@ impl Stream {
     pub(crate) fn node_counts(&self) -> Vec<(u64, u64)> {
         self.nodes.values().map(|n| (n.live, n.deleted)).collect()
     }
+}
+
+/// `Stream::locate` over the nodes alone, so that a group can be changed
+/// while entries are looked up (`Stream::with_group_and_entries`).
+fn locate_in(nodes: &BTreeMap<StreamId, Node>, id: StreamId) -> Option<(StreamId, Slot)> {
+    let from = nodes
+        .range(..=id)
+        .next_back()
+        .map_or(StreamId::MIN, |(k, _)| *k);
+    for (master, node) in nodes.range(from..) {
+        if node.live == 0 || node.max < id {
+            continue;
+        }
+        for s in node.slots(*master) {
+            if s.deleted || s.id < id {
+                continue;
+            }
+            return (s.id == id).then_some((*master, s));
+        }
+    }
+    None
 }
