@@ -38,6 +38,10 @@ pub(super) fn exec(cx: &mut Cx) -> CmdResult {
             Flow::Reply(r) => r,
             Flow::Block(b) => b.timeout_reply,
         };
+        // Redis counts each error reply as it is added, inside EXEC's array too.
+        if let Reply::Error(line) = &reply {
+            cx.engine.stats.count_error(line);
+        }
         replies.push(reply);
         if !cx.engine.clients.contains_key(&client) {
             break;

@@ -10,11 +10,8 @@ pub(super) fn xack(cx: &mut Cx) -> CmdResult {
     let argv = cx.argv;
     let key = &argv[1];
     let group = &argv[2];
-    let now = cx.now_ms;
-    let has_group = match cx.db().get(key, now) {
-        None => false,
-        Some(e) => e.value.stream()?.group(group).is_some(),
-    };
+    // A read lookup (`lookupKeyRead`): it counts as a keyspace hit or miss.
+    let has_group = cx.read_stream(key)?.is_some_and(|s| s.group(group).is_some());
     if !has_group {
         return Ok(Reply::Integer(0).into());
     }
