@@ -11,7 +11,9 @@ pub(super) fn xack(cx: &mut Cx) -> CmdResult {
     let key = &argv[1];
     let group = &argv[2];
     // A read lookup (`lookupKeyRead`): it counts as a keyspace hit or miss.
-    let has_group = cx.read_stream(key)?.is_some_and(|s| s.group(group).is_some());
+    let has_group = cx
+        .read_stream(key)?
+        .is_some_and(|s| s.group(group).is_some());
     if !has_group {
         return Ok(Reply::Integer(0).into());
     }

@@ -33,8 +33,11 @@ pub(super) fn xautoclaim(cx: &mut Cx) -> CmdResult {
     let (key, group, consumer) = (&argv[1], &argv[2], &argv[3]);
     // The key is looked up (and counted as a read) before anything is checked.
     cx.count_read_lookup(key);
-    let min_idle =
-        integer_or(&argv[4], "ERR Invalid min-idle-time argument for XAUTOCLAIM")?.max(0);
+    let min_idle = integer_or(
+        &argv[4],
+        "ERR Invalid min-idle-time argument for XAUTOCLAIM",
+    )?
+    .max(0);
     let (mut start, exclusive) = parse_interval_id(&argv[5], 0)?;
     if exclusive {
         start = start

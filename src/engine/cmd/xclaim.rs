@@ -74,8 +74,10 @@ pub(super) fn xclaim(cx: &mut Cx) -> CmdResult {
             delivery_time = integer_or(&argv[j], "ERR Invalid TIME option argument for XCLAIM")?;
         } else if is_kw(opt, "RETRYCOUNT") && more {
             j += 1;
-            retry_count =
-                integer_or(&argv[j], "ERR Invalid RETRYCOUNT option argument for XCLAIM")?;
+            retry_count = integer_or(
+                &argv[j],
+                "ERR Invalid RETRYCOUNT option argument for XCLAIM",
+            )?;
         } else if is_kw(opt, "LASTID") && more {
             j += 1;
             last_id = parse_id(&argv[j], true, 0)?;

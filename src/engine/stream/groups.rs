@@ -237,7 +237,12 @@ impl Group {
     /// the claim's own change); an owned NACK idle less than the minimum is
     /// left alone. The caller has checked that the entry is in the stream.
     /// `None` when nothing was claimed.
-    pub fn claim(&mut self, id: StreamId, consumer: &[u8], spec: &ClaimSpec) -> Option<ClaimedEntry> {
+    pub fn claim(
+        &mut self,
+        id: StreamId,
+        consumer: &[u8],
+        spec: &ClaimSpec,
+    ) -> Option<ClaimedEntry> {
         let from = match self.pel.get(&id) {
             None if !spec.force => return None,
             None => None,

@@ -11,8 +11,8 @@ mod groups;
 mod listpack;
 mod store;
 
-pub(crate) use groups::{AutoClaimed, ClaimSpec, Group, ENTRIES_READ_UNKNOWN};
 pub use groups::ClaimedEntry;
+pub(crate) use groups::{AutoClaimed, ClaimSpec, Group, ENTRIES_READ_UNKNOWN};
 
 #[allow(unused_imports)] // `Fields` is API for the consumer-group commands
 pub(crate) use store::{EntryRef, Fields, NodeLimits, RefMode, Stream, TrimSpec, TrimStrategy};

@@ -470,7 +470,9 @@ fn ranges_match_a_btreemap() {
 
 mod engine_events {
     use crate::engine::params::notify;
-    use crate::engine::{Config, Engine, Event, Profile, Reply, StreamId, TrimReason};
+    use crate::engine::{
+        ClaimedEntry, Config, Engine, Event, Profile, Reply, StreamId, TrimReason,
+    };
 
     fn argv(line: &str) -> Vec<Vec<u8>> {
         line.split_whitespace()
@@ -559,6 +561,148 @@ mod engine_events {
             key: b"s".to_vec(),
             group: b"g".to_vec()
         }));
+    }
+
+    fn claimed(id: u64, from: Option<&str>, delivery_count: u64) -> ClaimedEntry {
+        ClaimedEntry {
+            id: StreamId::new(id, 0),
+            from: from.map(|f| f.as_bytes().to_vec()),
+            delivery_count,
+        }
+    }
+
+    fn claim_event(consumer: &str, claimed: Vec<ClaimedEntry>, deleted: Vec<u64>) -> Event {
+        Event::EntriesClaimed {
+            db: 0,
+            key: b"s".to_vec(),
+            group: b"g".to_vec(),
+            consumer: consumer.as_bytes().to_vec(),
+            claimed,
+            deleted: deleted.into_iter().map(|ms| StreamId::new(ms, 0)).collect(),
+        }
+    }
+
+    fn consumer_created(consumer: &str) -> Event {
+        Event::ConsumerCreated {
+            db: 0,
+            key: b"s".to_vec(),
+            group: b"g".to_vec(),
+            consumer: consumer.as_bytes().to_vec(),
+        }
+    }
+
+    /// XCLAIM and XAUTOCLAIM report each claim (from whom, the new delivery
+    /// count), the NACKs they deleted, LASTID, and the consumer they create:
+    /// in 7.0 only once something is claimed (its only notification,
+    /// `xgroup-createconsumer`), in 8 before anything is claimed.
+    #[test]
+    fn claims_report_events_and_notifications() {
+        for profile in [Profile::V7, Profile::V8] {
+            let v7 = profile == Profile::V7;
+            let mut e = Engine::new(Config {
+                profile,
+                ..Config::default()
+            });
+            let c = e.connect(0);
+            e.execute(c, argv("CONFIG SET notify-keyspace-events KEA"), 0);
+            for id in 1..=3 {
+                e.execute(c, argv(&format!("XADD s {id}-0 f v")), 0);
+            }
+            e.execute(c, argv("XGROUP CREATE s g 0"), 0);
+            e.execute(c, argv("XREADGROUP GROUP g alice STREAMS s >"), 0);
+
+            // Idle 1 s, 5 s wanted: nothing is claimed.
+            let out = e.execute(c, argv("XCLAIM s g bob 5000 1-0"), 1000);
+            assert_eq!(out.reply, Some(Reply::Array(vec![])));
+            if v7 {
+                assert!(out.events.is_empty(), "{:?}", out.events);
+            } else {
+                assert_eq!(notifications(&out.events), ["xgroup-createconsumer"]);
+                assert_eq!(out.events, [consumer_created("bob"), out.events[1].clone()]);
+                assert!(matches!(out.events[1], Event::Notification { .. }));
+            }
+
+            // Idle 6 s: claimed from alice, counts up.
+            let out = e.execute(c, argv("XCLAIM s g bob 5000 1-0 2-0 JUSTID"), 6000);
+            let expected = claim_event(
+                "bob",
+                vec![claimed(1, Some("alice"), 1), claimed(2, Some("alice"), 1)],
+                vec![],
+            );
+            assert!(out.events.contains(&expected), "{:?}", out.events);
+            assert_eq!(out.events.contains(&consumer_created("bob")), v7);
+            if v7 {
+                assert_eq!(notifications(&out.events), ["xgroup-createconsumer"]);
+            } else {
+                assert!(notifications(&out.events).is_empty());
+            }
+            let out = e.execute(c, argv("XCLAIM s g carol 0 1-0 1-0 RETRYCOUNT 5"), 6000);
+            assert!(out.events.contains(&claim_event(
+                "carol",
+                vec![claimed(1, Some("bob"), 5), claimed(1, Some("carol"), 5)],
+                vec![]
+            )));
+            assert!(out.events.contains(&consumer_created("carol")));
+
+            // FORCE: a new NACK, from nobody.
+            e.execute(c, argv("XADD s 4-0 f v"), 6000);
+            let out = e.execute(c, argv("XCLAIM s g bob 0 4-0 9-0 FORCE"), 6000);
+            assert_eq!(
+                out.events,
+                [claim_event("bob", vec![claimed(4, None, 2)], vec![])]
+            );
+
+            // XAUTOCLAIM: the deleted entry's NACK goes, the others move.
+            e.execute(c, argv("XDEL s 2-0"), 6000);
+            let out = e.execute(c, argv("XAUTOCLAIM s g dave 0 0"), 7000);
+            assert!(out.events.contains(&claim_event(
+                "dave",
+                vec![
+                    claimed(1, Some("carol"), 6),
+                    claimed(3, Some("alice"), 2),
+                    claimed(4, Some("bob"), 3)
+                ],
+                vec![2]
+            )));
+            assert!(out.events.contains(&consumer_created("dave")));
+            assert_eq!(notifications(&out.events), ["xgroup-createconsumer"]);
+
+            // Deleted entries alone are reported too (7.0: no consumer made).
+            e.execute(c, argv("XDEL s 3-0"), 7000);
+            let out = e.execute(c, argv("XCLAIM s g erin 0 3-0"), 7000);
+            assert!(out.events.contains(&claim_event("erin", vec![], vec![3])));
+            assert_eq!(out.events.contains(&consumer_created("erin")), !v7);
+
+            // LASTID moves the group; nothing claimable reports no claim.
+            let out = e.execute(c, argv("XCLAIM s g dave 0 LASTID 9-0"), 7000);
+            assert_eq!(
+                out.events,
+                [Event::GroupIdSet {
+                    db: 0,
+                    key: b"s".to_vec(),
+                    group: b"g".to_vec(),
+                    last_id: StreamId::new(9, 0)
+                }]
+            );
+            let out = e.execute(c, argv("XAUTOCLAIM s g dave 60000 0"), 7000);
+            assert!(out.events.is_empty());
+            let out = e.execute(c, argv("XCLAIM s g dave 0 LASTID 5-0"), 7000);
+            assert!(out.events.is_empty());
+
+            // Errors change and report nothing.
+            for line in [
+                "XCLAIM s g zed 0 1-0 BOGUS",
+                "XCLAIM s nog zed 0 1-0",
+                "XAUTOCLAIM s g zed 0 0 COUNT 0",
+                "XAUTOCLAIM s g zed 0 0 COUNT 576460752303423487",
+            ] {
+                let out = e.execute(c, argv(line), 7000);
+                assert!(matches!(out.reply, Some(Reply::Error(_))), "{line}");
+                assert!(out.events.is_empty(), "{line}: {:?}", out.events);
+            }
+            let reply = e.execute(c, argv("XINFO CONSUMERS s g"), 7000).reply;
+            assert!(!format!("{reply:?}").contains("zed"));
+        }
     }
 
     #[test]
@@ -815,18 +959,25 @@ fn group_pels_and_bytes_stay_consistent() {
     assert_eq!(s.mem_size(), bare);
 }
 
-/// Random consumer-group commands (valid and broken) never panic, and every
-/// group's PEL stays consistent with its consumers' PELs, with exact bytes.
+/// Random consumer-group commands (valid and broken, XCLAIM and XAUTOCLAIM
+/// with every option among them) never panic, and every group's PEL stays
+/// consistent with its consumers' PELs, with exact bytes.
 #[test]
 fn random_group_commands_keep_pels_consistent() {
     use crate::engine::{Config, Engine};
-    let pick_line = |rng: &mut Rng| -> String {
+    // Claims name IDs pending in s/g (`pending`) or recent ones (`now` is the
+    // ms part of the IDs XADD * makes).
+    let pick_line = |rng: &mut Rng, now: u64, pending: &[StreamId]| -> String {
+        let near = |rng: &mut Rng| match pending.get(rng.below(pending.len() as u64 * 2) as usize) {
+            Some(id) => id.to_string(),
+            None => format!("{}-{}", now.saturating_sub(rng.below(200)), rng.below(2)),
+        };
         let key = rng.pick(&["s", "s", "t", "str"]);
         let group = rng.pick(&["g", "g", "h", "x"]);
         let consumer = rng.pick(&["a", "b", "c"]);
         let id = rng.pick(&["0", "1", "2-0", "3", "(1", "-", "+", "$", ">", "bad", "5-1"]);
         let n = rng.below(4);
-        match rng.below(13) {
+        match rng.below(18) {
             0 | 1 => format!("XADD {key} * f v"),
             2 => format!("XDEL {key} {id} {}", rng.below(6)),
             3 => format!(
@@ -836,7 +987,11 @@ fn random_group_commands_keep_pels_consistent() {
             4 => format!("XGROUP SETID {key} {group} {id}"),
             5 => format!("XGROUP CREATECONSUMER {key} {group} {consumer}"),
             6 => format!("XGROUP DELCONSUMER {key} {group} {consumer}"),
-            7 => format!("XGROUP DESTROY {key} {group}"),
+            // Rarely the group the claims use, so that it lives a while.
+            7 => format!(
+                "XGROUP DESTROY {key} {}",
+                rng.pick(&["g", "h", "h", "h", "x", "x", "x", "x"])
+            ),
             8 | 9 => format!(
                 "XREADGROUP GROUP {group} {consumer} COUNT {n}{} STREAMS {key} {}",
                 rng.pick(&["", " NOACK"]),
@@ -848,6 +1003,56 @@ fn random_group_commands_keep_pels_consistent() {
                 rng.below(6)
             ),
             11 => format!("XPENDING {key} {group} {id} + {n} {consumer}"),
+            12 | 13 => {
+                let ids: Vec<String> = (0..1 + rng.below(3)).map(|_| near(rng)).collect();
+                let mut opts = String::new();
+                for _ in 0..rng.below(4) {
+                    opts.push_str(rng.pick(&[
+                        " FORCE",
+                        " JUSTID",
+                        " IDLE 0",
+                        " IDLE 3",
+                        " IDLE -1",
+                        " TIME 0",
+                        " TIME 99999999",
+                        " RETRYCOUNT 0",
+                        " RETRYCOUNT 7",
+                        " RETRYCOUNT -2",
+                        " LASTID 4-0",
+                    ]));
+                }
+                if rng.below(10) == 0 {
+                    opts.push_str(rng.pick(&[" BOGUS", " IDLE"]));
+                }
+                if rng.below(10) == 0 {
+                    opts.push_str(&format!(" LASTID {}", near(rng)));
+                }
+                // Mostly the stream and group that have pending entries.
+                let (key, group) = if rng.below(5) > 0 {
+                    ("s", "g")
+                } else {
+                    (key, group)
+                };
+                format!(
+                    "XCLAIM {key} {group} {consumer} {} {} {}{opts}",
+                    rng.pick(&["0", "0", "0", "1", "3", "-1", "x", "100"]),
+                    ids.join(" "),
+                    rng.pick(&["", "", "", "", id])
+                )
+                .replace("  ", " ")
+                .trim_end()
+                .to_string()
+            }
+            14 | 15 => format!(
+                "XAUTOCLAIM {} {} {consumer} {} {}{}{}",
+                rng.pick(&["s", "s", "s", key]),
+                rng.pick(&["g", "g", "g", group]),
+                rng.pick(&["0", "0", "0", "1", "3", "-1", "x", "100"]),
+                rng.pick(&["0", "-", "+", "(1", "2-0", "(5-1", "bad"]),
+                rng.pick(&["", " COUNT 1", " COUNT 2", " COUNT 0", " COUNT 100"]),
+                rng.pick(&["", "", " JUSTID", " BOGUS"])
+            ),
+            16 => format!("XDEL {key} {} {}", near(rng), near(rng)),
             _ => format!(
                 "{} {key} {group}",
                 rng.pick(&[
@@ -868,12 +1073,33 @@ fn random_group_commands_keep_pels_consistent() {
         let c = e.connect(0);
         e.execute(c, vec![b"SET".to_vec(), b"str".to_vec(), b"x".to_vec()], 0);
         let mut now = 0;
+        // Claims that took entries, and XAUTOCLAIMs that deleted NACKs.
+        let (mut claims, mut deletions) = (0, 0);
         for i in 0..20_000 {
-            let line = pick_line(&mut rng);
+            let pending: Vec<StreamId> = match e.dbs[0].get(b"s", now).map(|en| &en.value) {
+                Some(crate::engine::keyspace::Value::Stream(st)) => st
+                    .group(b"g")
+                    .map(|g| g.pel().keys().copied().collect())
+                    .unwrap_or_default(),
+                _ => Vec::new(),
+            };
+            let line = pick_line(&mut rng, now, &pending);
             let argv = line.split(' ').map(|w| w.as_bytes().to_vec()).collect();
             now += rng.below(3);
-            e.execute(c, argv, now);
-            if i % 50 == 0 {
+            let reply = e.execute(c, argv, now).reply;
+            match (line.split(' ').next(), &reply) {
+                (Some("XCLAIM"), Some(Reply::Array(items))) if !items.is_empty() => claims += 1,
+                (Some("XAUTOCLAIM"), Some(Reply::Array(parts))) => {
+                    if matches!(&parts[1], Reply::Array(a) if !a.is_empty()) {
+                        claims += 1;
+                    }
+                    if matches!(&parts[2], Reply::Array(a) if !a.is_empty()) {
+                        deletions += 1;
+                    }
+                }
+                _ => {}
+            }
+            if i % 10 == 0 {
                 for db in &e.dbs {
                     for (_, entry) in db.iter() {
                         if let crate::engine::keyspace::Value::Stream(s) = &entry.value {
@@ -883,5 +1109,9 @@ fn random_group_commands_keep_pels_consistent() {
                 }
             }
         }
+        assert!(
+            claims > 200 && deletions > 15,
+            "{claims} claims, {deletions} deletions"
+        );
     }
 }
