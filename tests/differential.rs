@@ -884,13 +884,18 @@ fn random_stream_commands_match_redis_7_0_15() {
 
 /// A random consumer-group workload as a differential script: XADD (explicit
 /// IDs), XDEL, XTRIM, XGROUP (every subcommand), XREADGROUP (`>` and history,
-/// COUNT, NOACK, two streams), XACK, XPENDING (both forms), XINFO GROUPS /
-/// CONSUMERS / STREAM FULL, with invalid arguments mixed in. Time-dependent
-/// fields are compared by the rules (idle, delivery and seen times).
+/// COUNT, NOACK, two streams), XACK, XPENDING (both forms), XCLAIM (every
+/// option) and XAUTOCLAIM (cursor, COUNT, JUSTID, deleted entries), XINFO
+/// GROUPS / CONSUMERS / STREAM FULL, with invalid arguments mixed in.
+/// Time-dependent fields are compared by the rules (idle, delivery and seen
+/// times); min-idle-times, IDLE and TIME are chosen so that no reply depends
+/// on the clock.
 fn random_group_script(seed: u64, commands: usize) -> String {
     let mut rng = Rng(seed);
     let mut out = String::from("A> FLUSHALL\n");
     let mut ms: u64 = 1;
+    // IDs recently written to `s`: the likely pending ones, for XCLAIM.
+    let mut recent: Vec<String> = Vec::new();
     for n in 0..commands {
         let key = if rng.chance(85) {
             "s"
@@ -907,10 +912,17 @@ fn random_group_script(seed: u64, commands: usize) -> String {
             4 => format!("({}", rng.below(ms + 2)),
             _ => format!("{}-{}", rng.below(ms + 2), rng.below(3)),
         };
-        let line = match rng.below(100) {
+        let line = match rng.below(116) {
             0..=24 => {
                 ms += rng.below(3);
-                format!("XADD {key} {ms}-{} f {n}", rng.below(2) + 1)
+                let id = format!("{ms}-{}", rng.below(2) + 1);
+                if key == "s" {
+                    recent.push(id.clone());
+                    if recent.len() > 30 {
+                        recent.remove(0);
+                    }
+                }
+                format!("XADD {key} {id} f {n}")
             }
             25..=29 => format!("XDEL {key} {} {}", id(&mut rng, ms), id(&mut rng, ms)),
             30..=31 => format!("XTRIM {key} MAXLEN {}", rng.below(20)),
@@ -967,7 +979,81 @@ fn random_group_script(seed: u64, commands: usize) -> String {
             ),
             88..=91 => format!("XINFO GROUPS {key}"),
             92..=95 => format!("XINFO CONSUMERS {key} {group}"),
-            _ => format!("XINFO STREAM {key} FULL COUNT {}", rng.below(4)),
+            96..=99 => format!("XINFO STREAM {key} FULL COUNT {}", rng.below(4)),
+            100..=107 => {
+                // min-idle-time 0 or far beyond the run; IDLE/TIME far in the
+                // past or taken as now: nothing depends on the clock.
+                let mut args = format!(
+                    "XCLAIM {key} {group} {consumer} {}",
+                    rng.pick(&["0", "0", "100000000", "-1", "x"])
+                );
+                for _ in 0..1 + rng.below(3) {
+                    args.push(' ');
+                    // Mostly IDs recently written, the likely pending ones.
+                    args.push_str(&match rng.below(10) {
+                        0..=6 if !recent.is_empty() => recent
+                            [recent.len() - 1 - rng.below(recent.len().min(12) as u64) as usize]
+                            .clone(),
+                        7 | 8 => format!("{}-{}", rng.below(ms + 2), rng.below(3)),
+                        _ => id(&mut rng, ms),
+                    });
+                }
+                for _ in 0..rng.below(4) {
+                    let opt = match rng.below(14) {
+                        0 => "FORCE".to_string(),
+                        1 => "JUSTID".to_string(),
+                        2 => "IDLE 200000000".to_string(),
+                        3 => rng.pick(&["IDLE 0", "IDLE -5", "IDLE x"]).to_string(),
+                        4 => "TIME 1".to_string(),
+                        5 => rng
+                            .pick(&["TIME 0", "TIME -1", "TIME 99999999999999", "TIME x"])
+                            .to_string(),
+                        6 | 7 => rng
+                            .pick(&[
+                                "RETRYCOUNT 0",
+                                "RETRYCOUNT 3",
+                                "RETRYCOUNT -1",
+                                "RETRYCOUNT x",
+                            ])
+                            .to_string(),
+                        8 | 9 => format!("LASTID {}", id(&mut rng, ms)),
+                        10 => rng.pick(&["force", "justid", "Idle 300000000"]).to_string(),
+                        11 => "BOGUS".to_string(),
+                        _ => "FORCE JUSTID".to_string(),
+                    };
+                    args.push(' ');
+                    args.push_str(&opt);
+                }
+                if rng.chance(3) {
+                    args.push_str(rng.pick(&[" IDLE", " LASTID", " RETRYCOUNT"]));
+                }
+                args
+            }
+            _ => {
+                let mut args = format!(
+                    "XAUTOCLAIM {key} {group} {consumer} {} {}",
+                    rng.pick(&["0", "0", "100000000", "-1", "x"]),
+                    id(&mut rng, ms)
+                );
+                if rng.chance(60) {
+                    args.push_str(rng.pick(&[
+                        " COUNT 1",
+                        " COUNT 2",
+                        " COUNT 3",
+                        " COUNT 5",
+                        " COUNT 0",
+                        " COUNT 576460752303423488",
+                        " COUNT 576460752303423487",
+                    ]));
+                }
+                if rng.chance(30) {
+                    args.push_str(" JUSTID");
+                }
+                if rng.chance(3) {
+                    args.push_str(rng.pick(&[" BOGUS", " COUNT"]));
+                }
+                args
+            }
         };
         out.push_str("A> ");
         out.push_str(&line);
