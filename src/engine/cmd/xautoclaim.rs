@@ -101,9 +101,13 @@ pub(super) fn xautoclaim(cx: &mut Cx) -> CmdResult {
         let items: Vec<Reply> = scan
             .claimed
             .iter()
-            .map(|c| match s.get(c.id).filter(|_| !justid) {
-                Some(fields) => entry_reply(c.id, &fields),
-                None => c.id.reply(),
+            .map(|c| {
+                if justid {
+                    return c.id.reply();
+                }
+                let fields = s.get(c.id);
+                debug_assert!(fields.is_some(), "a claimed entry is in the stream");
+                fields.map_or_else(|| c.id.reply(), |f| entry_reply(c.id, &f))
             })
             .collect();
         Some((scan, items))

@@ -135,9 +135,13 @@ pub(super) fn xclaim(cx: &mut Cx) -> CmdResult {
             .unwrap_or_default();
         let items: Vec<Reply> = claimed
             .iter()
-            .map(|c| match s.get(c.id).filter(|_| !justid) {
-                Some(fields) => entry_reply(c.id, &fields),
-                None => c.id.reply(),
+            .map(|c| {
+                if justid {
+                    return c.id.reply();
+                }
+                let fields = s.get(c.id);
+                debug_assert!(fields.is_some(), "a claimed entry is in the stream");
+                fields.map_or_else(|| c.id.reply(), |f| entry_reply(c.id, &f))
             })
             .collect();
         (moved, claimed, deleted, items)
