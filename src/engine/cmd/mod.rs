@@ -65,8 +65,10 @@ mod unlink;
 mod unwatch;
 mod watch;
 mod xack;
+mod xackdel;
 mod xadd;
 mod xdel;
+mod xdelex;
 mod xgroup;
 mod xinfo;
 mod xlen;
@@ -287,7 +289,7 @@ impl Cx<'_> {
 fn signals_ready(fullname: &str) -> bool {
     !matches!(
         fullname,
-        "xsetid" | "xdel" | "xtrim" | "xack" | "xreadgroup"
+        "xsetid" | "xdel" | "xdelex" | "xackdel" | "xtrim" | "xack" | "xreadgroup"
     ) && !fullname.starts_with("xgroup")
 }
 
@@ -378,6 +380,8 @@ pub(crate) fn handler(fullname: &str) -> Option<Handler> {
         "time" => time::time,
         "xadd" => xadd::xadd,
         "xdel" => xdel::xdel,
+        "xdelex" => xdelex::xdelex,
+        "xackdel" => xackdel::xackdel,
         "xlen" => xlen::xlen,
         "xread" => xread::xread,
         "xrange" => xrange::xrange,
@@ -440,7 +444,8 @@ fn run(
     if engine.config.test_commands && name.eq_ignore_ascii_case(b"blocktest") {
         return blocktest::blocktest(engine, client, argv, now_ms);
     }
-    let resolved = resolve(argv);
+    let v8 = engine.config.profile == super::Profile::V8;
+    let resolved = resolve(argv, v8);
     if !reexec {
         // `c->lastcmd` (CLIENT LIST's `cmd=`) is whatever the lookup found, even
         // for a command then refused; an unknown command leaves it NULL.
@@ -545,9 +550,10 @@ fn check_memory(engine: &Engine, client: ClientId, spec: &CommandSpec) -> Result
         return Ok(());
     }
     let c = engine.clients.get(&client);
+    let v8 = engine.config.profile == super::Profile::V8;
     let queued_denyoom = c.and_then(|c| c.multi.as_ref()).is_some_and(|q| {
         q.iter()
-            .any(|argv| resolve(argv).is_ok_and(|s| s.has_flag("denyoom")))
+            .any(|argv| resolve(argv, v8).is_ok_and(|s| s.has_flag("denyoom")))
     });
     let denyoom = spec.has_flag("denyoom") || (spec.fullname == "exec" && queued_denyoom);
     let queuing = c.is_some_and(|c| c.multi.is_some())
@@ -559,13 +565,13 @@ fn check_memory(engine: &Engine, client: ClientId, spec: &CommandSpec) -> Result
 }
 
 /// `lookupCommand` + the unknown command / unknown subcommand errors.
-fn resolve(argv: &[Vec<u8>]) -> Result<&'static CommandSpec, Error> {
+fn resolve(argv: &[Vec<u8>], v8: bool) -> Result<&'static CommandSpec, Error> {
     let name = &argv[0];
     let unknown = || Error::UnknownCommand {
         name: name.clone(),
         args: argv[1..].to_vec(),
     };
-    let base = table::lookup(name).ok_or_else(unknown)?;
+    let base = table::lookup(name, v8).ok_or_else(unknown)?;
     if argv.len() == 1 || base.subcommands.is_empty() {
         return Ok(base);
     }
@@ -609,6 +615,12 @@ pub(crate) fn error_with_arg(before: &str, arg: &[u8], after: &str) -> Reply {
 /// `getLongLongFromObjectOrReply` with the default message.
 pub(crate) fn arg_i64(s: &[u8]) -> Result<i64, Error> {
     string2ll(s).ok_or(Error::NotInteger)
+}
+
+/// `getLongLongFromObjectOrReply` with a message of the command's own (the
+/// whole error line, code included).
+pub(crate) fn arg_i64_or(s: &[u8], msg: &str) -> Result<i64, Error> {
+    string2ll(s).ok_or_else(|| Error::Other(msg.to_string()))
 }
 
 /// The bytes of an argument up to its first NUL, as C string functions

@@ -9,6 +9,7 @@ use super::Reply;
 
 mod groups;
 mod listpack;
+mod refs;
 mod store;
 
 pub(crate) use groups::{Group, ENTRIES_READ_UNKNOWN};

@@ -787,23 +787,49 @@ impl Stream {
     /// `streamTrim`: removes entries from the head as the strategy says; whole
     /// nodes first, and within a node (only without `~`) by tombstones.
     /// Returns the IDs removed, in order.
+    #[cfg(test)]
     pub fn trim(&mut self, spec: TrimSpec) -> Vec<StreamId> {
+        self.trim_with_refs(spec).0
+    }
+
+    /// `streamTrim` of Redis 8.2+, which also takes the reference mode: with
+    /// `KEEPREF` it is 7.0's trim; with `DELREF` or `ACKED` no node is dropped
+    /// whole before its entries were looked at one by one (so `~` trims like
+    /// `=`, LIMIT aside): `DELREF` strips each removed ID from every group's
+    /// PEL, `ACKED` skips (keeps) the entries a group still references and goes
+    /// on with the next ones. Returns the IDs removed, in order, and the
+    /// `(group, id)` references `DELREF` dropped.
+    pub fn trim_with_refs(&mut self, spec: TrimSpec) -> (Vec<StreamId>, Vec<(Vec<u8>, StreamId)>) {
         let mut removed = Vec::new();
+        let mut dropped = Vec::new();
         let mut deleted: u64 = 0;
-        while let Some((&master, node)) = self.nodes.first_key_value() {
+        let keepref = spec.refs == RefMode::KeepRef;
+        let mut after: Option<StreamId> = None;
+        loop {
+            let next = match after {
+                None => self.nodes.first_key_value(),
+                Some(a) => self
+                    .nodes
+                    .range((std::ops::Bound::Excluded(a), std::ops::Bound::Unbounded))
+                    .next(),
+            };
+            let Some((&master, node)) = next else {
+                break;
+            };
             if let TrimStrategy::MaxLen(max) = spec.strategy {
                 if self.length <= max {
                     break;
                 }
             }
-            if spec.limit != 0 && deleted + node.live > spec.limit {
+            let entries = node.live;
+            if spec.limit != 0 && deleted + entries > spec.limit {
                 break;
             }
-            let remove_node = match spec.strategy {
-                TrimStrategy::MaxLen(max) => self.length - node.live >= max,
+            let eligible = match spec.strategy {
+                TrimStrategy::MaxLen(max) => self.length - entries >= max,
                 TrimStrategy::MinId(min) => node.last < min,
             };
-            if remove_node {
+            if eligible && keepref {
                 let Some(node) = self.nodes.remove(&master) else {
                     break;
                 };
@@ -813,12 +839,9 @@ impl Stream {
                 deleted += node.live;
                 continue;
             }
-            if spec.approx {
+            if spec.approx && keepref {
                 break;
             }
-            let Some(node) = self.nodes.get_mut(&master) else {
-                break;
-            };
             let slots: Vec<Slot> = node.slots(master).collect();
             let mut d = 0;
             for s in slots {
@@ -829,21 +852,47 @@ impl Stream {
                 if stop {
                     break;
                 }
-                if !s.deleted {
-                    node.data[s.at] |= FLAG_DELETED;
+                if s.deleted {
+                    continue;
+                }
+                let can_delete = match spec.refs {
+                    RefMode::KeepRef => true,
+                    RefMode::Acked => !self.entry_is_referenced(s.id),
+                    RefMode::DelRef => {
+                        dropped.extend(self.drop_refs(s.id).into_iter().map(|g| (g, s.id)));
+                        true
+                    }
+                };
+                if can_delete {
+                    if let Some(node) = self.nodes.get_mut(&master) {
+                        node.data[s.at] |= FLAG_DELETED;
+                    }
                     removed.push(s.id);
                     d += 1;
                     self.length -= 1;
                 }
             }
-            node.live -= d;
-            node.deleted += d;
+            deleted += d;
+            if eligible && d == entries {
+                if let Some(node) = self.nodes.remove(&master) {
+                    self.bytes -= node.cost();
+                }
+                continue;
+            }
+            if let Some(node) = self.nodes.get_mut(&master) {
+                node.live -= d;
+                node.deleted += d;
+            }
+            if eligible {
+                after = Some(master);
+                continue;
+            }
             break;
         }
         if !removed.is_empty() {
             self.refresh_first_id();
         }
-        removed
+        (removed, dropped)
     }
 
     /// The checks of the node layout (tests).
