@@ -104,6 +104,10 @@ pub(crate) struct BlockOn {
     /// typed (XREAD's `$` replaced by the id it stood for at block time).
     pub argv: Option<Vec<Vec<u8>>>,
     pub serve: Serve,
+    /// When the keys are to be signalled as ready even without a write (an
+    /// XREADGROUP CLAIM waiting for a pending entry to become idle enough):
+    /// once the engine clock passes this time.
+    pub wake_at_ms: Option<u64>,
 }
 
 pub(crate) use super::client::{Serve, StreamWait};

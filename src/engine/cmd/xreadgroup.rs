@@ -17,7 +17,7 @@ use super::xread::{parse_read_options, streams_reply, ReadOptions};
 use super::{c_str, BlockOn, CmdResult, Cx, Flow, Serve};
 use crate::engine::error::Error;
 use crate::engine::params::notify;
-use crate::engine::stream::{entry_reply, parse_id, Stream, StreamId, ENTRIES_READ_UNKNOWN};
+use crate::engine::stream::{entry_reply, parse_id, Stream, StreamId};
 use crate::engine::{Event, Profile, Reply};
 
 /// `-NOGROUP No such key '<key>' or consumer group '<group>' in XREADGROUP
@@ -39,6 +39,7 @@ pub(super) fn xreadgroup(cx: &mut Cx) -> CmdResult {
         streams_arg,
         group_consumer,
         noack,
+        claim,
     } = parse_read_options(argv, true, v7, cx.now_ms)?;
     if streams_arg == 0 {
         return Err(Error::Syntax);
@@ -78,9 +79,22 @@ pub(super) fn xreadgroup(cx: &mut Cx) -> CmdResult {
 
     let now = cx.now_ms;
     let db = cx.db_index();
+    // A blocked 7.0 reader served without COUNT gets at most 1000 entries
+    // (`XREAD_BLOCKED_DEFAULT_COUNT`); later Redis re-runs the command as typed.
+    let count = if v7 && cx.reexec && count == 0 {
+        super::xread::BLOCKED_DEFAULT_COUNT as u64
+    } else {
+        count
+    };
     let limit = usize::try_from(count).ok().filter(|&c| c > 0);
     let protocol = cx.engine.protocol(cx.client);
     let mut found = Vec::new();
+    // CLAIM: Redis's `min_idle_time`, which a history read (an explicit ID)
+    // turns off for its own stream and every later one.
+    let mut claim = claim;
+    // The oldest delivery time among the first existing pending entry of each
+    // stream, for the wake-up of a blocked CLAIM reader.
+    let mut oldest_pending: Option<u64> = None;
     for (key, gt) in keys.iter().zip(&ids) {
         let has_group = cx
             .db()
@@ -90,10 +104,27 @@ pub(super) fn xreadgroup(cx: &mut Cx) -> CmdResult {
         if !has_group {
             continue;
         }
+        let mut claimable = false;
+        if let Some(min_idle) = claim {
+            let first = cx
+                .db()
+                .get(key, now)
+                .and_then(|e| e.value.stream().ok())
+                .and_then(|s| {
+                    let g = s.group(group)?;
+                    g.pel_by_time()
+                        .into_iter()
+                        .find(|(id, _)| s.get(*id).is_some())
+                });
+            if let Some((_, time)) = first {
+                oldest_pending = Some(oldest_pending.map_or(time, |t| t.min(time)));
+                claimable = now.wrapping_sub(time) >= min_idle;
+            }
+        }
         if !v7 {
             ensure_consumer(cx, key, group, consumer, now);
         }
-        let serve = match gt {
+        let mut serve = match gt {
             Some(_) => true,
             None => cx
                 .db()
@@ -105,16 +136,32 @@ pub(super) fn xreadgroup(cx: &mut Cx) -> CmdResult {
                     })
                 }),
         };
+        let mut claimed_only = false;
+        if gt.is_some() {
+            // "CLAIM option is ignored when we serve from consumer history."
+            claim = None;
+        } else if !serve && claimable {
+            serve = true;
+            claimed_only = true;
+        }
         if !serve {
             continue;
         }
         if v7 {
             ensure_consumer(cx, key, group, consumer, now);
         }
+        let read = NewRead {
+            limit,
+            noack,
+            claim: if gt.is_some() { None } else { claim },
+            claimed_only,
+            now,
+            v8: !v7,
+        };
         let (entries, delivered) = cx
             .modify_stream(key, |s| match gt {
                 Some(gt) => read_history(s, group, consumer, *gt, limit, now),
-                None => read_new(s, group, consumer, limit, noack, now),
+                None => read_new(s, group, consumer, &read),
             })
             .unwrap_or_default();
         cx.groups_changed(1);
@@ -135,6 +182,9 @@ pub(super) fn xreadgroup(cx: &mut Cx) -> CmdResult {
     let Some(timeout_ms) = timeout else {
         return Ok(Reply::NullArray.into());
     };
+    // A CLAIM reader also wakes when the oldest pending entry becomes idle
+    // enough (or, with none pending, after min-idle-time).
+    let wake_at_ms = claim.map(|min_idle| min_idle.saturating_add(oldest_pending.unwrap_or(now)));
     Ok(Flow::Block(BlockOn {
         keys: keys.to_vec(),
         timeout_ms,
@@ -143,6 +193,7 @@ pub(super) fn xreadgroup(cx: &mut Cx) -> CmdResult {
         serve: Serve::Group {
             group: group.to_vec(),
         },
+        wake_at_ms,
     }))
 }
 
@@ -214,45 +265,94 @@ fn read_history(
     (entries, delivered)
 }
 
-/// `streamReplyWithRange` with a group: the entries after the group's last
-/// delivered ID.
-fn read_new(
-    s: &mut Stream,
-    group: &[u8],
-    consumer: &[u8],
+/// How a `>` read goes.
+struct NewRead {
     limit: Option<usize>,
     noack: bool,
+    /// CLAIM's min-idle-time.
+    claim: Option<u64>,
+    /// Only the claimable pending entries (nothing new to read).
+    claimed_only: bool,
     now: u64,
-) -> Served {
+    /// The 8 profile (its `entries_read` rule).
+    v8: bool,
+}
+
+/// `streamReplyWithRange` with a group: with CLAIM first the pending entries
+/// idle for at least min-idle-time, oldest delivery first, each as `[id,
+/// fields, idle, delivery count]` and moved to this consumer; then the entries
+/// after the group's last delivered ID (with CLAIM as `[id, fields, 0, 0]`).
+/// COUNT bounds both together.
+fn read_new(s: &mut Stream, group: &[u8], consumer: &[u8], r: &NewRead) -> Served {
+    let now = r.now;
+    let limit = r.limit;
+    let mut entries = Vec::new();
+    let mut delivered = Vec::new();
+    if let Some(min_idle) = r.claim {
+        let order = s.group(group).map(|g| g.pel_by_time()).unwrap_or_default();
+        for (id, time) in order {
+            let idle = now.wrapping_sub(time);
+            if idle < min_idle {
+                break;
+            }
+            // A pending entry deleted from the stream is passed over.
+            let Some(fields) = s.get(id) else {
+                continue;
+            };
+            let Some(before) = s
+                .with_group(group, |g| g.claim_for_read(id, consumer, now))
+                .flatten()
+            else {
+                continue;
+            };
+            entries.push(Reply::Array(vec![
+                id.reply(),
+                fields_reply(&fields),
+                Reply::Integer(idle as i64),
+                Reply::Integer(before as i64),
+            ]));
+            delivered.push((id, before.saturating_add(1).min(i64::MAX as u64)));
+            if limit.is_some_and(|c| entries.len() >= c) {
+                break;
+            }
+        }
+    }
+    if r.claimed_only || limit.is_some_and(|c| entries.len() == c) {
+        return (entries, delivered);
+    }
     let Some(last) = s.group(group).map(|g| g.last_id) else {
-        return Default::default();
+        return (entries, delivered);
     };
     let Some(start) = last.next() else {
-        return Default::default();
+        return (entries, delivered);
     };
-    let batch = s.range(start, StreamId::MAX, limit, false);
-    let mut entries = Vec::with_capacity(batch.len());
-    let mut delivered = Vec::with_capacity(batch.len());
+    let room = limit.map(|c| c - entries.len());
+    let batch = s.range(start, StreamId::MAX, room, false);
     for (id, fields) in &batch {
         let id = *id;
-        let g = s.group(group).map(|g| (g.last_id, g.entries_read));
-        if let Some((glast, read)) = g {
-            if id > glast {
-                let read = if read != ENTRIES_READ_UNKNOWN && !s.has_tombstones_from(id) {
-                    read + 1
-                } else if s.entries_added() != 0 {
-                    s.estimate_entries_read(id)
-                } else {
-                    read
-                };
+        let read = s
+            .group(group)
+            .filter(|g| id > g.last_id)
+            .map(|g| s.entries_read_after(g, id, r.v8));
+        if let Some(read) = read {
+            {
                 s.with_group(group, |g| {
                     g.entries_read = read;
                     g.last_id = id;
                 });
             }
         }
-        entries.push(entry_reply(id, fields));
-        if !noack {
+        if r.claim.is_some() {
+            entries.push(Reply::Array(vec![
+                id.reply(),
+                fields_reply(fields),
+                Reply::Integer(0),
+                Reply::Integer(0),
+            ]));
+        } else {
+            entries.push(entry_reply(id, fields));
+        }
+        if !r.noack {
             s.with_group(group, |g| g.deliver(id, consumer, now));
             delivered.push((id, 1));
         } else {
@@ -263,4 +363,12 @@ fn read_new(
         s.with_group(group, |g| g.touch_consumer(consumer, now, true));
     }
     (entries, delivered)
+}
+
+/// An entry's `[field, value, ...]` array.
+fn fields_reply(fields: &crate::engine::stream::Fields) -> Reply {
+    match entry_reply(StreamId::MIN, fields) {
+        Reply::Array(mut v) if v.len() == 2 => v.pop().unwrap_or(Reply::NullArray),
+        other => other,
+    }
 }

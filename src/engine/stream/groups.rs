@@ -52,10 +52,10 @@ pub(crate) struct Group {
     pub last_id: StreamId,
     /// The logical count of entries read; `ENTRIES_READ_UNKNOWN` when unknown.
     pub entries_read: i64,
-    pel: BTreeMap<StreamId, Nack>,
-    consumers: BTreeMap<Vec<u8>, Consumer>,
+    pub(super) pel: BTreeMap<StreamId, Nack>,
+    pub(super) consumers: BTreeMap<Vec<u8>, Consumer>,
     /// The bytes charged for this group (its name included).
-    bytes: usize,
+    pub(super) bytes: usize,
 }
 
 impl Group {

@@ -9,6 +9,7 @@ use super::Reply;
 
 mod groups;
 mod listpack;
+mod pel_time;
 mod refs;
 mod store;
 

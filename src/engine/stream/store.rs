@@ -430,24 +430,31 @@ impl Stream {
         Some(r)
     }
 
-    /// `streamRangeHasTombstones(s, start, NULL)`.
-    pub fn has_tombstones_from(&self, start: StreamId) -> bool {
+    /// `streamRangeHasTombstones(s, start, NULL)`. Redis 7.0 also answers no
+    /// when the greatest tombstone lies before the first entry; 8.0 does not
+    /// (`v8`).
+    pub fn has_tombstones_from(&self, start: StreamId, v8: bool) -> bool {
         if self.length == 0 || self.max_deleted == StreamId::MIN {
             return false;
         }
-        if self.first_id > self.max_deleted {
+        if !v8 && self.first_id > self.max_deleted {
             return false;
         }
         start <= self.max_deleted
     }
 
-    /// `streamEstimateDistanceFromFirstEverEntry` (Redis 7.0).
-    pub fn estimate_entries_read(&self, id: StreamId) -> i64 {
+    /// `streamEstimateDistanceFromFirstEverEntry`: the logical read counter of
+    /// `id`, or `ENTRIES_READ_UNKNOWN`. 8.0 (`v8`) also gives up when a
+    /// tombstone lies after `id` (2b88db90a).
+    pub fn estimate_entries_read(&self, id: StreamId, v8: bool) -> i64 {
         if self.entries_added == 0 {
             return 0;
         }
         if self.length == 0 && id <= self.last_id {
             return self.entries_added as i64;
+        }
+        if v8 && id != StreamId::MIN && id < self.max_deleted {
+            return ENTRIES_READ_UNKNOWN;
         }
         if id == self.last_id {
             return self.entries_added as i64;
@@ -464,16 +471,46 @@ impl Stream {
         ENTRIES_READ_UNKNOWN
     }
 
-    /// A group's lag (`streamReplyWithCGLag`, Redis 7.0); `None` when unknown.
-    pub fn group_lag(&self, g: &Group) -> Option<i64> {
+    /// A group's lag (`streamReplyWithCGLag`); `None` when unknown. 7.0's
+    /// formula, or with `v8` 8.0's, which answers 0 for an empty stream and the
+    /// length when both the group's last ID and the greatest tombstone lie
+    /// before the first entry (93fb83b4c).
+    pub fn group_lag(&self, g: &Group, v8: bool) -> Option<i64> {
         let added = self.entries_added as i64;
         if self.entries_added == 0 {
             Some(0)
-        } else if g.entries_read != ENTRIES_READ_UNKNOWN && !self.has_tombstones_from(g.last_id) {
+        } else if v8 && self.length == 0 {
+            Some(0)
+        } else if v8 && g.last_id < self.first_id && self.max_deleted < self.first_id {
+            Some(self.length as i64)
+        } else if g.entries_read != ENTRIES_READ_UNKNOWN
+            && !self.has_tombstones_from(g.last_id, v8)
+        {
             Some(added.wrapping_sub(g.entries_read))
         } else {
-            let read = self.estimate_entries_read(g.last_id);
+            let read = self.estimate_entries_read(g.last_id, v8);
             (read != ENTRIES_READ_UNKNOWN).then(|| added.wrapping_sub(read))
+        }
+    }
+
+    /// The group's `entries_read` after it is served `id` (greater than its
+    /// last ID) by a `>` read (`streamReplyWithRange`). 7.0 counts on when the
+    /// counter is valid and no tombstone lies at or after `id`; 8.0 (`v8`) when
+    /// it is valid, the group's last ID is not before the first entry and no
+    /// tombstone lies after the group's last ID. Otherwise it is estimated.
+    pub fn entries_read_after(&self, g: &Group, id: StreamId, v8: bool) -> i64 {
+        let counting = g.entries_read != ENTRIES_READ_UNKNOWN
+            && if v8 {
+                g.last_id >= self.first_id && !self.has_tombstones_from(g.last_id, true)
+            } else {
+                !self.has_tombstones_from(id, false)
+            };
+        if counting {
+            g.entries_read + 1
+        } else if self.entries_added != 0 {
+            self.estimate_entries_read(id, v8)
+        } else {
+            g.entries_read
         }
     }
 
