@@ -255,7 +255,14 @@ fn read_history(
         match s.get(id) {
             Some(fields) => {
                 entries.push(entry_reply(id, &fields));
-                if let Some(n) = s.with_group(group, |g| g.redeliver(id, now)).flatten() {
+                if let Some(n) = s
+                    .with_group(group, |g| {
+                        let n = g.redeliver(id, now);
+                        g.touch_order(id);
+                        n
+                    })
+                    .flatten()
+                {
                     delivered.push((id, n));
                 }
             }
@@ -353,7 +360,10 @@ fn read_new(s: &mut Stream, group: &[u8], consumer: &[u8], r: &NewRead) -> Serve
             entries.push(entry_reply(id, fields));
         }
         if !r.noack {
-            s.with_group(group, |g| g.deliver(id, consumer, now));
+            s.with_group(group, |g| {
+                g.deliver(id, consumer, now);
+                g.touch_order(id);
+            });
             delivered.push((id, 1));
         } else {
             delivered.push((id, 0));

@@ -56,6 +56,11 @@ pub(crate) struct Group {
     pub(super) consumers: BTreeMap<Vec<u8>, Consumer>,
     /// The bytes charged for this group (its name included).
     pub(super) bytes: usize,
+    /// For each pending ID, the delivery time it was last given and when (a
+    /// count), so that entries delivered in the same millisecond keep Redis's
+    /// time-list order (pel_time.rs).
+    pub(super) touched: BTreeMap<StreamId, (u64, u64)>,
+    pub(super) touch_seq: u64,
 }
 
 impl Group {
@@ -66,6 +71,8 @@ impl Group {
             pel: BTreeMap::new(),
             consumers: BTreeMap::new(),
             bytes: GROUP_OVERHEAD + name.len(),
+            touched: BTreeMap::new(),
+            touch_seq: 0,
         }
     }
 

@@ -3,24 +3,48 @@
 //! each group's NACKs in a list ordered by delivery time (`pel_time_head`,
 //! updated by `pelListUpdate`), and CLAIM walks it from the oldest.
 //!
-//! The engine orders by (delivery time, ID): Redis's list orders entries with
-//! the same delivery time by when they were last delivered, which the engine
-//! does not record; the two differ only for entries delivered in the same
-//! millisecond in an order other than their IDs'.
+//! Redis's list keeps entries with the same delivery time in the order they
+//! got it (an update moves the entry to the end of its time). The engine
+//! orders by (delivery time, when it was given, ID): `touch_order` records the
+//! "when" after each delivery; an entry whose time changed without it (a path
+//! that does not call it) counts as the latest of its time, as Redis's
+//! sorted insertion puts it.
 
 use super::groups::{Group, Nack};
 use super::StreamId;
 
 impl Group {
-    /// The pending IDs with their delivery times, oldest delivery first.
+    /// Records that the pending `id` was just given its delivery time.
+    pub fn touch_order(&mut self, id: StreamId) {
+        let Some(time) = self.pel.get(&id).map(|n| n.delivery_time_ms) else {
+            return;
+        };
+        self.touch_seq += 1;
+        self.touched.insert(id, (time, self.touch_seq));
+        // Forget acknowledged IDs now and then.
+        if self.touched.len() > 2 * self.pel.len() + 16 {
+            let pel = &self.pel;
+            self.touched.retain(|id, _| pel.contains_key(id));
+        }
+    }
+
+    /// The pending IDs with their delivery times, oldest delivery first (the
+    /// order of Redis's `pel_time_head` list).
     pub fn pel_by_time(&self) -> Vec<(StreamId, u64)> {
-        let mut v: Vec<(StreamId, u64)> = self
+        let mut v: Vec<(u64, u64, StreamId)> = self
             .pel
             .iter()
-            .map(|(id, n)| (*id, n.delivery_time_ms))
+            .map(|(id, n)| {
+                let t = n.delivery_time_ms;
+                let seq = match self.touched.get(id) {
+                    Some(&(when, seq)) if when == t => seq,
+                    _ => u64::MAX,
+                };
+                (t, seq, *id)
+            })
             .collect();
-        v.sort_by_key(|&(id, t)| (t, id));
-        v
+        v.sort();
+        v.into_iter().map(|(t, _, id)| (id, t)).collect()
     }
 
     /// XREADGROUP CLAIM's transfer of the pending `id` to `consumer` (which
@@ -50,6 +74,7 @@ impl Group {
         if let Some(c) = self.consumers.get_mut(consumer) {
             c.active_time = Some(now_ms);
         }
+        self.touch_order(id);
         Some(before)
     }
 }
