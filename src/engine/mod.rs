@@ -777,6 +777,10 @@ impl Engine {
                     let behind = s.group(group).is_some_and(|g| s.last_id() > g.last_id);
                     if self.config.profile == Profile::V7 && !behind {
                         None
+                    } else if self.config.profile == Profile::V7 {
+                        // 7.0.15 serves it from this one key only.
+                        let one = cmd::single_stream_argv(&block.argv, key);
+                        self.reexec(id, &one, &mut rewake, now_ms, &mut inner)
                     } else {
                         self.reexec(id, &block.argv, &mut rewake, now_ms, &mut inner)
                     }

@@ -74,6 +74,7 @@ mod xinfo;
 mod xlen;
 mod xread;
 pub(crate) use xread::{holds_stream, serve_stream_in_place};
+pub(crate) use xreadgroup::single_stream_argv;
 mod xpending;
 mod xrange;
 mod xreadgroup;

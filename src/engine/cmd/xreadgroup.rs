@@ -197,6 +197,28 @@ pub(super) fn xreadgroup(cx: &mut Cx) -> CmdResult {
     }))
 }
 
+/// A blocked 7.0 XREADGROUP is served in place from the one key that became
+/// ready (`serveClientsBlockedOnStreamKey`): its command re-run with just that
+/// key (and its `>`), so the other streams are neither read nor given the
+/// consumer.
+pub(crate) fn single_stream_argv(argv: &[Vec<u8>], key: &[u8]) -> Vec<Vec<u8>> {
+    let Ok(o) = parse_read_options(argv, true, true, 0) else {
+        return argv.to_vec();
+    };
+    if o.streams_arg == 0 {
+        return argv.to_vec();
+    }
+    let n = (argv.len() - o.streams_arg) / 2;
+    let keys = &argv[o.streams_arg..o.streams_arg + n];
+    let Some(i) = keys.iter().position(|k| k.as_slice() == key) else {
+        return argv.to_vec();
+    };
+    let mut one = argv[..o.streams_arg].to_vec();
+    one.push(keys[i].clone());
+    one.push(argv[o.streams_arg + n + i].clone());
+    one
+}
+
 /// Looks the consumer up (refreshing its seen-time) or creates it, with its
 /// event and the `xgroup-createconsumer` notification.
 fn ensure_consumer(cx: &mut Cx, key: &[u8], group: &[u8], consumer: &[u8], now: u64) {
