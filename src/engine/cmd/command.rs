@@ -53,7 +53,11 @@ pub(super) fn info(cx: &mut Cx) -> CmdResult {
     }
     let items = cx.argv[2..]
         .iter()
-        .map(|name| by_fullname(name, v8(cx)).map(info_reply).unwrap_or(Reply::Null))
+        .map(|name| {
+            by_fullname(name, v8(cx))
+                .map(info_reply)
+                .unwrap_or(Reply::Null)
+        })
         .collect();
     Ok(Reply::Array(items).into())
 }
@@ -62,7 +66,10 @@ pub(super) fn docs(cx: &mut Cx) -> CmdResult {
     let specs: Vec<&CommandSpec> = if cx.argv.len() == 2 {
         table::commands(v8(cx)).collect()
     } else {
-        cx.argv[2..].iter().filter_map(|n| by_fullname(n, v8(cx))).collect()
+        cx.argv[2..]
+            .iter()
+            .filter_map(|n| by_fullname(n, v8(cx)))
+            .collect()
     };
     let pairs = specs
         .into_iter()

@@ -477,14 +477,11 @@ impl Stream {
     /// before the first entry (93fb83b4c).
     pub fn group_lag(&self, g: &Group, v8: bool) -> Option<i64> {
         let added = self.entries_added as i64;
-        if self.entries_added == 0 {
-            Some(0)
-        } else if v8 && self.length == 0 {
+        if self.entries_added == 0 || (v8 && self.length == 0) {
             Some(0)
         } else if v8 && g.last_id < self.first_id && self.max_deleted < self.first_id {
             Some(self.length as i64)
-        } else if g.entries_read != ENTRIES_READ_UNKNOWN
-            && !self.has_tombstones_from(g.last_id, v8)
+        } else if g.entries_read != ENTRIES_READ_UNKNOWN && !self.has_tombstones_from(g.last_id, v8)
         {
             Some(added.wrapping_sub(g.entries_read))
         } else {
