@@ -392,7 +392,8 @@ fn read_new(s: &mut Stream, group: &[u8], consumer: &[u8], r: &NewRead) -> Serve
         }
     }
     if !batch.is_empty() {
-        s.with_group(group, |g| g.touch_consumer(consumer, now, true));
+        // Redis sets `active_time` with each NACK it creates, so not for NOACK.
+        s.with_group(group, |g| g.touch_consumer(consumer, now, !r.noack));
     }
     (entries, delivered)
 }
