@@ -125,7 +125,6 @@ pub(crate) struct Cx<'a> {
     pub out: &'a mut Outcome,
     /// The command is being re-run for a blocked client after a key it waits on
     /// changed.
-    #[allow(dead_code)]
     pub reexec: bool,
     pub spec: &'static CommandSpec,
 }

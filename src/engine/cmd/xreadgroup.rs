@@ -1,5 +1,5 @@
 //! XREADGROUP GROUP group consumer [COUNT count] [BLOCK milliseconds] [NOACK]
-//! STREAMS key [key ...] id [id ...] — reads as a consumer of a group
+//! [CLAIM min-idle-time] STREAMS key [key ...] id [id ...] — reads as a consumer of a group
 //! (t_stream.c's `xreadCommand`, Redis 7.0.15). `>` delivers the entries after
 //! the group's last delivered ID (moving it, updating `entries_read`, and,
 //! unless NOACK, adding them to the group's and the consumer's PEL); an
@@ -11,7 +11,14 @@
 //! The consumer is created when a stream is served (7.0.15), or for every
 //! stream named before anything is served (profile 8, Redis 7.2+). BLOCK waits
 //! for `>` reads with nothing new; a write to one of the keys re-runs the
-//! command, a deleted key answers `UNBLOCKED`, a destroyed group `NOGROUP`.
+//! command (7.0: with only that key, and at most 1000 entries without COUNT),
+//! a deleted key answers `UNBLOCKED`, a destroyed group `NOGROUP`.
+//!
+//! CLAIM (8 profile, Redis 8.4, from its source and docs only) first hands over
+//! the group's pending entries idle for at least min-idle-time, oldest delivery
+//! first, as `[id, fields, idle, delivery count]`, then the new entries as
+//! `[id, fields, 0, 0]`; a blocked CLAIM reader also wakes when its oldest
+//! pending entry becomes idle enough (`BlockOn::wake_at_ms`).
 
 use super::xread::{parse_read_options, streams_reply, ReadOptions};
 use super::{c_str, BlockOn, CmdResult, Cx, Flow, Serve};
