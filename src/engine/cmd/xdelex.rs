@@ -6,7 +6,9 @@
 //! group could still deliver or holds pending. A missing key answers -1 for
 //! every ID.
 //!
-//! From Redis's t_stream.c (`xdelexCommand`, `streamParseAckDelArgsOrReply`);
+//! From Redis's src/t_stream.c (`xdelexCommand`, `streamParseAckDelArgsOrReply`;
+//! read in a copy of the unstable branch, fork hristostaykov-del/redis at
+//! 3b555b29, whose texts tests/unit/type/stream-cgroups.tcl of 8.4 asserts too);
 //! known from the source and docs only, never checked against a live server.
 //! Order of checks: the key's type, the options, then (for an existing key)
 //! every ID before anything is deleted.

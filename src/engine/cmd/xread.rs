@@ -35,7 +35,9 @@ pub(super) struct ReadOptions<'a> {
 /// Parses `[COUNT n] [BLOCK ms] [GROUP g c] [NOACK] [CLAIM min-idle-time]
 /// STREAMS ...`; `group` says whether the command is XREADGROUP (GROUP, NOACK
 /// and CLAIM are XREADGROUP's own). CLAIM exists only in the 8 profile (Redis
-/// 8.4; in 7.0 it is a syntax error): its texts are from Redis's t_stream.c.
+/// 8.4; in 7.0 it is a syntax error): its texts are from Redis's src/t_stream.c
+/// `xreadCommand` (unstable, fork hristostaykov-del/redis at 3b555b29), as 8.4's
+/// stream-cgroups.tcl asserts them.
 pub(super) fn parse_read_options<'a>(
     argv: &'a [Vec<u8>],
     group: bool,
