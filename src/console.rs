@@ -154,9 +154,11 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
             .iter()
             .map(|w| String::from_utf8_lossy(w).into_owned())
             .collect();
-        typed
-            .lines
-            .extend(help_lines(&words).into_iter().map(|t| info(&t)));
+        typed.lines.extend(
+            help_lines(&words, engine.profile() == crate::engine::Profile::V8)
+                .into_iter()
+                .map(|t| info(&t)),
+        );
         return typed;
     }
     let raw = format::uses_raw_output(command);
@@ -245,14 +247,18 @@ To set redis-cli preferences:
 Set your preferences in ~/.redisclirc";
 
 /// What `HELP words...` prints (REDIS-CLI.md §8), as screen lines without the
-/// colour codes, from the engine's command table.
-pub fn help_lines(words: &[String]) -> Vec<String> {
+/// colour codes, from the engine's command table: the commands of the profile
+/// (`v8`: the 8 profile also has XDELEX and XACKDEL).
+pub fn help_lines(words: &[String], v8: bool) -> Vec<String> {
     if words.is_empty() {
         return GENERIC_HELP.lines().map(str::to_string).collect();
     }
     let mut out = Vec::new();
     let group = words[0].strip_prefix('@');
-    for spec in table::help_entries() {
+    for spec in table::help_entries()
+        .into_iter()
+        .filter(|s| v8 || !s.v8_only)
+    {
         let name = spec.display_name();
         let entry_words: Vec<&str> = name.split(' ').collect();
         let shown = match group {

@@ -15,6 +15,9 @@ pub(crate) struct Block {
     pub timeout_reply: Reply,
     /// How a write to one of `keys` serves it.
     pub serve: Serve,
+    /// `trackStreamClaimTimeouts`: once the clock passes this time, `keys` are
+    /// signalled as ready (a pending entry became claimable).
+    pub wake_at_ms: Option<u64>,
 }
 
 /// How a blocked client is served when a key it waits on is written.

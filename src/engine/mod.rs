@@ -652,6 +652,8 @@ impl Engine {
         for id in expired {
             self.unblock(id, UnblockReason::TimedOut, None, &mut out);
         }
+        self.signal_claimable(now_ms);
+        self.serve_ready_keys(now_ms, &mut out);
         for db in self.dbs.iter_mut() {
             db.expire_due(now_ms);
         }
@@ -688,6 +690,7 @@ impl Engine {
                 argv: block.argv.unwrap_or(argv),
                 timeout_reply: block.timeout_reply,
                 serve: block.serve,
+                wake_at_ms: block.wake_at_ms,
             });
         }
         self.blocked.push_back(client);
@@ -750,10 +753,12 @@ impl Engine {
         now_ms: u64,
         out: &mut Outcome,
     ) {
-        let Some(block) = self.clients.get_mut(&id).and_then(|c| c.block.take()) else {
+        let Some(mut block) = self.clients.get_mut(&id).and_then(|c| c.block.take()) else {
             return;
         };
         let mut inner = Outcome::default();
+        // Set when a re-run blocks again: its new CLAIM wake-up time.
+        let mut rewake: Option<Option<u64>> = None;
         let served = match &block.serve {
             Serve::Stream(wait) => {
                 if !cmd::holds_stream(self, db, key, now_ms) {
@@ -773,10 +778,10 @@ impl Engine {
                         )
                     })
                 } else {
-                    self.reexec(id, &block, now_ms, &mut inner)
+                    self.reexec(id, &block.argv, &mut rewake, now_ms, &mut inner)
                 }
             }
-            Serve::Reexec => self.reexec(id, &block, now_ms, &mut inner),
+            Serve::Reexec => self.reexec(id, &block.argv, &mut rewake, now_ms, &mut inner),
             Serve::Group { group } => match self.dbs[db].get(key, now_ms).map(|e| &e.value) {
                 Some(keyspace::Value::Stream(s)) if s.group(group).is_some() => {
                     // 7.0.15 serves a reader only once the stream's last ID
@@ -784,8 +789,12 @@ impl Engine {
                     let behind = s.group(group).is_some_and(|g| s.last_id() > g.last_id);
                     if self.config.profile == Profile::V7 && !behind {
                         None
+                    } else if self.config.profile == Profile::V7 {
+                        // 7.0.15 serves it from this one key only.
+                        let one = cmd::single_stream_argv(&block.argv, key);
+                        self.reexec(id, &one, &mut rewake, now_ms, &mut inner)
                     } else {
-                        self.reexec(id, &block, now_ms, &mut inner)
+                        self.reexec(id, &block.argv, &mut rewake, now_ms, &mut inner)
                     }
                 }
                 Some(keyspace::Value::Stream(_)) => Some(Reply::Error(
@@ -814,6 +823,9 @@ impl Engine {
             }
             None => {
                 // Nothing for it yet: it keeps its deadline.
+                if let Some(wake) = rewake {
+                    block.wake_at_ms = wake;
+                }
                 if let Some(c) = self.clients.get_mut(&id) {
                     c.block = Some(block);
                 }
@@ -827,16 +839,40 @@ impl Engine {
     fn reexec(
         &mut self,
         id: ClientId,
-        block: &Block,
+        argv: &[Vec<u8>],
+        rewake: &mut Option<Option<u64>>,
         now_ms: u64,
         inner: &mut Outcome,
     ) -> Option<Reply> {
-        match cmd::dispatch(self, id, &block.argv, now_ms, inner, true) {
+        match cmd::dispatch(self, id, argv, now_ms, inner, true) {
             cmd::Flow::Reply(reply) => Some(reply),
-            cmd::Flow::Block(_) => {
+            cmd::Flow::Block(again) => {
+                // Blocked anew: a CLAIM reader registers its next wake-up.
+                *rewake = Some(again.wake_at_ms);
                 self.blocked.retain(|&c| c != id);
                 self.blocked.push_back(id);
                 None
+            }
+        }
+    }
+
+    /// `handleClaimableStreamEntries`: the keys of XREADGROUP CLAIM readers
+    /// whose wake-up time passed (strictly) are signalled as ready, which re-runs
+    /// every reader blocked on them.
+    fn signal_claimable(&mut self, now_ms: u64) {
+        let due: Vec<(usize, Vec<Vec<u8>>)> = self
+            .blocked
+            .iter()
+            .filter_map(|id| {
+                let b = self.clients.get(id)?.block.as_ref()?;
+                b.wake_at_ms
+                    .is_some_and(|w| w < now_ms)
+                    .then(|| (b.db, b.keys.clone()))
+            })
+            .collect();
+        for (db, keys) in due {
+            for key in keys {
+                self.signal_key_ready(db, &key);
             }
         }
     }

@@ -33,6 +33,7 @@ pub(super) fn blocktest(
         keys: vec![argv[1].clone()],
         timeout_ms: timeout as u64,
         timeout_reply: Reply::NullArray,
+        wake_at_ms: None,
         argv: None,
         serve: super::Serve::Reexec,
     }))

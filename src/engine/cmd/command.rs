@@ -9,8 +9,8 @@ use super::{is_kw, CmdResult, Cx};
 use crate::engine::error::Error;
 use crate::engine::glob;
 use crate::engine::resp;
-use crate::engine::table::{self, CommandSpec, COMMANDS};
-use crate::engine::Reply;
+use crate::engine::table::{self, CommandSpec};
+use crate::engine::{Profile, Reply};
 
 fn info_reply(spec: &CommandSpec) -> Reply {
     resp::parse(spec.info_resp3)
@@ -24,22 +24,27 @@ fn docs_reply(spec: &CommandSpec) -> Reply {
         .0
 }
 
+/// Whether the client's engine runs the 8 profile (which knows more commands).
+fn v8(cx: &Cx) -> bool {
+    cx.engine.profile() == Profile::V8
+}
+
 /// `lookupCommandBySds`: `name` or `container|sub`, case-insensitive, strict.
-fn by_fullname(name: &[u8]) -> Option<&'static CommandSpec> {
+fn by_fullname(name: &[u8], v8: bool) -> Option<&'static CommandSpec> {
     let parts: Vec<&[u8]> = name.split(|&b| b == b'|').collect();
     match parts.as_slice() {
-        [one] => table::lookup(one),
-        [base, sub] => table::lookup(base).and_then(|b| table::lookup_sub(b, sub)),
+        [one] => table::lookup(one, v8),
+        [base, sub] => table::lookup(base, v8).and_then(|b| table::lookup_sub(b, sub)),
         _ => None,
     }
 }
 
-pub(super) fn command(_cx: &mut Cx) -> CmdResult {
-    Ok(Reply::Array(COMMANDS.iter().map(info_reply).collect()).into())
+pub(super) fn command(cx: &mut Cx) -> CmdResult {
+    Ok(Reply::Array(table::commands(v8(cx)).map(info_reply).collect()).into())
 }
 
-pub(super) fn count(_cx: &mut Cx) -> CmdResult {
-    Ok(Reply::Integer(COMMANDS.len() as i64).into())
+pub(super) fn count(cx: &mut Cx) -> CmdResult {
+    Ok(Reply::Integer(table::commands(v8(cx)).count() as i64).into())
 }
 
 pub(super) fn info(cx: &mut Cx) -> CmdResult {
@@ -48,16 +53,23 @@ pub(super) fn info(cx: &mut Cx) -> CmdResult {
     }
     let items = cx.argv[2..]
         .iter()
-        .map(|name| by_fullname(name).map(info_reply).unwrap_or(Reply::Null))
+        .map(|name| {
+            by_fullname(name, v8(cx))
+                .map(info_reply)
+                .unwrap_or(Reply::Null)
+        })
         .collect();
     Ok(Reply::Array(items).into())
 }
 
 pub(super) fn docs(cx: &mut Cx) -> CmdResult {
     let specs: Vec<&CommandSpec> = if cx.argv.len() == 2 {
-        COMMANDS.iter().collect()
+        table::commands(v8(cx)).collect()
     } else {
-        cx.argv[2..].iter().filter_map(|n| by_fullname(n)).collect()
+        cx.argv[2..]
+            .iter()
+            .filter_map(|n| by_fullname(n, v8(cx)))
+            .collect()
     };
     let pairs = specs
         .into_iter()
@@ -105,7 +117,7 @@ pub(super) fn list(cx: &mut Cx) -> CmdResult {
         Filter::Pattern(p) => glob::matches(p, spec.fullname.as_bytes(), true),
     };
     let mut names = Vec::new();
-    for spec in COMMANDS {
+    for spec in table::commands(v8(cx)) {
         for s in std::iter::once(spec).chain(spec.subcommands.iter()) {
             if keep(s) {
                 names.push(Reply::bulk(s.fullname));

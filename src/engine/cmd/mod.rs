@@ -65,15 +65,18 @@ mod unlink;
 mod unwatch;
 mod watch;
 mod xack;
+mod xackdel;
 mod xadd;
 mod xautoclaim;
 mod xclaim;
 mod xdel;
+mod xdelex;
 mod xgroup;
 mod xinfo;
 mod xlen;
 mod xread;
 pub(crate) use xread::{holds_stream, serve_stream_in_place};
+pub(crate) use xreadgroup::single_stream_argv;
 mod xpending;
 mod xrange;
 mod xreadgroup;
@@ -104,6 +107,10 @@ pub(crate) struct BlockOn {
     /// typed (XREAD's `$` replaced by the id it stood for at block time).
     pub argv: Option<Vec<Vec<u8>>>,
     pub serve: Serve,
+    /// When the keys are to be signalled as ready even without a write (an
+    /// XREADGROUP CLAIM waiting for a pending entry to become idle enough):
+    /// once the engine clock passes this time.
+    pub wake_at_ms: Option<u64>,
 }
 
 pub(crate) use super::client::{Serve, StreamWait};
@@ -120,7 +127,6 @@ pub(crate) struct Cx<'a> {
     pub out: &'a mut Outcome,
     /// The command is being re-run for a blocked client after a key it waits on
     /// changed.
-    #[allow(dead_code)]
     pub reexec: bool,
     pub spec: &'static CommandSpec,
 }
@@ -289,7 +295,7 @@ impl Cx<'_> {
 fn signals_ready(fullname: &str) -> bool {
     !matches!(
         fullname,
-        "xsetid" | "xdel" | "xtrim" | "xack" | "xreadgroup"
+        "xsetid" | "xdel" | "xdelex" | "xackdel" | "xtrim" | "xack" | "xreadgroup"
     ) && !fullname.starts_with("xgroup")
 }
 
@@ -380,6 +386,8 @@ pub(crate) fn handler(fullname: &str) -> Option<Handler> {
         "time" => time::time,
         "xadd" => xadd::xadd,
         "xdel" => xdel::xdel,
+        "xdelex" => xdelex::xdelex,
+        "xackdel" => xackdel::xackdel,
         "xlen" => xlen::xlen,
         "xread" => xread::xread,
         "xrange" => xrange::xrange,
@@ -444,7 +452,8 @@ fn run(
     if engine.config.test_commands && name.eq_ignore_ascii_case(b"blocktest") {
         return blocktest::blocktest(engine, client, argv, now_ms);
     }
-    let resolved = resolve(argv);
+    let v8 = engine.config.profile == super::Profile::V8;
+    let resolved = resolve(argv, v8);
     if !reexec {
         // `c->lastcmd` (CLIENT LIST's `cmd=`) is whatever the lookup found, even
         // for a command then refused; an unknown command leaves it NULL.
@@ -549,9 +558,10 @@ fn check_memory(engine: &Engine, client: ClientId, spec: &CommandSpec) -> Result
         return Ok(());
     }
     let c = engine.clients.get(&client);
+    let v8 = engine.config.profile == super::Profile::V8;
     let queued_denyoom = c.and_then(|c| c.multi.as_ref()).is_some_and(|q| {
         q.iter()
-            .any(|argv| resolve(argv).is_ok_and(|s| s.has_flag("denyoom")))
+            .any(|argv| resolve(argv, v8).is_ok_and(|s| s.has_flag("denyoom")))
     });
     let denyoom = spec.has_flag("denyoom") || (spec.fullname == "exec" && queued_denyoom);
     let queuing = c.is_some_and(|c| c.multi.is_some())
@@ -563,13 +573,13 @@ fn check_memory(engine: &Engine, client: ClientId, spec: &CommandSpec) -> Result
 }
 
 /// `lookupCommand` + the unknown command / unknown subcommand errors.
-fn resolve(argv: &[Vec<u8>]) -> Result<&'static CommandSpec, Error> {
+fn resolve(argv: &[Vec<u8>], v8: bool) -> Result<&'static CommandSpec, Error> {
     let name = &argv[0];
     let unknown = || Error::UnknownCommand {
         name: name.clone(),
         args: argv[1..].to_vec(),
     };
-    let base = table::lookup(name).ok_or_else(unknown)?;
+    let base = table::lookup(name, v8).ok_or_else(unknown)?;
     if argv.len() == 1 || base.subcommands.is_empty() {
         return Ok(base);
     }
@@ -613,6 +623,12 @@ pub(crate) fn error_with_arg(before: &str, arg: &[u8], after: &str) -> Reply {
 /// `getLongLongFromObjectOrReply` with the default message.
 pub(crate) fn arg_i64(s: &[u8]) -> Result<i64, Error> {
     string2ll(s).ok_or(Error::NotInteger)
+}
+
+/// `getLongLongFromObjectOrReply` with a message of the command's own (the
+/// whole error line, code included).
+pub(crate) fn arg_i64_or(s: &[u8], msg: &str) -> Result<i64, Error> {
+    string2ll(s).ok_or_else(|| Error::Other(msg.to_string()))
 }
 
 /// The bytes of an argument up to its first NUL, as C string functions

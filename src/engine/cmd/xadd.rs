@@ -1,4 +1,4 @@
-//! XADD key [NOMKSTREAM] [<MAXLEN | MINID> [= | ~] threshold [LIMIT count]]
+//! XADD key [NOMKSTREAM] [KEEPREF | DELREF | ACKED] [<MAXLEN | MINID> [= | ~] threshold [LIMIT count]]
 //! <* | id> field value [field value ...] — appends an entry and answers its
 //! ID; then trims if asked.
 
@@ -102,10 +102,10 @@ pub(super) fn xadd(cx: &mut Cx) -> CmdResult {
     }
     let limits = cx.engine.settings.stream_node_limits();
     let trim = args.trim;
-    let removed = cx
+    let (removed, dropped) = cx
         .modify_stream(key, |s| {
             s.append(id, pairs, limits);
-            trim.map(|spec| s.trim(spec)).unwrap_or_default()
+            trim.map(|spec| s.trim_with_refs(spec)).unwrap_or_default()
         })
         .unwrap_or_default();
     cx.key_written(key);
@@ -116,6 +116,7 @@ pub(super) fn xadd(cx: &mut Cx) -> CmdResult {
         id,
     });
     cx.notify(notify::STREAM, "xadd", key);
+    super::xdelex::refs_dropped(cx, key, dropped);
     if !removed.is_empty() {
         cx.notify(notify::STREAM, "xtrim", key);
         if let Some(spec) = &trim {

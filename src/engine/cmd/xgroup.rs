@@ -11,7 +11,7 @@ use crate::engine::error::Error;
 use crate::engine::keyspace::{Entry, Value};
 use crate::engine::params::notify;
 use crate::engine::stream::{parse_id, Stream, StreamId, ENTRIES_READ_UNKNOWN};
-use crate::engine::{Event, Reply};
+use crate::engine::{Event, Profile, Reply};
 
 /// `XGROUP` alone never reaches a handler (its arity is -2), and an unknown
 /// subcommand is refused by the table.
@@ -122,8 +122,12 @@ pub(super) fn xgroup(cx: &mut Cx) -> CmdResult {
             );
             cx.notify(notify::NEW, "new", key);
         }
+        let v8 = cx.engine.profile() == Profile::V8;
         let created = cx
-            .modify_stream(key, |s| s.create_group(group, id, entries_read))
+            .modify_stream(key, |s| {
+                let entries_read = clamp_entries_read(s, entries_read, v8);
+                s.create_group(group, id, entries_read)
+            })
             .unwrap_or(false);
         if !created {
             return Err(Error::Other(
@@ -150,7 +154,9 @@ pub(super) fn xgroup(cx: &mut Cx) -> CmdResult {
         } else {
             parse_id(&argv[4], false, 0)?
         };
+        let v8 = cx.engine.profile() == Profile::V8;
         cx.modify_stream(key, |s| {
+            let entries_read = clamp_entries_read(s, entries_read, v8);
             s.with_group(group, |g| {
                 g.last_id = id;
                 g.entries_read = entries_read;
@@ -227,5 +233,15 @@ pub(super) fn xgroup(cx: &mut Cx) -> CmdResult {
         Ok(Reply::Integer(pending as i64).into())
     } else {
         Err(subcommand_syntax(argv))
+    }
+}
+
+/// Redis 8.2.2+ (the 8 profile) caps a given ENTRIESREAD at the stream's
+/// `entries_added`; 7.0.15 keeps it as given, so the lag can go negative.
+fn clamp_entries_read(s: &Stream, entries_read: i64, v8: bool) -> i64 {
+    if v8 && entries_read != ENTRIES_READ_UNKNOWN && entries_read as u64 > s.entries_added() {
+        s.entries_added() as i64
+    } else {
+        entries_read
     }
 }

@@ -110,8 +110,8 @@ fn entries_read_reply(g: &Group) -> Reply {
     }
 }
 
-fn lag_reply(s: &Stream, g: &Group) -> Reply {
-    s.group_lag(g).map_or(Reply::Null, Reply::Integer)
+fn lag_reply(s: &Stream, g: &Group, v8: bool) -> Reply {
+    s.group_lag(g, v8).map_or(Reply::Null, Reply::Integer)
 }
 
 /// A group in XINFO STREAM FULL: its PEL and its consumers' PELs, each cut
@@ -166,7 +166,7 @@ fn full_group(s: &Stream, name: &[u8], g: &Group, limit: Option<usize>, v8: bool
         field("name", Reply::Bulk(name.to_vec())),
         field("last-delivered-id", g.last_id.reply()),
         field("entries-read", entries_read_reply(g)),
-        field("lag", lag_reply(s, g)),
+        field("lag", lag_reply(s, g, v8)),
         field("pel-count", Reply::Integer(g.pel().len() as i64)),
         field("pending", Reply::Array(pel)),
         field("consumers", Reply::Array(consumers)),
@@ -176,6 +176,7 @@ fn full_group(s: &Stream, name: &[u8], g: &Group, limit: Option<usize>, v8: bool
 /// XINFO GROUPS key.
 pub(super) fn groups(cx: &mut Cx) -> CmdResult {
     let argv = cx.argv;
+    let v8 = cx.engine.profile() != Profile::V7;
     let Some(s) = cx.read_stream(&argv[2])? else {
         return Err(Error::Other("ERR no such key".into()));
     };
@@ -189,7 +190,7 @@ pub(super) fn groups(cx: &mut Cx) -> CmdResult {
                 field("pending", Reply::Integer(g.pel().len() as i64)),
                 field("last-delivered-id", g.last_id.reply()),
                 field("entries-read", entries_read_reply(g)),
-                field("lag", lag_reply(s, g)),
+                field("lag", lag_reply(s, g, v8)),
             ])
         })
         .collect();

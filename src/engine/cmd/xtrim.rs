@@ -34,7 +34,7 @@ pub(super) fn parse_add_or_trim_args(cx: &Cx, xadd: bool) -> Result<AddTrimArgs,
     let mut limit_given = false;
     let mut no_mkstream = false;
     let mut id = None;
-    let mut refs = RefMode::KeepRef;
+    let mut refs: Option<RefMode> = None;
     let v8 = cx.engine.config.profile == Profile::V8;
     let mut i = 2;
     while i < argv.len() {
@@ -79,12 +79,14 @@ pub(super) fn parse_add_or_trim_args(cx: &Cx, xadd: bool) -> Result<AddTrimArgs,
             }
             limit_given = true;
             i += 1;
-        } else if v8 && is_kw(opt, "keepref") {
-            refs = RefMode::KeepRef;
-        } else if v8 && is_kw(opt, "delref") {
-            refs = RefMode::DelRef;
-        } else if v8 && is_kw(opt, "acked") {
-            refs = RefMode::Acked;
+        } else if v8 && refs.is_none() && is_kw(opt, "keepref") {
+            // One mode at most: a second one is read as XADD's ID (an invalid
+            // ID) or, for XTRIM, a syntax error.
+            refs = Some(RefMode::KeepRef);
+        } else if v8 && refs.is_none() && is_kw(opt, "delref") {
+            refs = Some(RefMode::DelRef);
+        } else if v8 && refs.is_none() && is_kw(opt, "acked") {
+            refs = Some(RefMode::Acked);
         } else if xadd && is_kw(opt, "nomkstream") {
             no_mkstream = true;
         } else if xadd {
@@ -127,7 +129,7 @@ pub(super) fn parse_add_or_trim_args(cx: &Cx, xadd: bool) -> Result<AddTrimArgs,
             strategy,
             approx,
             limit: limit as u64,
-            refs,
+            refs: refs.unwrap_or_default(),
         }),
         no_mkstream,
         id,
@@ -163,7 +165,10 @@ pub(super) fn xtrim(cx: &mut Cx) -> CmdResult {
     if !cx.write_stream_exists(key)? {
         return Ok(Reply::Integer(0).into());
     }
-    let removed = cx.modify_stream(key, |s| s.trim(spec)).unwrap_or_default();
+    let (removed, dropped) = cx
+        .modify_stream(key, |s| s.trim_with_refs(spec))
+        .unwrap_or_default();
+    super::xdelex::refs_dropped(cx, key, dropped);
     let n = removed.len();
     if n > 0 {
         cx.notify(notify::STREAM, "xtrim", key);

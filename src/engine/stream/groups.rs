@@ -91,10 +91,15 @@ pub(crate) struct Group {
     pub last_id: StreamId,
     /// The logical count of entries read; `ENTRIES_READ_UNKNOWN` when unknown.
     pub entries_read: i64,
-    pel: BTreeMap<StreamId, Nack>,
-    consumers: BTreeMap<Vec<u8>, Consumer>,
+    pub(super) pel: BTreeMap<StreamId, Nack>,
+    pub(super) consumers: BTreeMap<Vec<u8>, Consumer>,
     /// The bytes charged for this group (its name included).
-    bytes: usize,
+    pub(super) bytes: usize,
+    /// For each pending ID, the delivery time it was last given and when (a
+    /// count), so that entries delivered in the same millisecond keep Redis's
+    /// time-list order (pel_time.rs).
+    pub(super) touched: BTreeMap<StreamId, (u64, u64)>,
+    pub(super) touch_seq: u64,
 }
 
 impl Group {
@@ -105,6 +110,8 @@ impl Group {
             pel: BTreeMap::new(),
             consumers: BTreeMap::new(),
             bytes: GROUP_OVERHEAD + name.len(),
+            touched: BTreeMap::new(),
+            touch_seq: 0,
         }
     }
 
@@ -294,10 +301,14 @@ impl Group {
         } else if !spec.justid {
             nack.delivery_count = nack.delivery_count.wrapping_add(1);
         }
+        let delivery_count = nack.delivery_count;
+        // The new delivery time puts the entry last among its time in the
+        // delivery-time order XREADGROUP CLAIM walks.
+        self.touch_order(id);
         Some(ClaimedEntry {
             id,
             from,
-            delivery_count: nack.delivery_count,
+            delivery_count,
         })
     }
 

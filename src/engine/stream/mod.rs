@@ -9,6 +9,8 @@ use super::Reply;
 
 mod groups;
 mod listpack;
+mod pel_time;
+mod refs;
 mod store;
 
 pub use groups::ClaimedEntry;

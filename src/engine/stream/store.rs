@@ -446,24 +446,31 @@ impl Stream {
         Some(r)
     }
 
-    /// `streamRangeHasTombstones(s, start, NULL)`.
-    pub fn has_tombstones_from(&self, start: StreamId) -> bool {
+    /// `streamRangeHasTombstones(s, start, NULL)`. Redis 7.0 also answers no
+    /// when the greatest tombstone lies before the first entry; 8.0 does not
+    /// (`v8`).
+    pub fn has_tombstones_from(&self, start: StreamId, v8: bool) -> bool {
         if self.length == 0 || self.max_deleted == StreamId::MIN {
             return false;
         }
-        if self.first_id > self.max_deleted {
+        if !v8 && self.first_id > self.max_deleted {
             return false;
         }
         start <= self.max_deleted
     }
 
-    /// `streamEstimateDistanceFromFirstEverEntry` (Redis 7.0).
-    pub fn estimate_entries_read(&self, id: StreamId) -> i64 {
+    /// `streamEstimateDistanceFromFirstEverEntry`: the logical read counter of
+    /// `id`, or `ENTRIES_READ_UNKNOWN`. 8.0 (`v8`) also gives up when a
+    /// tombstone lies after `id` (2b88db90a).
+    pub fn estimate_entries_read(&self, id: StreamId, v8: bool) -> i64 {
         if self.entries_added == 0 {
             return 0;
         }
         if self.length == 0 && id <= self.last_id {
             return self.entries_added as i64;
+        }
+        if v8 && id != StreamId::MIN && id < self.max_deleted {
+            return ENTRIES_READ_UNKNOWN;
         }
         if id == self.last_id {
             return self.entries_added as i64;
@@ -480,16 +487,43 @@ impl Stream {
         ENTRIES_READ_UNKNOWN
     }
 
-    /// A group's lag (`streamReplyWithCGLag`, Redis 7.0); `None` when unknown.
-    pub fn group_lag(&self, g: &Group) -> Option<i64> {
+    /// A group's lag (`streamReplyWithCGLag`); `None` when unknown. 7.0's
+    /// formula, or with `v8` 8.0's, which answers 0 for an empty stream and the
+    /// length when both the group's last ID and the greatest tombstone lie
+    /// before the first entry (93fb83b4c).
+    pub fn group_lag(&self, g: &Group, v8: bool) -> Option<i64> {
         let added = self.entries_added as i64;
-        if self.entries_added == 0 {
+        if self.entries_added == 0 || (v8 && self.length == 0) {
             Some(0)
-        } else if g.entries_read != ENTRIES_READ_UNKNOWN && !self.has_tombstones_from(g.last_id) {
+        } else if v8 && g.last_id < self.first_id && self.max_deleted < self.first_id {
+            Some(self.length as i64)
+        } else if g.entries_read != ENTRIES_READ_UNKNOWN && !self.has_tombstones_from(g.last_id, v8)
+        {
             Some(added.wrapping_sub(g.entries_read))
         } else {
-            let read = self.estimate_entries_read(g.last_id);
+            let read = self.estimate_entries_read(g.last_id, v8);
             (read != ENTRIES_READ_UNKNOWN).then(|| added.wrapping_sub(read))
+        }
+    }
+
+    /// The group's `entries_read` after it is served `id` (greater than its
+    /// last ID) by a `>` read (`streamReplyWithRange`). 7.0 counts on when the
+    /// counter is valid and no tombstone lies at or after `id`; 8.0 (`v8`) when
+    /// it is valid, the group's last ID is not before the first entry and no
+    /// tombstone lies after the group's last ID. Otherwise it is estimated.
+    pub fn entries_read_after(&self, g: &Group, id: StreamId, v8: bool) -> i64 {
+        let counting = g.entries_read != ENTRIES_READ_UNKNOWN
+            && if v8 {
+                g.last_id >= self.first_id && !self.has_tombstones_from(g.last_id, true)
+            } else {
+                !self.has_tombstones_from(id, false)
+            };
+        if counting {
+            g.entries_read + 1
+        } else if self.entries_added != 0 {
+            self.estimate_entries_read(id, v8)
+        } else {
+            g.entries_read
         }
     }
 
@@ -787,23 +821,49 @@ impl Stream {
     /// `streamTrim`: removes entries from the head as the strategy says; whole
     /// nodes first, and within a node (only without `~`) by tombstones.
     /// Returns the IDs removed, in order.
+    #[cfg(test)]
     pub fn trim(&mut self, spec: TrimSpec) -> Vec<StreamId> {
+        self.trim_with_refs(spec).0
+    }
+
+    /// `streamTrim` of Redis 8.2+, which also takes the reference mode: with
+    /// `KEEPREF` it is 7.0's trim; with `DELREF` or `ACKED` no node is dropped
+    /// whole before its entries were looked at one by one (so `~` trims like
+    /// `=`, LIMIT aside): `DELREF` strips each removed ID from every group's
+    /// PEL, `ACKED` skips (keeps) the entries a group still references and goes
+    /// on with the next ones. Returns the IDs removed, in order, and the
+    /// `(group, id)` references `DELREF` dropped.
+    pub fn trim_with_refs(&mut self, spec: TrimSpec) -> (Vec<StreamId>, Vec<(Vec<u8>, StreamId)>) {
         let mut removed = Vec::new();
+        let mut dropped = Vec::new();
         let mut deleted: u64 = 0;
-        while let Some((&master, node)) = self.nodes.first_key_value() {
+        let keepref = spec.refs == RefMode::KeepRef;
+        let mut after: Option<StreamId> = None;
+        loop {
+            let next = match after {
+                None => self.nodes.first_key_value(),
+                Some(a) => self
+                    .nodes
+                    .range((std::ops::Bound::Excluded(a), std::ops::Bound::Unbounded))
+                    .next(),
+            };
+            let Some((&master, node)) = next else {
+                break;
+            };
             if let TrimStrategy::MaxLen(max) = spec.strategy {
                 if self.length <= max {
                     break;
                 }
             }
-            if spec.limit != 0 && deleted + node.live > spec.limit {
+            let entries = node.live;
+            if spec.limit != 0 && deleted + entries > spec.limit {
                 break;
             }
-            let remove_node = match spec.strategy {
-                TrimStrategy::MaxLen(max) => self.length - node.live >= max,
+            let eligible = match spec.strategy {
+                TrimStrategy::MaxLen(max) => self.length - entries >= max,
                 TrimStrategy::MinId(min) => node.last < min,
             };
-            if remove_node {
+            if eligible && keepref {
                 let Some(node) = self.nodes.remove(&master) else {
                     break;
                 };
@@ -813,12 +873,9 @@ impl Stream {
                 deleted += node.live;
                 continue;
             }
-            if spec.approx {
+            if spec.approx && keepref {
                 break;
             }
-            let Some(node) = self.nodes.get_mut(&master) else {
-                break;
-            };
             let slots: Vec<Slot> = node.slots(master).collect();
             let mut d = 0;
             for s in slots {
@@ -829,21 +886,47 @@ impl Stream {
                 if stop {
                     break;
                 }
-                if !s.deleted {
-                    node.data[s.at] |= FLAG_DELETED;
+                if s.deleted {
+                    continue;
+                }
+                let can_delete = match spec.refs {
+                    RefMode::KeepRef => true,
+                    RefMode::Acked => !self.entry_is_referenced(s.id),
+                    RefMode::DelRef => {
+                        dropped.extend(self.drop_refs(s.id).into_iter().map(|g| (g, s.id)));
+                        true
+                    }
+                };
+                if can_delete {
+                    if let Some(node) = self.nodes.get_mut(&master) {
+                        node.data[s.at] |= FLAG_DELETED;
+                    }
                     removed.push(s.id);
                     d += 1;
                     self.length -= 1;
                 }
             }
-            node.live -= d;
-            node.deleted += d;
+            deleted += d;
+            if eligible && d == entries {
+                if let Some(node) = self.nodes.remove(&master) {
+                    self.bytes -= node.cost();
+                }
+                continue;
+            }
+            if let Some(node) = self.nodes.get_mut(&master) {
+                node.live -= d;
+                node.deleted += d;
+            }
+            if eligible {
+                after = Some(master);
+                continue;
+            }
             break;
         }
         if !removed.is_empty() {
             self.refresh_first_id();
         }
-        removed
+        (removed, dropped)
     }
 
     /// The checks of the node layout (tests).

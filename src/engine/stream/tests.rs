@@ -1115,3 +1115,150 @@ fn random_group_commands_keep_pels_consistent() {
         );
     }
 }
+
+/// The 8 profile's deletion modes and CLAIM: events for the views and
+/// keyspace notifications (Redis 8.2/8.4, known from the source only).
+mod v8_refs_events {
+    use crate::engine::{Config, Engine, Event, Profile, Reply, StreamId, TrimReason};
+
+    fn argv(line: &str) -> Vec<Vec<u8>> {
+        line.split_whitespace()
+            .map(|w| w.as_bytes().to_vec())
+            .collect()
+    }
+
+    fn notifications(events: &[Event]) -> Vec<&'static str> {
+        events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Notification { event, .. } => Some(*event),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn ids(list: &[(u64, u64)]) -> Vec<StreamId> {
+        list.iter()
+            .map(|&(ms, seq)| StreamId::new(ms, seq))
+            .collect()
+    }
+
+    fn engine() -> (Engine, crate::engine::ClientId) {
+        let mut e = Engine::new(Config {
+            profile: Profile::V8,
+            ..Config::default()
+        });
+        let c = e.connect(0);
+        e.execute(c, argv("CONFIG SET notify-keyspace-events KEA"), 0);
+        for i in 1..=4 {
+            e.execute(c, argv(&format!("XADD s {i}-1 f v")), 0);
+        }
+        e.execute(c, argv("XGROUP CREATE s g1 0"), 0);
+        e.execute(c, argv("XGROUP CREATE s g2 0"), 0);
+        e.execute(c, argv("XREADGROUP GROUP g1 a STREAMS s >"), 0);
+        e.execute(c, argv("XREADGROUP GROUP g2 b STREAMS s >"), 0);
+        (e, c)
+    }
+
+    #[test]
+    fn xdelex_reports_deletions_and_dropped_references() {
+        let (mut e, c) = engine();
+        let out = e.execute(c, argv("XDELEX s DELREF IDS 2 1-1 9-9"), 1);
+        assert_eq!(
+            out.reply,
+            Some(Reply::Array(vec![Reply::Integer(1), Reply::Integer(-1)]))
+        );
+        assert_eq!(notifications(&out.events), ["xdel"]);
+        for group in ["g1", "g2"] {
+            assert!(out.events.contains(&Event::EntriesAcked {
+                db: 0,
+                key: b"s".to_vec(),
+                group: group.as_bytes().to_vec(),
+                ids: ids(&[(1, 1)]),
+            }));
+        }
+        assert!(out.events.contains(&Event::StreamEntriesRemoved {
+            db: 0,
+            key: b"s".to_vec(),
+            ids: ids(&[(1, 1)]),
+            reason: TrimReason::Xdel,
+        }));
+        // ACKED keeps a referenced entry: no notification, no event.
+        let out = e.execute(c, argv("XDELEX s ACKED IDS 1 2-1"), 2);
+        assert_eq!(out.reply, Some(Reply::Array(vec![Reply::Integer(2)])));
+        assert!(notifications(&out.events).is_empty());
+        assert!(out.events.is_empty());
+    }
+
+    #[test]
+    fn xackdel_acks_and_deletes_only_when_no_group_holds_it() {
+        let (mut e, c) = engine();
+        let out = e.execute(c, argv("XACKDEL s g1 ACKED IDS 2 1-1 1-1"), 1);
+        assert_eq!(
+            out.reply,
+            Some(Reply::Array(vec![Reply::Integer(2), Reply::Integer(-1)]))
+        );
+        // Acknowledged in g1, kept for g2: no deletion, no xdel.
+        assert!(notifications(&out.events).is_empty());
+        assert_eq!(
+            out.events,
+            vec![Event::EntriesAcked {
+                db: 0,
+                key: b"s".to_vec(),
+                group: b"g1".to_vec(),
+                ids: ids(&[(1, 1)]),
+            }]
+        );
+        let out = e.execute(c, argv("XACKDEL s g2 ACKED IDS 1 1-1"), 2);
+        assert_eq!(out.reply, Some(Reply::Array(vec![Reply::Integer(1)])));
+        assert_eq!(notifications(&out.events), ["xdel"]);
+        let out = e.execute(c, argv("XLEN s"), 3);
+        assert_eq!(out.reply, Some(Reply::Integer(3)));
+    }
+
+    #[test]
+    fn trimming_with_delref_strips_every_group() {
+        let (mut e, c) = engine();
+        let out = e.execute(c, argv("XADD s MAXLEN 2 DELREF 5-1 f v"), 1);
+        assert_eq!(notifications(&out.events), ["xadd", "xtrim"]);
+        assert!(out.events.contains(&Event::EntriesAcked {
+            db: 0,
+            key: b"s".to_vec(),
+            group: b"g2".to_vec(),
+            ids: ids(&[(1, 1), (2, 1), (3, 1)]),
+        }));
+        let out = e.execute(c, argv("XPENDING s g1"), 2);
+        let Some(Reply::Array(summary)) = out.reply else {
+            panic!("XPENDING summary");
+        };
+        assert_eq!(summary[0], Reply::Integer(1));
+        // ACKED trims nothing while the groups hold everything.
+        let out = e.execute(c, argv("XTRIM s MAXLEN 0 ACKED"), 3);
+        assert_eq!(out.reply, Some(Reply::Integer(0)));
+        assert!(notifications(&out.events).is_empty());
+    }
+
+    #[test]
+    fn a_blocked_claim_reader_wakes_when_an_entry_is_idle_enough() {
+        let (mut e, c) = engine();
+        let b = e.connect(0);
+        let out = e.execute(
+            b,
+            argv("XREADGROUP GROUP g1 z BLOCK 0 CLAIM 100 STREAMS s >"),
+            10,
+        );
+        assert_eq!(out.reply, None);
+        // Delivered at 0: idle for more than 100 ms only after 100.
+        assert!(e.advance(100).deliveries.is_empty());
+        let out = e.advance(101);
+        assert_eq!(out.deliveries.len(), 1);
+        assert_eq!(out.deliveries[0].client, b);
+        assert!(out.events.iter().any(|ev| matches!(
+            ev,
+            Event::EntriesDelivered { consumer, ids, .. }
+                if consumer == b"z" && ids.len() == 4 && ids[0] == (StreamId::new(1, 1), 2)
+        )));
+        assert!(!e.is_blocked(b));
+        let _ = c;
+    }
+}
