@@ -967,7 +967,7 @@ fn random_group_commands_keep_pels_consistent() {
     use crate::engine::{Config, Engine};
     // Claims name IDs pending in s/g (`pending`) or recent ones (`now` is the
     // ms part of the IDs XADD * makes).
-    let pick_line = |rng: &mut Rng, now: u64, pending: &[StreamId]| -> String {
+    let pick_line = |rng: &mut Rng, now: u64, pending: &[StreamId], v8: bool| -> String {
         let near = |rng: &mut Rng| match pending.get(rng.below(pending.len() as u64 * 2) as usize) {
             Some(id) => id.to_string(),
             None => format!("{}-{}", now.saturating_sub(rng.below(200)), rng.below(2)),
@@ -977,6 +977,24 @@ fn random_group_commands_keep_pels_consistent() {
         let consumer = rng.pick(&["a", "b", "c"]);
         let id = rng.pick(&["0", "1", "2-0", "3", "(1", "-", "+", "$", ">", "bad", "5-1"]);
         let n = rng.below(4);
+        // The 8 profile's additions (8.2 deletion modes, 8.4 CLAIM).
+        if v8 && rng.below(5) == 0 {
+            let mode = rng.pick(&["", " KEEPREF", " DELREF", " ACKED", " BOGUS"]);
+            let ids: Vec<String> = (0..1 + rng.below(3)).map(|_| near(rng)).collect();
+            return match rng.below(5) {
+                0 => format!("XACKDEL s g{mode} IDS {} {}", ids.len(), ids.join(" ")),
+                1 => format!("XDELEX {key}{mode} IDS {} {}", ids.len(), ids.join(" ")),
+                2 => format!("XADD {key}{mode} MAXLEN {} * f v", rng.below(8)),
+                3 => format!(
+                    "XTRIM {key} {}{mode}",
+                    rng.pick(&["MAXLEN 5", "MAXLEN ~ 3", "MINID = 0", "MAXLEN = 2 LIMIT 1"])
+                ),
+                _ => format!(
+                    "XREADGROUP GROUP g {consumer} COUNT {n} CLAIM {} STREAMS s >",
+                    rng.pick(&["0", "1", "5", "-1", "x"])
+                ),
+            };
+        }
         match rng.below(18) {
             0 | 1 => format!("XADD {key} * f v"),
             2 => format!("XDEL {key} {id} {}", rng.below(6)),
@@ -1075,6 +1093,10 @@ fn random_group_commands_keep_pels_consistent() {
         let mut now = 0;
         // Claims that took entries, and XAUTOCLAIMs that deleted NACKs.
         let (mut claims, mut deletions) = (0, 0);
+        // Groups whose pending counts were compared across the replies.
+        let mut checked = 0;
+        // 8 profile: XACKDEL/XDELEX that found entries, CLAIM reads that read.
+        let (mut v8_deletions, mut v8_claims) = (0, 0);
         for i in 0..20_000 {
             let pending: Vec<StreamId> = match e.dbs[0].get(b"s", now).map(|en| &en.value) {
                 Some(crate::engine::keyspace::Value::Stream(st)) => st
@@ -1083,12 +1105,25 @@ fn random_group_commands_keep_pels_consistent() {
                     .unwrap_or_default(),
                 _ => Vec::new(),
             };
-            let line = pick_line(&mut rng, now, &pending);
+            let line = pick_line(
+                &mut rng,
+                now,
+                &pending,
+                profile == crate::engine::Profile::V8,
+            );
             let argv = line.split(' ').map(|w| w.as_bytes().to_vec()).collect();
             now += rng.below(3);
             let reply = e.execute(c, argv, now).reply;
             match (line.split(' ').next(), &reply) {
                 (Some("XCLAIM"), Some(Reply::Array(items))) if !items.is_empty() => claims += 1,
+                (Some("XACKDEL" | "XDELEX"), Some(Reply::Array(codes)))
+                    if codes.iter().any(|r| *r != Reply::Integer(-1)) =>
+                {
+                    v8_deletions += 1
+                }
+                (Some("XREADGROUP"), Some(Reply::Array(_))) if line.contains("CLAIM") => {
+                    v8_claims += 1
+                }
                 (Some("XAUTOCLAIM"), Some(Reply::Array(parts))) => {
                     if matches!(&parts[1], Reply::Array(a) if !a.is_empty()) {
                         claims += 1;
@@ -1107,13 +1142,92 @@ fn random_group_commands_keep_pels_consistent() {
                         }
                     }
                 }
+                checked += pending_counts_agree(&mut e, c, now);
             }
+        }
+        assert!(checked > 1000, "{checked} groups compared");
+        if profile == crate::engine::Profile::V8 {
+            assert!(
+                v8_deletions > 50 && v8_claims > 50,
+                "{v8_deletions} XACKDEL/XDELEX, {v8_claims} CLAIM reads"
+            );
         }
         assert!(
             claims > 200 && deletions > 15,
             "{claims} claims, {deletions} deletions"
         );
     }
+}
+
+/// For every group of the streams `s` and `t`, the pending counts the
+/// replies show agree: XPENDING's summary count, XINFO GROUPS' `pending`, the
+/// sum of XINFO CONSUMERS' `pending`, the extended XPENDING's rows, and each
+/// consumer's own extended XPENDING. Returns the number of groups compared.
+fn pending_counts_agree(
+    e: &mut crate::engine::Engine,
+    c: crate::engine::ClientId,
+    now: u64,
+) -> usize {
+    use crate::engine::Reply;
+    let mut run = |line: String| -> Reply {
+        let argv = line.split(' ').map(|w| w.as_bytes().to_vec()).collect();
+        e.execute(c, argv, now).reply.expect("a reply")
+    };
+    // A field of a map reply.
+    let field = |r: &Reply, name: &str| -> Option<Reply> {
+        let Reply::Map(kv) = r else { return None };
+        kv.iter()
+            .find(|(k, _)| matches!(k, Reply::Bulk(b) if b == name.as_bytes()))
+            .map(|(_, v)| v.clone())
+    };
+    let int = |r: Option<Reply>| match r {
+        Some(Reply::Integer(n)) => n,
+        other => panic!("not an integer: {other:?}"),
+    };
+    let mut compared = 0;
+    for key in ["s", "t"] {
+        let Reply::Array(groups) = run(format!("XINFO GROUPS {key}")) else {
+            continue;
+        };
+        for g in groups {
+            let Some(Reply::Bulk(name)) = field(&g, "name") else {
+                panic!("group without a name: {g:?}")
+            };
+            let name = String::from_utf8(name).unwrap();
+            let in_groups = int(field(&g, "pending"));
+            let Reply::Array(summary) = run(format!("XPENDING {key} {name}")) else {
+                panic!("XPENDING summary")
+            };
+            let Reply::Integer(in_summary) = summary[0] else {
+                panic!("XPENDING count")
+            };
+            let Reply::Array(rows) = run(format!("XPENDING {key} {name} - + 1000000")) else {
+                panic!("XPENDING extended")
+            };
+            let Reply::Array(consumers) = run(format!("XINFO CONSUMERS {key} {name}")) else {
+                panic!("XINFO CONSUMERS")
+            };
+            let mut sum = 0;
+            for cons in &consumers {
+                let n = int(field(cons, "pending"));
+                let Some(Reply::Bulk(cname)) = field(cons, "name") else {
+                    panic!("consumer without a name")
+                };
+                let cname = String::from_utf8(cname).unwrap();
+                let Reply::Array(own) = run(format!("XPENDING {key} {name} - + 1000000 {cname}"))
+                else {
+                    panic!("XPENDING for a consumer")
+                };
+                assert_eq!(own.len() as i64, n, "{key} {name} {cname}");
+                sum += n;
+            }
+            assert_eq!(in_groups, in_summary, "{key} {name}");
+            assert_eq!(in_groups, rows.len() as i64, "{key} {name}");
+            assert_eq!(in_groups, sum, "{key} {name}");
+            compared += 1;
+        }
+    }
+    compared
 }
 
 /// The 8 profile's deletion modes and CLAIM: events for the views and
