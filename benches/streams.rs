@@ -1,6 +1,6 @@
 //! The streams benchmark (`./dev.sh bench`, or `cargo bench --bench streams`).
 //!
-//! Prints three tables, every figure the median of `STREAMPLAY_BENCH_RUNS` runs
+//! Prints four tables, every figure the median of `STREAMPLAY_BENCH_RUNS` runs
 //! (default 5), next to a real redis-server started for the run on a free
 //! loopback port:
 //!
@@ -14,12 +14,40 @@
 //!    `wasm_bench` example, built here with opt-level 3 and with the page's
 //!    opt-level "z", run by Node), against
 //!    `redis-benchmark -P 64`. Goals: wasm not slower than Redis, native 3x.
-//! 3. Scaling: XRANGE/XREVRANGE COUNT 10 and XADD+XTRIM at 10k, 100k and 1M
-//!    entries; the cost per operation must stay flat, not grow with the length.
+//! 3. Consumer groups, with the same engine builds, goals and medians:
+//!    - the work queue: a 1,000,000-entry stream, a fresh group `g`, consumers
+//!      `c0`..`c9` taking turns, each `XREADGROUP GROUP g c<i> COUNT 10
+//!      STREAMS s >` then `XACK s g <the ids it got>`, until a read finds
+//!      nothing; commands/s and entries/s. redis-benchmark cannot run a
+//!      read-then-ack loop, so this file's own client drives redis-server: each
+//!      round trip writes the XACKs for the reads answered in the previous one
+//!      (one XACK per read that returned entries) and 32 new XREADGROUPs
+//!      (64 commands a round trip, as `-P 64`), then reads every reply and
+//!      parses the ids; it ends when a round trip had no XACK to send and a
+//!      read found nothing (the last few reads come back empty). Every entry is
+//!      checked to be read and acknowledged once.
+//!    - XAUTOCLAIM over a 100,000-entry PEL (all of the stream read by `c`,
+//!      none acknowledged): a run walks it twice, `XAUTOCLAIM s g other 0
+//!      <cursor> COUNT 100` from `0-0` until the cursor is `0-0` again, then the
+//!      same for `c`, so every claim moves an entry to another consumer;
+//!      with and without JUSTID; calls/s and entries claimed/s. The engine
+//!      follows each reply's cursor; redis-server is timed both that way (one
+//!      call a round trip) and pipelined 64 calls a round trip with the cursors
+//!      known in advance (`(100k+1)-0`), each reply's cursor checked against
+//!      the next call's, so it runs exactly the same calls. The ratios are
+//!      against the pipelined figure.
+//! 4. Scaling: XRANGE/XREVRANGE COUNT 10 and XADD+XTRIM at 10k, 100k and 1M
+//!    entries, and in a group with a PEL of 10k, 100k and 1M entries
+//!    `XACK s g <random pending id>` paired with the `XREADGROUP GROUP g c
+//!    COUNT 1 STREAMS s >` that makes the next entry pending (the PEL keeps
+//!    its size), and `XPENDING s g <id> <id> 1` of a random pending id; the
+//!    cost per operation must stay flat, not grow with the length.
 //!
-//! A command the engine does not answer yet, or a tool that is not installed,
-//! is reported as skipped with the reason; nothing else is skipped.
-//! `STREAMPLAY_BENCH_ENTRIES` changes the 1,000,000 (for a quick try).
+//! A command the engine does not answer yet (probed on a small stream, for
+//! the group workloads with a group and a read entry), or a tool that is not
+//! installed, is reported as skipped with the reason; nothing else is skipped.
+//! `STREAMPLAY_BENCH_ENTRIES` changes the 1,000,000 (for a quick try; the PEL
+//! of the XAUTOCLAIM walks is a tenth of it).
 
 #[path = "support/workload.rs"]
 mod workload;
