@@ -5,7 +5,7 @@
 #   ./dev.sh test    install what is missing, run every test (native, wasm in Chromium,
 #                    Playwright against the release build, differential against redis-server)
 #   ./dev.sh setup   only install what is missing (idempotent; seconds when nothing is)
-#   ./dev.sh bench   the streams benchmark: memory and throughput of the engine (native and
+#   ./dev.sh bench   the streams benchmark: memory, throughput and consumer groups (native and
 #                    wasm32 under Node) next to redis-server and redis-benchmark (minutes)
 #   ./dev.sh diff-full  the random stream differential test at its full 100,000 commands
 #
@@ -87,7 +87,7 @@ case "${1:-}" in
   test) setup_build; setup_test; run_tests ;;
   bench)
     setup_build; setup_test
-    say "streams benchmark (release build, then about two minutes of measuring)"
+    say "streams benchmark (release build, then about four minutes of measuring)"
     cargo bench --bench streams ;;
   diff-full)
     setup_build; setup_test

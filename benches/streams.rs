@@ -1,6 +1,6 @@
 //! The streams benchmark (`./dev.sh bench`, or `cargo bench --bench streams`).
 //!
-//! Prints three tables, every figure the median of `STREAMPLAY_BENCH_RUNS` runs
+//! Prints four tables, every figure the median of `STREAMPLAY_BENCH_RUNS` runs
 //! (default 5), next to a real redis-server started for the run on a free
 //! loopback port:
 //!
@@ -14,12 +14,40 @@
 //!    `wasm_bench` example, built here with opt-level 3 and with the page's
 //!    opt-level "z", run by Node), against
 //!    `redis-benchmark -P 64`. Goals: wasm not slower than Redis, native 3x.
-//! 3. Scaling: XRANGE/XREVRANGE COUNT 10 and XADD+XTRIM at 10k, 100k and 1M
-//!    entries; the cost per operation must stay flat, not grow with the length.
+//! 3. Consumer groups, with the same engine builds, goals and medians:
+//!    - the work queue: a 1,000,000-entry stream, a fresh group `g`, consumers
+//!      `c0`..`c9` taking turns, each `XREADGROUP GROUP g c<i> COUNT 10
+//!      STREAMS s >` then `XACK s g <the ids it got>`, until a read finds
+//!      nothing; commands/s and entries/s. redis-benchmark cannot run a
+//!      read-then-ack loop, so this file's own client drives redis-server: each
+//!      round trip writes the XACKs for the reads answered in the previous one
+//!      (one XACK per read that returned entries) and 32 new XREADGROUPs
+//!      (64 commands a round trip, as `-P 64`), then reads every reply and
+//!      parses the ids; it ends when a round trip had no XACK to send and a
+//!      read found nothing (the last few reads come back empty). Every entry is
+//!      checked to be read and acknowledged once.
+//!    - XAUTOCLAIM over a 100,000-entry PEL (all of the stream read by `c`,
+//!      none acknowledged): a run walks it twice, `XAUTOCLAIM s g other 0
+//!      <cursor> COUNT 100` from `0-0` until the cursor is `0-0` again, then the
+//!      same for `c`, so every claim moves an entry to another consumer;
+//!      with and without JUSTID; calls/s and entries claimed/s. The engine
+//!      follows each reply's cursor; redis-server is timed both that way (one
+//!      call a round trip) and pipelined 64 calls a round trip with the cursors
+//!      known in advance (`(100k+1)-0`), each reply's cursor checked against
+//!      the next call's, so it runs exactly the same calls. The ratios are
+//!      against the pipelined figure.
+//! 4. Scaling: XRANGE/XREVRANGE COUNT 10 and XADD+XTRIM at 10k, 100k and 1M
+//!    entries, and in a group with a PEL of 10k, 100k and 1M entries
+//!    `XACK s g <random pending id>` paired with the `XREADGROUP GROUP g c
+//!    COUNT 1 STREAMS s >` that makes the next entry pending (the PEL keeps
+//!    its size), and `XPENDING s g <id> <id> 1` of a random pending id; the
+//!    cost per operation must stay flat, not grow with the length.
 //!
-//! A command the engine does not answer yet, or a tool that is not installed,
-//! is reported as skipped with the reason; nothing else is skipped.
-//! `STREAMPLAY_BENCH_ENTRIES` changes the 1,000,000 (for a quick try).
+//! A command the engine does not answer yet (probed on a small stream, for
+//! the group workloads with a group and a read entry), or a tool that is not
+//! installed, is reported as skipped with the reason; nothing else is skipped.
+//! `STREAMPLAY_BENCH_ENTRIES` changes the 1,000,000 (for a quick try; the PEL
+//! of the XAUTOCLAIM walks is a tenth of it).
 
 #[path = "support/workload.rs"]
 mod workload;
@@ -238,6 +266,12 @@ impl Conn {
     /// `calls / usec` from `INFO commandstats` (Redis's own time in the command,
     /// without reading, parsing or writing sockets).
     fn server_ops(&mut self, command: &str) -> std::io::Result<f64> {
+        let (calls, usec) = self.cmdstat(command)?;
+        Ok(calls / usec * 1e6)
+    }
+
+    /// `calls` and `usec` of a command in `INFO commandstats`.
+    fn cmdstat(&mut self, command: &str) -> std::io::Result<(f64, f64)> {
         let reply = self.call(&[b"INFO", b"commandstats"])?;
         let Reply::Bulk(text) = reply else {
             return Err(std::io::Error::other("INFO did not answer a bulk string"));
@@ -254,7 +288,13 @@ impl Conn {
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(f64::NAN)
         };
-        Ok(field("calls=") / field("usec=") * 1e6)
+        Ok((field("calls="), field("usec=")))
+    }
+
+    /// Writes `out` (`n` encoded commands) at once and reads the `n` replies.
+    fn pipeline(&mut self, out: &[u8], n: usize) -> std::io::Result<Vec<Reply>> {
+        self.stream.write_all(out)?;
+        (0..n).map(|_| self.read_reply()).collect()
     }
 
     /// Sends `XADD s <n>-0 type signup user_id <n>` for n in 1..=entries,
@@ -440,6 +480,269 @@ fn redis_benchmark_run(
     Ok((ops, server))
 }
 
+// ---------------------------------------------------------------- consumer groups on redis-server
+
+/// Reads per round trip of the pipelined work-queue client (each round trip
+/// also carries the XACKs of the previous round's reads: 64 commands, as
+/// `redis-benchmark -P 64`).
+const QUEUE_READS: usize = 32;
+/// Commands per round trip of the pipelined XAUTOCLAIM walk.
+const CLAIM_DEPTH: usize = 64;
+
+fn io_err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+fn reply_error(reply: &Reply) -> Option<String> {
+    match reply {
+        Reply::Error(e) => Some(String::from_utf8_lossy(e).into_owned()),
+        _ => None,
+    }
+}
+
+/// A fresh group `g` on `s`: `XGROUP DESTROY s g`, `XGROUP CREATE s g 0`.
+fn redis_group_reset(c: &mut Conn) -> Result<(), String> {
+    c.call(&[b"XGROUP", b"DESTROY", b"s", b"g"])
+        .map_err(io_err)?;
+    let reply = c
+        .call(&[b"XGROUP", b"CREATE", b"s", b"g", b"0"])
+        .map_err(io_err)?;
+    reply_error(&reply).map_or(Ok(()), Err)
+}
+
+/// One drain of `s` by the pipelined work-queue client (the group must be
+/// fresh): every write carries the XACKs for the reads answered in the previous
+/// round trip (`XACK s g <their ids>`, one per read that returned entries)
+/// followed by `QUEUE_READS` new `XREADGROUP GROUP g c<i> COUNT 10 STREAMS s >`
+/// (consumers c0..c9 in turn); it then reads all those replies and parses the
+/// ids. It stops when a round trip has no XACK to send and a read found
+/// nothing. Returns the commands sent and the entries read; checks that every
+/// entry was acknowledged.
+fn redis_work_queue(c: &mut Conn) -> Result<(u64, u64), String> {
+    let mut acks: Vec<Vec<Vec<u8>>> = Vec::new();
+    let mut out = Vec::new();
+    let mut turn = 0usize;
+    let (mut commands, mut entries, mut acked) = (0u64, 0u64, 0i64);
+    loop {
+        out.clear();
+        for ids in &acks {
+            let mut argv: Vec<&[u8]> = vec![b"XACK", b"s", b"g"];
+            argv.extend(ids.iter().map(Vec::as_slice));
+            encode_command(&mut out, &argv);
+        }
+        for _ in 0..QUEUE_READS {
+            let consumer = format!("c{}", turn % 10);
+            turn += 1;
+            encode_command(
+                &mut out,
+                &[
+                    b"XREADGROUP",
+                    b"GROUP",
+                    b"g",
+                    consumer.as_bytes(),
+                    b"COUNT",
+                    b"10",
+                    b"STREAMS",
+                    b"s",
+                    b">",
+                ],
+            );
+        }
+        let n = acks.len() + QUEUE_READS;
+        let replies = c.pipeline(&out, n).map_err(io_err)?;
+        commands += n as u64;
+        for reply in &replies[..acks.len()] {
+            match reply {
+                Reply::Integer(k) => acked += k,
+                _ => return Err(format!("XACK answered {reply:?}")),
+            }
+        }
+        let sent_acks = !acks.is_empty();
+        acks.clear();
+        let mut found_nothing = false;
+        for reply in &replies[n - QUEUE_READS..] {
+            let mut ids = Vec::new();
+            workload::entry_ids(reply, &mut ids).map_err(|e| format!("XREADGROUP: {e}"))?;
+            if ids.is_empty() {
+                found_nothing = true;
+            } else {
+                entries += ids.len() as u64;
+                acks.push(ids);
+            }
+        }
+        if found_nothing && !sent_acks && acks.is_empty() {
+            break;
+        }
+    }
+    if acked != entries as i64 {
+        return Err(format!("{acked} of {entries} entries acknowledged"));
+    }
+    Ok((commands, entries))
+}
+
+/// Loads `s` with `1-0` ..= `pel-0` (after FLUSHALL) and makes them all
+/// pending in a fresh group `g` for consumer `c` (`XREADGROUP ... COUNT 1000`).
+fn redis_pel_load(c: &mut Conn, pel: u64) -> Result<(), String> {
+    c.call(&[b"FLUSHALL"]).map_err(io_err)?;
+    c.load(pel).map_err(io_err)?;
+    redis_group_reset(c)?;
+    let mut delivered = 0;
+    while delivered < pel {
+        let count = (pel - delivered).min(1000).to_string();
+        let reply = c
+            .call(&[
+                b"XREADGROUP",
+                b"GROUP",
+                b"g",
+                b"c",
+                b"COUNT",
+                count.as_bytes(),
+                b"STREAMS",
+                b"s",
+                b">",
+            ])
+            .map_err(io_err)?;
+        let mut ids = Vec::new();
+        workload::entry_ids(&reply, &mut ids)?;
+        if ids.is_empty() {
+            return Err(format!("the stream ran out after {delivered} deliveries"));
+        }
+        delivered += ids.len() as u64;
+    }
+    Ok(())
+}
+
+fn autoclaim_argv<'a>(claimer: &'a [u8], cursor: &'a [u8], justid: bool) -> Vec<&'a [u8]> {
+    let mut argv: Vec<&[u8]> = vec![
+        b"XAUTOCLAIM",
+        b"s",
+        b"g",
+        claimer,
+        b"0",
+        cursor,
+        b"COUNT",
+        b"100",
+    ];
+    if justid {
+        argv.push(b"JUSTID");
+    }
+    argv
+}
+
+/// One walk of the PEL one call at a time, each call sent with the cursor the
+/// previous reply returned (as the engine's walk): (calls, entries claimed).
+fn redis_autoclaim_sequential(
+    c: &mut Conn,
+    claimer: &[u8],
+    justid: bool,
+) -> Result<(u64, u64), String> {
+    let mut cursor = b"0-0".to_vec();
+    let (mut calls, mut claimed) = (0, 0);
+    loop {
+        let reply = c
+            .call(&autoclaim_argv(claimer, &cursor, justid))
+            .map_err(io_err)?;
+        calls += 1;
+        let (next, n) = workload::autoclaim_reply(&reply)?;
+        claimed += n as u64;
+        if next == b"0-0" {
+            return Ok((calls, claimed));
+        }
+        cursor = next;
+    }
+}
+
+/// One walk of the PEL of `redis_pel_load` pipelined `CLAIM_DEPTH` calls a round
+/// trip. The cursors are known in advance (the PEL holds `1-0` ..= `pel-0`,
+/// COUNT 100: call k starts at `0-0`, then `(100k+1)-0`); each reply's cursor is
+/// checked against the next call's, so the calls are exactly those of the
+/// sequential walk. (calls, entries claimed).
+fn redis_autoclaim_pipelined(
+    c: &mut Conn,
+    claimer: &[u8],
+    justid: bool,
+    pel: u64,
+) -> Result<(u64, u64), String> {
+    let calls = pel.div_ceil(100);
+    let cursor = |k: u64| -> Vec<u8> {
+        if k == 0 || k >= calls {
+            b"0-0".to_vec()
+        } else {
+            format!("{}-0", 100 * k + 1).into_bytes()
+        }
+    };
+    let mut claimed = 0;
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < calls {
+        let end = (k + CLAIM_DEPTH as u64).min(calls);
+        out.clear();
+        for j in k..end {
+            encode_command(&mut out, &autoclaim_argv(claimer, &cursor(j), justid));
+        }
+        let replies = c.pipeline(&out, (end - k) as usize).map_err(io_err)?;
+        for (j, reply) in (k..end).zip(&replies) {
+            let (next, n) = workload::autoclaim_reply(reply)?;
+            if next != cursor(j + 1) {
+                return Err(format!(
+                    "XAUTOCLAIM from {} returned cursor {}",
+                    String::from_utf8_lossy(&cursor(j)),
+                    String::from_utf8_lossy(&next)
+                ));
+            }
+            claimed += n as u64;
+        }
+        k = end;
+    }
+    Ok((calls, claimed))
+}
+
+/// One run of an XAUTOCLAIM workload on redis-server, as the engine's
+/// (`Driver::group_run`): two walks, claiming for `other` and back for `c`.
+fn redis_autoclaim_run(
+    c: &mut Conn,
+    workload: &str,
+    pel: Option<u64>,
+) -> Result<(u64, u64), String> {
+    let justid = workload == "XAUTOCLAIM_JUSTID";
+    let (a, x, b, y);
+    match pel {
+        Some(pel) => {
+            (a, x) = redis_autoclaim_pipelined(c, b"other", justid, pel)?;
+            (b, y) = redis_autoclaim_pipelined(c, b"c", justid, pel)?;
+        }
+        None => {
+            (a, x) = redis_autoclaim_sequential(c, b"other", justid)?;
+            (b, y) = redis_autoclaim_sequential(c, b"c", justid)?;
+        }
+    }
+    Ok((a + b, x + y))
+}
+
+/// Median commands/s and entries/s of `runs` timed runs of `run`, each after
+/// an untimed `prepare`; checks that each run read or claimed `expected` entries.
+fn group_medians<C>(
+    ctx: &mut C,
+    runs: u64,
+    expected: u64,
+    mut prepare: impl FnMut(&mut C) -> Result<(), String>,
+    mut run: impl FnMut(&mut C) -> Result<(u64, u64), String>,
+) -> Result<(f64, f64), String> {
+    let (mut xs, mut ys) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        prepare(ctx)?;
+        let t = Instant::now();
+        let (commands, entries) = run(ctx)?;
+        let secs = t.elapsed().as_secs_f64();
+        if entries != expected {
+            return Err(format!("{entries} entries instead of {expected}"));
+        }
+        xs.push(commands as f64 / secs);
+        ys.push(entries as f64 / secs);
+    }
+    Ok((median(xs), median(ys)))
+}
+
 /// Builds the wasm benchmark with a cargo profile (`bench`: opt-level 3;
 /// `release`: the page's own settings, opt-level "z") and its Node bindings;
 /// returns the JS module path.
@@ -501,11 +804,12 @@ fn wasm_runs(
     runs: u64,
     entries: u64,
     k: u64,
+    pel: u64,
 ) -> Result<Vec<WasmResult>, String> {
     let out = Command::new("node")
         .arg(root.join("benches/support/wasm_run.js"))
         .arg(module)
-        .args([runs.to_string(), entries.to_string(), k.to_string()])
+        .args([runs, entries, k, pel].map(|n| n.to_string()))
         .stderr(Stdio::inherit())
         .output()
         .map_err(|e| format!("cannot run node: {e}"))?;
@@ -536,6 +840,8 @@ fn main() {
     let runs = env_u64("STREAMPLAY_BENCH_RUNS", 5).max(1);
     let entries = env_u64("STREAMPLAY_BENCH_ENTRIES", 1_000_000).max(10);
     let k = (entries / 5).clamp(1_000, 200_000);
+    // The PEL of the XAUTOCLAIM walks: 100,000 for the 1,000,000-entry stream.
+    let pel = (entries / 10).max(1_000) / 100 * 100;
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     println!("streams benchmark: {entries} entries, medians of {runs} runs\n");
 
@@ -613,16 +919,28 @@ fn main() {
         std::hint::black_box(d.written);
     }
     // wasm32 twice: optimised for speed, and as the page is built (for size).
-    let wasm_of = |profile: &str| -> Vec<f64> {
-        match build_wasm(&root, profile)
-            .and_then(|module| wasm_runs(&root, &module, runs, entries, k))
-        {
-            Ok(results) => workloads
+    // One Node run per build times the throughput and the consumer-group workloads.
+    let wasm_all = |profile: &str| -> Result<Vec<WasmResult>, String> {
+        build_wasm(&root, profile)
+            .and_then(|module| wasm_runs(&root, &module, runs, entries, k, pel))
+    };
+    let wasm_bench = wasm_all("bench");
+    let wasm_release = wasm_all("release");
+    let wasm_of = |profile: &str, names: &[&str]| -> Vec<f64> {
+        let all = if profile == "bench" {
+            &wasm_bench
+        } else {
+            &wasm_release
+        };
+        match all {
+            Ok(results) => names
                 .iter()
                 .map(|w| match results.iter().find(|(n, _)| n == w) {
                     Some((_, Ok(x))) => *x,
                     Some((_, Err(e))) => {
-                        println!("wasm ({profile}) {w}: skipped, {e}");
+                        if !w.ends_with("_ENTRIES") {
+                            println!("wasm ({profile}) {w}: skipped, {e}");
+                        }
                         f64::NAN
                     }
                     None => f64::NAN,
@@ -630,12 +948,12 @@ fn main() {
                 .collect(),
             Err(e) => {
                 println!("wasm ({profile}): skipped, {e}");
-                vec![f64::NAN; workloads.len()]
+                vec![f64::NAN; names.len()]
             }
         }
     };
-    let wasm = wasm_of("bench");
-    let wasm_page = wasm_of("release");
+    let wasm = wasm_of("bench", &workloads);
+    let wasm_page = wasm_of("release", &workloads);
     let have_benchmark = on_path("redis-benchmark");
     if !have_benchmark {
         println!(
@@ -700,8 +1018,158 @@ fn main() {
          alone, without its socket and protocol work; for reference)\n"
     );
 
-    // 3. Scaling with the stream's length.
-    println!("## Cost per operation by stream length (ns/op)\n");
+    // 3. Consumer groups: the work-queue loop and the XAUTOCLAIM walks.
+    println!(
+        "## Consumer groups: work queue on a {entries}-entry stream, XAUTOCLAIM over a \
+         {pel}-entry PEL\n"
+    );
+    let groups = ["WORKQUEUE", "XAUTOCLAIM", "XAUTOCLAIM_JUSTID"];
+    let group_missing: Vec<Option<String>> =
+        groups.iter().map(|w| missing(w, &mut probe)).collect();
+    // Per workload: (commands/s, entries/s), native.
+    let mut native = vec![(f64::NAN, f64::NAN); groups.len()];
+    for (i, w) in groups.iter().enumerate() {
+        if let Some(e) = &group_missing[i] {
+            println!("engine {w}: skipped, the engine answers {e:?}");
+            continue;
+        }
+        let mut d = Driver::new(Profile::V7);
+        let result = if *w == "WORKQUEUE" {
+            d.load(entries);
+            group_medians(&mut d, runs, entries, Driver::group_reset, |d| {
+                d.group_run(w)
+            })
+        } else {
+            d.pel_load(pel, pel)
+                .and_then(|()| group_medians(&mut d, runs, 2 * pel, |_| Ok(()), |d| d.group_run(w)))
+        };
+        match result {
+            Ok(x) => native[i] = x,
+            Err(e) => println!("engine {w}: failed, {e}"),
+        }
+        std::hint::black_box(d.written);
+    }
+    let names: Vec<String> = groups
+        .iter()
+        .flat_map(|w| [w.to_string(), format!("{w}_ENTRIES")])
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let wasm = wasm_of("bench", &names);
+    let wasm_page = wasm_of("release", &names);
+    // redis-server: (pipelined, one call at a time, in-command), each as (commands/s, entries/s).
+    let mut redis_pipelined = vec![(f64::NAN, f64::NAN); groups.len()];
+    let mut redis_sequential = vec![(f64::NAN, f64::NAN); groups.len()];
+    let mut redis_in_command = vec![f64::NAN; groups.len()];
+    if let Ok(c) = &mut conn {
+        let mut measure = |c: &mut Conn, i: usize, w: &str| -> Result<(), String> {
+            if w == "WORKQUEUE" {
+                c.call(&[b"FLUSHALL"]).map_err(io_err)?;
+                c.load(entries).map_err(io_err)?;
+                c.call(&[b"CONFIG", b"RESETSTAT"]).map_err(io_err)?;
+                redis_pipelined[i] =
+                    group_medians(c, runs, entries, redis_group_reset, redis_work_queue)?;
+                let (r, rusec) = c.cmdstat("xreadgroup").map_err(io_err)?;
+                let (a, ausec) = c.cmdstat("xack").map_err(io_err)?;
+                redis_in_command[i] = (r + a) / (rusec + ausec) * 1e6;
+            } else {
+                if w == "XAUTOCLAIM" {
+                    redis_pel_load(c, pel)?;
+                }
+                c.call(&[b"CONFIG", b"RESETSTAT"]).map_err(io_err)?;
+                redis_pipelined[i] = group_medians(
+                    c,
+                    runs,
+                    2 * pel,
+                    |_| Ok(()),
+                    |c| redis_autoclaim_run(c, w, Some(pel)),
+                )?;
+                redis_in_command[i] = c.server_ops("xautoclaim").map_err(io_err)?;
+                redis_sequential[i] = group_medians(
+                    c,
+                    runs,
+                    2 * pel,
+                    |_| Ok(()),
+                    |c| redis_autoclaim_run(c, w, None),
+                )?;
+            }
+            Ok(())
+        };
+        for (i, w) in groups.iter().enumerate() {
+            if let Err(e) = measure(c, i, w) {
+                println!("redis-server {w}: failed, {e}");
+            }
+        }
+    }
+    let mut t = Table::new(&[
+        "workload",
+        "engine native",
+        "engine wasm",
+        "wasm, page build",
+        "redis pipelined",
+        "native/redis",
+        "wasm/redis",
+        "page wasm/redis",
+        "redis one call a round trip",
+        "redis in-command",
+    ]);
+    let labels = [
+        (
+            "XREADGROUP COUNT 10 + XACK, commands/s",
+            "  the same, entries/s",
+        ),
+        (
+            "XAUTOCLAIM COUNT 100, calls/s",
+            "  the same, entries claimed/s",
+        ),
+        (
+            "XAUTOCLAIM COUNT 100 JUSTID, calls/s",
+            "  the same, entries claimed/s",
+        ),
+    ];
+    for (i, (commands_label, entries_label)) in labels.iter().enumerate() {
+        for (j, label) in [commands_label, entries_label].iter().enumerate() {
+            let pick = |x: (f64, f64)| if j == 0 { x.0 } else { x.1 };
+            let n = pick(native[i]);
+            let r = pick(redis_pipelined[i]);
+            let (wa, wp) = (wasm[2 * i + j], wasm_page[2 * i + j]);
+            t.row(vec![
+                label.to_string(),
+                fmt_ops(n),
+                fmt_ops(wa),
+                fmt_ops(wp),
+                fmt_ops(r),
+                ratio(n, r),
+                ratio(wa, r),
+                ratio(wp, r),
+                if i == 0 {
+                    "-".into()
+                } else {
+                    fmt_ops(pick(redis_sequential[i]))
+                },
+                if j == 0 {
+                    fmt_ops(redis_in_command[i])
+                } else {
+                    String::new()
+                },
+            ]);
+        }
+    }
+    t.print();
+    println!("goals: wasm >= redis pipelined, native >= 3x redis");
+    println!(
+        "(work queue: consumers c0..c9 take turns, XREADGROUP GROUP g c<i> COUNT 10 STREAMS s > \
+         then XACK s g <its ids>, until the stream is drained; redis pipelined: each round trip \
+         carries the XACKs of the previous round's {QUEUE_READS} reads and {QUEUE_READS} new reads)"
+    );
+    println!(
+        "(XAUTOCLAIM s g <claimer> 0 <cursor> COUNT 100: a run walks the PEL twice, claiming all \
+         for `other` and back for `c`; the engine and `one call a round trip` follow the reply's \
+         cursor, redis pipelined sends {CLAIM_DEPTH} calls a round trip with the cursors known \
+         in advance and checks them)\n"
+    );
+
+    // 4. Scaling with the stream's length.
+    println!("## Cost per operation by stream length or PEL size N (ns/op)\n");
     let sizes: Vec<u64> = [10_000, 100_000, 1_000_000]
         .into_iter()
         .filter(|s| *s <= entries.max(10_000))
@@ -709,7 +1177,7 @@ fn main() {
     let ops = ["XRANGE", "XREVRANGE", "XTRIM"];
     let scale_missing: Vec<Option<String>> = ops.iter().map(|w| missing(w, &mut probe)).collect();
     let mut header = vec!["command".to_string()];
-    header.extend(sizes.iter().map(|s| format!("{s} entries")));
+    header.extend(sizes.iter().map(|s| format!("N = {s}")));
     let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
     let mut t = Table::new(&header_refs);
     let mut cells = vec![Vec::new(); ops.len()];
@@ -753,6 +1221,64 @@ fn main() {
         row.extend((0..sizes.len()).map(|j| cells[i].get(j).cloned().unwrap_or("n/a".into())));
         t.row(row);
     }
+    // The PEL rows: a stream of N + runs * kk entries, its first N pending in
+    // group g for consumer c; the rest feed the redeliveries.
+    let pel_ops = ["XACK", "XPENDING"];
+    let pel_missing: Vec<Option<String>> = pel_ops.iter().map(|w| missing(w, &mut probe)).collect();
+    let mut pel_cells = vec![Vec::new(); pel_ops.len()];
+    for &size in &sizes {
+        if pel_missing.iter().all(Option::is_some) {
+            break;
+        }
+        let mut d = Driver::new(Profile::V7);
+        let loaded = d.pel_load(size + runs * kk, size);
+        // XPENDING first: it changes nothing, so both rows see the same PEL.
+        for (i, w) in pel_ops.iter().enumerate().rev() {
+            let cell = match (&pel_missing[i], &loaded) {
+                (Some(_), _) => "n/a".to_string(),
+                (None, Err(e)) => format!("failed: {e}"),
+                (None, Ok(())) => {
+                    let mut ns = Vec::new();
+                    let mut failed = None;
+                    for _ in 0..runs {
+                        let t = Instant::now();
+                        let r = match *w {
+                            "XACK" => d.xack_redeliver(kk),
+                            _ => d.xpending_lookup(kk),
+                        };
+                        ns.push(t.elapsed().as_nanos() as f64 / kk as f64);
+                        if let Err(e) = r {
+                            failed = Some(e);
+                            break;
+                        }
+                    }
+                    match failed {
+                        Some(e) => format!("failed: {e}"),
+                        None => format!("{:.0}", median(ns)),
+                    }
+                }
+            };
+            pel_cells[i].push(cell);
+        }
+        std::hint::black_box(d.written);
+    }
+    for (i, w) in pel_ops.iter().enumerate() {
+        let name = match *w {
+            "XACK" => "XACK <random pending id> + XREADGROUP COUNT 1 > (PEL of N)",
+            _ => "XPENDING s g <id> <id> 1, random pending id (PEL of N)",
+        };
+        if let Some(e) = &pel_missing[i] {
+            println!("engine {w}: skipped, the engine answers {e:?}");
+        }
+        let mut row = vec![name.to_string()];
+        row.extend((0..sizes.len()).map(|j| pel_cells[i].get(j).cloned().unwrap_or("n/a".into())));
+        t.row(row);
+    }
     t.print();
+    println!(
+        "(N: the stream's length for the first three rows, the group's PEL size for the last two; \
+         each XACK is paired with the XREADGROUP that makes the next entry pending, so the PEL \
+         keeps N entries)"
+    );
     println!("expected: flat (logarithmic lookup), not 10x per row step");
 }

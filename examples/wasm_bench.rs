@@ -21,6 +21,8 @@ mod exports {
 
     thread_local! {
         static DRIVER: RefCell<Driver> = RefCell::new(Driver::new(Profile::V7));
+        /// The engine of the consumer-group workloads (a fresh one per `group_load`).
+        static GROUPS: RefCell<Driver> = RefCell::new(Driver::new(Profile::V7));
     }
 
     /// Why the engine cannot run `workload` yet (its error reply), or nothing.
@@ -49,6 +51,41 @@ mod exports {
                 _ => {}
             }
             d.written as f64
+        })
+    }
+
+    /// A fresh engine for the group workloads with `s` loaded with `entries`
+    /// entries: for `WORKQUEUE` nothing else (each run starts a fresh group),
+    /// for `PEL` all of them pending in group `g` (`Driver::pel_load`).
+    #[wasm_bindgen]
+    pub fn group_load(kind: &str, entries: f64) -> Result<(), String> {
+        GROUPS.with(|d| {
+            let mut d = d.borrow_mut();
+            *d = Driver::new(Profile::V7);
+            let n = entries as u64;
+            match kind {
+                "WORKQUEUE" => {
+                    d.load(n);
+                    Ok(())
+                }
+                "PEL" => d.pel_load(n, n),
+                _ => Err(format!("no group load {kind}")),
+            }
+        })
+    }
+
+    /// Before a timed `group_run("WORKQUEUE")`: a fresh group `g`.
+    #[wasm_bindgen]
+    pub fn group_reset() -> Result<(), String> {
+        GROUPS.with(|d| d.borrow_mut().group_reset())
+    }
+
+    /// One run of a group workload (`Driver::group_run`): `[commands, entries]`.
+    #[wasm_bindgen]
+    pub fn group_run(workload: &str) -> Result<Vec<f64>, String> {
+        GROUPS.with(|d| {
+            let (commands, entries) = d.borrow_mut().group_run(workload)?;
+            Ok(vec![commands as f64, entries as f64])
         })
     }
 }

@@ -1,8 +1,10 @@
 // Times the wasm32 build of the stream workloads under Node (called by
-// benches/streams.rs). Usage: node wasm_run.js <wasm_bench.js> <runs> <entries> <ops>
+// benches/streams.rs). Usage: node wasm_run.js <wasm_bench.js> <runs> <entries> <ops> <pel>
 // Prints one line per workload: `NAME ops <ops/s of each run>` or `NAME skip <reason>`.
+// The group workloads print two lines, `NAME` (commands/s) and `NAME_ENTRIES`
+// (entries/s): the work-queue loop on a stream of <entries>, XAUTOCLAIM on a PEL of <pel>.
 const bench = require(process.argv[2]);
-const [runs, entries, ops] = process.argv.slice(3).map(Number);
+const [runs, entries, ops, pel] = process.argv.slice(3).map(Number);
 const workloads = ["XADD", "XRANGE", "XREAD"];
 const reasons = Object.fromEntries(workloads.map((w) => [w, bench.unavailable(w)]));
 if (workloads.some((w) => reasons[w] === undefined)) bench.load(entries);
@@ -19,4 +21,42 @@ for (const w of workloads) {
     rates.push((ops / secs).toFixed(0));
   }
   console.log(`${w} ops ${rates.join(" ")}`);
+}
+
+// The consumer-group workloads: [name, what group_load builds, its size].
+const groups = [
+  ["WORKQUEUE", "WORKQUEUE", entries],
+  ["XAUTOCLAIM", "PEL", pel],
+  ["XAUTOCLAIM_JUSTID", "PEL", pel],
+];
+let loaded = null;
+for (const [w, kind, size] of groups) {
+  const reason = bench.unavailable(w);
+  if (reason !== undefined) {
+    const line = `skip the engine answers ${JSON.stringify(reason)}`;
+    console.log(`${w} ${line}\n${w}_ENTRIES ${line}`);
+    continue;
+  }
+  const commands = [];
+  const drained = [];
+  try {
+    if (loaded !== kind) {
+      bench.group_load(kind, size);
+      loaded = kind;
+    }
+    for (let r = 0; r < runs; r++) {
+      if (w === "WORKQUEUE") bench.group_reset();
+      const t0 = process.hrtime.bigint();
+      const [n, e] = bench.group_run(w);
+      const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+      const expected = w === "WORKQUEUE" ? size : 2 * size;
+      if (e !== expected) throw `${e} entries instead of ${expected}`;
+      commands.push((n / secs).toFixed(0));
+      drained.push((e / secs).toFixed(0));
+    }
+  } catch (e) {
+    console.log(`${w} skip ${e}\n${w}_ENTRIES skip ${e}`);
+    continue;
+  }
+  console.log(`${w} ops ${commands.join(" ")}\n${w}_ENTRIES ops ${drained.join(" ")}`);
 }
