@@ -8,6 +8,8 @@
 #   ./dev.sh bench   the streams benchmark: memory, throughput and consumer groups (native and
 #                    wasm32 under Node) next to redis-server and redis-benchmark (minutes)
 #   ./dev.sh diff-full  the random stream differential test at its full 100,000 commands
+#   ./dev.sh bench-browser  the consoles in headless Chromium: Enter → reply painted, and frame times
+#                    and lost messages under 1,000 pushes a second (about a minute)
 #
 # What it installs, each only when missing or at the wrong version: the wasm32 target,
 # trunk 0.21.14, wasm-bindgen-cli matching the pinned wasm-bindgen crate, the npm
@@ -89,9 +91,15 @@ case "${1:-}" in
     setup_build; setup_test
     say "streams benchmark (release build, then about four minutes of measuring)"
     cargo bench --bench streams ;;
+  bench-browser)
+    setup_build; setup_test
+    say "release build of the page"
+    trunk build --release
+    say "browser benchmark (Playwright, Debian Chromium, headless)"
+    npx playwright test --config playwright.bench.config.js ;;
   diff-full)
     setup_build; setup_test
     say "random stream differential test, 100,000 commands against redis-server 7.0.15"
     STREAMPLAY_RANDOM_COMMANDS=100000 cargo test --release --test differential_streams_random -- --nocapture ;;
-  *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -29,6 +29,8 @@ module.exports = defineConfig({
     },
   },
   webServer: {
+    // The static server's request log would drown the test report.
+    stderr: 'ignore',
     command: `python3 -m http.server ${PORT} --bind 127.0.0.1 --directory dist`,
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: !process.env.CI,
