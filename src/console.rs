@@ -285,3 +285,59 @@ pub fn help_lines(words: &[String], v8: bool) -> Vec<String> {
     out.push(String::new());
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Config, Profile};
+
+    /// The typed lines of a recording and the screen lines after each.
+    fn blocks(text: &str) -> Vec<(String, Vec<String>)> {
+        let mut out: Vec<(String, Vec<String>)> = Vec::new();
+        for line in text.lines() {
+            if let Some(typed) = line.strip_prefix("> ") {
+                out.push((typed.to_string(), Vec::new()));
+            } else if line.starts_with('@') || line.starts_with("# ") && out.is_empty() {
+                continue;
+            } else if let Some((_, lines)) = out.last_mut() {
+                lines.push(line.to_string());
+            }
+        }
+        out
+    }
+
+    /// Every HELP of the redis-cli recording (`cli-golden/08-help.txt`, copied into
+    /// `tests/golden/cli/`) prints the same screen lines in a pane of the 7.0 profile, except the
+    /// groups whose commands the engine does not have yet (listed, so that the list shrinks).
+    #[test]
+    fn help_prints_what_redis_cli_prints() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/cli/08-help.txt");
+        let text = std::fs::read_to_string(path).expect("08-help.txt");
+        let mut engine = Engine::new(Config {
+            profile: Profile::V7,
+            ..Config::default()
+        });
+        let client = engine.connect(0);
+        let mut checked = 0;
+        let mut differ = Vec::new();
+        for (typed, want) in blocks(&text) {
+            let got: Vec<String> = run_line(&mut engine, client, &typed, 0)
+                .lines
+                .into_iter()
+                .map(|l| {
+                    assert_eq!(l.kind, LineKind::Info, "{typed}");
+                    l.text
+                })
+                .collect();
+            if got == want {
+                checked += 1;
+            } else {
+                differ.push(typed);
+            }
+        }
+        // The pub/sub commands are not in the command table yet.
+        assert_eq!(differ, ["HELP @pubsub"]);
+        assert_eq!(checked, 16);
+    }
+}
