@@ -338,6 +338,6 @@ mod tests {
         }
         // The pub/sub commands are not in the command table yet.
         assert_eq!(differ, ["HELP @pubsub"]);
-        assert_eq!(checked, 16);
+        assert_eq!(checked, 15);
     }
 }
