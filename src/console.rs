@@ -61,6 +61,58 @@ pub struct Typed {
     pub killed: Vec<ClientId>,
     /// Everything the engine reported, for the views.
     pub events: Vec<Event>,
+    /// `:set hints` (`Some(true)`) or `:set nohints` (`Some(false)`) was typed.
+    pub set_hints: Option<bool>,
+    /// The caller's own replies, in order, as the client's protocol shows them (for the JS API).
+    pub replies: Vec<Reply>,
+    /// Every frame written, to the caller and to others, as RESP bytes in the receiver's
+    /// protocol, in the order written (for panes that show raw RESP).
+    pub frames: Vec<RawFrame>,
+}
+
+/// One frame as the RESP bytes a client receives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawFrame {
+    pub client: ClientId,
+    /// `Reply`, `Push` or `Error`.
+    pub kind: LineKind,
+    pub bytes: Vec<u8>,
+}
+
+impl RawFrame {
+    /// The frame `frame` for `client`, encoded in its protocol.
+    pub fn new(engine: &Engine, client: ClientId, frame: &Reply, kind: LineKind) -> RawFrame {
+        let kind = if frame.is_error() {
+            LineKind::Error
+        } else {
+            kind
+        };
+        RawFrame {
+            client,
+            kind,
+            bytes: crate::engine::resp::encode(frame, engine.protocol(client)),
+        }
+    }
+
+    /// The frame as one screen line, every byte visible: printable ASCII as itself, `\\`,
+    /// `\r`, `\n`, `\t`, anything else `\xNN` (`*1\r\n$4\r\nPING\r\n`).
+    pub fn line(&self) -> Line {
+        let mut text = String::with_capacity(self.bytes.len() + 8);
+        for &b in &self.bytes {
+            match b {
+                b'\\' => text.push_str("\\\\"),
+                b'\r' => text.push_str("\\r"),
+                b'\n' => text.push_str("\\n"),
+                b'\t' => text.push_str("\\t"),
+                0x20..=0x7e => text.push(b as char),
+                _ => text.push_str(&format!("\\x{b:02x}")),
+            }
+        }
+        Line {
+            kind: self.kind,
+            text,
+        }
+    }
 }
 
 /// Formats one frame for `client` as redis-cli prints it, in the client's
@@ -125,10 +177,12 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
     if first.starts_with(':') {
         if first == ":set" && args.len() >= 2 {
             let pref = String::from_utf8_lossy(&args[1]);
-            if !matches!(pref.to_lowercase().as_str(), "hints" | "nohints") {
-                typed
+            match pref.to_lowercase().as_str() {
+                "hints" => typed.set_hints = Some(true),
+                "nohints" => typed.set_hints = Some(false),
+                _ => typed
                     .lines
-                    .push(info(&format!("unknown redis-cli preference '{pref}'")));
+                    .push(info(&format!("unknown redis-cli preference '{pref}'"))),
             }
         } else {
             typed.lines.push(info(&format!(
@@ -182,10 +236,23 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
                 frame_lines(engine, client, reply, LineKind::Reply)
             }
         };
+        let own_reply = |typed: &mut Typed, engine: &Engine, r: &Reply| {
+            typed
+                .frames
+                .push(RawFrame::new(engine, client, r, LineKind::Reply));
+            typed
+                .replies
+                .push(if engine.protocol(client) == Protocol::Resp2 {
+                    r.to_resp2()
+                } else {
+                    r.clone()
+                });
+        };
         for (i, d) in out.deliveries.iter().enumerate() {
             if i == out.reply_at {
                 if let Some(r) = &out.reply {
                     own.extend(reply_lines(engine, r));
+                    own_reply(&mut typed, engine, r);
                 }
             }
             let kind = match d.kind {
@@ -193,6 +260,9 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
                 DeliveryKind::Reply => LineKind::Reply,
             };
             let lines = frame_lines(engine, d.client, &d.frame, kind);
+            typed
+                .frames
+                .push(RawFrame::new(engine, d.client, &d.frame, kind));
             if d.client == client {
                 own.extend(lines);
             } else {
@@ -202,6 +272,7 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
         if out.reply_at >= out.deliveries.len() {
             if let Some(r) = &out.reply {
                 own.extend(reply_lines(engine, r));
+                own_reply(&mut typed, engine, r);
             }
         }
         typed.lines.extend(own);
