@@ -368,6 +368,16 @@ async fn a_blocked_pane_shows_its_keys_and_countdown_and_ctrl_c_times_it_out() {
         .expect("data-ms");
     assert!(ms > 0 && ms <= 5000, "{ms}");
     assert!(countdown.text_content().unwrap_or_default().ends_with(" s"));
+    // Nothing runs while the command blocks.
+    submit(&input, "PING");
+    wait_for("the explanation", || {
+        lines(&root, "info")
+            .iter()
+            .any(|l| l.contains("Ctrl+C"))
+            .then_some(())
+    })
+    .await;
+    assert!(lines(&root, "reply").is_empty());
     press(&input, "c", true);
     wait_for("the timeout reply", || {
         (lines(&root, "reply") == ["(nil)"]).then_some(())

@@ -199,7 +199,7 @@ fn ClockView(props: &ClockProps) -> Html {
             <button type="button" class="clock-button" data-testid="clock-toggle"
                     aria-pressed={paused.to_string()}
                     aria-label={if paused { "Resume the engine clock" } else { "Pause the engine clock" }}
-                    onclick={on_toggle}>{ if paused { "▶" } else { "⏸" } }</button>
+                    onclick={on_toggle}>{ if paused { "Play" } else { "Pause" } }</button>
             { jump(1_000, "+1 s", "Move the clock 1 second forward") }
             { jump(60_000, "+1 min", "Move the clock 1 minute forward") }
             { jump(3_600_000, "+1 h", "Move the clock 1 hour forward") }

@@ -175,6 +175,14 @@ impl Pane {
         if goes_into_history(line) {
             self.remember(line);
         }
+        if engine.is_blocked(self.client) && !line.trim().is_empty() {
+            // redis-cli reads nothing while a command blocks; the pane says why nothing runs.
+            self.push_line(
+                LineKind::Info,
+                "This connection is waiting for its blocked command; Ctrl+C cancels it (as CLIENT UNBLOCK ... TIMEOUT).",
+            );
+            return console::Typed::default();
+        }
         let mut typed = console::run_line(engine, self.client, line, now_ms);
         if typed.clear {
             // `clear` empties the screen, its own echo included, as redis-cli's does.
