@@ -784,3 +784,51 @@ async fn the_js_api_runs_commands_and_reports_state_and_lines() {
     })
     .await;
 }
+
+#[wasm_bindgen_test]
+async fn the_clock_pauses_and_a_jump_times_out_a_block() {
+    let root = mount();
+    let input = pane_input(&root).await;
+    let clock_ms = |root: &Element| -> u64 {
+        find(root, "[data-testid=clock]")
+            .and_then(|c| c.get_attribute("data-ms"))
+            .and_then(|m| m.parse().ok())
+            .expect("clock data-ms")
+    };
+    click(&root, "[data-testid=clock-toggle]");
+    wait_for("paused", || {
+        (find(&root, "[data-testid=clock-toggle]")?
+            .get_attribute("aria-pressed")
+            .as_deref()
+            == Some("true"))
+        .then_some(())
+    })
+    .await;
+    let frozen = clock_ms(&root);
+    TimeoutFuture::new(250).await;
+    assert_eq!(clock_ms(&root), frozen, "a paused clock stands still");
+
+    submit(&input, "XREAD BLOCK 30000 STREAMS s $");
+    wait_for("blocked", || {
+        (text_of(&root, "[data-testid=pane-state]").as_deref() == Some("blocked")).then_some(())
+    })
+    .await;
+    let countdown = |root: &Element| -> Option<u64> {
+        find(root, "[data-testid=pane-countdown]")?
+            .get_attribute("data-ms")?
+            .parse()
+            .ok()
+    };
+    assert_eq!(
+        countdown(&root),
+        Some(30_000),
+        "no time passes while paused"
+    );
+    // +1 min: past the timeout, so the block ends with its timeout reply.
+    click(&root, "[data-testid=clock-jump][data-ms='60000']");
+    wait_for("the timeout reply", || {
+        (lines(&root, "reply") == ["(nil)"]).then_some(())
+    })
+    .await;
+    assert_eq!(clock_ms(&root), frozen + 60_000);
+}
