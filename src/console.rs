@@ -357,7 +357,7 @@ pub fn help_lines(words: &[String], v8: bool) -> Vec<String> {
     out
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::engine::{Config, Profile};

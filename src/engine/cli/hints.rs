@@ -158,9 +158,9 @@ pub fn console_completions(buf: &str, entries: &[HelpEntry], keys: &[Vec<u8>]) -
     let mut out = completions(buf, entries);
     let word_start = buf
         .char_indices()
-        .filter(|(_, c)| is_blank(*c))
-        .map(|(i, c)| i + c.len_utf8())
-        .last();
+        .rev()
+        .find(|(_, c)| is_blank(*c))
+        .map(|(i, c)| i + c.len_utf8());
     let Some(word_start) = word_start else {
         return out;
     };
@@ -223,7 +223,7 @@ pub fn after_tabs(buf: &str, candidates: &[String], presses: usize) -> String {
         .unwrap_or_else(|| buf.to_string())
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 
