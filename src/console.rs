@@ -127,7 +127,14 @@ pub fn frame_lines(engine: &Engine, client: ClientId, frame: &Reply, kind: LineK
     } else {
         kind
     };
-    text_lines(&format::format(&view), kind)
+    // A push prints as redis-cli prints one (§4.6): an invalidation as one `-> invalidate:` line,
+    // anything else with the normal formatter.
+    let text = if kind == LineKind::Push {
+        format::format_push(&view)
+    } else {
+        format::format(&view)
+    };
+    text_lines(&text, kind)
 }
 
 /// Splits formatter output into screen lines (the final newline ends the last line).

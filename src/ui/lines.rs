@@ -50,6 +50,8 @@ impl PartialEq for LineStore {
     }
 }
 
+impl Eq for LineStore {}
+
 impl LineStore {
     pub fn len(&self) -> usize {
         self.len

@@ -56,8 +56,9 @@ pub struct Completion {
     pub presses: usize,
 }
 
-/// One console pane: a client connection with its output and its input history.
-#[derive(Clone, Debug, PartialEq)]
+/// One console pane: a client connection with its output and its input history. `Eq`, so that
+/// comparing an unchanged `Rc<Pane>` with itself is a pointer comparison.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pane {
     /// Stable for the pane's life (the render key; actions name panes by it).
     pub key: u64,
