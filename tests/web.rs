@@ -285,6 +285,14 @@ async fn panes_are_added_renamed_and_removed() {
 
     click(&panes(&root)[1], "[data-testid=pane-remove]");
     let left = wait_for("two panes", || Some(panes(&root)).filter(|p| p.len() == 2)).await;
+    let focused = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element());
+    assert_eq!(
+        focused,
+        find(&left[1], "[data-testid=pane-input]"),
+        "the focus moves to the next pane's input"
+    );
     let names: Vec<String> = left
         .iter()
         .map(|p| p.get_attribute("data-client").unwrap_or_default())

@@ -255,11 +255,25 @@ pub fn PaneView(props: &PaneProps) -> Html {
     };
     let on_remove = {
         let dispatch = dispatch.clone();
-        Callback::from(move |_: MouseEvent| {
+        Callback::from(move |e: MouseEvent| {
+            // The keyboard focus goes to the next pane's input (or the previous one's), not to
+            // the page's start.
+            let next_focus = e
+                .target_dyn_into::<web_sys::Element>()
+                .and_then(|b| b.closest("[data-testid=pane]").ok().flatten())
+                .and_then(|p| {
+                    p.next_element_sibling()
+                        .or_else(|| p.previous_element_sibling())
+                })
+                .and_then(|p| p.query_selector("[data-testid=pane-input]").ok().flatten())
+                .and_then(|i| i.dyn_into::<web_sys::HtmlElement>().ok());
             dispatch.dispatch(Action::RemovePane {
                 pane: key,
                 now_ms: clock::now_ms(),
-            })
+            });
+            if let Some(input) = next_focus {
+                let _ = input.focus();
+            }
         })
     };
     let on_rename = {
