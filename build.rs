@@ -43,7 +43,9 @@ fn main() {
 
     let commands = meta["commands"].as_object().expect("commands object");
     let added = additions["commands"].as_object().expect("commands object");
-    let overrides = additions["overrides"].as_object().expect("overrides object");
+    let overrides = additions["overrides"]
+        .as_object()
+        .expect("overrides object");
     for name in overrides.keys() {
         assert!(
             commands.contains_key(name) && implemented.contains(name),
@@ -70,7 +72,10 @@ fn main() {
             .filter_map(|n| n.strip_prefix(&format!("{name}|")).map(str::to_string))
             .collect();
         let v8_entry = overrides.get(name).map(|o| {
-            assert!(subs.is_empty(), "overrides of containers are not supported ({name})");
+            assert!(
+                subs.is_empty(),
+                "overrides of containers are not supported ({name})"
+            );
             serde_json::json!({
                 "info": o.get("info").unwrap_or(&entry["info"]).clone(),
                 "docs": o.get("docs").unwrap_or(&entry["docs"]).clone(),

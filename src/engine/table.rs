@@ -168,7 +168,14 @@ mod tests {
             assert_eq!(v7.info_resp3, v8.info_resp3, "{name}");
             assert_ne!(v7.docs_resp3, v8.docs_resp3, "{name}");
             assert_eq!(
-                (v7.fullname, v7.arity, v7.flags, v7.group, v7.since, v8.v8_only),
+                (
+                    v7.fullname,
+                    v7.arity,
+                    v7.flags,
+                    v7.group,
+                    v7.since,
+                    v8.v8_only
+                ),
                 (v8.fullname, v8.arity, v8.flags, v8.group, v8.since, false),
                 "{name}"
             );
