@@ -326,17 +326,15 @@ Set your preferences in ~/.redisclirc";
 
 /// What `HELP words...` prints (REDIS-CLI.md §8), as screen lines without the
 /// colour codes, from the engine's command table: the commands of the profile
-/// (`v8`: the 8 profile also has XDELEX and XACKDEL).
+/// (`v8`: the 8 profile also has XDELEX and XACKDEL, and 8.4's syntax of
+/// XADD, XTRIM and XREADGROUP).
 pub fn help_lines(words: &[String], v8: bool) -> Vec<String> {
     if words.is_empty() {
         return GENERIC_HELP.lines().map(str::to_string).collect();
     }
     let mut out = Vec::new();
     let group = words[0].strip_prefix('@');
-    for spec in table::help_entries()
-        .into_iter()
-        .filter(|s| v8 || !s.v8_only)
-    {
+    for spec in table::help_entries_for(v8) {
         let name = spec.display_name();
         let entry_words: Vec<&str> = name.split(' ').collect();
         let shown = match group {
