@@ -33,9 +33,8 @@ pub fn help_table(v8: bool) -> &'static [HelpEntry] {
     static V8: OnceLock<Vec<HelpEntry>> = OnceLock::new();
     let cell = if v8 { &V8 } else { &V7 };
     cell.get_or_init(|| {
-        table::help_entries()
+        table::help_entries_for(v8)
             .into_iter()
-            .filter(|s| v8 || !s.v8_only)
             .map(|s| HelpEntry {
                 name: s.display_name(),
                 params: s.syntax.to_string(),
@@ -315,6 +314,24 @@ mod tests {
             checked += 1;
         }
         assert!(checked >= 40, "only {checked} hints checked");
+    }
+
+    #[test]
+    fn the_8_profile_hints_with_8_4s_syntax() {
+        assert_eq!(
+            hint("XTRIM k MAXLEN", help_table(true)).as_deref(),
+            Some(" [=|~] threshold [LIMIT count] [KEEPREF|DELREF|ACKED]")
+        );
+        assert_eq!(
+            hint("XTRIM k MAXLEN", help_table(false)).as_deref(),
+            Some(" [=|~] threshold [LIMIT count]")
+        );
+        assert!(help_table(true).iter().any(|e| e.name == "XDELEX"));
+        assert!(!help_table(false).iter().any(|e| e.name == "XDELEX"));
+        assert_eq!(
+            console_completions("XADD s KEEP", help_table(true), &[]),
+            ["XADD s KEEPREF"]
+        );
     }
 
     #[test]
