@@ -61,10 +61,10 @@ pub fn App(props: &AppProps) -> Html {
     }
     // Saved whenever something worth saving changed.
     {
-        let saved = session.to_saved();
+        let session = session.clone();
         use_effect_with(session.saved, move |generation| {
             if *generation > 0 {
-                storage::save(&storage_key, &saved);
+                storage::save(&storage_key, &session.to_saved());
             }
         });
     }
