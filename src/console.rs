@@ -61,6 +61,58 @@ pub struct Typed {
     pub killed: Vec<ClientId>,
     /// Everything the engine reported, for the views.
     pub events: Vec<Event>,
+    /// `:set hints` (`Some(true)`) or `:set nohints` (`Some(false)`) was typed.
+    pub set_hints: Option<bool>,
+    /// The caller's own replies, in order, as the client's protocol shows them (for the JS API).
+    pub replies: Vec<Reply>,
+    /// Every frame written, to the caller and to others, as RESP bytes in the receiver's
+    /// protocol, in the order written (for panes that show raw RESP).
+    pub frames: Vec<RawFrame>,
+}
+
+/// One frame as the RESP bytes a client receives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawFrame {
+    pub client: ClientId,
+    /// `Reply`, `Push` or `Error`.
+    pub kind: LineKind,
+    pub bytes: Vec<u8>,
+}
+
+impl RawFrame {
+    /// The frame `frame` for `client`, encoded in its protocol.
+    pub fn new(engine: &Engine, client: ClientId, frame: &Reply, kind: LineKind) -> RawFrame {
+        let kind = if frame.is_error() {
+            LineKind::Error
+        } else {
+            kind
+        };
+        RawFrame {
+            client,
+            kind,
+            bytes: crate::engine::resp::encode(frame, engine.protocol(client)),
+        }
+    }
+
+    /// The frame as one screen line, every byte visible: printable ASCII as itself, `\\`,
+    /// `\r`, `\n`, `\t`, anything else `\xNN` (`*1\r\n$4\r\nPING\r\n`).
+    pub fn line(&self) -> Line {
+        let mut text = String::with_capacity(self.bytes.len() + 8);
+        for &b in &self.bytes {
+            match b {
+                b'\\' => text.push_str("\\\\"),
+                b'\r' => text.push_str("\\r"),
+                b'\n' => text.push_str("\\n"),
+                b'\t' => text.push_str("\\t"),
+                0x20..=0x7e => text.push(b as char),
+                _ => text.push_str(&format!("\\x{b:02x}")),
+            }
+        }
+        Line {
+            kind: self.kind,
+            text,
+        }
+    }
 }
 
 /// Formats one frame for `client` as redis-cli prints it, in the client's
@@ -75,7 +127,14 @@ pub fn frame_lines(engine: &Engine, client: ClientId, frame: &Reply, kind: LineK
     } else {
         kind
     };
-    text_lines(&format::format(&view), kind)
+    // A push prints as redis-cli prints one (§4.6): an invalidation as one `-> invalidate:` line,
+    // anything else with the normal formatter.
+    let text = if kind == LineKind::Push {
+        format::format_push(&view)
+    } else {
+        format::format(&view)
+    };
+    text_lines(&text, kind)
 }
 
 /// Splits formatter output into screen lines (the final newline ends the last line).
@@ -125,10 +184,12 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
     if first.starts_with(':') {
         if first == ":set" && args.len() >= 2 {
             let pref = String::from_utf8_lossy(&args[1]);
-            if !matches!(pref.to_lowercase().as_str(), "hints" | "nohints") {
-                typed
+            match pref.to_lowercase().as_str() {
+                "hints" => typed.set_hints = Some(true),
+                "nohints" => typed.set_hints = Some(false),
+                _ => typed
                     .lines
-                    .push(info(&format!("unknown redis-cli preference '{pref}'")));
+                    .push(info(&format!("unknown redis-cli preference '{pref}'"))),
             }
         } else {
             typed.lines.push(info(&format!(
@@ -182,10 +243,23 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
                 frame_lines(engine, client, reply, LineKind::Reply)
             }
         };
+        let own_reply = |typed: &mut Typed, engine: &Engine, r: &Reply| {
+            typed
+                .frames
+                .push(RawFrame::new(engine, client, r, LineKind::Reply));
+            typed
+                .replies
+                .push(if engine.protocol(client) == Protocol::Resp2 {
+                    r.to_resp2()
+                } else {
+                    r.clone()
+                });
+        };
         for (i, d) in out.deliveries.iter().enumerate() {
             if i == out.reply_at {
                 if let Some(r) = &out.reply {
                     own.extend(reply_lines(engine, r));
+                    own_reply(&mut typed, engine, r);
                 }
             }
             let kind = match d.kind {
@@ -193,6 +267,9 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
                 DeliveryKind::Reply => LineKind::Reply,
             };
             let lines = frame_lines(engine, d.client, &d.frame, kind);
+            typed
+                .frames
+                .push(RawFrame::new(engine, d.client, &d.frame, kind));
             if d.client == client {
                 own.extend(lines);
             } else {
@@ -202,6 +279,7 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
         if out.reply_at >= out.deliveries.len() {
             if let Some(r) = &out.reply {
                 own.extend(reply_lines(engine, r));
+                own_reply(&mut typed, engine, r);
             }
         }
         typed.lines.extend(own);
@@ -248,17 +326,15 @@ Set your preferences in ~/.redisclirc";
 
 /// What `HELP words...` prints (REDIS-CLI.md §8), as screen lines without the
 /// colour codes, from the engine's command table: the commands of the profile
-/// (`v8`: the 8 profile also has XDELEX and XACKDEL).
+/// (`v8`: the 8 profile also has XDELEX and XACKDEL, and 8.4's syntax of
+/// XADD, XTRIM and XREADGROUP).
 pub fn help_lines(words: &[String], v8: bool) -> Vec<String> {
     if words.is_empty() {
         return GENERIC_HELP.lines().map(str::to_string).collect();
     }
     let mut out = Vec::new();
     let group = words[0].strip_prefix('@');
-    for spec in table::help_entries()
-        .into_iter()
-        .filter(|s| v8 || !s.v8_only)
-    {
+    for spec in table::help_entries_for(v8) {
         let name = spec.display_name();
         let entry_words: Vec<&str> = name.split(' ').collect();
         let shown = match group {
@@ -284,4 +360,60 @@ pub fn help_lines(words: &[String], v8: bool) -> Vec<String> {
     }
     out.push(String::new());
     out
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::engine::{Config, Profile};
+
+    /// The typed lines of a recording and the screen lines after each.
+    fn blocks(text: &str) -> Vec<(String, Vec<String>)> {
+        let mut out: Vec<(String, Vec<String>)> = Vec::new();
+        for line in text.lines() {
+            if let Some(typed) = line.strip_prefix("> ") {
+                out.push((typed.to_string(), Vec::new()));
+            } else if line.starts_with('@') || line.starts_with("# ") && out.is_empty() {
+                continue;
+            } else if let Some((_, lines)) = out.last_mut() {
+                lines.push(line.to_string());
+            }
+        }
+        out
+    }
+
+    /// Every HELP of the redis-cli recording (`cli-golden/08-help.txt`, copied into
+    /// `tests/golden/cli/`) prints the same screen lines in a pane of the 7.0 profile, except the
+    /// groups whose commands the engine does not have yet (listed, so that the list shrinks).
+    #[test]
+    fn help_prints_what_redis_cli_prints() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/cli/08-help.txt");
+        let text = std::fs::read_to_string(path).expect("08-help.txt");
+        let mut engine = Engine::new(Config {
+            profile: Profile::V7,
+            ..Config::default()
+        });
+        let client = engine.connect(0);
+        let mut checked = 0;
+        let mut differ = Vec::new();
+        for (typed, want) in blocks(&text) {
+            let got: Vec<String> = run_line(&mut engine, client, &typed, 0)
+                .lines
+                .into_iter()
+                .map(|l| {
+                    assert_eq!(l.kind, LineKind::Info, "{typed}");
+                    l.text
+                })
+                .collect();
+            if got == want {
+                checked += 1;
+            } else {
+                differ.push(typed);
+            }
+        }
+        // The pub/sub commands are not in the command table yet.
+        assert_eq!(differ, ["HELP @pubsub"]);
+        assert_eq!(checked, 15);
+    }
 }

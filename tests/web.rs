@@ -5,11 +5,14 @@
 //! runner and chromedriver).
 #![cfg(target_arch = "wasm32")]
 
+use std::cell::Cell;
+
 use gloo_timers::future::TimeoutFuture;
-use streamplay::ui::App;
-use wasm_bindgen::JsCast;
+use js_sys::{Function, Reflect};
+use streamplay::ui::{App, AppProps};
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{Element, HtmlInputElement, KeyboardEvent, KeyboardEventInit};
+use web_sys::{Element, HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEventInit};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -17,8 +20,33 @@ wasm_bindgen_test_configure!(run_in_browser);
 /// asynchronously, a few turns after an event; a few hundred turns is well over a second.
 const MAX_TURNS: u32 = 300;
 
-/// Renders the app into a fresh element of its own, so that tests do not see each other's panes.
+thread_local! {
+    static MOUNTS: Cell<u32> = const { Cell::new(0) };
+}
+
+/// A `localStorage` key no other test uses.
+fn fresh_key() -> String {
+    let n = MOUNTS.with(|m| {
+        m.set(m.get() + 1);
+        m.get()
+    });
+    format!("streamplay.test.{}.{n}", js_sys::Date::now())
+}
+
+fn storage() -> web_sys::Storage {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .expect("localStorage")
+}
+
+/// Renders the app into a fresh element of its own, saving under its own key, so that tests do
+/// not see each other's panes.
 fn mount() -> Element {
+    mount_with(&fresh_key())
+}
+
+/// Renders the app saving its session under `key` (a second mount with the same key is a reload).
+fn mount_with(key: &str) -> Element {
     let document = web_sys::window()
         .and_then(|w| w.document())
         .expect("a document");
@@ -28,7 +56,10 @@ fn mount() -> Element {
         .expect("a body")
         .append_child(&root)
         .expect("the div is added");
-    yew::Renderer::<App>::with_root(root.clone()).render();
+    let props = AppProps {
+        storage_key: key.to_string().into(),
+    };
+    yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
     root
 }
 
@@ -71,6 +102,55 @@ fn submit(input: &HtmlInputElement, line: &str) {
     input
         .dispatch_event(&enter)
         .expect("the event is dispatched");
+}
+
+/// A keydown of `key` (with Ctrl when `ctrl`) on `target`.
+fn press(target: &Element, key: &str, ctrl: bool) {
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_ctrl_key(ctrl);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event =
+        KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("a keydown");
+    target.dispatch_event(&event).expect("dispatched");
+}
+
+/// Types `text` into `input` as an edit (the value changes, then an `input` event).
+fn type_text(input: &HtmlInputElement, text: &str) {
+    input.set_value(text);
+    let init = web_sys::InputEventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::InputEvent::new_with_event_init_dict("input", &init).expect("an input");
+    input.dispatch_event(&event).expect("dispatched");
+}
+
+fn click(root: &Element, selector: &str) {
+    find(root, selector)
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+        .unwrap_or_else(|| panic!("no {selector}"))
+        .click();
+}
+
+fn text_of(root: &Element, selector: &str) -> Option<String> {
+    find(root, selector).and_then(|e| e.text_content())
+}
+
+/// The panes, in order.
+fn panes(root: &Element) -> Vec<Element> {
+    let list = root
+        .query_selector_all("[data-testid=pane]")
+        .expect("a selector");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<Element>().ok())
+        .collect()
+}
+
+fn input_of(pane: &Element) -> HtmlInputElement {
+    find(pane, "[data-testid=pane-input]")
+        .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+        .expect("a pane input")
 }
 
 async fn pane_input(root: &Element) -> HtmlInputElement {
@@ -129,4 +209,634 @@ async fn a_repeat_prefix_runs_the_command_again_and_clear_empties_the_pane() {
             .then_some(())
     })
     .await;
+}
+
+#[wasm_bindgen_test]
+async fn panes_are_added_renamed_and_removed() {
+    let root = mount();
+    pane_input(&root).await;
+    click(&root, "[data-testid=add-pane]");
+    click(&root, "[data-testid=add-pane]");
+    let all = wait_for("three panes", || {
+        Some(panes(&root)).filter(|p| p.len() == 3)
+    })
+    .await;
+    let names: Vec<String> = all
+        .iter()
+        .map(|p| p.get_attribute("data-client").unwrap_or_default())
+        .collect();
+    assert_eq!(names, ["producer", "worker-1", "worker-2"]);
+    assert_eq!(
+        all[1].get_attribute("aria-label").as_deref(),
+        Some("Console worker-1")
+    );
+    assert_eq!(all[1].get_attribute("role").as_deref(), Some("region"));
+    let ids: Vec<String> = all
+        .iter()
+        .map(|p| text_of(p, "[data-testid=pane-client-id]").unwrap_or_default())
+        .collect();
+    assert_eq!(ids.len(), 3);
+    assert!(
+        ids[0] != ids[1] && ids[1] != ids[2],
+        "each pane has its own client: {ids:?}"
+    );
+
+    // Rename: the title becomes a field; Enter commits, Escape cancels.
+    click(&all[1], "[data-testid=pane-rename]");
+    let field = wait_for("the rename field", || {
+        find(&all[1], "[data-testid=pane-rename-input]")
+            .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+    })
+    .await;
+    field.set_value("consumer");
+    press(&field, "Enter", false);
+    wait_for("the new name", || {
+        (panes(&root)[1].get_attribute("data-client").as_deref() == Some("consumer")).then_some(())
+    })
+    .await;
+    assert!(find(&root, "[data-testid=pane-rename-input]").is_none());
+    click(&panes(&root)[1], "[data-testid=pane-rename]");
+    let field = wait_for("the rename field", || {
+        find(&root, "[data-testid=pane-rename-input]")
+            .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+    })
+    .await;
+    field.set_value("ignored");
+    press(&field, "Escape", false);
+    wait_for("the field to go", || {
+        find(&root, "[data-testid=pane-rename-input]")
+            .is_none()
+            .then_some(())
+    })
+    .await;
+    assert_eq!(
+        panes(&root)[1].get_attribute("data-client").as_deref(),
+        Some("consumer")
+    );
+    // The prompt follows the name.
+    let input = input_of(&panes(&root)[1]);
+    submit(&input, "PING");
+    wait_for("the echo", || {
+        lines(&panes(&root)[1], "command")
+            .contains(&"consumer> PING".to_string())
+            .then_some(())
+    })
+    .await;
+
+    click(&panes(&root)[1], "[data-testid=pane-remove]");
+    let left = wait_for("two panes", || Some(panes(&root)).filter(|p| p.len() == 2)).await;
+    let focused = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element());
+    assert_eq!(
+        focused,
+        find(&left[1], "[data-testid=pane-input]"),
+        "the focus moves to the next pane's input"
+    );
+    let names: Vec<String> = left
+        .iter()
+        .map(|p| p.get_attribute("data-client").unwrap_or_default())
+        .collect();
+    assert_eq!(names, ["producer", "worker-2"]);
+    // The next new pane takes the first free default name.
+    click(&root, "[data-testid=add-pane]");
+    let all = wait_for("three panes", || {
+        Some(panes(&root)).filter(|p| p.len() == 3)
+    })
+    .await;
+    assert_eq!(
+        all[2].get_attribute("data-client").as_deref(),
+        Some("worker-1")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn client_setname_and_hello_show_in_the_header() {
+    let root = mount();
+    let input = pane_input(&root).await;
+    assert_eq!(
+        text_of(&root, "[data-testid=pane-protocol]").as_deref(),
+        Some("RESP2")
+    );
+    submit(&input, "CLIENT SETNAME reader");
+    wait_for("the new name", || {
+        (panes(&root)[0].get_attribute("data-client").as_deref() == Some("reader")).then_some(())
+    })
+    .await;
+    submit(&input, "HELLO 3");
+    wait_for("RESP3", || {
+        (text_of(&root, "[data-testid=pane-protocol]").as_deref() == Some("RESP3")).then_some(())
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn the_state_badge_follows_multi_and_exec() {
+    let root = mount();
+    let input = pane_input(&root).await;
+    let state = || text_of(&root, "[data-testid=pane-state]").unwrap_or_default();
+    submit(&input, "MULTI");
+    wait_for("multi", || (state() == "multi").then_some(())).await;
+    submit(&input, "INCR n");
+    wait_for("QUEUED", || {
+        lines(&root, "reply")
+            .contains(&"QUEUED".to_string())
+            .then_some(())
+    })
+    .await;
+    assert_eq!(
+        lines(&root, "command").last().map(String::as_str),
+        Some("producer(TX)> INCR n")
+    );
+    submit(&input, "EXEC");
+    wait_for("normal", || (state() == "normal").then_some(())).await;
+    assert_eq!(
+        lines(&root, "reply").last().map(String::as_str),
+        Some("1) (integer) 1")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_blocked_pane_shows_its_keys_and_countdown_and_ctrl_c_times_it_out() {
+    let root = mount();
+    let input = pane_input(&root).await;
+    submit(&input, "XREAD BLOCK 5000 STREAMS orders $");
+    wait_for("blocked", || {
+        (text_of(&root, "[data-testid=pane-state]").as_deref() == Some("blocked")).then_some(())
+    })
+    .await;
+    assert_eq!(
+        text_of(&root, "[data-testid=pane-blocked-keys]").as_deref(),
+        Some("orders")
+    );
+    let countdown = find(&root, "[data-testid=pane-countdown]").expect("a countdown");
+    let ms: u64 = countdown
+        .get_attribute("data-ms")
+        .and_then(|m| m.parse().ok())
+        .expect("data-ms");
+    assert!(ms > 0 && ms <= 5000, "{ms}");
+    assert!(countdown.text_content().unwrap_or_default().ends_with(" s"));
+    // Nothing runs while the command blocks.
+    submit(&input, "PING");
+    wait_for("the explanation", || {
+        lines(&root, "info")
+            .iter()
+            .any(|l| l.contains("Ctrl+C"))
+            .then_some(())
+    })
+    .await;
+    assert!(lines(&root, "reply").is_empty());
+    press(&input, "c", true);
+    wait_for("the timeout reply", || {
+        (lines(&root, "reply") == ["(nil)"]).then_some(())
+    })
+    .await;
+    assert_eq!(
+        text_of(&root, "[data-testid=pane-state]").as_deref(),
+        Some("normal")
+    );
+    assert!(find(&root, "[data-testid=pane-countdown]").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_block_without_timeout_is_served_by_another_pane() {
+    let root = mount();
+    pane_input(&root).await;
+    click(&root, "[data-testid=add-pane]");
+    let all = wait_for("two panes", || Some(panes(&root)).filter(|p| p.len() == 2)).await;
+    submit(&input_of(&all[1]), "XREAD BLOCK 0 STREAMS s $");
+    wait_for("blocked", || {
+        (text_of(&all[1], "[data-testid=pane-state]").as_deref() == Some("blocked")).then_some(())
+    })
+    .await;
+    assert!(
+        find(&all[1], "[data-testid=pane-countdown]").is_none(),
+        "BLOCK 0 has no countdown"
+    );
+    submit(&input_of(&all[0]), "XADD s 1-1 f v");
+    let served = wait_for("the served read", || {
+        Some(lines(&all[1], "reply")).filter(|l| !l.is_empty())
+    })
+    .await;
+    assert_eq!(
+        served,
+        [
+            "1) 1) \"s\"",
+            "   2) 1) 1) \"1-1\"",
+            "         2) 1) \"f\"",
+            "            2) \"v\""
+        ]
+    );
+    assert_eq!(
+        text_of(&all[1], "[data-testid=pane-state]").as_deref(),
+        Some("normal")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_raw_toggle_prints_resp_bytes_and_errors_stay_errors() {
+    let root = mount();
+    let input = pane_input(&root).await;
+    let toggle = find(&root, "[data-testid=pane-raw-toggle]").expect("a toggle");
+    assert_eq!(
+        toggle.get_attribute("aria-pressed").as_deref(),
+        Some("false")
+    );
+    click(&root, "[data-testid=pane-raw-toggle]");
+    wait_for("pressed", || {
+        (find(&root, "[data-testid=pane-raw-toggle]")?
+            .get_attribute("aria-pressed")
+            .as_deref()
+            == Some("true"))
+        .then_some(())
+    })
+    .await;
+    submit(&input, "XADD s 1-1 a bc");
+    submit(&input, "XRANGE s - +");
+    submit(&input, "GET s");
+    wait_for("an error", || {
+        Some(lines(&root, "error")).filter(|l| !l.is_empty())
+    })
+    .await;
+    assert_eq!(
+        lines(&root, "reply"),
+        [
+            r"$3\r\n1-1\r\n",
+            r"*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\na\r\n$2\r\nbc\r\n"
+        ]
+    );
+    assert_eq!(
+        lines(&root, "error"),
+        [r"-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"]
+    );
+    click(&root, "[data-testid=pane-raw-toggle]");
+    submit(&input, "XLEN s");
+    wait_for("a formatted reply", || {
+        lines(&root, "reply")
+            .contains(&"(integer) 1".to_string())
+            .then_some(())
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn the_hint_shrinks_as_arguments_are_typed() {
+    let root = mount();
+    let input = pane_input(&root).await;
+    let hint = || text_of(&root, "[data-testid=pane-hint]").unwrap_or_default();
+    type_text(&input, "XGROUP CREATE");
+    wait_for("the hint", || {
+        (hint() == " key groupname id|$ [MKSTREAM] [ENTRIESREAD entries_read]").then_some(())
+    })
+    .await;
+    type_text(&input, "XGROUP CREATE k ");
+    wait_for("a shorter hint", || {
+        (hint() == "groupname id|$ [MKSTREAM] [ENTRIESREAD entries_read]").then_some(())
+    })
+    .await;
+    type_text(&input, "XA");
+    wait_for("no hint", || hint().is_empty().then_some(())).await;
+    submit(&input, ":set nohints");
+    type_text(&input, "GET");
+    TimeoutFuture::new(20).await;
+    assert_eq!(hint(), "", "hints are off");
+}
+
+#[wasm_bindgen_test]
+async fn tab_completes_and_cycles_and_escape_restores() {
+    let root = mount();
+    let input = pane_input(&root).await;
+    type_text(&input, "xgr");
+    press(&input, "Tab", false);
+    wait_for("XGROUP", || (input.value() == "XGROUP").then_some(())).await;
+    press(&input, "Tab", false);
+    wait_for("XGROUP CREATE", || {
+        (input.value() == "XGROUP CREATE").then_some(())
+    })
+    .await;
+    assert_eq!(
+        text_of(&root, "[data-testid=pane-hint]").as_deref(),
+        Some(" key groupname id|$ [MKSTREAM] [ENTRIESREAD entries_read]")
+    );
+    press(&input, "Escape", false);
+    wait_for("xgr again", || (input.value() == "xgr").then_some(())).await;
+
+    // Keywords and key names too.
+    submit(&input, "XADD orders 1-1 f v");
+    type_text(&input, "XRANGE or");
+    press(&input, "Tab", false);
+    wait_for("the key", || {
+        (input.value() == "XRANGE orders").then_some(())
+    })
+    .await;
+    type_text(&input, "XADD orders NOM");
+    press(&input, "Tab", false);
+    wait_for("the keyword", || {
+        (input.value() == "XADD orders NOMKSTREAM").then_some(())
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn history_walks_back_and_survives_a_reload() {
+    let key = fresh_key();
+    let root = mount_with(&key);
+    let input = pane_input(&root).await;
+    submit(&input, "PING");
+    submit(&input, "ECHO hi");
+    wait_for("two replies", || {
+        Some(()).filter(|_| lines(&root, "reply").len() == 2)
+    })
+    .await;
+    press(&input, "ArrowUp", false);
+    wait_for("ECHO hi", || (input.value() == "ECHO hi").then_some(())).await;
+    press(&input, "ArrowUp", false);
+    wait_for("PING", || (input.value() == "PING").then_some(())).await;
+    press(&input, "ArrowDown", false);
+    wait_for("ECHO hi", || (input.value() == "ECHO hi").then_some(())).await;
+    press(&input, "ArrowDown", false);
+    wait_for("empty", || input.value().is_empty().then_some(())).await;
+    click(&root, "[data-testid=add-pane]");
+    wait_for("two panes", || Some(()).filter(|_| panes(&root).len() == 2)).await;
+
+    // A second page on the same storage is a reload: same panes, same history.
+    let again = mount_with(&key);
+    let restored = wait_for("two restored panes", || {
+        Some(panes(&again)).filter(|p| p.len() == 2)
+    })
+    .await;
+    assert_eq!(
+        restored[1].get_attribute("data-client").as_deref(),
+        Some("worker-1")
+    );
+    let input = input_of(&restored[0]);
+    press(&input, "ArrowUp", false);
+    wait_for("ECHO hi after reload", || {
+        (input.value() == "ECHO hi").then_some(())
+    })
+    .await;
+    assert!(find(&again, "[data-testid=session-notice]").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn an_unreadable_saved_session_is_kept_aside_and_reported() {
+    let key = fresh_key();
+    storage().set_item(&key, "{not json").expect("stored");
+    let root = mount_with(&key);
+    let notice = wait_for("the notice", || find(&root, "[data-testid=session-notice]")).await;
+    let text = notice.text_content().unwrap_or_default();
+    assert!(text.contains("could not be read"), "{text}");
+    let store = storage();
+    let aside = (0..store.length().unwrap_or(0))
+        .filter_map(|i| store.key(i).ok().flatten())
+        .find(|k| k.starts_with(&format!("{key}.unreadable.")))
+        .expect("the old session kept aside");
+    assert_eq!(
+        store.get_item(&aside).ok().flatten().as_deref(),
+        Some("{not json")
+    );
+    assert!(text.contains(&aside), "the notice names the key: {text}");
+    assert_eq!(panes(&root).len(), 1, "a fresh session");
+}
+
+#[wasm_bindgen_test]
+async fn ctrl_l_clears_and_ctrl_c_clears_the_input() {
+    let root = mount();
+    let input = pane_input(&root).await;
+    submit(&input, "PING");
+    wait_for("a reply", || {
+        Some(()).filter(|_| !lines(&root, "reply").is_empty())
+    })
+    .await;
+    press(&input, "l", true);
+    wait_for("no lines", || {
+        find(&root, "[data-testid=pane-line]")
+            .is_none()
+            .then_some(())
+    })
+    .await;
+    type_text(&input, "GET something");
+    wait_for("typed", || (input.value() == "GET something").then_some(())).await;
+    input.set_selection_range(13, 13).expect("caret");
+    press(&input, "c", true);
+    wait_for("cleared input", || input.value().is_empty().then_some(())).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_multi_line_paste_runs_each_line() {
+    let root = mount();
+    let input = pane_input(&root).await;
+    let data = web_sys::DataTransfer::new().expect("a DataTransfer");
+    data.set_data("text", "SET a 1\nINCR a\r\nGET a\n")
+        .expect("data");
+    let init = web_sys::ClipboardEventInit::new();
+    init.set_clipboard_data(Some(&data));
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let paste = web_sys::ClipboardEvent::new_with_event_init_dict("paste", &init).expect("paste");
+    input.dispatch_event(&paste).expect("dispatched");
+    let replies = wait_for("three replies", || {
+        Some(lines(&root, "reply")).filter(|l| l.len() == 3)
+    })
+    .await;
+    assert_eq!(replies, ["OK", "(integer) 2", "\"2\""]);
+    assert_eq!(
+        lines(&root, "command"),
+        ["producer> SET a 1", "producer> INCR a", "producer> GET a"]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_hundred_thousand_lines_render_only_a_window() {
+    let root = mount();
+    let input = pane_input(&root).await;
+    submit(&input, "100000 PING");
+    let rendered = wait_for("the newest lines", || {
+        Some(lines(&root, "reply")).filter(|l| !l.is_empty())
+    })
+    .await;
+    assert!(rendered.len() < 300, "{} lines in the page", rendered.len());
+    let state = streamplay_state();
+    let count = Reflect::get(&pane0(&state), &"lines".into())
+        .unwrap()
+        .as_f64();
+    assert_eq!(count, Some(100_001.0));
+    // The newest line is in the page and typing still answers.
+    submit(&input, "ECHO last");
+    wait_for("the newest reply", || {
+        lines(&root, "reply")
+            .contains(&"\"last\"".to_string())
+            .then_some(())
+    })
+    .await;
+}
+
+fn api() -> JsValue {
+    Reflect::get(&web_sys::window().unwrap(), &"streamplay".into()).expect("window.streamplay")
+}
+
+fn api_fn(name: &str) -> Function {
+    Reflect::get(&api(), &name.into())
+        .expect("a member")
+        .dyn_into::<Function>()
+        .expect("a function")
+}
+
+fn streamplay_state() -> JsValue {
+    api_fn("state").call0(&JsValue::NULL).expect("state()")
+}
+
+fn pane0(state: &JsValue) -> JsValue {
+    let panes = Reflect::get(state, &"panes".into()).unwrap();
+    Reflect::get(&panes, &0.into()).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn the_js_api_runs_commands_and_reports_state_and_lines() {
+    let root = mount();
+    pane_input(&root).await;
+    let run = api_fn("run");
+    let seen = js_sys::Array::new();
+    let listener = {
+        let seen = seen.clone();
+        wasm_bindgen::closure::Closure::<dyn Fn(JsValue)>::new(move |v: JsValue| {
+            seen.push(&v);
+        })
+    };
+    api_fn("on")
+        .call2(&JsValue::NULL, &"line".into(), listener.as_ref())
+        .expect("on()");
+    listener.forget();
+    let ok = run.call1(&JsValue::NULL, &"SET a 1".into()).expect("run");
+    assert_eq!(ok.as_string().as_deref(), Some("OK"));
+    let n = run.call1(&JsValue::NULL, &"INCR a".into()).expect("run");
+    assert_eq!(n.as_f64(), Some(2.0));
+    let nil = run
+        .call1(&JsValue::NULL, &"GET nothing".into())
+        .expect("run");
+    assert!(nil.is_null());
+    let err = run.call1(&JsValue::NULL, &"XLEN a".into()).expect("run");
+    let message = Reflect::get(&err, &"error".into())
+        .unwrap()
+        .as_string()
+        .unwrap_or_default();
+    assert!(message.starts_with("WRONGTYPE"), "{message}");
+    let list = run
+        .call2(
+            &JsValue::NULL,
+            &"XRANGE nothing - +".into(),
+            &"helper".into(),
+        )
+        .expect("run");
+    assert_eq!(js_sys::Array::from(&list).length(), 0);
+    let state = streamplay_state();
+    let listed = Reflect::get(&state, &"panes".into()).unwrap();
+    assert_eq!(
+        js_sys::Array::from(&listed).length(),
+        2,
+        "run(line, name) made a pane"
+    );
+    assert_eq!(
+        Reflect::get(&state, &"profile".into())
+            .unwrap()
+            .as_string()
+            .as_deref(),
+        Some("8")
+    );
+    let second = Reflect::get(&listed, &1.into()).unwrap();
+    assert_eq!(
+        Reflect::get(&second, &"name".into())
+            .unwrap()
+            .as_string()
+            .as_deref(),
+        Some("helper")
+    );
+    assert_eq!(
+        Reflect::get(&second, &"state".into())
+            .unwrap()
+            .as_string()
+            .as_deref(),
+        Some("normal")
+    );
+    assert_eq!(
+        Reflect::get(&second, &"protocol".into())
+            .unwrap()
+            .as_string()
+            .as_deref(),
+        Some("RESP2")
+    );
+    assert!(seen.length() >= 10, "line events: {}", seen.length());
+    let first = seen.get(0);
+    assert_eq!(
+        Reflect::get(&first, &"kind".into())
+            .unwrap()
+            .as_string()
+            .as_deref(),
+        Some("command")
+    );
+    assert_eq!(
+        Reflect::get(&first, &"text".into())
+            .unwrap()
+            .as_string()
+            .as_deref(),
+        Some("producer> SET a 1")
+    );
+    let script = api_fn("runScript")
+        .call1(&JsValue::NULL, &"A> SET k v\nB> GET k\n".into())
+        .expect("runScript");
+    let replies = js_sys::Array::from(&script);
+    assert_eq!(replies.length(), 2);
+    assert_eq!(replies.get(1).as_string().as_deref(), Some("v"));
+    wait_for("panes A and B", || {
+        Some(()).filter(|_| panes(&root).len() == 4)
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn the_clock_pauses_and_a_jump_times_out_a_block() {
+    let root = mount();
+    let input = pane_input(&root).await;
+    let clock_ms = |root: &Element| -> u64 {
+        find(root, "[data-testid=clock]")
+            .and_then(|c| c.get_attribute("data-ms"))
+            .and_then(|m| m.parse().ok())
+            .expect("clock data-ms")
+    };
+    click(&root, "[data-testid=clock-toggle]");
+    wait_for("paused", || {
+        (find(&root, "[data-testid=clock-toggle]")?
+            .get_attribute("aria-pressed")
+            .as_deref()
+            == Some("true"))
+        .then_some(())
+    })
+    .await;
+    let frozen = clock_ms(&root);
+    TimeoutFuture::new(250).await;
+    assert_eq!(clock_ms(&root), frozen, "a paused clock stands still");
+
+    submit(&input, "XREAD BLOCK 30000 STREAMS s $");
+    wait_for("blocked", || {
+        (text_of(&root, "[data-testid=pane-state]").as_deref() == Some("blocked")).then_some(())
+    })
+    .await;
+    let countdown = |root: &Element| -> Option<u64> {
+        find(root, "[data-testid=pane-countdown]")?
+            .get_attribute("data-ms")?
+            .parse()
+            .ok()
+    };
+    assert_eq!(
+        countdown(&root),
+        Some(30_000),
+        "no time passes while paused"
+    );
+    // +1 min: past the timeout, so the block ends with its timeout reply.
+    click(&root, "[data-testid=clock-jump][data-ms='60000']");
+    wait_for("the timeout reply", || {
+        (lines(&root, "reply") == ["(nil)"]).then_some(())
+    })
+    .await;
+    assert_eq!(clock_ms(&root), frozen + 60_000);
 }

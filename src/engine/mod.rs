@@ -572,6 +572,33 @@ impl Engine {
         self.clients.get(&client).map(|c| c.state())
     }
 
+    /// Up to `limit` key names of database `db` that start with `prefix` and have not expired
+    /// at `now_ms`, sorted (for the console's completion). Read-only: nothing expires here.
+    pub fn key_names(&self, db: usize, prefix: &[u8], now_ms: u64, limit: usize) -> Vec<Vec<u8>> {
+        let Some(d) = self.dbs.get(db) else {
+            return Vec::new();
+        };
+        let mut keys: Vec<Vec<u8>> = d
+            .iter()
+            .filter(|(k, e)| k.starts_with(prefix) && !e.is_expired(now_ms))
+            .map(|(k, _)| k.clone())
+            .collect();
+        keys.sort();
+        keys.truncate(limit);
+        keys
+    }
+
+    /// Releases a blocked client as `CLIENT UNBLOCK <id> TIMEOUT` does (its timeout reply, as
+    /// if the timeout had passed), for the console's Ctrl+C; an empty outcome if it is not blocked.
+    pub fn cancel_block(&mut self, client: ClientId, now_ms: u64) -> Outcome {
+        self.saw_time(now_ms);
+        let mut out = Outcome::default();
+        if self.unblock(client, UnblockReason::Cancelled, None, &mut out) {
+            self.count_frames(&out);
+        }
+        out
+    }
+
     /// Runs one command for `client` at time `now_ms`.
     ///
     /// A command from a client that is blocked, or that does not exist, gets an

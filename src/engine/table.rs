@@ -4,7 +4,11 @@
 //! `COMMAND`, HELP and the console's hints and completion. The commands Redis
 //! added after 7.0 (XDELEX, XACKDEL) come from `data/commands-8.4-additions.json`
 //! and exist only in the 8 profile: in the 7.0 profile they are unknown
-//! commands, as on redis-server 7.0.15.
+//! commands, as on redis-server 7.0.15. Commands whose metadata changed by 8.4
+//! (XADD, XTRIM: `KEEPREF | DELREF | ACKED`; XREADGROUP: `CLAIM`) carry their
+//! 8.4 entry in `v8`, from the same file's `overrides`: the lookups of the 8
+//! profile (`lookup`, `commands`, `help_entries_for`) answer with it, the 7.0
+//! profile keeps 7.0.15's entry.
 
 /// One command or subcommand.
 #[derive(Debug)]
@@ -31,6 +35,8 @@ pub struct CommandSpec {
     /// This command's `COMMAND DOCS` value (the map after the name), RESP3 bytes.
     pub docs_resp3: &'static [u8],
     pub subcommands: &'static [CommandSpec],
+    /// The entry of the 8 profile when this command's metadata changed by 8.4.
+    pub v8: Option<&'static CommandSpec>,
 }
 
 impl CommandSpec {
@@ -48,6 +54,15 @@ impl CommandSpec {
         }
     }
 
+    /// This command as the profile knows it (`v8`: the 8 profile): its 8.4
+    /// entry if it has one, otherwise itself.
+    pub fn in_profile(&'static self, v8: bool) -> &'static CommandSpec {
+        match self.v8 {
+            Some(spec) if v8 => spec,
+            _ => self,
+        }
+    }
+
     /// The upper-case name shown by HELP (`XGROUP CREATE`).
     pub fn display_name(&self) -> String {
         self.fullname.replace('|', " ").to_uppercase()
@@ -62,9 +77,13 @@ pub fn lookup(name: &[u8], v8: bool) -> Option<&'static CommandSpec> {
     commands(v8).find(|c| c.name.as_bytes().eq_ignore_ascii_case(name))
 }
 
-/// The top-level commands of the profile, in table order.
+/// The top-level commands of the profile, in table order, each as the profile
+/// knows it.
 pub fn commands(v8: bool) -> impl Iterator<Item = &'static CommandSpec> {
-    COMMANDS.iter().filter(move |c| v8 || !c.v8_only)
+    COMMANDS
+        .iter()
+        .filter(move |c| v8 || !c.v8_only)
+        .map(move |c| c.in_profile(v8))
 }
 
 /// Finds a subcommand of `container`, case-insensitively.
@@ -75,14 +94,120 @@ pub fn lookup_sub(container: &'static CommandSpec, name: &[u8]) -> Option<&'stat
         .find(|c| c.name.as_bytes().eq_ignore_ascii_case(name))
 }
 
-/// Every command and subcommand in redis-cli's help-table order: sorted by the
-/// upper-case full name, byte order.
+/// Every command and subcommand of the table (7.0.15's entries, and the
+/// `v8_only` ones) in redis-cli's help-table order: sorted by the upper-case
+/// full name, byte order.
 pub fn help_entries() -> Vec<&'static CommandSpec> {
+    sorted_with_subcommands(COMMANDS.iter())
+}
+
+/// The commands and subcommands of the profile (`v8`: the 8 profile, with its
+/// 8.4 entries) in redis-cli's help-table order: what HELP and hints show.
+pub fn help_entries_for(v8: bool) -> Vec<&'static CommandSpec> {
+    sorted_with_subcommands(commands(v8))
+}
+
+fn sorted_with_subcommands(
+    commands: impl Iterator<Item = &'static CommandSpec>,
+) -> Vec<&'static CommandSpec> {
     let mut all: Vec<&'static CommandSpec> = Vec::new();
-    for c in COMMANDS {
+    for c in commands {
         all.push(c);
         all.extend(c.subcommands.iter());
     }
     all.sort_by_key(|c| c.display_name());
     all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn syntax(name: &str, v8: bool) -> &'static str {
+        lookup(name.as_bytes(), v8).unwrap().syntax
+    }
+
+    #[test]
+    fn profile_8_has_the_8_4_arguments_and_7_0_keeps_7_0_15s() {
+        assert_eq!(
+            syntax("xadd", false),
+            "key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value ...]"
+        );
+        assert_eq!(
+            syntax("xadd", true),
+            "key [NOMKSTREAM] [KEEPREF|DELREF|ACKED] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value ...]"
+        );
+        assert_eq!(
+            syntax("xtrim", false),
+            "key MAXLEN|MINID [=|~] threshold [LIMIT count]"
+        );
+        assert_eq!(
+            syntax("xtrim", true),
+            "key MAXLEN|MINID [=|~] threshold [LIMIT count] [KEEPREF|DELREF|ACKED]"
+        );
+        assert_eq!(
+            syntax("xreadgroup", false),
+            "GROUP group consumer [COUNT count] [BLOCK milliseconds] [NOACK] STREAMS key [key ...] id [id ...]"
+        );
+        assert_eq!(
+            syntax("xreadgroup", true),
+            "GROUP group consumer [COUNT count] [BLOCK milliseconds] [CLAIM min-idle-time] [NOACK] STREAMS key [key ...] id [id ...]"
+        );
+        // Nothing of 8.6 (IDMP) in profile 8.
+        assert!(!syntax("xadd", true).contains("IDMP"));
+    }
+
+    #[test]
+    fn an_8_4_entry_changes_the_docs_only() {
+        for name in ["xadd", "xtrim", "xreadgroup"] {
+            let (v7, v8) = (
+                lookup(name.as_bytes(), false).unwrap(),
+                lookup(name.as_bytes(), true).unwrap(),
+            );
+            assert!(!std::ptr::eq(v7, v8), "{name}");
+            assert_eq!(v7.info_resp3, v8.info_resp3, "{name}");
+            assert_ne!(v7.docs_resp3, v8.docs_resp3, "{name}");
+            assert_eq!(
+                (
+                    v7.fullname,
+                    v7.arity,
+                    v7.flags,
+                    v7.group,
+                    v7.since,
+                    v8.v8_only
+                ),
+                (v8.fullname, v8.arity, v8.flags, v8.group, v8.since, false),
+                "{name}"
+            );
+            assert!(v8.v8.is_none());
+        }
+        assert_eq!(
+            lookup(b"xtrim", true).unwrap().summary,
+            "Deletes messages from the beginning of a stream."
+        );
+        // Commands without an 8.4 entry are the same in both profiles.
+        let xack = lookup(b"XACK", true).unwrap();
+        assert!(std::ptr::eq(xack, lookup(b"xack", false).unwrap()));
+    }
+
+    #[test]
+    fn help_entries_follow_the_profile() {
+        let names = |v8| -> Vec<(String, &'static str)> {
+            help_entries_for(v8)
+                .into_iter()
+                .map(|s| (s.display_name(), s.syntax))
+                .collect()
+        };
+        let (v7, v8) = (names(false), names(true));
+        assert!(!v7.iter().any(|(n, _)| n == "XDELEX" || n == "XACKDEL"));
+        assert_eq!(v8.len(), v7.len() + 2);
+        let xadd: Vec<_> = v8.iter().filter(|(n, _)| n == "XADD").collect();
+        assert_eq!(xadd.len(), 1);
+        assert!(xadd[0].1.contains("[KEEPREF|DELREF|ACKED]"));
+        let xadd: Vec<_> = v7.iter().filter(|(n, _)| n == "XADD").collect();
+        assert_eq!(xadd.len(), 1);
+        assert!(!xadd[0].1.contains("KEEPREF"));
+        // Sorted by name, as redis-cli's help table.
+        assert!(v8.windows(2).all(|w| w[0].0 <= w[1].0));
+    }
 }

@@ -1,46 +1,135 @@
-//! A pane's output: its lines, one `pane-line` each, kept scrolled to the newest.
+//! A pane's output, virtualized: every line has the same height ([`ROW_PX`], kept in step with
+//! `.pane-line` in `www/style.css`), so the scroll position says which lines are in view. Only
+//! those (plus a margin) and the newest lines are in the page, each placed at its own offset in
+//! a box as tall as all lines together; 100,000 lines cost what 100 do.
 
-use std::collections::VecDeque;
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use web_sys::Element;
 use yew::prelude::*;
 
-use super::state::Line;
+use super::lines::LineStore;
+
+/// The height of one output line in CSS pixels (`.pane-line { height }`).
+pub const ROW_PX: usize = 20;
+
+/// Lines rendered above and below the visible ones, so that scrolling shows no gap.
+const OVERSCAN: usize = 30;
+
+/// The newest lines are always in the page (DESIGN.md "Automation hooks"), wherever the view is.
+const TAIL: usize = 50;
 
 #[derive(Properties, PartialEq)]
 pub struct OutputProps {
-    /// Compared by pointer first (the lines are `Eq`), so typing in the input, which changes the
-    /// pane but not its lines, does not re-render a thousand lines per keystroke.
-    pub lines: Rc<VecDeque<Line>>,
+    /// Compared cheaply (count, next id, first chunk), so typing in the input, which changes the
+    /// pane but not its lines, does not re-render the output.
+    pub lines: LineStore,
     /// What assistive technology calls the output.
     pub label: AttrValue,
+}
+
+/// Where the output is scrolled to.
+#[derive(Clone, Copy, PartialEq)]
+struct View {
+    top: usize,
+    height: usize,
 }
 
 /// The output lines of a pane, as a live log that screen readers announce.
 #[component]
 pub fn PaneOutput(props: &OutputProps) -> Html {
     let output_ref = use_node_ref();
+    let view = use_state(|| View {
+        top: 0,
+        height: 480,
+    });
+    // Whether the view follows the newest line (it does until the reader scrolls up).
+    let follow: Rc<RefCell<bool>> = use_mut_ref(|| true);
+    let total = props.lines.len();
 
-    // The newest output stays in view: scroll down whenever a line is added.
+    // Measure the visible height once mounted.
     {
         let output_ref = output_ref.clone();
-        let newest = props.lines.back().map(|line| line.id);
-        use_effect_with(newest, move |_| {
-            if let Some(output) = output_ref.cast::<Element>() {
-                output.set_scroll_top(output.scroll_height());
+        let view = view.clone();
+        use_effect_with((), move |_| {
+            if let Some(el) = output_ref.cast::<Element>() {
+                let height = el.client_height().max(0) as usize;
+                if height > 0 && height != view.height {
+                    view.set(View {
+                        top: view.top,
+                        height,
+                    });
+                }
             }
         });
     }
 
+    // The newest output stays in view while following.
+    {
+        let output_ref = output_ref.clone();
+        let follow = Rc::clone(&follow);
+        let newest = props.lines.last().map(|l| l.id);
+        use_effect_with((total, newest), move |_| {
+            if *follow.borrow() {
+                if let Some(el) = output_ref.cast::<Element>() {
+                    el.set_scroll_top(el.scroll_height());
+                }
+            }
+        });
+    }
+
+    let onscroll = {
+        let output_ref = output_ref.clone();
+        let view = view.clone();
+        let follow = Rc::clone(&follow);
+        Callback::from(move |_: Event| {
+            let Some(el) = output_ref.cast::<Element>() else {
+                return;
+            };
+            let top = el.scroll_top().max(0) as usize;
+            let height = el.client_height().max(0) as usize;
+            let bottom = el.scroll_height().max(0) as usize;
+            *follow.borrow_mut() = top + height + ROW_PX >= bottom;
+            let next = View { top, height };
+            if *view != next {
+                view.set(next);
+            }
+        })
+    };
+
+    let rows = view.height / ROW_PX + 2;
+    let (start, end) = if *follow.borrow() {
+        (total.saturating_sub(rows + OVERSCAN), total)
+    } else {
+        let first = view.top / ROW_PX;
+        (
+            first.saturating_sub(OVERSCAN),
+            (first + rows + OVERSCAN).min(total),
+        )
+    };
+    let tail = if props.lines.is_empty() {
+        0
+    } else {
+        total.saturating_sub(TAIL).max(end)
+    };
+    let shown = props
+        .lines
+        .range(start, end)
+        .chain(props.lines.range(tail, total));
+
     html! {
-        <div class="pane-output" ref={output_ref} role="log" aria-label={props.label.clone()}>
-            { for props.lines.iter().map(|line| html! {
-                <div key={line.id} class={classes!("pane-line", line.kind.name())}
-                     data-testid="pane-line" data-kind={line.kind.name()}>
-                    { line.text.clone() }
-                </div>
-            }) }
+        <div class="pane-output" ref={output_ref} {onscroll} role="log" aria-live="polite"
+             aria-label={props.label.clone()} tabindex="0">
+            <div class="pane-lines" style={format!("height:{}px", total * ROW_PX)}>
+                { for shown.map(|(i, line)| html! {
+                    <div key={line.id} class={classes!("pane-line", line.kind.name())}
+                         style={format!("top:{}px", i * ROW_PX)}
+                         data-testid="pane-line" data-kind={line.kind.name()}>
+                        { line.text.clone() }
+                    </div>
+                }) }
+            </div>
         </div>
     }
 }

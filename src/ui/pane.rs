@@ -1,69 +1,188 @@
-//! One console pane: its header (name, state), its output, its prompt and input, and the keys the
-//! input handles (Enter runs the line, ↑/↓ walk the history).
+//! One console pane: its header (name, client id, protocol, state, buttons), what its client
+//! waits on or listens to, its output, its prompt with the input and the grey hint, and the keys
+//! the input handles.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
-use web_sys::HtmlInputElement;
+use wasm_bindgen::prelude::*;
+use web_sys::{HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
 
 use super::clock;
 use super::output::PaneOutput;
-use super::state::{Action, Pane, Session};
+use super::state::{protocol_label, Action, Pane, Session};
+use crate::engine::cli::hints;
+
+thread_local! {
+    /// Enter was pressed and `streamplay:enter` marked; the next pane render measures.
+    static MEASURE_PENDING: Cell<bool> = const { Cell::new(false) };
+}
 
 #[derive(Properties, PartialEq)]
 pub struct PaneProps {
-    /// The pane's place in the session, used in the actions it sends.
-    pub index: usize,
     pub pane: Rc<Pane>,
     pub dispatch: UseReducerDispatcher<Session>,
+    /// The 8 profile's command table for hints and completion.
+    pub v8: bool,
+    /// Engine time, for the countdown of a blocked pane (0 when there is none, so that the
+    /// clock does not re-render other panes).
+    pub now_ms: u64,
 }
 
-/// A console pane, with the automation hooks of DESIGN.md (`pane`, `pane-state`, `pane-line`,
-/// `pane-input`).
+/// `performance.mark(name)`, when the page has a Performance object.
+fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
+/// After the next frame is painted: `performance.measure('streamplay:enter-to-paint',
+/// 'streamplay:enter')`.
+fn measure_after_paint() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let measure = Closure::once_into_js(|| {
+        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = p.measure_with_start_mark("streamplay:enter-to-paint", "streamplay:enter");
+        }
+    });
+    let _ = window.request_animation_frame(measure.unchecked_ref());
+}
+
+/// The byte offset in `s` of UTF-16 offset `units` (the DOM's selection offsets).
+fn byte_offset(s: &str, units: u32) -> usize {
+    let mut seen = 0u32;
+    for (i, c) in s.char_indices() {
+        if seen >= units {
+            return i;
+        }
+        seen += c.len_utf16() as u32;
+    }
+    s.len()
+}
+
+/// The input's selection as byte offsets.
+fn selection(input: &HtmlInputElement) -> (usize, usize) {
+    let value = input.value();
+    let start = input.selection_start().ok().flatten().unwrap_or(0);
+    let end = input.selection_end().ok().flatten().unwrap_or(start);
+    (byte_offset(&value, start), byte_offset(&value, end))
+}
+
+/// A console pane, with the automation hooks of DESIGN.md and issue 7.
 #[component]
 pub fn PaneView(props: &PaneProps) -> Html {
     let PaneProps {
-        index,
         pane,
         dispatch,
+        v8,
+        now_ms,
     } = props;
-    let index = *index;
+    let key = pane.key;
     let input_ref = use_node_ref();
+    let rename_ref = use_node_ref();
+    let renaming = use_state(|| false);
 
     // The input has focus from the start, so that typing works without a click.
     {
         let input_ref = input_ref.clone();
         use_effect_with((), move |_| focus(&input_ref));
     }
+    // The rename field takes the focus when it appears.
+    {
+        let rename_ref = rename_ref.clone();
+        use_effect_with(*renaming, move |on| {
+            if *on {
+                if let Some(input) = rename_ref.cast::<HtmlInputElement>() {
+                    let _ = input.focus();
+                    input.select();
+                }
+            }
+        });
+    }
+    // Enter → paint: measured after the render that showed the result.
+    use_effect(|| {
+        if MEASURE_PENDING.with(|p| p.replace(false)) {
+            measure_after_paint();
+        }
+    });
 
     let onkeydown = {
         let dispatch = dispatch.clone();
+        let completing = pane.completion.is_some();
+        let blocked = pane.blocked_on.is_some();
         Callback::from(move |e: KeyboardEvent| {
-            // While an input method composes a character, Enter and the arrows belong to it.
+            // While an input method composes a character, its keys belong to it.
             if e.is_composing() {
                 return;
             }
+            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
+                return;
+            };
+            let plain = !e.ctrl_key() && !e.alt_key() && !e.meta_key();
             match e.key().as_str() {
-                "Enter" => {
+                "Enter" if plain => {
                     e.prevent_default();
+                    mark("streamplay:enter");
+                    MEASURE_PENDING.with(|p| p.set(true));
                     // The line is read from the element rather than from the state, so that a
                     // value set by a script (a test, an embedding host) runs too.
-                    let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
-                        return;
-                    };
                     dispatch.dispatch(Action::Submit {
-                        pane: index,
+                        pane: key,
                         line: input.value(),
                         now_ms: clock::now_ms(),
                     });
+                    input.set_value("");
                 }
-                key @ ("ArrowUp" | "ArrowDown") => {
+                k @ ("ArrowUp" | "ArrowDown") if plain => {
                     // Without this the caret would jump to the start or end of the line.
                     e.prevent_default();
                     dispatch.dispatch(Action::History {
-                        pane: index,
-                        older: key == "ArrowUp",
+                        pane: key,
+                        older: k == "ArrowUp",
                     });
+                }
+                // Tab completes what is typed; on an empty input it moves the focus on, as
+                // everywhere on the page, so that the keyboard can leave the pane.
+                "Tab" if plain && !e.shift_key() && (completing || !input.value().is_empty()) => {
+                    e.prevent_default();
+                    dispatch.dispatch(Action::Complete {
+                        pane: key,
+                        now_ms: clock::now_ms(),
+                    });
+                }
+                "Escape" if completing => {
+                    e.prevent_default();
+                    dispatch.dispatch(Action::CancelCompletion { pane: key });
+                }
+                k if e.ctrl_key() && !e.alt_key() && !e.meta_key() => {
+                    match k.to_ascii_lowercase().as_str() {
+                        "l" => {
+                            e.prevent_default();
+                            dispatch.dispatch(Action::ClearLines { pane: key });
+                        }
+                        "c" => {
+                            // With text selected, Ctrl+C copies it as everywhere else.
+                            let (start, end) = selection(&input);
+                            if start != end {
+                                return;
+                            }
+                            e.prevent_default();
+                            dispatch.dispatch(Action::Interrupt {
+                                pane: key,
+                                now_ms: clock::now_ms(),
+                            });
+                            // Yew renders later and compares with what it rendered last: the
+                            // text typed since then would stay if the field were not emptied here.
+                            // A blocked pane keeps what is typed.
+                            if !blocked {
+                                input.set_value("");
+                            }
+                        }
+                        _ => {}
+                    }
                 }
                 _ => {}
             }
@@ -75,15 +194,49 @@ pub fn PaneView(props: &PaneProps) -> Html {
         Callback::from(move |e: InputEvent| {
             if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
                 dispatch.dispatch(Action::Edit {
-                    pane: index,
+                    pane: key,
                     text: input.value(),
                 });
             }
         })
     };
 
-    // A click anywhere in the pane gives the input its focus back, unless the click selected
-    // output text (which someone may want to copy).
+    // Pasted text with line breaks runs line by line, as if each line were typed and entered.
+    let onpaste = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let Ok(e) = e.dyn_into::<web_sys::ClipboardEvent>() else {
+                return;
+            };
+            let Some(text) = e.clipboard_data().and_then(|d| d.get_data("text").ok()) else {
+                return;
+            };
+            if !text.contains(['\n', '\r']) {
+                return;
+            }
+            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
+                return;
+            };
+            e.prevent_default();
+            let value = input.value();
+            let (start, end) = selection(&input);
+            let whole = format!("{}{text}{}", &value[..start], &value[end..]);
+            for line in whole.split('\n').map(|l| l.trim_end_matches('\r')) {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                dispatch.dispatch(Action::Submit {
+                    pane: key,
+                    line: line.to_string(),
+                    now_ms: clock::now_ms(),
+                });
+            }
+            input.set_value("");
+        })
+    };
+
+    // A click in the output gives the input its focus back, unless it selected text (which
+    // someone may want to copy).
     let onclick = {
         let input_ref = input_ref.clone();
         Callback::from(move |_: MouseEvent| {
@@ -96,25 +249,155 @@ pub fn PaneView(props: &PaneProps) -> Html {
         })
     };
 
-    let name = pane.display_name().to_string();
+    let on_raw = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::ToggleRaw { pane: key }))
+    };
+    let on_remove = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: MouseEvent| {
+            // The keyboard focus goes to the next pane's input (or the previous one's), not to
+            // the page's start.
+            let next_focus = e
+                .target_dyn_into::<web_sys::Element>()
+                .and_then(|b| b.closest("[data-testid=pane]").ok().flatten())
+                .and_then(|p| {
+                    p.next_element_sibling()
+                        .or_else(|| p.previous_element_sibling())
+                })
+                .and_then(|p| p.query_selector("[data-testid=pane-input]").ok().flatten())
+                .and_then(|i| i.dyn_into::<web_sys::HtmlElement>().ok());
+            dispatch.dispatch(Action::RemovePane {
+                pane: key,
+                now_ms: clock::now_ms(),
+            });
+            if let Some(input) = next_focus {
+                let _ = input.focus();
+            }
+        })
+    };
+    let on_rename = {
+        let renaming = renaming.clone();
+        Callback::from(move |_: MouseEvent| renaming.set(true))
+    };
+    let on_rename_key = {
+        let dispatch = dispatch.clone();
+        let renaming = renaming.clone();
+        let input_ref = input_ref.clone();
+        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+            "Enter" => {
+                e.prevent_default();
+                if let Some(field) = e.target_dyn_into::<HtmlInputElement>() {
+                    dispatch.dispatch(Action::Rename {
+                        pane: key,
+                        name: field.value(),
+                    });
+                }
+                renaming.set(false);
+                focus(&input_ref);
+            }
+            "Escape" => {
+                e.prevent_default();
+                renaming.set(false);
+                focus(&input_ref);
+            }
+            _ => {}
+        })
+    };
+    let on_rename_blur = {
+        let renaming = renaming.clone();
+        Callback::from(move |_: FocusEvent| renaming.set(false))
+    };
+
+    let name = pane.name.clone();
     let state = pane.state_name();
+    let hint = if pane.hints {
+        hints::hint(&pane.draft, hints::help_table(*v8)).unwrap_or_default()
+    } else {
+        String::new()
+    };
+    let hint_id = format!("pane-hint-{key}");
+
+    let title = if *renaming {
+        html! {
+            <input ref={rename_ref} class="pane-rename-input" data-testid="pane-rename-input"
+                   type="text" value={name.clone()} aria-label={format!("New name for {name}")}
+                   autocomplete="off" spellcheck="false"
+                   onkeydown={on_rename_key} onblur={on_rename_blur} />
+        }
+    } else {
+        html! { <h2 class="pane-name">{ name.clone() }</h2> }
+    };
+
+    let detail = match (&pane.blocked_on, state) {
+        (Some(keys), _) => {
+            let countdown = pane.block_deadline_ms.map(|deadline| {
+                let left = deadline.saturating_sub(*now_ms);
+                html! {
+                    <span class="pane-countdown" data-testid="pane-countdown" data-ms={left.to_string()}
+                          aria-label="Time left before the block times out">
+                        { format!("{:.1} s", left as f64 / 1000.0) }
+                    </span>
+                }
+            });
+            html! {
+                <div class="pane-detail">
+                    { "waiting on " }
+                    <span class="pane-blocked-keys" data-testid="pane-blocked-keys">{ keys.join(" ") }</span>
+                    { for countdown }
+                </div>
+            }
+        }
+        (None, "subscribed") => html! {
+            <ul class="pane-detail pane-subscriptions" data-testid="pane-subscriptions"
+                aria-label="Subscriptions">
+                { for pane.subscriptions.iter().map(|(kind, sub)| html! {
+                    <li class={classes!("pane-subscription", kind.name())} data-testid="pane-subscription"
+                        data-name={sub.clone()} data-kind={kind.name()}>{ sub.clone() }</li>
+                }) }
+            </ul>
+        },
+        _ => html! {},
+    };
+
     html! {
-        <section class="pane" data-testid="pane" data-client={name.clone()}
-                 aria-label={format!("Console {name}")} {onclick}>
+        <section class="pane" data-testid="pane" data-client={name.clone()} role="region"
+                 aria-label={format!("Console {name}")}>
             <header class="pane-head">
-                <h2 class="pane-name">{ name.clone() }</h2>
-                <span class={classes!("pane-state", state)} data-testid="pane-state" role="status">
-                    { state }
+                { title }
+                <span class="pane-meta">
+                    <span class="pane-id">{ "id " }<span data-testid="pane-client-id">{ pane.client.to_string() }</span></span>
+                    <span class="pane-protocol" data-testid="pane-protocol">{ protocol_label(pane.protocol) }</span>
+                    <span class={classes!("pane-state", state)} data-testid="pane-state" role="status">{ state }</span>
+                </span>
+                <span class="pane-buttons">
+                    <button type="button" class="pane-button" data-testid="pane-raw-toggle"
+                            aria-pressed={pane.raw.to_string()}
+                            aria-label={format!("Show raw RESP in {name}")}
+                            title="Show replies as raw RESP bytes" onclick={on_raw}>{ "RESP" }</button>
+                    <button type="button" class="pane-button" data-testid="pane-rename"
+                            aria-label={format!("Rename {name}")} title="Rename" onclick={on_rename}>{ "Rename" }</button>
+                    <button type="button" class="pane-button" data-testid="pane-remove"
+                            aria-label={format!("Remove {name}")} title="Remove" onclick={on_remove}>{ "✕" }</button>
                 </span>
             </header>
-            <PaneOutput lines={Rc::clone(&pane.lines)} label={format!("Output of {name}")} />
+            { detail }
+            <div class="pane-body" {onclick}>
+                <PaneOutput lines={pane.lines.clone()} label={format!("Output of {name}")} />
+            </div>
             <div class="pane-input-row">
                 <span class="pane-prompt" aria-hidden="true">{ pane.prompt.clone() }</span>
-                <input ref={input_ref} class="pane-input" data-testid="pane-input" type="text"
-                       aria-label={format!("Command for {name}")}
-                       autocomplete="off" autocapitalize="off" autocorrect="off" spellcheck="false"
-                       enterkeyhint="send"
-                       value={pane.draft.clone()} {onkeydown} {oninput} />
+                <span class="pane-input-wrap">
+                    <input ref={input_ref} class="pane-input" data-testid="pane-input" type="text"
+                           aria-label={format!("Command for {name}")} aria-describedby={hint_id.clone()}
+                           autocomplete="off" autocapitalize="off" autocorrect="off" spellcheck="false"
+                           enterkeyhint="send"
+                           value={pane.draft.clone()} {onkeydown} {oninput} {onpaste} />
+                    <span class="pane-ghost" aria-hidden="true">
+                        <span class="pane-ghost-typed">{ pane.draft.clone() }</span>
+                        <span class="pane-hint" id={hint_id} data-testid="pane-hint">{ hint }</span>
+                    </span>
+                </span>
             </div>
         </section>
     }

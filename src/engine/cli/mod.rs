@@ -2,4 +2,5 @@
 //! (`tokenize`) and printing replies (`format`), per REDIS-CLI.md.
 
 pub mod format;
+pub mod hints;
 pub mod tokenize;
