@@ -1,7 +1,7 @@
 //! The push load shared by the end-to-end test and the browser benchmark: `subscribers` panes
 //! SUBSCRIBE to one channel, then a timer in the page PUBLISHes `rate` messages per second through
 //! `window.streamplay.run` for `seconds`, keeping to the schedule even when a timer fires late.
-//! Counts come from `window.streamplay.on('push')`, per pane, with the payloads in order.
+//! Counts come from `window.streamplay.on('push')`, per pane, with the payloads checked in order.
 // @ts-check
 const { expect } = require('@playwright/test');
 const { pane, panesUpTo } = require('./console');
@@ -23,15 +23,20 @@ async function subscribePanes(page, subscribers) {
     // Per pane: how many message pushes on the channel, the last payload, and payloads out of order.
     const counts = {};
     window.__pushload = { counts };
+    // A push event is `{pane, lines}`: the pushed frames as the pane prints them, one text per
+    // line; one event may carry several frames.
+    const head = ['1) "message"', `2) "${channel}"`];
     window.streamplay.on('push', (event) => {
-      const frame = event.frame ?? event.reply ?? event.value;
-      if (!Array.isArray(frame) || frame[0] !== 'message' || frame[1] !== channel) return;
-      const who = String(event.pane ?? event.name ?? event.client);
-      const c = (counts[who] ??= { n: 0, last: -1, disorder: 0 });
-      const seq = Number(String(frame[2]).slice(1));
-      if (seq !== c.last + 1) c.disorder++;
-      c.last = seq;
-      c.n++;
+      const lines = event.lines;
+      for (let i = 0; i + 2 < lines.length; i++) {
+        if (lines[i] !== head[0] || lines[i + 1] !== head[1]) continue;
+        const c = (counts[event.pane] ??= { n: 0, last: -1, disorder: 0 });
+        const seq = Number(/^3\) "m(\d+)"$/.exec(lines[i + 2])?.[1] ?? NaN);
+        if (seq !== c.last + 1) c.disorder++;
+        c.last = seq;
+        c.n++;
+        i += 2;
+      }
     });
   }, CHANNEL);
   return listeners;
