@@ -1,11 +1,29 @@
 //! Redis's glob matcher (`stringmatchlen`): `*`, `?`, `[...]`, `[^...]`,
-//! ranges and `\` escapes, optionally case-insensitive. Used by COMMAND LIST
-//! FILTERBY PATTERN, and later KEYS, SCAN and PSUBSCRIBE.
+//! ranges and `\` escapes, optionally case-insensitive. Used by PSUBSCRIBE,
+//! PUBSUB CHANNELS, KEYS, SCAN, CONFIG GET and COMMAND LIST FILTERBY PATTERN.
+//!
+//! A port of 7.0.15's `stringmatchlen_impl` (with the `skipLongerMatches`
+//! cut-off of CVE-2022-36021), byte for byte: bytes are C `char`s, signed on
+//! x86-64, so a range such as `[a-\xff]` compares as signed numbers, as Redis
+//! does. Redis 7.2+ also gives up (no match) beyond 1000 nested `*`; that limit
+//! applies in profile 8 only ([`stringmatch`]). The matcher recurses only on
+//! `*` and never allocates.
 
-/// Whether `string` matches `pattern`.
+use super::Profile;
+
+/// Whether `string` matches `pattern`, with the nesting limit of Redis 7.2+
+/// (the matcher of tools and tests that are not tied to a profile).
 pub fn matches(pattern: &[u8], string: &[u8], nocase: bool) -> bool {
     let mut skip_longer = false;
-    match_impl(pattern, string, nocase, &mut skip_longer, 0)
+    match_impl(pattern, string, nocase, &mut skip_longer, 0, true)
+}
+
+/// `stringmatchlen` as the given profile's server runs it: profile 8 treats
+/// more than 1000 nested `*` as no match (Redis 7.2+); 7.0.15 has no limit.
+pub fn stringmatch(pattern: &[u8], string: &[u8], nocase: bool, profile: Profile) -> bool {
+    let mut skip_longer = false;
+    let limit = profile != Profile::V7;
+    match_impl(pattern, string, nocase, &mut skip_longer, 0, limit)
 }
 
 fn eq(a: u8, b: u8, nocase: bool) -> bool {
@@ -22,10 +40,11 @@ fn match_impl(
     nocase: bool,
     skip_longer: &mut bool,
     nesting: usize,
+    limit: bool,
 ) -> bool {
-    // Later Redis versions stop at a nesting depth of 1000 (protection against
+    // Redis 7.2+ stops at a nesting depth of 1000 (protection against
     // pathological patterns); the matcher below is iterative for all but `*`.
-    if nesting > 1000 {
+    if limit && nesting > 1000 {
         return false;
     }
     while !p.is_empty() && !s.is_empty() {
@@ -38,7 +57,7 @@ fn match_impl(
                     return true;
                 }
                 while !s.is_empty() {
-                    if match_impl(&p[1..], s, nocase, skip_longer, nesting + 1) {
+                    if match_impl(&p[1..], s, nocase, skip_longer, nesting + 1, limit) {
                         return true;
                     }
                     if *skip_longer {
@@ -70,15 +89,18 @@ fn match_impl(
                     } else if p[0] == b']' {
                         break;
                     } else if p.len() >= 3 && p[1] == b'-' {
-                        let (mut start, mut end) = (p[0], p[2]);
-                        let mut c = s[0];
+                        // C `char`s: signed, so bytes >= 0x80 sort below ASCII.
+                        let (mut start, mut end) = (p[0] as i8, p[2] as i8);
+                        let mut c = s[0] as i8;
                         if start > end {
                             std::mem::swap(&mut start, &mut end);
                         }
                         if nocase {
-                            start = start.to_ascii_lowercase();
-                            end = end.to_ascii_lowercase();
-                            c = c.to_ascii_lowercase();
+                            // tolower() changes only A-Z in the C locale.
+                            let lower = |x: i8| (x as u8).to_ascii_lowercase() as i8;
+                            start = lower(start);
+                            end = lower(end);
+                            c = lower(c);
                         }
                         p = &p[2..];
                         if c >= start && c <= end {
