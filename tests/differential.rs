@@ -588,7 +588,7 @@ fn run_script(path: &Path, resp3: bool, rules: &[(String, Rule)], tally: &mut Ta
             .find(|(p, _)| glob::matches(p.as_bytes(), line.as_bytes(), true))
             .map(|(_, r)| r)
             .unwrap_or(&Rule::Exact);
-        tally.frames += 1;
+        tally.frames += 1; if std::env::var_os("DIFF_DEBUG").is_some() { eprintln!("{lineno} {line}: {} // {}", show(&real.0), show(&ours.0)); }
         if !matches!(rule, Rule::Exact) {
             tally.by_rule += 1;
         }

@@ -159,11 +159,7 @@ impl Cx<'_> {
     /// commands look keys up with `db().get` instead.
     pub fn get_string(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, Error> {
         let now = self.now_ms;
-        if self.db().contains(key, now) {
-            self.engine.stats.keyspace_hits += 1;
-        } else {
-            self.engine.stats.keyspace_misses += 1;
-        }
+        self.count_read_lookup(key);
         match self.db().get(key, now) {
             None => Ok(None),
             Some(Entry {
@@ -176,13 +172,24 @@ impl Cx<'_> {
 
     /// Counts a keyspace hit or miss for a read lookup of `key`
     /// (`lookupKeyRead`), which readers call before borrowing the value.
+    /// A miss is also the `keymiss` keyspace notification.
     pub fn count_read_lookup(&mut self, key: &[u8]) {
+        if !self.count_read_lookup_quietly(key) {
+            self.notify(crate::engine::params::notify::KEY_MISS, "keymiss", key);
+        }
+    }
+
+    /// `count_read_lookup` without the `keymiss` notification
+    /// (`LOOKUP_NONOTIFY`: OBJECT). Returns whether the key was found.
+    pub fn count_read_lookup_quietly(&mut self, key: &[u8]) -> bool {
         let now = self.now_ms;
-        if self.db().contains(key, now) {
+        let found = self.db().contains(key, now);
+        if found {
             self.engine.stats.keyspace_hits += 1;
         } else {
             self.engine.stats.keyspace_misses += 1;
         }
+        found
     }
 
     /// The stream at `key` for reading (`lookupKeyRead` + `checkType`):
