@@ -451,7 +451,11 @@ fn compare_group(rule: &Rule, real: &[Frame], ours: &[Frame]) -> bool {
                     if items.len() != 3 {
                         return None;
                     }
-                    let kind = if matches!(f.1, Some(Reply::Push(_))) { "push" } else { "array" };
+                    let kind = if matches!(f.1, Some(Reply::Push(_))) {
+                        "push"
+                    } else {
+                        "array"
+                    };
                     rest.push(Reply::Array(vec![
                         Reply::bulk(kind),
                         items[0].clone(),
@@ -588,7 +592,11 @@ fn run_script(path: &Path, resp3: bool, rules: &[(String, Rule)], tally: &mut Ta
             .find(|(p, _)| glob::matches(p.as_bytes(), line.as_bytes(), true))
             .map(|(_, r)| r)
             .unwrap_or(&Rule::Exact);
-        tally.frames += 1; if std::env::var_os("DIFF_DEBUG").is_some() { eprintln!("{lineno} {line}: {} // {}", show(&real.0), show(&ours.0)); }
+        tally.frames += 1;
+        // `DIFF_DEBUG=1` prints every frame pair compared.
+        if std::env::var_os("DIFF_DEBUG").is_some() {
+            eprintln!("{lineno} {line}: {} // {}", show(&real.0), show(&ours.0));
+        }
         if !matches!(rule, Rule::Exact) {
             tally.by_rule += 1;
         }
@@ -644,7 +652,8 @@ fn run_script(path: &Path, resp3: bool, rules: &[(String, Rule)], tally: &mut Ta
                 tally.by_rule += a.len();
             }
             if !compare_group(rule, &a, &b) {
-                let all = |f: &[Frame]| f.iter().map(|x| show(&x.0)).collect::<Vec<_>>().join(" | ");
+                let all =
+                    |f: &[Frame]| f.iter().map(|x| show(&x.0)).collect::<Vec<_>>().join(" | ");
                 tally.failures.push(format!(
                     "{name}:{lineno} ({proto}) {line}\n  rule:      {rule:?}\n  redis:     {}\n  streamplay:{}",
                     all(&a),

@@ -172,7 +172,6 @@ impl Registry {
             .cloned()
             .collect()
     }
-
 }
 
 impl Engine {
@@ -251,7 +250,10 @@ impl Engine {
             let reg = &mut self.pubsub;
             match kind {
                 SubscriptionKind::Channel => {
-                    reg.channels.entry(name.to_vec()).or_default().insert(client);
+                    reg.channels
+                        .entry(name.to_vec())
+                        .or_default()
+                        .insert(client);
                 }
                 SubscriptionKind::Shard => {
                     reg.shard_channels

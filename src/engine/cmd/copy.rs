@@ -7,8 +7,8 @@
 
 use super::{arg_i64, is_kw, CmdResult, Cx};
 use crate::engine::error::Error;
-use crate::engine::params::notify;
 use crate::engine::keyspace::{Entry, Value};
+use crate::engine::params::notify;
 use crate::engine::{Reply, DATABASES};
 
 pub(super) fn copy(cx: &mut Cx) -> CmdResult {

@@ -10,8 +10,6 @@ use super::{CmdResult, Cx};
 use crate::engine::Reply;
 
 pub(super) fn publish(cx: &mut Cx) -> CmdResult {
-    let receivers = cx
-        .engine
-        .publish_command(&cx.argv[1], &cx.argv[2], cx.out);
+    let receivers = cx.engine.publish_command(&cx.argv[1], &cx.argv[2], cx.out);
     Ok(Reply::Integer(receivers as i64).into())
 }

@@ -62,7 +62,9 @@ fn numsub_of(cx: &mut Cx, shard: bool) -> CmdResult {
     let mut items = Vec::with_capacity((cx.argv.len() - 2) * 2);
     for channel in &cx.argv[2..] {
         items.push(Reply::bulk(channel.as_slice()));
-        items.push(Reply::Integer(cx.engine.pubsub.numsub(channel, shard) as i64));
+        items.push(Reply::Integer(
+            cx.engine.pubsub.numsub(channel, shard) as i64
+        ));
     }
     Ok(Reply::Array(items).into())
 }

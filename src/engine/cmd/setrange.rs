@@ -6,8 +6,8 @@
 use super::append::{check_string_length, out_of_memory};
 use super::{arg_i64, CmdResult, Cx};
 use crate::engine::error::Error;
-use crate::engine::params::notify;
 use crate::engine::keyspace::{Entry, Repr, Value};
+use crate::engine::params::notify;
 use crate::engine::Reply;
 
 pub(super) fn setrange(cx: &mut Cx) -> CmdResult {
