@@ -15,12 +15,12 @@
 //!
 //! PUBLISH is linear in the subscribers of the channel plus the number of
 //! distinct patterns, and a pattern that does not match allocates nothing:
-//! `glob::stringmatch` works on borrowed slices, and the frame for a client is
+//! `glob::matches` works on borrowed slices, and the frame for a client is
 //! built only once a pattern matched (see the `no_allocation_per_pattern` test).
 
 use std::collections::BTreeMap;
 
-use super::{glob, ClientId, Delivery, DeliveryKind, Engine, Event, Outcome, Profile, Reply};
+use super::{glob, ClientId, Delivery, DeliveryKind, Engine, Event, Outcome, Reply};
 
 /// A set that remembers insertion order: O(log n) insert, remove and lookup,
 /// and iteration in insertion order without allocating.
@@ -161,14 +161,14 @@ impl Registry {
 
     /// Active channels (or shard channels) matching `pattern` (all without
     /// one), in byte order.
-    pub fn active(&self, pattern: Option<&[u8]>, shard: bool, profile: Profile) -> Vec<Vec<u8>> {
+    pub fn active(&self, pattern: Option<&[u8]>, shard: bool) -> Vec<Vec<u8>> {
         let map = if shard {
             &self.shard_channels
         } else {
             &self.channels
         };
         map.keys()
-            .filter(|c| pattern.is_none_or(|p| glob::stringmatch(p, c, false, profile)))
+            .filter(|c| pattern.is_none_or(|p| glob::matches(p, c, false)))
             .cloned()
             .collect()
     }
@@ -443,10 +443,9 @@ impl Engine {
             }
         }
         let mut via = Vec::new();
-        let profile = self.config.profile;
         for (pattern, subs) in self.pubsub.patterns.values() {
             // No allocation happens for a pattern that does not match.
-            if !glob::stringmatch(pattern, channel, false, profile) {
+            if !glob::matches(pattern, channel, false) {
                 continue;
             }
             for &client in subs.iter() {

@@ -10,12 +10,11 @@ pub(super) fn keys(cx: &mut Cx) -> CmdResult {
     let now = cx.now_ms;
     let pattern = &cx.argv[1];
     let all = pattern.as_slice() == b"*";
-    let profile = cx.engine.config.profile;
     let mut keys: Vec<Vec<u8>> = cx
         .db()
         .iter()
         .filter(|(key, entry)| {
-            !entry.is_expired(now) && (all || glob::stringmatch(pattern, key, false, profile))
+            !entry.is_expired(now) && (all || glob::matches(pattern, key, false))
         })
         .map(|(key, _)| key.clone())
         .collect();

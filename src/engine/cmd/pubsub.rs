@@ -42,11 +42,10 @@ fn active(cx: &mut Cx, shard: bool) -> CmdResult {
     if cx.argv.len() > 3 {
         return Err(subcommand_syntax(cx.argv));
     }
-    let profile = cx.engine.config.profile;
     let names = cx
         .engine
         .pubsub
-        .active(cx.argv.get(2).map(Vec::as_slice), shard, profile);
+        .active(cx.argv.get(2).map(Vec::as_slice), shard);
     Ok(Reply::Array(names.into_iter().map(Reply::Bulk).collect()).into())
 }
 

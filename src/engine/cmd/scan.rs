@@ -79,9 +79,8 @@ pub(super) fn scan(cx: &mut Cx) -> CmdResult {
     let count = usize::try_from(count).unwrap_or(usize::MAX);
     let (visited, next) = cx.db().scan(cursor, count);
     let mut keys = Vec::new();
-    let profile = cx.engine.config.profile;
     for key in visited {
-        if pattern.is_some_and(|p| !glob::stringmatch(p, &key, false, profile)) {
+        if pattern.is_some_and(|p| !glob::matches(p, &key, false)) {
             continue;
         }
         // The lookup removes an expired key (Redis's expireIfNeeded here).
