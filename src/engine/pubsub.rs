@@ -572,6 +572,240 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::{Config, Profile};
+
+    fn argv(line: &str) -> Vec<Vec<u8>> {
+        line.split_whitespace()
+            .map(|w| w.as_bytes().to_vec())
+            .collect()
+    }
+
+    fn engine() -> Engine {
+        Engine::new(Config {
+            profile: Profile::V7,
+            ..Config::default()
+        })
+    }
+
+    fn push(items: &[&str]) -> Reply {
+        Reply::Push(items.iter().map(|i| Reply::bulk(*i)).collect())
+    }
+
+    #[test]
+    fn subscribe_events_and_counts() {
+        let mut e = engine();
+        let a = e.connect(0);
+        let out = e.execute(a, argv("SUBSCRIBE x x"), 0);
+        assert_eq!(out.reply, None);
+        assert_eq!(out.deliveries.len(), 2);
+        assert!(out.deliveries.iter().all(|d| d.client == a));
+        // The duplicate is confirmed but is no change.
+        assert_eq!(
+            out.events,
+            vec![Event::Subscribed {
+                client: a,
+                kind: SubscriptionKind::Channel,
+                name: b"x".to_vec(),
+                count: 1
+            }]
+        );
+        let out = e.execute(a, argv("SSUBSCRIBE s"), 0);
+        assert!(out.events.contains(&Event::Subscribed {
+            client: a,
+            kind: SubscriptionKind::Shard,
+            name: b"s".to_vec(),
+            count: 1
+        }));
+        let out = e.execute(a, argv("PSUBSCRIBE p*"), 0);
+        assert!(out.events.contains(&Event::Subscribed {
+            client: a,
+            kind: SubscriptionKind::Pattern,
+            name: b"p*".to_vec(),
+            count: 2
+        }));
+        assert_eq!(e.client_state(a).unwrap().subscriptions, 3);
+        assert!(e.client_state(a).unwrap().subscribe_mode);
+        let out = e.execute(a, argv("UNSUBSCRIBE x nope"), 0);
+        assert_eq!(
+            out.events,
+            vec![Event::Unsubscribed {
+                client: a,
+                kind: SubscriptionKind::Channel,
+                name: b"x".to_vec(),
+                count: 1
+            }]
+        );
+    }
+
+    #[test]
+    fn publish_events_name_direct_and_pattern_receivers() {
+        let mut e = engine();
+        let (a, b, p) = (e.connect(0), e.connect(0), e.connect(0));
+        e.execute(a, argv("SUBSCRIBE news"), 0);
+        e.execute(b, argv("PSUBSCRIBE n* *s"), 0);
+        e.execute(a, argv("PSUBSCRIBE *"), 0);
+        let out = e.execute(p, argv("PUBLISH news hi"), 0);
+        assert_eq!(out.reply, Some(Reply::Integer(4)));
+        assert_eq!(
+            out.events,
+            vec![Event::MessagePublished {
+                channel: b"news".to_vec(),
+                shard: false,
+                receivers: 4,
+                direct: vec![a],
+                via_patterns: vec![(b, b"n*".to_vec()), (b, b"*s".to_vec()), (a, b"*".to_vec())],
+            }]
+        );
+        // Frames in the order Redis writes them: the channel's subscribers,
+        // then the patterns in the order they were first subscribed.
+        let frames: Vec<(ClientId, Reply)> = out
+            .deliveries
+            .into_iter()
+            .map(|d| (d.client, d.frame))
+            .collect();
+        assert_eq!(
+            frames,
+            vec![
+                (a, push(&["message", "news", "hi"])),
+                (b, push(&["pmessage", "n*", "news", "hi"])),
+                (b, push(&["pmessage", "*s", "news", "hi"])),
+                (a, push(&["pmessage", "*", "news", "hi"])),
+            ]
+        );
+        let out = e.execute(p, argv("SPUBLISH news hi"), 0);
+        assert_eq!(out.reply, Some(Reply::Integer(0)));
+        assert_eq!(
+            out.events,
+            vec![Event::MessageDropped {
+                channel: b"news".to_vec(),
+                shard: true
+            }]
+        );
+        e.execute(a, argv("PUNSUBSCRIBE"), 0);
+        e.execute(b, argv("PUNSUBSCRIBE"), 0);
+        let out = e.execute(p, argv("PUBLISH nobody x"), 0);
+        assert_eq!(out.reply, Some(Reply::Integer(0)));
+        assert!(out.deliveries.is_empty());
+        assert_eq!(
+            out.events,
+            vec![Event::MessageDropped {
+                channel: b"nobody".to_vec(),
+                shard: false
+            }]
+        );
+    }
+
+    #[test]
+    fn disconnect_and_reset_drop_subscriptions() {
+        let mut e = engine();
+        let (a, b, p) = (e.connect(0), e.connect(0), e.connect(0));
+        e.execute(a, argv("SUBSCRIBE c"), 0);
+        e.execute(a, argv("PSUBSCRIBE c*"), 0);
+        e.execute(b, argv("SSUBSCRIBE c"), 0);
+        let out = e.disconnect(a, 0);
+        assert!(out.deliveries.is_empty());
+        assert!(out.events.contains(&Event::Unsubscribed {
+            client: a,
+            kind: SubscriptionKind::Pattern,
+            name: b"c*".to_vec(),
+            count: 0
+        }));
+        let out = e.execute(b, argv("RESET"), 0);
+        assert_eq!(out.reply, Some(Reply::simple("RESET")));
+        assert!(out.deliveries.is_empty());
+        assert!(!e.client_state(b).unwrap().subscribe_mode);
+        assert_eq!(
+            e.execute(p, argv("PUBLISH c x"), 0).reply,
+            Some(Reply::Integer(0))
+        );
+        assert_eq!(
+            e.execute(p, argv("SPUBLISH c x"), 0).reply,
+            Some(Reply::Integer(0))
+        );
+        assert_eq!(
+            e.execute(p, argv("PUBSUB NUMPAT"), 0).reply,
+            Some(Reply::Integer(0))
+        );
+        assert!(e.pubsub_channels(false).is_empty() && e.pubsub_patterns().is_empty());
+    }
+
+    /// A key that expires when a command looks it up is announced before what
+    /// the command does next (`expired`, then `new` and `set`), as Redis writes
+    /// the notifications.
+    #[test]
+    fn lazy_expiry_is_announced_first() {
+        let mut e = engine();
+        let (a, k) = (e.connect(0), e.connect(0));
+        e.execute(a, argv("CONFIG SET notify-keyspace-events KEAn"), 0);
+        e.execute(
+            k,
+            argv("SUBSCRIBE __keyevent@0__:expired __keyevent@0__:new __keyevent@0__:set"),
+            0,
+        );
+        e.execute(a, argv("SET x 1 PX 10"), 0);
+        // No `advance`: the key is still there until SET looks it up at 20.
+        let out = e.execute(a, argv("SET x 2"), 20);
+        let channels: Vec<Vec<u8>> = out
+            .deliveries
+            .iter()
+            .map(|d| match &d.frame {
+                Reply::Push(items) => match &items[1] {
+                    Reply::Bulk(c) => c.clone(),
+                    other => panic!("{other:?}"),
+                },
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            channels,
+            vec![
+                b"__keyevent@0__:expired".to_vec(),
+                b"__keyevent@0__:new".to_vec(),
+                b"__keyevent@0__:set".to_vec()
+            ]
+        );
+    }
+
+    /// Pushes for the publishing client itself come after its reply: the
+    /// reply is written first (`reply_at` 0) and the frames follow in order.
+    #[test]
+    fn push_to_self_follows_the_reply() {
+        let mut e = engine();
+        let a = e.connect(0);
+        e.execute(a, argv("HELLO 3"), 0);
+        e.execute(a, argv("SUBSCRIBE me"), 0);
+        let out = e.execute(a, argv("PUBLISH me hi"), 0);
+        assert_eq!(out.reply, Some(Reply::Integer(1)));
+        assert_eq!(out.reply_at, 0);
+        assert_eq!(out.deliveries[0].frame, push(&["message", "me", "hi"]));
+    }
+
+    /// PUBLISH allocates nothing for a pattern that does not match: with 1,000
+    /// non-matching patterns it makes exactly as many allocations as with one
+    /// (counted on this thread by the counting allocator below).
+    #[test]
+    fn no_allocation_per_pattern() {
+        let count_publish = |patterns: usize| {
+            let mut e = engine();
+            let (s, p) = (e.connect(0), e.connect(0));
+            e.execute(s, argv("SUBSCRIBE news"), 0);
+            for i in 0..patterns {
+                e.execute(
+                    s,
+                    vec![b"PSUBSCRIBE".to_vec(), format!("x{i}*").into_bytes()],
+                    0,
+                );
+            }
+            let argv = argv("PUBLISH news hi");
+            let before = alloc_count::allocations();
+            let out = e.execute(p, argv, 0);
+            let used = alloc_count::allocations() - before;
+            assert_eq!(out.reply, Some(Reply::Integer(1)));
+            drop(out);
+            used
+        };
+        assert_eq!(count_publish(1), count_publish(1000));
+    }
 
     #[test]
     fn ordered_set_keeps_insertion_order() {
@@ -585,5 +819,42 @@ mod tests {
         assert!(s.insert(1));
         assert_eq!(s.iter().copied().collect::<Vec<_>>(), vec![3, 2, 1]);
         assert_eq!(s.len(), 3);
+    }
+}
+
+/// A global allocator for this crate's unit tests that counts allocations
+/// made on each thread, so a test can check that a code path allocates
+/// nothing (tests run on threads of their own, so counts do not mix).
+#[cfg(test)]
+mod alloc_count {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::cell::Cell;
+
+    thread_local! {
+        static COUNT: Cell<u64> = const { Cell::new(0) };
+    }
+
+    struct Counting;
+
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            let _ = COUNT.try_with(|c| c.set(c.get() + 1));
+            unsafe { System.alloc(layout) }
+        }
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            unsafe { System.dealloc(ptr, layout) }
+        }
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            let _ = COUNT.try_with(|c| c.set(c.get() + 1));
+            unsafe { System.realloc(ptr, layout, new_size) }
+        }
+    }
+
+    #[global_allocator]
+    static GLOBAL: Counting = Counting;
+
+    /// Allocations made on this thread so far.
+    pub fn allocations() -> u64 {
+        COUNT.with(|c| c.get())
     }
 }
