@@ -26,14 +26,20 @@ fn check(port: u16, server: &str) {
     let mut sub = Conn::open(port).unwrap();
     for s in &strings {
         let frame = sub.call(&[b"SUBSCRIBE".to_vec(), s.clone()]);
-        assert!(matches!(frame, Reply::Array(_) | Reply::Push(_)), "{frame:?}");
+        assert!(
+            matches!(frame, Reply::Array(_) | Reply::Push(_)),
+            "{frame:?}"
+        );
     }
     let mut c = Conn::open(port).unwrap();
     let mut wrong = Vec::new();
     for (pattern, want) in &expected {
         let reply = c.call(&[b"PUBSUB".to_vec(), b"CHANNELS".to_vec(), pattern.clone()]);
         let Reply::Array(items) = reply else {
-            panic!("{server}: PUBSUB CHANNELS {}: {reply:?}", pattern.escape_ascii());
+            panic!(
+                "{server}: PUBSUB CHANNELS {}: {reply:?}",
+                pattern.escape_ascii()
+            );
         };
         let got: BTreeSet<Vec<u8>> = items
             .into_iter()
@@ -47,7 +53,10 @@ fn check(port: u16, server: &str) {
         }
     }
     assert!(expected.len() > 60);
-    assert!(wrong.is_empty(), "{server} differs from the table for {wrong:?}");
+    assert!(
+        wrong.is_empty(),
+        "{server} differs from the table for {wrong:?}"
+    );
 }
 
 #[test]
