@@ -149,6 +149,15 @@ impl Registry {
         self.patterns.len()
     }
 
+    /// Channels (or shard channels) with at least one subscriber (`INFO`).
+    pub fn channel_count(&self, shard: bool) -> usize {
+        if shard {
+            self.shard_channels.len()
+        } else {
+            self.channels.len()
+        }
+    }
+
     /// Subscribers of a channel (`PUBSUB NUMSUB`) or shard channel.
     pub fn numsub(&self, channel: &[u8], shard: bool) -> usize {
         let map = if shard {
