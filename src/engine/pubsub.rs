@@ -208,12 +208,20 @@ impl Engine {
     }
 }
 
+/// Who a message reached: the channel's subscribers, then (client, pattern)
+/// pairs in delivery order; `receivers` is the number of frames.
+pub(crate) struct Reach {
+    pub receivers: usize,
+    pub direct: Vec<ClientId>,
+    pub via_patterns: Vec<(ClientId, Vec<u8>)>,
+}
+
 /// A frame `[kind, name, count]` confirming a (un)subscription; `None` as the
 /// name is the null name of an argument-less unsubscribe with nothing to leave.
 fn confirmation(word: &str, name: Option<&[u8]>, count: usize) -> Reply {
     Reply::Push(vec![
         Reply::bulk(word),
-        name.map_or(Reply::Null, |n| Reply::bulk(n)),
+        name.map_or(Reply::Null, Reply::bulk),
         Reply::Integer(count as i64),
     ])
 }
@@ -430,12 +438,7 @@ impl Engine {
     /// order, a `pmessage` frame to each of its subscribers. Returns the number
     /// of frames sent. The frames go into `out.deliveries`; a frame for the
     /// publishing client itself is written after its reply (Redis 7.2+).
-    pub(crate) fn publish(
-        &mut self,
-        channel: &[u8],
-        message: &[u8],
-        out: &mut Outcome,
-    ) -> (usize, Vec<ClientId>, Vec<(ClientId, Vec<u8>)>) {
+    pub(crate) fn publish(&mut self, channel: &[u8], message: &[u8], out: &mut Outcome) -> Reach {
         let mut direct = Vec::new();
         if let Some(subs) = self.pubsub.channels.get(channel) {
             for &client in subs.iter() {
@@ -471,7 +474,11 @@ impl Engine {
                 via.push((client, pattern.clone()));
             }
         }
-        (direct.len() + via.len(), direct, via)
+        Reach {
+            receivers: direct.len() + via.len(),
+            direct,
+            via_patterns: via,
+        }
     }
 
     /// PUBLISH's whole effect: the frames and the view event (`MessageDropped`
@@ -482,7 +489,11 @@ impl Engine {
         message: &[u8],
         out: &mut Outcome,
     ) -> usize {
-        let (receivers, direct, via_patterns) = self.publish(channel, message, out);
+        let Reach {
+            receivers,
+            direct,
+            via_patterns,
+        } = self.publish(channel, message, out);
         out.events.push(if receivers == 0 {
             Event::MessageDropped {
                 channel: channel.to_vec(),
@@ -564,7 +575,11 @@ impl Engine {
             ));
         }
         for (channel, message) in sends {
-            let (receivers, direct, via_patterns) = self.publish(&channel, &message, out);
+            let Reach {
+                receivers,
+                direct,
+                via_patterns,
+            } = self.publish(&channel, &message, out);
             if receivers > 0 {
                 out.events.push(Event::MessagePublished {
                     channel,
