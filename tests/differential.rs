@@ -651,7 +651,11 @@ fn run_script(path: &Path, resp3: bool, rules: &[(String, Rule)], tally: &mut Ta
             if !matches!(rule, Rule::Exact) {
                 tally.by_rule += a.len();
             }
-            if !compare_group(rule, &a, &b) {
+            if a.iter().any(|f| f.0 == b"<no frame>") {
+                tally.failures.push(format!(
+                    "{name}:{lineno} ({proto}) {line}\n  redis sent fewer frames than the step reads: the script waits for nothing"
+                ));
+            } else if !compare_group(rule, &a, &b) {
                 let all =
                     |f: &[Frame]| f.iter().map(|x| show(&x.0)).collect::<Vec<_>>().join(" | ");
                 tally.failures.push(format!(
@@ -688,6 +692,14 @@ fn run_script(path: &Path, resp3: bool, rules: &[(String, Rule)], tally: &mut Ta
             let count: usize = count.trim().parse().expect("A< n");
             for _ in 0..count {
                 let (a, b) = (real.frame(), ours.frame());
+                // A step that waits for a frame Redis never sends is a broken
+                // script, even when the engine sends nothing either.
+                if a.0 == b"<no frame>" {
+                    tally.failures.push(format!(
+                        "{name}:{lineno} ({proto}) {line}\n  redis sent no frame within 5 s: the script waits for nothing"
+                    ));
+                    continue;
+                }
                 check(tally, lineno, line, a, b);
             }
             continue;
