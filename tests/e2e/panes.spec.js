@@ -1,0 +1,153 @@
+//! End-to-end: the set of panes (add, remove, rename), keyboard-only use and a phone-sized viewport.
+// @ts-check
+const { test, expect } = require('@playwright/test');
+const { watchForErrors, allPanes, pane, open, addPane, panesUpTo, renamePane } = require('./support/console');
+
+test('panes can be added, renamed and removed, each its own client', async ({ page }) => {
+  const problems = watchForErrors(page);
+  await open(page);
+  await expect(allPanes(page)).toHaveCount(1);
+  const producer = pane(page, 'producer');
+  const first = await addPane(page);
+  const second = await addPane(page);
+  expect(new Set([producer.name, first.name, second.name]).size).toBe(3);
+  for (const p of [first, second]) {
+    await expect(p.state).toHaveText('normal');
+    await expect(p.input).toHaveAccessibleName(/.+/);
+  }
+
+  // A new pane's prompt is its name.
+  await first.run('SET shared 1');
+  await expect(first.lines('command').last()).toHaveText(`${first.name}> SET shared 1`);
+  await second.run('GET shared');
+  await expect(second.lines('reply').last()).toHaveText('"1"');
+
+  // Rename: Escape cancels, Enter commits; the prompt and data-client follow.
+  await first.renameButton.click();
+  const field = first.root.getByTestId('pane-rename-input');
+  await expect(field).toBeFocused();
+  await field.fill('not-this');
+  await field.press('Escape');
+  await expect(field).toHaveCount(0);
+  await expect(pane(page, 'not-this').root).toHaveCount(0);
+  await expect(first.root).toHaveCount(1);
+
+  const renamed = await renamePane(page, first, 'consumer-a');
+  await expect(first.root).toHaveCount(0);
+  await renamed.run('PING');
+  await expect(renamed.lines('command').last()).toHaveText('consumer-a> PING');
+  await expect(renamed.lines('reply').last()).toHaveText('PONG');
+  // The output stayed with the pane.
+  await expect(renamed.lines('command').first()).toHaveText(`${first.name}> SET shared 1`);
+
+  // Remove: the pane goes, and its client is disconnected from the engine.
+  const goneId = (await second.clientId.textContent())?.trim();
+  expect(goneId).toMatch(/^\d+$/);
+  await second.run('XREAD BLOCK 0 STREAMS s $');
+  await expect(second.state).toHaveText('blocked');
+  await second.removeButton.click();
+  await expect(second.root).toHaveCount(0);
+  await expect(allPanes(page)).toHaveCount(2);
+  // CLIENT KILL ID counts the clients it closed: none, that client is gone already.
+  await producer.run(`CLIENT KILL ID ${goneId}`);
+  await expect(producer.lines('reply').last()).toHaveText('(integer) 0');
+  // Its block went with it: an XADD now serves nobody, and no error shows anywhere.
+  await producer.run('XADD s 1-1 f v');
+  await expect(producer.lines('reply').last()).toHaveText('"1-1"');
+  expect(problems).toEqual([]);
+});
+
+test('everything is reachable with the keyboard, with a visible focus', async ({ page }) => {
+  const problems = watchForErrors(page);
+  await open(page);
+  const [producer, other] = await panesUpTo(page, 2);
+
+  // Start from the top of the document and walk with Tab.
+  await page.evaluate(() => /** @type {HTMLElement} */ (document.activeElement)?.blur());
+  const reached = [];
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    const here = await page.evaluate(() => {
+      const el = /** @type {HTMLElement|null} */ (document.activeElement);
+      if (!el || el === document.body) return null;
+      const style = getComputedStyle(el);
+      return {
+        testid: el.getAttribute('data-testid'),
+        pane: el.closest('[data-testid="pane"]')?.getAttribute('data-client') ?? null,
+        focusVisible: el.matches(':focus-visible'),
+        outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0,
+        shadow: style.boxShadow !== 'none',
+      };
+    });
+    if (here) reached.push(here);
+    // An input that is empty must let Tab through (completion works on typed text).
+    if (here?.testid === 'pane-input') await expect(page.locator(':focus')).toHaveValue('');
+  }
+  const ids = reached.map((r) => `${r.testid}@${r.pane}`);
+  expect(ids).toContain('add-pane@null');
+  expect(ids).toContain('profile@null');
+  expect(ids).toContain(`pane-input@${producer.name}`);
+  expect(ids).toContain(`pane-input@${other.name}`);
+  expect(ids).toContain(`pane-remove@${other.name}`);
+  expect(ids).toContain(`pane-rename@${other.name}`);
+  expect(ids).toContain(`pane-raw-toggle@${other.name}`);
+  // Reached by keyboard, each control shows its focus (an outline or a ring).
+  for (const r of reached.filter((r) => r.testid !== 'pane-input')) {
+    expect(r.focusVisible, `${r.testid}`).toBe(true);
+    expect(r.outline || r.shadow, `${r.testid} shows its focus`).toBe(true);
+  }
+
+  // Keyboard only: add a pane with Enter on the focused button, type into it.
+  await page.getByTestId('add-pane').focus();
+  await page.keyboard.press('Enter');
+  await expect(allPanes(page)).toHaveCount(3);
+  const third = pane(page, (await allPanes(page).nth(2).getAttribute('data-client')) ?? '');
+  await third.input.focus();
+  await page.keyboard.type('PING');
+  await page.keyboard.press('Enter');
+  await expect(third.lines('reply').last()).toHaveText('PONG');
+  // Buttons have names for screen readers.
+  await expect(third.removeButton).toHaveAccessibleName(/.+/);
+  await expect(third.renameButton).toHaveAccessibleName(/.+/);
+  await expect(page.getByTestId('add-pane')).toHaveAccessibleName(/.+/);
+  await expect(third.root).toHaveAccessibleName(/.+/);
+  expect(problems).toEqual([]);
+});
+
+test('a 360 px wide screen shows the panes without horizontal scrolling', async ({ page }) => {
+  const problems = watchForErrors(page);
+  await page.setViewportSize({ width: 360, height: 740 });
+  await open(page);
+  const panes = await panesUpTo(page, 3);
+  // Long output must wrap or scroll inside its pane, not widen the page.
+  await panes[0].run(`SET long ${'x'.repeat(300)}`);
+  await panes[0].run('GET long');
+  await expect(panes[0].lines('reply').last()).toContainText('xxxx');
+  await panes[1].run('XADD s 1-1 a-rather-long-field-name a-rather-long-value-that-goes-on-and-on');
+  await panes[1].run('XRANGE s - +');
+  await expect(panes[1].lines('reply').last()).toContainText('a-rather-long-value');
+
+  const widths = await page.evaluate(() => ({
+    doc: document.documentElement.scrollWidth,
+    body: document.body.scrollWidth,
+    view: window.innerWidth,
+  }));
+  expect(widths.view).toBe(360);
+  expect(widths.doc).toBeLessThanOrEqual(360);
+  expect(widths.body).toBeLessThanOrEqual(360);
+  for (const p of panes) {
+    const box = await p.root.boundingBox();
+    expect(box).not.toBeNull();
+    expect(box?.x ?? -1).toBeGreaterThanOrEqual(0);
+    expect((box?.x ?? 0) + (box?.width ?? 1000)).toBeLessThanOrEqual(360);
+    const input = await p.input.boundingBox();
+    expect((input?.x ?? 0) + (input?.width ?? 1000)).toBeLessThanOrEqual(360);
+    await expect(p.input).toBeVisible();
+  }
+  // The controls stay usable at this width.
+  await expect(page.getByTestId('add-pane')).toBeVisible();
+  await expect(page.getByTestId('profile')).toBeVisible();
+  await panes[2].run('PING');
+  await expect(panes[2].lines('reply').last()).toHaveText('PONG');
+  expect(problems).toEqual([]);
+});
