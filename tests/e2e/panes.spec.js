@@ -1,4 +1,5 @@
-//! End-to-end: the set of panes (add, remove, rename), keyboard-only use and a phone-sized viewport.
+//! End-to-end: the set of panes (add, remove, rename), keyboard-only use, a phone-sized viewport, and
+//! a pane with 100,000 lines (virtualized output).
 // @ts-check
 const { test, expect } = require('@playwright/test');
 const { watchForErrors, allPanes, pane, open, addPane, panesUpTo, renamePane } = require('./support/console');
@@ -149,5 +150,43 @@ test('a 360 px wide screen shows the panes without horizontal scrolling', async 
   await expect(page.getByTestId('profile')).toBeVisible();
   await panes[2].run('PING');
   await expect(panes[2].lines('reply').last()).toHaveText('PONG');
+  expect(problems).toEqual([]);
+});
+
+test('a pane with 100,000 lines keeps a window of them in the page and stays usable', async ({ page }) => {
+  const problems = watchForErrors(page);
+  await open(page);
+  const producer = pane(page, 'producer');
+  // 50,000 commands through the JS API, each echoed and answered: 100,000 lines.
+  await page.evaluate(async () => {
+    for (let i = 0; i < 50_000; i++) {
+      window.streamplay.run(`ECHO line-${i}`, 'producer');
+      if (i % 5000 === 4999) await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  });
+  await expect.poll(() => page.evaluate(() => window.streamplay.state().panes[0].lines)).toBe(100_000);
+  // The newest lines are on screen; only a window of the rest is in the page.
+  await expect(producer.lines().last()).toHaveText('"line-49999"');
+  expect(await producer.lines().count()).toBeLessThan(1000);
+
+  // Scrolled to the top, the oldest lines are rendered.
+  const output = producer.root.getByRole('log');
+  await output.evaluate((el) => {
+    el.scrollTop = 0;
+    el.dispatchEvent(new Event('scroll'));
+  });
+  await expect(producer.lines().first()).toHaveText('producer> ECHO line-0');
+  expect(await producer.lines().count()).toBeLessThan(1000);
+  // Half way down, the lines there.
+  await output.evaluate((el) => {
+    el.scrollTop = el.scrollHeight / 2;
+    el.dispatchEvent(new Event('scroll'));
+  });
+  await expect(producer.root.locator('[data-testid="pane-line"]', { hasText: /^"line-25000"$/ })).toHaveCount(1);
+
+  // A typed command still answers, and its reply is among the newest lines in the page.
+  await producer.run('ECHO typed');
+  await expect(producer.lines().last()).toHaveText('"typed"');
+  await expect.poll(() => page.evaluate(() => window.streamplay.state().panes[0].lines)).toBe(100_002);
   expect(problems).toEqual([]);
 });
