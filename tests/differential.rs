@@ -9,6 +9,11 @@
 //! - `A>& line`: sends without reading (a command that blocks or answers only
 //!   with frames);
 //! - `A< n`: reads n more frames on A (pushes, a served block, a timeout);
+//! - `A<~ n label`: reads n frames on A as a group, compared under the rule
+//!   for `<~ n label` (`frames-set`, `names-set`: for pushes Redis sends in
+//!   hash order);
+//! - `A>+n line`: sends the line and reads its reply and n more frames as a
+//!   group, compared under the rule for `>+n line` (`exec-self-push`);
 //! - `@sleep ms`: waits (for timeouts that run on the wall clock);
 //! - `# ...`: a comment.
 //!
@@ -111,6 +116,9 @@ enum Rule {
     Scan,
     InfoFields(Vec<String>),
     KvLines(Vec<String>),
+    FramesSet,
+    NamesSet,
+    ExecSelfPush,
 }
 
 fn load_rules() -> Vec<(String, Rule)> {
@@ -147,6 +155,9 @@ fn load_rules() -> Vec<(String, Rule)> {
             Some("kv-lines") => Rule::KvLines(words.map(str::to_string).collect()),
             Some("commands") => Rule::Commands,
             Some("scan") => Rule::Scan,
+            Some("frames-set") => Rule::FramesSet,
+            Some("names-set") => Rule::NamesSet,
+            Some("exec-self-push") => Rule::ExecSelfPush,
             other => panic!("unknown rule {other:?} in rules.txt"),
         };
         rules.push((pattern.to_string(), rule));
@@ -404,6 +415,83 @@ fn compare(rule: &Rule, real: &(Vec<u8>, Option<Reply>), ours: &(Vec<u8>, Option
             }
             same_kind(r, o) && commands_subset(r, o)
         }
+        // Group rules compare single frames exactly.
+        Rule::FramesSet | Rule::NamesSet | Rule::ExecSelfPush => real.0 == ours.0,
+    }
+}
+
+type Frame = (Vec<u8>, Option<Reply>);
+
+/// Whether a group of frames read by one step (`A<~ n`, `A>+n line`) is
+/// acceptable under `rule`; rules that are not group rules compare the
+/// frames one by one, in order.
+fn compare_group(rule: &Rule, real: &[Frame], ours: &[Frame]) -> bool {
+    if real.len() != ours.len() {
+        return false;
+    }
+    match rule {
+        Rule::FramesSet => {
+            let sorted = |frames: &[Frame]| {
+                let mut v: Vec<Vec<u8>> = frames.iter().map(|f| f.0.clone()).collect();
+                v.sort();
+                v
+            };
+            sorted(real) == sorted(ours)
+        }
+        Rule::NamesSet => {
+            // `[kind, name, count]` frames: kinds and counts in order (the count
+            // falls by one a frame however the names are ordered), names in any order.
+            let split = |frames: &[Frame]| -> Option<(Vec<Reply>, Vec<Vec<u8>>)> {
+                let mut rest = Vec::new();
+                let mut names = Vec::new();
+                for f in frames {
+                    let (Reply::Array(items) | Reply::Push(items)) = f.1.as_ref()? else {
+                        return None;
+                    };
+                    if items.len() != 3 {
+                        return None;
+                    }
+                    let kind = if matches!(f.1, Some(Reply::Push(_))) {
+                        "push"
+                    } else {
+                        "array"
+                    };
+                    rest.push(Reply::Array(vec![
+                        Reply::bulk(kind),
+                        items[0].clone(),
+                        items[2].clone(),
+                    ]));
+                    names.push(resp::encode(&items[1], Protocol::Resp3));
+                }
+                names.sort();
+                Some((rest, names))
+            };
+            split(real).is_some() && split(real) == split(ours)
+        }
+        Rule::ExecSelfPush => {
+            // The EXEC reply's elements and the frames after it, as multisets:
+            // 7.0.15 writes a push for the client itself inside the array and
+            // the displaced reply after it; the engine writes the reply in the
+            // array and the push after it. The array's type and length agree.
+            let flat = |frames: &[Frame]| -> Option<Vec<Vec<u8>>> {
+                let (first, rest) = frames.split_first()?;
+                let mut items = elements(first.1.as_ref()?)?;
+                for f in rest {
+                    f.1.as_ref()?;
+                    items.push(f.0.clone());
+                }
+                items.sort();
+                Some(items)
+            };
+            let (Some(a), Some(b)) = (&real[0].1, &ours[0].1) else {
+                return false;
+            };
+            same_kind(a, b)
+                && elements(a).map(|e| e.len()) == elements(b).map(|e| e.len())
+                && flat(real).is_some()
+                && flat(real) == flat(ours)
+        }
+        other => real.iter().zip(ours).all(|(a, b)| compare(other, a, b)),
     }
 }
 
@@ -505,6 +593,10 @@ fn run_script(path: &Path, resp3: bool, rules: &[(String, Rule)], tally: &mut Ta
             .map(|(_, r)| r)
             .unwrap_or(&Rule::Exact);
         tally.frames += 1;
+        // `DIFF_DEBUG=1` prints every frame pair compared.
+        if std::env::var_os("DIFF_DEBUG").is_some() {
+            eprintln!("{lineno} {line}: {} // {}", show(&real.0), show(&ours.0));
+        }
         if !matches!(rule, Rule::Exact) {
             tally.by_rule += 1;
         }
@@ -544,10 +636,70 @@ fn run_script(path: &Path, resp3: bool, rules: &[(String, Rule)], tally: &mut Ta
             conns.insert(client.clone(), pair);
         }
         let (real, ours) = conns.get_mut(&client).unwrap();
+        let group = |real: &mut Conn, ours: &mut Conn, n: usize| {
+            let a: Vec<Frame> = (0..n).map(|_| real.frame()).collect();
+            let b: Vec<Frame> = (0..n).map(|_| ours.frame()).collect();
+            (a, b)
+        };
+        let check_group = |tally: &mut Tally, key: &str, a: Vec<Frame>, b: Vec<Frame>| {
+            let rule = rules
+                .iter()
+                .find(|(p, _)| glob::matches(p.as_bytes(), key.as_bytes(), true))
+                .map(|(_, r)| r)
+                .unwrap_or(&Rule::Exact);
+            tally.frames += a.len();
+            if !matches!(rule, Rule::Exact) {
+                tally.by_rule += a.len();
+            }
+            if a.iter().any(|f| f.0 == b"<no frame>") {
+                tally.failures.push(format!(
+                    "{name}:{lineno} ({proto}) {line}\n  redis sent fewer frames than the step reads: the script waits for nothing"
+                ));
+            } else if !compare_group(rule, &a, &b) {
+                let all =
+                    |f: &[Frame]| f.iter().map(|x| show(&x.0)).collect::<Vec<_>>().join(" | ");
+                tally.failures.push(format!(
+                    "{name}:{lineno} ({proto}) {line}\n  rule:      {rule:?}\n  redis:     {}\n  streamplay:{}",
+                    all(&a),
+                    all(&b)
+                ));
+            }
+        };
+        if let Some(count) = rest.strip_prefix("<~ ") {
+            let count: usize = count
+                .split_whitespace()
+                .next()
+                .and_then(|n| n.parse().ok())
+                .expect("A<~ n label");
+            let (a, b) = group(real, ours, count);
+            check_group(tally, rest, a, b);
+            continue;
+        }
+        if let Some(more) = rest.strip_prefix(">+") {
+            let (n, command) = more
+                .split_once(' ')
+                .unwrap_or_else(|| panic!("{name}:{lineno}: bad line"));
+            let n: usize = n.parse().expect("A>+n line");
+            let argv = split_args(command.as_bytes())
+                .unwrap_or_else(|| panic!("{name}:{lineno}: cannot split {command:?}"));
+            real.send(&argv);
+            ours.send(&argv);
+            let (a, b) = group(real, ours, n + 1);
+            check_group(tally, rest, a, b);
+            continue;
+        }
         if let Some(count) = rest.strip_prefix("< ") {
             let count: usize = count.trim().parse().expect("A< n");
             for _ in 0..count {
                 let (a, b) = (real.frame(), ours.frame());
+                // A step that waits for a frame Redis never sends is a broken
+                // script, even when the engine sends nothing either.
+                if a.0 == b"<no frame>" {
+                    tally.failures.push(format!(
+                        "{name}:{lineno} ({proto}) {line}\n  redis sent no frame within 5 s: the script waits for nothing"
+                    ));
+                    continue;
+                }
                 check(tally, lineno, line, a, b);
             }
             continue;

@@ -1,6 +1,7 @@
 //! Tests of the streamplay-server binary over real TCP: RESP2/RESP3 replies, inline and
-//! pipelined requests, Redis 7.0's protocol errors, concurrency, QUIT, CLIENT KILL, flags, and real
-//! clients (the Debian redis-cli and redis-py).
+//! pipelined requests, Redis 7.0's protocol errors, concurrency, QUIT, CLIENT KILL, flags, pub/sub
+//! pushes between connections, and real clients (the Debian redis-cli, also in subscribe mode, and
+//! redis-py).
 //!
 //! Each test starts its own server on a free loopback port and kills it when done. The
 //! expected bytes of protocol errors were recorded from redis-server 7.0.15.
@@ -838,4 +839,98 @@ fn command_line_flags() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot listen"));
+}
+
+#[test]
+fn pubsub_pushes_reach_other_connections_in_resp2_and_resp3() {
+    let server = TestServer::start();
+    let mut sub2 = Client::connect(server.port);
+    let mut sub3 = Client::connect(server.port);
+    let mut publisher = Client::connect(server.port);
+    assert_eq!(
+        sub2.call(&[b"SUBSCRIBE", b"news"]),
+        b"*3\r\n$9\r\nsubscribe\r\n$4\r\nnews\r\n:1\r\n"
+    );
+    sub3.call(&[b"HELLO", b"3"]);
+    assert_eq!(
+        sub3.call(&[b"PSUBSCRIBE", b"n*"]),
+        b">3\r\n$10\r\npsubscribe\r\n$2\r\nn*\r\n:1\r\n"
+    );
+    assert_eq!(publisher.call(&[b"PUBLISH", b"news", b"hi"]), b":2\r\n");
+    sub2.expect(b"*3\r\n$7\r\nmessage\r\n$4\r\nnews\r\n$2\r\nhi\r\n");
+    sub3.expect(b">4\r\n$8\r\npmessage\r\n$2\r\nn*\r\n$4\r\nnews\r\n$2\r\nhi\r\n");
+    // RESP2 subscribe mode refuses other commands; RESP3 interleaves replies
+    // and pushes, the reply first.
+    assert_eq!(
+        sub2.call(&[b"GET", b"k"]),
+        b"-ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context\r\n"
+    );
+    assert_eq!(sub3.call(&[b"PUBLISH", b"nx", b"self"]), b":1\r\n");
+    sub3.expect(b">4\r\n$8\r\npmessage\r\n$2\r\nn*\r\n$2\r\nnx\r\n$4\r\nself\r\n");
+    // A keyspace notification written by another connection.
+    assert_eq!(
+        publisher.call(&[b"CONFIG", b"SET", b"notify-keyspace-events", b"E$"]),
+        b"+OK\r\n"
+    );
+    assert_eq!(
+        sub2.call(&[b"SUBSCRIBE", b"__keyevent@0__:set"]),
+        b"*3\r\n$9\r\nsubscribe\r\n$18\r\n__keyevent@0__:set\r\n:2\r\n"
+    );
+    assert_eq!(publisher.call(&[b"SET", b"k", b"v"]), b"+OK\r\n");
+    sub2.expect(b"*3\r\n$7\r\nmessage\r\n$18\r\n__keyevent@0__:set\r\n$1\r\nk\r\n");
+    // A subscriber that goes away is no longer counted.
+    drop(sub3);
+    let deadline = Instant::now() + PATIENCE;
+    while publisher.call(&[b"PUBSUB", b"NUMPAT"]) != b":0\r\n" {
+        assert!(
+            Instant::now() < deadline,
+            "the closed subscriber stays subscribed"
+        );
+        std::thread::yield_now();
+    }
+    assert_eq!(publisher.call(&[b"PUBLISH", b"news", b"bye"]), b":1\r\n");
+    sub2.expect(b"*3\r\n$7\r\nmessage\r\n$4\r\nnews\r\n$3\r\nbye\r\n");
+}
+
+#[test]
+fn redis_cli_in_subscribe_mode_prints_messages() {
+    let server = TestServer::start();
+    let mut child = Command::new("redis-cli")
+        .args(["-p", &server.port.to_string(), "SUBSCRIBE", "news"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("redis-cli is installed (apt-get install redis-tools)");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap_or_default()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut publisher = Client::connect(server.port);
+    let deadline = Instant::now() + PATIENCE;
+    while publisher.call(&[b"PUBSUB", b"NUMSUB", b"news"]) != b"*2\r\n$4\r\nnews\r\n:1\r\n" {
+        assert!(Instant::now() < deadline, "redis-cli did not subscribe");
+        std::thread::yield_now();
+    }
+    assert_eq!(publisher.call(&[b"PUBLISH", b"news", b"hello"]), b":1\r\n");
+    let mut lines = Vec::new();
+    while lines.last().map(String::as_str) != Some("hello") {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(line) => lines.push(line),
+            Err(_) => panic!("redis-cli printed only {lines:?}"),
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    // Not on a terminal, redis-cli prints each element on a line of its own.
+    assert_eq!(
+        lines,
+        ["subscribe", "news", "1", "message", "news", "hello"]
+    );
 }

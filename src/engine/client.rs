@@ -1,5 +1,6 @@
 //! A client connection's state inside the engine.
 
+use super::pubsub::ClientSubs;
 use super::{ClientId, Protocol, Reply};
 
 /// What a client is waiting for while blocked.
@@ -117,6 +118,12 @@ pub(crate) struct Client {
     /// EXEC is running this client's queued commands (blocking commands then
     /// answer at once, as if their timeout passed).
     pub in_exec: bool,
+    /// Its channels, patterns and shard channels.
+    pub subs: ClientSubs,
+    /// Redis's CLIENT_PUBSUB flag: set by a subscribe command, cleared when an
+    /// unsubscribe leaves it with no subscription (or by RESET). In RESP2 it
+    /// restricts the commands the client may run.
+    pub pubsub: bool,
 }
 
 impl Client {
@@ -138,13 +145,18 @@ impl Client {
             dirty_cas: false,
             watched: Vec::new(),
             in_exec: false,
+            subs: ClientSubs::default(),
+            pubsub: false,
         }
     }
 
-    /// The client's class. A client with subscriptions will be `PubSub`
-    /// (Redis's CLIENT_PUBSUB flag) once the engine has pub/sub.
+    /// The client's class: `PubSub` while Redis's CLIENT_PUBSUB flag is set.
     pub fn kind(&self) -> ClientKind {
-        ClientKind::Normal
+        if self.pubsub {
+            ClientKind::PubSub
+        } else {
+            ClientKind::Normal
+        }
     }
 
     /// The `flags=` letters of `CLIENT LIST`, in Redis's order: `P` pub/sub,
@@ -178,6 +190,8 @@ impl Client {
             blocked_on: self.block.as_ref().map(|b| b.keys.clone()),
             block_deadline_ms: self.block.as_ref().and_then(|b| b.deadline_ms),
             in_multi: self.multi.is_some(),
+            subscriptions: self.subs.total(),
+            subscribe_mode: self.pubsub && self.protocol == Protocol::Resp2,
         }
     }
 }
@@ -194,4 +208,9 @@ pub struct ClientState {
     pub block_deadline_ms: Option<u64>,
     /// Between MULTI and EXEC/DISCARD.
     pub in_multi: bool,
+    /// Channels, patterns and shard channels it is subscribed to.
+    pub subscriptions: usize,
+    /// RESP2 subscribe mode: only the (P|S)(UN)SUBSCRIBE family, PING, QUIT
+    /// and RESET are allowed.
+    pub subscribe_mode: bool,
 }

@@ -21,6 +21,7 @@ mod longdouble;
 mod multi;
 pub mod num;
 pub mod params;
+mod pubsub;
 pub mod reply;
 pub mod resp;
 mod rng;
@@ -33,6 +34,7 @@ pub use client::ClientState;
 use client::{Block, Client, Serve};
 pub use error::Error;
 use keyspace::Db;
+pub use pubsub::SubscriptionKind;
 pub use reply::{Protocol, Reply};
 use rng::Rng;
 pub use stream::{ClaimedEntry, StreamId};
@@ -365,6 +367,39 @@ pub enum Event {
     ClientChanged {
         client: ClientId,
     },
+    /// A client subscribed to a channel, pattern or shard channel it was not
+    /// subscribed to. `count` is what its confirmation reports: channels plus
+    /// patterns, or shard channels alone.
+    Subscribed {
+        client: ClientId,
+        kind: SubscriptionKind,
+        name: Vec<u8>,
+        count: usize,
+    },
+    /// A client left a channel, pattern or shard channel (UNSUBSCRIBE and
+    /// friends, RESET, disconnect); `count` as for `Subscribed`.
+    Unsubscribed {
+        client: ClientId,
+        kind: SubscriptionKind,
+        name: Vec<u8>,
+        count: usize,
+    },
+    /// A message (PUBLISH, SPUBLISH, or a keyspace notification) reached
+    /// `receivers` frames: the channel's subscribers in `direct`, then one
+    /// frame per (client, pattern) in `via_patterns`.
+    MessagePublished {
+        channel: Vec<u8>,
+        /// SPUBLISH to a shard channel.
+        shard: bool,
+        receivers: usize,
+        direct: Vec<ClientId>,
+        via_patterns: Vec<(ClientId, Vec<u8>)>,
+    },
+    /// PUBLISH or SPUBLISH reached nobody (the reply is 0): fire and forget.
+    MessageDropped {
+        channel: Vec<u8>,
+        shard: bool,
+    },
 }
 
 /// Why stream entries were removed.
@@ -412,6 +447,8 @@ pub struct Engine {
     settings: Settings,
     stats: Stats,
     watched: multi::WatchedKeys,
+    /// Channels, patterns and shard channels and their subscribers.
+    pubsub: pubsub::Registry,
     /// The engine's random generator (RANDOMKEY), seeded from `Config::seed`.
     rng: Rng,
     /// The first time the engine was given: its start, for `uptime_in_seconds`.
@@ -450,6 +487,7 @@ impl Engine {
             settings: Settings::new(&config),
             stats: Stats::default(),
             watched: multi::WatchedKeys::default(),
+            pubsub: pubsub::Registry::default(),
             rng: Rng::new(config.seed),
             started_ms: None,
             dirty: 0,
@@ -488,12 +526,29 @@ impl Engine {
         BASE_MEMORY + self.dbs.iter().map(|d| d.bytes() as u64).sum::<u64>()
     }
 
-    /// Turns the keys the databases expired (lazily or actively) into events.
-    fn collect_expired(&mut self, out: &mut Outcome) {
+    /// Turns the keys the databases expired (lazily or actively) into events
+    /// and `expired` keyspace notifications, in the order they expired.
+    pub(crate) fn collect_expired(&mut self, out: &mut Outcome) {
+        use params::notify;
         for db in 0..self.dbs.len() {
+            if self.dbs[db].expired.is_empty() {
+                continue;
+            }
             for key in std::mem::take(&mut self.dbs[db].expired) {
                 self.stats.expired_keys += 1;
                 self.touch_watched_key(db, &key);
+                let flags = self.settings.notify_keyspace_events;
+                let notified = flags & notify::EXPIRED != 0
+                    && flags & (notify::KEYSPACE | notify::KEYEVENT) != 0;
+                if notified {
+                    out.events.push(Event::Notification {
+                        db,
+                        class: notify::EXPIRED,
+                        event: "expired",
+                        key: key.clone(),
+                    });
+                    self.publish_notification(db, "expired", &key, out);
+                }
                 out.events.push(Event::KeyExpired { db, key });
             }
         }
@@ -526,7 +581,7 @@ impl Engine {
         id
     }
 
-    /// Drops a client: its block, and later its subscriptions and MULTI state.
+    /// Drops a client: its block, subscriptions and MULTI state.
     pub fn disconnect(&mut self, client: ClientId, now_ms: u64) -> Outcome {
         self.saw_time(now_ms);
         let mut out = Outcome::default();
@@ -537,8 +592,10 @@ impl Engine {
     /// Removes a client and everything it holds (`freeClient`), reporting the
     /// events into `out`. Returns whether it existed.
     pub(crate) fn drop_client(&mut self, client: ClientId, out: &mut Outcome) -> bool {
-        // Its watched keys go first: the index of watchers still needs the client.
+        // Its watched keys and subscriptions go first: the indexes still need
+        // the client.
         self.unwatch_all(client);
+        self.drop_subscriptions(client, out);
         let Some(gone) = self.clients.remove(&client) else {
             return false;
         };
@@ -620,6 +677,23 @@ impl Engine {
         match flow {
             cmd::Flow::Reply(r) => out.reply = Some(r),
             cmd::Flow::Block(block) => self.block_client(client, argv, block, now_ms, &mut out),
+            cmd::Flow::Frames(frames) => {
+                // The confirmations are the reply: they come before any other
+                // frame the command produced for the client.
+                let at = out
+                    .deliveries
+                    .iter()
+                    .position(|d| d.client == client)
+                    .unwrap_or(out.deliveries.len());
+                out.deliveries.splice(
+                    at..at,
+                    frames.into_iter().map(|frame| Delivery {
+                        client,
+                        kind: DeliveryKind::Push,
+                        frame,
+                    }),
+                );
+            }
         }
         self.serve_ready_keys(now_ms, &mut out);
         self.collect_expired(&mut out);
@@ -873,6 +947,8 @@ impl Engine {
     ) -> Option<Reply> {
         match cmd::dispatch(self, id, argv, now_ms, inner, true) {
             cmd::Flow::Reply(reply) => Some(reply),
+            // The SUBSCRIBE family never blocks, so it is never re-run.
+            cmd::Flow::Frames(frames) => frames.into_iter().next(),
             cmd::Flow::Block(again) => {
                 // Blocked anew: a CLAIM reader registers its next wake-up.
                 *rewake = Some(again.wake_at_ms);

@@ -234,6 +234,13 @@ impl Connection {
                     let now = s.now();
                     let outcome = s.engine.execute(self.client, argv, now);
                     if s.deliver(self.client, outcome) {
+                        // Redis frees a CLOSE_AFTER_REPLY client as soon as its reply
+                        // is written, before it reads anyone's next command: its
+                        // subscriptions and blocks are gone before the client could
+                        // see the reply. (Dropping the connection disconnects again,
+                        // which finds nothing left.)
+                        let gone = s.engine.disconnect(self.client, now);
+                        s.route(gone.deliveries, None);
                         let _ = self.out.send(Output::Close);
                         break Flow::Close;
                     }

@@ -4,6 +4,7 @@
 use super::{CmdResult, Cx};
 use crate::engine::error::Error;
 use crate::engine::keyspace::{Entry, Repr, Value};
+use crate::engine::params::notify;
 use crate::engine::Reply;
 
 /// The longest string a client may build: `proto-max-bulk-len`'s default, 512 MB.
@@ -42,6 +43,7 @@ pub(super) fn append(cx: &mut Cx) -> CmdResult {
                 // A new key stores the argument as SET would (tryObjectEncoding).
                 Entry::new(Value::String(tail.clone()), None),
             );
+            cx.notify(notify::NEW, "new", key);
             tail.len()
         }
         Some(len) => {
@@ -59,5 +61,6 @@ pub(super) fn append(cx: &mut Cx) -> CmdResult {
         }
     };
     cx.key_written(key);
+    cx.notify(notify::STRING, "append", key);
     Ok(Reply::Integer(len as i64).into())
 }

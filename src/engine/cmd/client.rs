@@ -195,7 +195,7 @@ fn info_line(
     };
     format!(
         "id={id} addr={addr} laddr={laddr} fd={fd} name={name} age={age} idle={idle} \
-         flags={flags} db={db} sub=0 psub=0 ssub=0 multi={multi}{watch} qbuf={qbuf} \
+         flags={flags} db={db} sub={sub} psub={psub} ssub={ssub} multi={multi}{watch} qbuf={qbuf} \
          qbuf-free={qfree} argv-mem={argv_mem} multi-mem={multi_mem} rbs=16384 rbp=16384 obl=0 oll=0 \
          omem=0 tot-mem={tot} events=r cmd={cmd} user=default redir=-1 resp={resp}{lib}",
         id = c.id,
@@ -204,6 +204,9 @@ fn info_line(
         fd = c.fd,
         flags = c.flags(),
         db = c.db,
+        sub = c.subs.channels.len(),
+        psub = c.subs.patterns.len(),
+        ssub = c.subs.shard_channels.len(),
         qfree = 20474usize.saturating_sub(qbuf),
         tot = 37632 + qbuf + argv_mem,
         cmd = c.last_cmd.unwrap_or("NULL"),

@@ -8,6 +8,7 @@
 use super::{arg_i64, is_kw, CmdResult, Cx};
 use crate::engine::error::Error;
 use crate::engine::keyspace::{Entry, Value};
+use crate::engine::params::notify;
 use crate::engine::{Reply, DATABASES};
 
 pub(super) fn copy(cx: &mut Cx) -> CmdResult {
@@ -70,5 +71,7 @@ pub(super) fn copy(cx: &mut Cx) -> CmdResult {
     }
     target.set(dst.clone(), copy);
     cx.key_written_in(dst_db, dst);
+    cx.notify_in(dst_db, notify::NEW, "new", dst);
+    cx.notify_in(dst_db, notify::GENERIC, "copy_to", dst);
     Ok(Reply::Integer(1).into())
 }

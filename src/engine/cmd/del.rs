@@ -1,6 +1,7 @@
 //! DEL key [key ...] — answers how many keys existed and were removed.
 
 use super::{CmdResult, Cx};
+use crate::engine::params::notify;
 use crate::engine::Reply;
 
 pub(super) fn del(cx: &mut Cx) -> CmdResult {
@@ -10,6 +11,7 @@ pub(super) fn del(cx: &mut Cx) -> CmdResult {
         if cx.db().remove(key, now) {
             removed += 1;
             cx.key_deleted(key);
+            cx.notify(notify::GENERIC, "del", key);
         }
     }
     Ok(Reply::Integer(removed).into())

@@ -3,7 +3,7 @@
 
 use super::{dispatch, CmdResult, Cx, Flow};
 use crate::engine::error::Error;
-use crate::engine::{Event, Reply};
+use crate::engine::{Delivery, DeliveryKind, Event, Reply};
 
 pub(super) fn exec(cx: &mut Cx) -> CmdResult {
     let client = cx.client;
@@ -30,6 +30,7 @@ pub(super) fn exec(cx: &mut Cx) -> CmdResult {
     // The transaction is over before its commands run, so none of them is queued again.
     cx.client_mut().multi = None;
     cx.client_mut().in_exec = true;
+    let first_delivery = cx.out.deliveries.len();
     let mut replies = Vec::with_capacity(queue.len());
     for argv in &queue {
         // Inside a transaction a blocking command does not block: it answers
@@ -37,6 +38,11 @@ pub(super) fn exec(cx: &mut Cx) -> CmdResult {
         let reply = match dispatch(cx.engine, client, argv, cx.now_ms, cx.out, false) {
             Flow::Reply(r) => r,
             Flow::Block(b) => b.timeout_reply,
+            Flow::Frames(frames) => {
+                // SUBSCRIBE a b writes two frames where EXEC counted one reply.
+                replies.extend(frames);
+                continue;
+            }
         };
         // Redis counts each error reply as it is added, inside EXEC's array too.
         if let Reply::Error(line) = &reply {
@@ -51,5 +57,19 @@ pub(super) fn exec(cx: &mut Cx) -> CmdResult {
         c.in_exec = false;
     }
     cx.engine.discard_transaction(client);
+    // Redis writes EXEC's array header with the number of queued commands, then
+    // every frame they wrote. A subscribe with several arguments writes more
+    // frames than that: the array ends after `queue.len()` of them, and the rest
+    // reach the client as frames of their own, right after the array and
+    // before the pushes the transaction produced for the client.
+    let spill = replies.split_off(queue.len().min(replies.len()));
+    cx.out.deliveries.splice(
+        first_delivery..first_delivery,
+        spill.into_iter().map(|frame| Delivery {
+            client,
+            kind: DeliveryKind::Push,
+            frame,
+        }),
+    );
     Ok(Reply::Array(replies).into())
 }

@@ -10,6 +10,7 @@
 
 use super::{arg_i64, c_str, CmdResult, Cx};
 use crate::engine::error::Error;
+use crate::engine::params::notify;
 use crate::engine::Reply;
 
 pub(super) fn expire(cx: &mut Cx) -> CmdResult {
@@ -115,10 +116,12 @@ fn expire_generic(cx: &mut Cx, name: &'static str, base: i64, seconds: bool) -> 
     if when <= clock_ms(cx) {
         cx.db().remove(key, now);
         cx.key_deleted(key);
+        cx.notify(notify::GENERIC, "del", key);
     } else {
         let at = when as u64;
         cx.db().set_expiry(key, Some(at), now);
         cx.key_expiry_changed(key, Some(at));
+        cx.notify(notify::GENERIC, "expire", key);
     }
     Ok(Reply::Integer(1).into())
 }

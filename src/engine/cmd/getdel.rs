@@ -1,6 +1,7 @@
 //! GETDEL key — answers the value (nil when missing) and deletes the key.
 
 use super::{CmdResult, Cx};
+use crate::engine::params::notify;
 use crate::engine::Reply;
 
 pub(super) fn getdel(cx: &mut Cx) -> CmdResult {
@@ -12,6 +13,7 @@ pub(super) fn getdel(cx: &mut Cx) -> CmdResult {
     };
     if cx.db().remove(key, now) {
         cx.key_deleted(key);
+        cx.notify(notify::GENERIC, "del", key);
     }
     Ok(Reply::Bulk(value).into())
 }

@@ -10,6 +10,7 @@
 
 use super::set::{expire_at_ms, parse_options, Family};
 use super::{CmdResult, Cx};
+use crate::engine::params::notify;
 use crate::engine::Reply;
 
 pub(super) fn getex(cx: &mut Cx) -> CmdResult {
@@ -25,10 +26,12 @@ pub(super) fn getex(cx: &mut Cx) -> CmdResult {
         if kind.is_absolute() && at <= now {
             if cx.db().remove(key, now) {
                 cx.key_deleted(key);
+                cx.notify(notify::GENERIC, "del", key);
             }
         } else {
             cx.db().modify(key, now, |e| e.expires_at_ms = Some(at));
             cx.key_written(key);
+            cx.notify(notify::GENERIC, "expire", key);
         }
     } else if o.persist {
         let removed = cx
@@ -36,6 +39,7 @@ pub(super) fn getex(cx: &mut Cx) -> CmdResult {
             .modify(key, now, |e| e.expires_at_ms.take().is_some());
         if removed == Some(true) {
             cx.key_written(key);
+            cx.notify(notify::GENERIC, "persist", key);
         }
     }
     Ok(Reply::Bulk(value).into())

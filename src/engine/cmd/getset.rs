@@ -3,6 +3,7 @@
 
 use super::{CmdResult, Cx};
 use crate::engine::keyspace::{Entry, Value};
+use crate::engine::params::notify;
 use crate::engine::Reply;
 
 pub(super) fn getset(cx: &mut Cx) -> CmdResult {
@@ -15,5 +16,9 @@ pub(super) fn getset(cx: &mut Cx) -> CmdResult {
         Entry::new(Value::String(argv[2].clone()), None),
     );
     cx.key_written(key);
+    if old.is_none() {
+        cx.notify(notify::NEW, "new", key);
+    }
+    cx.notify(notify::STRING, "set", key);
     Ok(old.map(Reply::Bulk).unwrap_or(Reply::Null).into())
 }

@@ -10,17 +10,19 @@ use super::{CmdResult, Cx};
 use crate::engine::error::Error;
 use crate::engine::keyspace::{Entry, Repr, Value};
 use crate::engine::longdouble::{self, Ld, LongDouble};
+use crate::engine::params::notify;
 use crate::engine::Reply;
 
 pub(super) fn incrbyfloat(cx: &mut Cx) -> CmdResult {
     let argv = cx.argv;
     let key = &argv[1];
     let now = cx.now_ms;
-    let (value, ttl) = match cx.db().get(key, now) {
-        None => (LongDouble::Finite(Ld::ZERO), None),
+    let (value, ttl, found) = match cx.db().get(key, now) {
+        None => (LongDouble::Finite(Ld::ZERO), None, false),
         Some(e) => (
             longdouble::string2ld(e.value.string()?).ok_or(Error::NotFloat)?,
             e.expires_at_ms,
+            true,
         ),
     };
     let incr = longdouble::string2ld(&argv[2]).ok_or(Error::NotFloat)?;
@@ -35,5 +37,9 @@ pub(super) fn incrbyfloat(cx: &mut Cx) -> CmdResult {
         },
     );
     cx.key_written(key);
+    if !found {
+        cx.notify(notify::NEW, "new", key);
+    }
+    cx.notify(notify::STRING, "incrbyfloat", key);
     Ok(Reply::Bulk(text).into())
 }

@@ -374,9 +374,15 @@ fn stats(engine: &Engine, out: &mut String) {
             zero("current_eviction_exceeded_time"),
             ("keyspace_hits", st.keyspace_hits.to_string()),
             ("keyspace_misses", st.keyspace_misses.to_string()),
-            zero("pubsub_channels"),
-            zero("pubsub_patterns"),
-            zero("pubsubshard_channels"),
+            (
+                "pubsub_channels",
+                engine.pubsub.channel_count(false).to_string(),
+            ),
+            ("pubsub_patterns", engine.pubsub.numpat().to_string()),
+            (
+                "pubsubshard_channels",
+                engine.pubsub.channel_count(true).to_string(),
+            ),
             zero("latest_fork_usec"),
             zero("total_forks"),
             zero("migrate_cached_sockets"),

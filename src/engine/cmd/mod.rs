@@ -47,6 +47,10 @@ mod object;
 mod persist;
 mod ping;
 mod psetex;
+mod psubscribe;
+mod publish;
+mod pubsub;
+mod punsubscribe;
 mod quit;
 mod randomkey;
 mod rename;
@@ -57,11 +61,16 @@ mod set;
 mod setex;
 mod setnx;
 mod setrange;
+mod spublish;
+mod ssubscribe;
 mod strlen;
+mod subscribe;
+mod sunsubscribe;
 mod time;
 mod ttl;
 mod r#type;
 mod unlink;
+mod unsubscribe;
 mod unwatch;
 mod watch;
 mod xack;
@@ -89,6 +98,10 @@ pub(crate) enum Flow {
     Reply(Reply),
     /// Nothing to answer yet: block on keys (the command is re-run when one is written).
     Block(BlockOn),
+    /// Answer with these frames for the client itself instead of a reply (the
+    /// SUBSCRIBE family: one confirmation per argument). Inside EXEC they are
+    /// written into the transaction's reply, as Redis writes them.
+    Frames(Vec<Reply>),
 }
 
 impl From<Reply> for Flow {
@@ -152,11 +165,7 @@ impl Cx<'_> {
     /// commands look keys up with `db().get` instead.
     pub fn get_string(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, Error> {
         let now = self.now_ms;
-        if self.db().contains(key, now) {
-            self.engine.stats.keyspace_hits += 1;
-        } else {
-            self.engine.stats.keyspace_misses += 1;
-        }
+        self.count_read_lookup(key);
         match self.db().get(key, now) {
             None => Ok(None),
             Some(Entry {
@@ -169,13 +178,24 @@ impl Cx<'_> {
 
     /// Counts a keyspace hit or miss for a read lookup of `key`
     /// (`lookupKeyRead`), which readers call before borrowing the value.
+    /// A miss is also the `keymiss` keyspace notification.
     pub fn count_read_lookup(&mut self, key: &[u8]) {
+        if !self.count_read_lookup_quietly(key) {
+            self.notify(crate::engine::params::notify::KEY_MISS, "keymiss", key);
+        }
+    }
+
+    /// `count_read_lookup` without the `keymiss` notification
+    /// (`LOOKUP_NONOTIFY`: OBJECT). Returns whether the key was found.
+    pub fn count_read_lookup_quietly(&mut self, key: &[u8]) -> bool {
         let now = self.now_ms;
-        if self.db().contains(key, now) {
+        let found = self.db().contains(key, now);
+        if found {
             self.engine.stats.keyspace_hits += 1;
         } else {
             self.engine.stats.keyspace_misses += 1;
         }
+        found
     }
 
     /// The stream at `key` for reading (`lookupKeyRead` + `checkType`):
@@ -237,12 +257,26 @@ impl Cx<'_> {
             return;
         }
         let db = self.db_index();
+        self.notify_in(db, class, event, key);
+    }
+
+    /// `notify` for a key in database `db`. Keys that expired lazily earlier
+    /// in the command are announced first (`expired` is written when the
+    /// lookup deletes them, before anything the command does next).
+    pub fn notify_in(&mut self, db: usize, class: u32, event: &'static str, key: &[u8]) {
+        use crate::engine::params::notify;
+        let flags = self.engine.settings.notify_keyspace_events;
+        if flags & class == 0 || flags & (notify::KEYSPACE | notify::KEYEVENT) == 0 {
+            return;
+        }
+        self.engine.collect_expired(self.out);
         self.out.events.push(Event::Notification {
             db,
             class,
             event,
             key: key.to_vec(),
         });
+        self.engine.publish_notification(db, event, key, self.out);
     }
 
     /// Records a change to a stream's consumer groups: Redis counts it as
@@ -366,6 +400,21 @@ pub(crate) fn handler(fullname: &str) -> Option<Handler> {
         "incrbyfloat" => incrbyfloat::incrbyfloat,
         "msetnx" => msetnx::msetnx,
         "psetex" => psetex::psetex,
+        "psubscribe" => psubscribe::psubscribe,
+        "publish" => publish::publish,
+        "pubsub" => pubsub::container,
+        "pubsub|channels" => pubsub::channels,
+        "pubsub|help" => pubsub::help,
+        "pubsub|numpat" => pubsub::numpat,
+        "pubsub|numsub" => pubsub::numsub,
+        "pubsub|shardchannels" => pubsub::shardchannels,
+        "pubsub|shardnumsub" => pubsub::shardnumsub,
+        "punsubscribe" => punsubscribe::punsubscribe,
+        "spublish" => spublish::spublish,
+        "ssubscribe" => ssubscribe::ssubscribe,
+        "subscribe" => subscribe::subscribe,
+        "sunsubscribe" => sunsubscribe::sunsubscribe,
+        "unsubscribe" => unsubscribe::unsubscribe,
         "quit" => quit::quit,
         "randomkey" => randomkey::randomkey,
         "rename" => rename::rename,
@@ -469,7 +518,9 @@ fn run(
             // its default, before the command runs.
             Some(debug::not_allowed())
         } else {
-            check_memory(engine, client, spec).err()
+            check_memory(engine, client, spec)
+                .and_then(|()| check_pubsub_context(engine, client, spec, reexec))
+                .err()
         };
         match refusal {
             Some(e) => {
@@ -570,6 +621,42 @@ fn check_memory(engine: &Engine, client: ClientId, spec: &CommandSpec) -> Result
         return Err(Error::Oom);
     }
     Ok(())
+}
+
+/// processCommand's pub/sub context check: a RESP2 client in pub/sub mode may
+/// run only the (P|S)(UN)SUBSCRIBE family, PING, QUIT and RESET. RESP3 has no
+/// such limit. Commands run by EXEC, or re-run for a blocked client, never
+/// pass through this check in Redis (they are `call`ed directly).
+fn check_pubsub_context(
+    engine: &Engine,
+    client: ClientId,
+    spec: &CommandSpec,
+    reexec: bool,
+) -> Result<(), Error> {
+    let Some(c) = engine.clients.get(&client) else {
+        return Ok(());
+    };
+    if reexec || c.in_exec || !c.pubsub || c.protocol != super::Protocol::Resp2 {
+        return Ok(());
+    }
+    if matches!(
+        spec.fullname,
+        "ping"
+            | "subscribe"
+            | "ssubscribe"
+            | "unsubscribe"
+            | "sunsubscribe"
+            | "psubscribe"
+            | "punsubscribe"
+            | "quit"
+            | "reset"
+    ) {
+        return Ok(());
+    }
+    Err(Error::Other(format!(
+        "ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
+        spec.fullname
+    )))
 }
 
 /// `lookupCommand` + the unknown command / unknown subcommand errors.

@@ -3,6 +3,7 @@
 use super::{CmdResult, Cx};
 use crate::engine::error::Error;
 use crate::engine::keyspace::{Entry, Value};
+use crate::engine::params::notify;
 use crate::engine::Reply;
 
 pub(super) fn mset(cx: &mut Cx) -> CmdResult {
@@ -23,11 +24,17 @@ pub(super) fn check_pairs(cx: &Cx) -> Result<(), Error> {
 /// Stores every pair in order (a repeated key ends with its last value).
 pub(super) fn set_pairs(cx: &mut Cx) {
     let argv = cx.argv;
+    let now = cx.now_ms;
     for pair in argv[1..].chunks(2) {
+        let found = cx.db().contains(&pair[0], now);
         cx.db().set(
             pair[0].clone(),
             Entry::new(Value::String(pair[1].clone()), None),
         );
         cx.key_written(&pair[0]);
+        if !found {
+            cx.notify(notify::NEW, "new", &pair[0]);
+        }
+        cx.notify(notify::STRING, "set", &pair[0]);
     }
 }

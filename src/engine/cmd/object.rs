@@ -20,7 +20,7 @@ pub(super) fn object(_cx: &mut Cx) -> CmdResult {
 fn lookup<T>(cx: &mut Cx, f: impl FnOnce(&Entry) -> T) -> Option<T> {
     let now = cx.now_ms;
     let key = &cx.argv[2];
-    cx.count_read_lookup(key);
+    cx.count_read_lookup_quietly(key);
     cx.db().get(key, now).map(f)
 }
 

@@ -6,6 +6,7 @@
 
 use super::{CmdResult, Cx};
 use crate::engine::error::Error;
+use crate::engine::params::notify;
 use crate::engine::Reply;
 
 pub(super) fn rename(cx: &mut Cx) -> CmdResult {
@@ -40,6 +41,9 @@ fn rename_generic(cx: &mut Cx, nx: bool) -> CmdResult {
     cx.db().set(dst.clone(), entry);
     cx.key_deleted(src);
     cx.key_written(dst);
+    cx.notify(notify::NEW, "new", dst);
+    cx.notify(notify::GENERIC, "rename_from", src);
+    cx.notify(notify::GENERIC, "rename_to", dst);
     // Redis counts a rename as one change (`server.dirty++`).
     cx.engine.dirty_adjust -= 1;
     Ok(done.into())

@@ -1,11 +1,12 @@
-//! RESET — back to a fresh connection: db 0, RESP2, no name (and, when they
-//! exist, no MULTI, subscriptions or tracking). Answers `+RESET`.
+//! RESET — back to a fresh connection: no MULTI or WATCH, no subscriptions
+//! (dropped without confirmation frames), db 0, RESP2, no name. Answers `+RESET`.
 
 use super::{CmdResult, Cx};
 use crate::engine::{Event, Protocol, Reply};
 
 pub(super) fn reset(cx: &mut Cx) -> CmdResult {
     cx.engine.discard_transaction(cx.client);
+    cx.engine.drop_subscriptions(cx.client, cx.out);
     let c = cx.client_mut();
     c.db = 0;
     c.protocol = Protocol::Resp2;

@@ -12,6 +12,7 @@
 use super::{arg_i64, c_str, CmdResult, Cx};
 use crate::engine::error::Error;
 use crate::engine::keyspace::{Entry, Value};
+use crate::engine::params::notify;
 use crate::engine::Reply;
 
 /// The four ways to give an expiry time.
@@ -158,6 +159,13 @@ pub(super) fn set_generic(
     cx.db()
         .set(key.to_vec(), Entry::new(Value::String(value.to_vec()), ttl));
     cx.key_written(key);
+    if !found {
+        cx.notify(notify::NEW, "new", key);
+    }
+    cx.notify(notify::STRING, "set", key);
+    if expires_at.is_some() && !o.keepttl {
+        cx.notify(notify::GENERIC, "expire", key);
+    }
     Ok(match old {
         Some(v) => old_reply(v),
         None => replies.done,

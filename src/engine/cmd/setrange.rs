@@ -7,6 +7,7 @@ use super::append::{check_string_length, out_of_memory};
 use super::{arg_i64, CmdResult, Cx};
 use crate::engine::error::Error;
 use crate::engine::keyspace::{Entry, Repr, Value};
+use crate::engine::params::notify;
 use crate::engine::Reply;
 
 pub(super) fn setrange(cx: &mut Cx) -> CmdResult {
@@ -49,6 +50,7 @@ pub(super) fn setrange(cx: &mut Cx) -> CmdResult {
                     ..Entry::new(Value::String(s), None)
                 },
             );
+            cx.notify(notify::NEW, "new", key);
             len
         }
         Some(len) => cx
@@ -60,5 +62,6 @@ pub(super) fn setrange(cx: &mut Cx) -> CmdResult {
             .unwrap_or(Ok(len))?,
     };
     cx.key_written(key);
+    cx.notify(notify::STRING, "setrange", key);
     Ok(Reply::Integer(len as i64).into())
 }
