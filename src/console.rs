@@ -412,8 +412,52 @@ mod tests {
                 differ.push(typed);
             }
         }
-        // The pub/sub commands are not in the command table yet.
-        assert_eq!(differ, ["HELP @pubsub"]);
-        assert_eq!(checked, 15);
+        assert_eq!(differ, Vec::<String>::new());
+        assert_eq!(checked, 16);
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod raw_tests {
+    use super::*;
+    use crate::engine::{Config, Profile};
+
+    #[test]
+    fn raw_frames_show_every_byte_and_follow_the_protocol() {
+        let mut engine = Engine::new(Config {
+            profile: Profile::V7,
+            ..Config::default()
+        });
+        let client = engine.connect(0);
+        let typed = run_line(&mut engine, client, "ECHO \"a\\\\b\\x00\\xff\"", 0);
+        let lines: Vec<String> = typed.frames.iter().map(|f| f.line().text).collect();
+        assert_eq!(lines, [r"$5\r\na\\b\x00\xff\r\n"]);
+        let typed = run_line(&mut engine, client, "GET", 0);
+        assert_eq!(typed.frames[0].kind, LineKind::Error);
+        assert_eq!(
+            typed.frames[0].line().text,
+            r"-ERR wrong number of arguments for 'get' command\r\n"
+        );
+        run_line(&mut engine, client, "HELLO 3", 0);
+        let typed = run_line(&mut engine, client, "GET nothing", 0);
+        assert_eq!(typed.frames[0].line().text, r"_\r\n");
+        assert_eq!(typed.replies, [Reply::Null]);
+    }
+
+    #[test]
+    fn set_hints_is_reported_and_other_preferences_are_not() {
+        let mut engine = Engine::new(Config::default());
+        let client = engine.connect(0);
+        assert_eq!(
+            run_line(&mut engine, client, ":set nohints", 0).set_hints,
+            Some(false)
+        );
+        assert_eq!(
+            run_line(&mut engine, client, ":set HINTS", 0).set_hints,
+            Some(true)
+        );
+        let other = run_line(&mut engine, client, ":set foo", 0);
+        assert_eq!(other.set_hints, None);
+        assert_eq!(other.lines[0].text, "unknown redis-cli preference 'foo'");
     }
 }

@@ -840,3 +840,118 @@ async fn the_clock_pauses_and_a_jump_times_out_a_block() {
     .await;
     assert_eq!(clock_ms(&root), frozen + 60_000);
 }
+
+#[wasm_bindgen_test]
+async fn a_subscribed_pane_lists_its_subscriptions_and_receives_pushes() {
+    let root = mount();
+    pane_input(&root).await;
+    click(&root, "[data-testid=add-pane]");
+    let all = wait_for("two panes", || Some(panes(&root)).filter(|p| p.len() == 2)).await;
+    let sub = input_of(&all[1]);
+    submit(&sub, "SUBSCRIBE news alerts");
+    submit(&sub, "PSUBSCRIBE user:*");
+    wait_for("subscribed", || {
+        (text_of(&all[1], "[data-testid=pane-state]").as_deref() == Some("subscribed"))
+            .then_some(())
+    })
+    .await;
+    let names = || -> Vec<String> {
+        let list = all[1]
+            .query_selector_all("[data-testid=pane-subscription]")
+            .expect("a selector");
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .filter_map(|n| n.dyn_into::<Element>().ok())
+            .filter_map(|e| e.get_attribute("data-name"))
+            .collect()
+    };
+    wait_for("three subscriptions", || (names().len() == 3).then_some(())).await;
+    assert_eq!(names(), ["news", "alerts", "user:*"]);
+    submit(&input_of(&all[0]), "PUBLISH news hello");
+    let pushed = wait_for("the message", || {
+        let push = lines(&all[1], "push");
+        push.contains(&"1) \"message\"".to_string()).then_some(push)
+    })
+    .await;
+    let tail: Vec<&str> = pushed
+        .iter()
+        .rev()
+        .take(3)
+        .rev()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(tail, ["1) \"message\"", "2) \"news\"", "3) \"hello\""]);
+    assert_eq!(
+        lines(&all[0], "reply").last().map(String::as_str),
+        Some("(integer) 1")
+    );
+    submit(&sub, "UNSUBSCRIBE");
+    submit(&sub, "PUNSUBSCRIBE");
+    wait_for("normal again", || {
+        (text_of(&all[1], "[data-testid=pane-state]").as_deref() == Some("normal")).then_some(())
+    })
+    .await;
+    assert!(find(&all[1], "[data-testid=pane-subscriptions]").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn keyspace_notifications_and_resp3_pushes_arrive_as_pushes() {
+    let root = mount();
+    pane_input(&root).await;
+    click(&root, "[data-testid=add-pane]");
+    let all = wait_for("two panes", || Some(panes(&root)).filter(|p| p.len() == 2)).await;
+    let (writer, listener) = (input_of(&all[0]), input_of(&all[1]));
+    submit(&writer, "CONFIG SET notify-keyspace-events KEA");
+    submit(&listener, "HELLO 3");
+    submit(&listener, "SSUBSCRIBE orders");
+    submit(&listener, "PSUBSCRIBE __keyevent@0__:*");
+    wait_for("two subscriptions", || {
+        let list = all[1]
+            .query_selector_all("[data-testid=pane-subscription]")
+            .ok()?;
+        (list.length() == 2).then_some(())
+    })
+    .await;
+    let kinds: Vec<String> = {
+        let list = all[1]
+            .query_selector_all("[data-testid=pane-subscription]")
+            .expect("a selector");
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .filter_map(|n| n.dyn_into::<Element>().ok())
+            .filter_map(|e| e.get_attribute("data-kind"))
+            .collect()
+    };
+    assert_eq!(kinds, ["pattern", "shard-channel"]);
+    submit(&writer, "SET k v");
+    let pushed = wait_for("the notification", || {
+        let push = lines(&all[1], "push");
+        push.contains(&"4) \"k\"".to_string()).then_some(push)
+    })
+    .await;
+    let tail: Vec<&str> = pushed
+        .iter()
+        .rev()
+        .take(4)
+        .rev()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        tail,
+        [
+            "1) \"pmessage\"",
+            "2) \"__keyevent@0__:*\"",
+            "3) \"__keyevent@0__:set\"",
+            "4) \"k\""
+        ]
+    );
+    // The raw view shows the RESP3 push frame itself.
+    click(&all[1], "[data-testid=pane-raw-toggle]");
+    submit(&writer, "SPUBLISH orders o1");
+    wait_for("the raw push", || {
+        lines(&all[1], "push")
+            .contains(&r">3\r\n$8\r\nsmessage\r\n$6\r\norders\r\n$2\r\no1\r\n".to_string())
+            .then_some(())
+    })
+    .await;
+}

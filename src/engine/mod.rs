@@ -629,6 +629,23 @@ impl Engine {
         self.clients.get(&client).map(|c| c.state())
     }
 
+    /// What `client` is subscribed to: its channels, then its patterns, then its shard channels,
+    /// each in the order it subscribed (for the console's pane header).
+    pub fn client_subscriptions(&self, client: ClientId) -> Vec<(SubscriptionKind, Vec<u8>)> {
+        let Some(c) = self.clients.get(&client) else {
+            return Vec::new();
+        };
+        let of = |kind: SubscriptionKind, set: &pubsub::OrderedSet<Vec<u8>>| {
+            set.iter()
+                .map(move |name| (kind, name.clone()))
+                .collect::<Vec<_>>()
+        };
+        let mut out = of(SubscriptionKind::Channel, &c.subs.channels);
+        out.extend(of(SubscriptionKind::Pattern, &c.subs.patterns));
+        out.extend(of(SubscriptionKind::Shard, &c.subs.shard_channels));
+        out
+    }
+
     /// Up to `limit` key names of database `db` that start with `prefix` and have not expired
     /// at `now_ms`, sorted (for the console's completion). Read-only: nothing expires here.
     pub fn key_names(&self, db: usize, prefix: &[u8], now_ms: u64, limit: usize) -> Vec<Vec<u8>> {

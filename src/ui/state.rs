@@ -13,7 +13,9 @@ use super::clock::VirtualClock;
 use super::lines::LineStore;
 use crate::console::{self, LineKind, RawFrame};
 use crate::engine::cli::{hints, tokenize};
-use crate::engine::{ClientId, Config, DeliveryKind, Engine, Outcome, Profile, Protocol};
+use crate::engine::{
+    ClientId, Config, DeliveryKind, Engine, Outcome, Profile, Protocol, SubscriptionKind,
+};
 use crate::transcript::{self, Step};
 
 /// The page's memory ceiling: past it, writes get Redis's OOM error while
@@ -981,6 +983,17 @@ fn refresh(engine: &Engine, panes: &mut [Rc<Pane>]) {
 }
 
 /// The channels, patterns and shard channels `client` is subscribed to.
-fn subscriptions_of(_engine: &Engine, _client: ClientId) -> Vec<(SubKind, String)> {
-    Vec::new()
+fn subscriptions_of(engine: &Engine, client: ClientId) -> Vec<(SubKind, String)> {
+    engine
+        .client_subscriptions(client)
+        .into_iter()
+        .map(|(kind, name)| {
+            let kind = match kind {
+                SubscriptionKind::Channel => SubKind::Channel,
+                SubscriptionKind::Pattern => SubKind::Pattern,
+                SubscriptionKind::Shard => SubKind::Shard,
+            };
+            (kind, String::from_utf8_lossy(&name).into_owned())
+        })
+        .collect()
 }
