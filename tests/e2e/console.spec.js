@@ -71,6 +71,14 @@ test('an error reply is an error line', async ({ page }) => {
     "(error) ERR wrong number of arguments for 'get' command",
   ]);
   await expect(producer.lines('reply')).toHaveCount(0);
+  // Errors are visibly distinct from replies.
+  await producer.run('PING');
+  await expect(producer.lines('reply')).toHaveText(['PONG']);
+  const look = (line) => line.evaluate((el) => {
+    const s = getComputedStyle(el);
+    return `${s.color}|${s.backgroundColor}|${s.fontWeight}|${s.borderLeftStyle}`;
+  });
+  expect(await look(producer.lines('error').first())).not.toBe(await look(producer.lines('reply').first()));
   expect(problems).toEqual([]);
 });
 

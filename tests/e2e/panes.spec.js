@@ -41,6 +41,12 @@ test('panes can be added, renamed and removed, each its own client', async ({ pa
   // The output stayed with the pane.
   await expect(renamed.lines('command').first()).toHaveText(`${first.name}> SET shared 1`);
 
+  // CLIENT SETNAME names the client, and the pane follows.
+  await renamed.run('CLIENT SETNAME reader');
+  await expect(pane(page, 'reader').root).toHaveCount(1);
+  await pane(page, 'reader').run('CLIENT GETNAME');
+  await expect(pane(page, 'reader').lines('reply').last()).toHaveText('"reader"');
+
   // Remove: the pane goes, and its client is disconnected from the engine.
   const goneId = (await second.clientId.textContent())?.trim();
   expect(goneId).toMatch(/^\d+$/);

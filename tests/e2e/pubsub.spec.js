@@ -98,3 +98,47 @@ test('each pane shows its client id, protocol and state', async ({ page }) => {
   await expect(producer.state).toHaveText('normal');
   expect(problems).toEqual([]);
 });
+
+test('shard channels, keyspace notifications and a RESP3 subscriber', async ({ page }) => {
+  const problems = watchForErrors(page);
+  await open(page);
+  const producer = pane(page, 'producer');
+  const shard = await addPane(page);
+  const watcher = await addPane(page);
+
+  await shard.run('SSUBSCRIBE orders');
+  await expect(shard.state).toHaveText('subscribed');
+  await expect(shard.root.locator('[data-testid="pane-subscription"][data-name="orders"]')).toHaveCount(1);
+  await expect(shard.lines('push')).toHaveText(['1) "ssubscribe"', '2) "orders"', '3) (integer) 1']);
+  await producer.run('SPUBLISH orders o-1');
+  await expect(producer.lines('reply').last()).toHaveText('(integer) 1');
+  await expect(shard.lines('push')).toHaveCount(6);
+  expect((await shard.texts('push')).slice(-3)).toEqual(['1) "smessage"', '2) "orders"', '3) "o-1"']);
+  // A plain PUBLISH to the same name is another namespace.
+  await producer.run('PUBLISH orders o-2');
+  await expect(producer.lines('reply').last()).toHaveText('(integer) 0');
+
+  // A RESP3 client gets pushes outside any subscribe mode, printed like arrays.
+  await watcher.run('HELLO 3');
+  await expect(watcher.protocol).toHaveText('RESP3');
+  await producer.run('CONFIG SET notify-keyspace-events KEA');
+  await expect(producer.lines('reply').last()).toHaveText('OK');
+  await watcher.run('PSUBSCRIBE __keyspace@0__:*');
+  await expect(watcher.state).toHaveText('subscribed');
+  await expect(watcher.lines('push')).toHaveText(['1) "psubscribe"', '2) "__keyspace@0__:*"', '3) (integer) 1']);
+  // In RESP3 a subscribed client may run any command.
+  await watcher.run('GET nothing');
+  await expect(watcher.lines('reply').last()).toHaveText('(nil)');
+  await producer.run('SET user:1 ada');
+  await expect(producer.lines('reply').last()).toHaveText('OK');
+  await expect(watcher.lines('push')).toHaveCount(7);
+  expect((await watcher.texts('push')).slice(-4)).toEqual([
+    '1) "pmessage"',
+    '2) "__keyspace@0__:*"',
+    '3) "__keyspace@0__:user:1"',
+    '4) "set"',
+  ]);
+  // The RESP2 shard subscriber saw none of it.
+  await expect(shard.lines('push')).toHaveCount(6);
+  expect(problems).toEqual([]);
+});
