@@ -576,6 +576,37 @@ async fn history_walks_back_and_survives_a_reload() {
     })
     .await;
     assert!(find(&again, "[data-testid=session-notice]").is_none());
+
+    // A removed pane's history comes back with a new pane of the same name, reload or not.
+    submit(&input_of(&restored[1]), "ECHO from-worker");
+    wait_for("its reply", || {
+        lines(&restored[1], "reply")
+            .contains(&"\"from-worker\"".to_string())
+            .then_some(())
+    })
+    .await;
+    click(&restored[1], "[data-testid=pane-remove]");
+    wait_for("one pane", || Some(()).filter(|_| panes(&again).len() == 1)).await;
+    let third = mount_with(&key);
+    wait_for("one restored pane", || {
+        Some(()).filter(|_| panes(&third).len() == 1)
+    })
+    .await;
+    click(&third, "[data-testid=add-pane]");
+    let back = wait_for("worker-1 again", || {
+        Some(panes(&third)).filter(|p| p.len() == 2)
+    })
+    .await;
+    assert_eq!(
+        back[1].get_attribute("data-client").as_deref(),
+        Some("worker-1")
+    );
+    let input = input_of(&back[1]);
+    press(&input, "ArrowUp", false);
+    wait_for("its old history", || {
+        (input.value() == "ECHO from-worker").then_some(())
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
