@@ -576,6 +576,37 @@ async fn history_walks_back_and_survives_a_reload() {
     })
     .await;
     assert!(find(&again, "[data-testid=session-notice]").is_none());
+
+    // A removed pane's history comes back with a new pane of the same name, reload or not.
+    submit(&input_of(&restored[1]), "ECHO from-worker");
+    wait_for("its reply", || {
+        lines(&restored[1], "reply")
+            .contains(&"\"from-worker\"".to_string())
+            .then_some(())
+    })
+    .await;
+    click(&restored[1], "[data-testid=pane-remove]");
+    wait_for("one pane", || Some(()).filter(|_| panes(&again).len() == 1)).await;
+    let third = mount_with(&key);
+    wait_for("one restored pane", || {
+        Some(()).filter(|_| panes(&third).len() == 1)
+    })
+    .await;
+    click(&third, "[data-testid=add-pane]");
+    let back = wait_for("worker-1 again", || {
+        Some(panes(&third)).filter(|p| p.len() == 2)
+    })
+    .await;
+    assert_eq!(
+        back[1].get_attribute("data-client").as_deref(),
+        Some("worker-1")
+    );
+    let input = input_of(&back[1]);
+    press(&input, "ArrowUp", false);
+    wait_for("its old history", || {
+        (input.value() == "ECHO from-worker").then_some(())
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
@@ -648,8 +679,11 @@ async fn a_multi_line_paste_runs_each_line() {
 
 #[wasm_bindgen_test]
 async fn a_hundred_thousand_lines_render_only_a_window() {
+    let window = web_sys::window().expect("a window");
+    Reflect::delete_property(&window, &"streamplay".into()).expect("deleted");
     let root = mount();
     let input = pane_input(&root).await;
+    wait_for("window.streamplay", || api().is_object().then_some(())).await;
     submit(&input, "100000 PING");
     let rendered = wait_for("the newest lines", || {
         Some(lines(&root, "reply")).filter(|l| !l.is_empty())
@@ -672,7 +706,7 @@ async fn a_hundred_thousand_lines_render_only_a_window() {
 }
 
 fn api() -> JsValue {
-    Reflect::get(&web_sys::window().unwrap(), &"streamplay".into()).expect("window.streamplay")
+    Reflect::get(&web_sys::window().unwrap(), &"streamplay".into()).unwrap_or(JsValue::UNDEFINED)
 }
 
 fn api_fn(name: &str) -> Function {
@@ -693,8 +727,12 @@ fn pane0(state: &JsValue) -> JsValue {
 
 #[wasm_bindgen_test]
 async fn the_js_api_runs_commands_and_reports_state_and_lines() {
+    // Each page installs its own API; wait for this page's.
+    let window = web_sys::window().expect("a window");
+    Reflect::delete_property(&window, &"streamplay".into()).expect("deleted");
     let root = mount();
     pane_input(&root).await;
+    wait_for("window.streamplay", || api().is_object().then_some(())).await;
     let run = api_fn("run");
     let seen = js_sys::Array::new();
     let listener = {
@@ -707,7 +745,23 @@ async fn the_js_api_runs_commands_and_reports_state_and_lines() {
         .call2(&JsValue::NULL, &"line".into(), listener.as_ref())
         .expect("on()");
     listener.forget();
+    let events = js_sys::Array::new();
+    let on_event = {
+        let events = events.clone();
+        wasm_bindgen::closure::Closure::<dyn Fn(JsValue)>::new(move |v: JsValue| {
+            events.push(&v);
+        })
+    };
+    api_fn("on")
+        .call2(&JsValue::NULL, &"engine-event".into(), on_event.as_ref())
+        .expect("on()");
+    on_event.forget();
     let ok = run.call1(&JsValue::NULL, &"SET a 1".into()).expect("run");
+    let types: Vec<String> = events
+        .iter()
+        .filter_map(|e| Reflect::get(&e, &"type".into()).ok()?.as_string())
+        .collect();
+    assert!(types.contains(&"KeyWritten".to_string()), "{types:?}");
     assert_eq!(ok.as_string().as_deref(), Some("OK"));
     let n = run.call1(&JsValue::NULL, &"INCR a".into()).expect("run");
     assert_eq!(n.as_f64(), Some(2.0));

@@ -329,36 +329,34 @@ pub fn PaneView(props: &PaneProps) -> Html {
         html! { <h2 class="pane-name">{ name.clone() }</h2> }
     };
 
-    let detail = match (&pane.blocked_on, state) {
-        (Some(keys), _) => {
-            let countdown = pane.block_deadline_ms.map(|deadline| {
-                let left = deadline.saturating_sub(*now_ms);
-                html! {
-                    <span class="pane-countdown" data-testid="pane-countdown" data-ms={left.to_string()}
-                          aria-label="Time left before the block times out">
-                        { format!("{:.1} s", left as f64 / 1000.0) }
-                    </span>
-                }
-            });
+    let blocked = pane.blocked_on.as_ref().map(|keys| {
+        let countdown = pane.block_deadline_ms.map(|deadline| {
+            let left = deadline.saturating_sub(*now_ms);
             html! {
-                <div class="pane-detail">
-                    { "waiting on " }
-                    <span class="pane-blocked-keys" data-testid="pane-blocked-keys">{ keys.join(" ") }</span>
-                    { for countdown }
-                </div>
+                <span class="pane-countdown" data-testid="pane-countdown" data-ms={left.to_string()}
+                      aria-label="Time left before the block times out">
+                    { format!("{:.1} s", left as f64 / 1000.0) }
+                </span>
             }
+        });
+        html! {
+            <div class="pane-detail">
+                { "waiting on " }
+                <span class="pane-blocked-keys" data-testid="pane-blocked-keys">{ keys.join(" ") }</span>
+                { for countdown }
+            </div>
         }
-        (None, "subscribed") => html! {
-            <ul class="pane-detail pane-subscriptions" data-testid="pane-subscriptions"
-                aria-label="Subscriptions">
-                { for pane.subscriptions.iter().map(|(kind, sub)| html! {
-                    <li class={classes!("pane-subscription", kind.name())} data-testid="pane-subscription"
-                        data-name={sub.clone()} data-kind={kind.name()}>{ sub.clone() }</li>
-                }) }
-            </ul>
-        },
-        _ => html! {},
-    };
+    });
+    // Shown whenever the client has subscriptions (a RESP3 client may also be in MULTI).
+    let subscriptions = (!pane.subscriptions.is_empty()).then(|| html! {
+        <ul class="pane-detail pane-subscriptions" data-testid="pane-subscriptions"
+            aria-label="Subscriptions">
+            { for pane.subscriptions.iter().map(|(kind, sub)| html! {
+                <li class={classes!("pane-subscription", kind.name())} data-testid="pane-subscription"
+                    data-name={sub.clone()} data-kind={kind.name()}>{ sub.clone() }</li>
+            }) }
+        </ul>
+    });
 
     html! {
         <section class="pane" data-testid="pane" data-client={name.clone()} role="region"
@@ -381,7 +379,8 @@ pub fn PaneView(props: &PaneProps) -> Html {
                             aria-label={format!("Remove {name}")} title="Remove" onclick={on_remove}>{ "✕" }</button>
                 </span>
             </header>
-            { detail }
+            { for subscriptions }
+            { for blocked }
             <div class="pane-body" {onclick}>
                 <PaneOutput lines={pane.lines.clone()} label={format!("Output of {name}")} />
             </div>

@@ -3,6 +3,7 @@
 //! ticks, JS API calls) that change them.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use wasm_bindgen::JsValue;
@@ -432,6 +433,9 @@ pub struct Session {
     pub now_ms: u64,
     /// Shown above the panes: an unreadable saved session, kept aside.
     pub notice: Option<AttrValue>,
+    /// The histories of pane names no pane has now (removed panes): a new pane with one of these
+    /// names gets its history back.
+    pub histories: Rc<BTreeMap<String, Vec<String>>>,
     /// Grows whenever something that is saved (panes, names, histories, toggles, profile)
     /// changes, so that the page saves only then.
     pub saved: u64,
@@ -463,13 +467,18 @@ pub struct SavedPane {
     pub hints: bool,
 }
 
-/// A session as saved across reloads: the panes and their histories, and the profile. The
-/// engine's keys are not saved (there is no snapshot of the engine yet).
+/// A session as saved across reloads: the panes and their histories, the histories of removed
+/// panes by name, and the profile. The engine's keys are not saved (there is no snapshot of the
+/// engine yet).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Saved {
     pub profile: Profile,
     pub panes: Vec<SavedPane>,
+    pub histories: BTreeMap<String, Vec<String>>,
 }
+
+/// How many removed panes' histories are kept.
+pub const MAX_OLD_HISTORIES: usize = 32;
 
 impl Session {
     /// The profile the engine runs.
@@ -485,6 +494,10 @@ impl Session {
         let clock = VirtualClock::new(real_ms);
         let now_ms = clock.now(real_ms);
         let profile = saved.as_ref().map(|s| s.profile).unwrap_or_default();
+        let histories = saved
+            .as_ref()
+            .map(|s| s.histories.clone())
+            .unwrap_or_default();
         let mut engine = page_engine(profile);
         let mut panes = Vec::new();
         let mut next_key = 0;
@@ -517,6 +530,7 @@ impl Session {
             clock,
             now_ms: 0,
             notice: notice.map(AttrValue::from),
+            histories: Rc::new(histories),
             saved: 0,
         }
     }
@@ -535,6 +549,7 @@ impl Session {
                     hints: p.hints,
                 })
                 .collect(),
+            histories: (*self.histories).clone(),
         }
     }
 
@@ -586,10 +601,14 @@ impl Session {
             .unwrap_or_default()
     }
 
-    /// Adds a pane named `name` on a new connection; returns its index.
+    /// Adds a pane named `name` on a new connection, with the history a pane of that name had;
+    /// returns its index.
     fn add_pane(&mut self, engine: &mut Engine, name: &str, now_ms: u64) -> usize {
         let client = engine.connect(now_ms);
-        let pane = Pane::new(engine, self.next_key, name, client);
+        let mut pane = Pane::new(engine, self.next_key, name, client);
+        if let Some(history) = Rc::make_mut(&mut self.histories).remove(name) {
+            pane.history = Rc::new(history);
+        }
         self.next_key += 1;
         self.panes.push(Rc::new(pane));
         self.saved += 1;
@@ -796,6 +815,13 @@ impl Reducible for Session {
                         return false;
                     };
                     let removed = next.panes.remove(index);
+                    if !removed.history.is_empty() {
+                        let histories = Rc::make_mut(&mut next.histories);
+                        histories.insert(removed.name.clone(), removed.history.to_vec());
+                        while histories.len() > MAX_OLD_HISTORIES {
+                            histories.pop_first();
+                        }
+                    }
                     let out = engine.disconnect(removed.client, now);
                     next.show_outcome(engine, &out);
                     next.saved += 1;

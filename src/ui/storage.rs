@@ -1,9 +1,12 @@
 //! The session across reloads, in `localStorage` (DESIGN.md "Sharing, embedding, persistence"):
 //! the panes (names, histories, raw and hint toggles) and the profile, as JSON
-//! `{"version":1,"profile":"7.0","panes":[{"name":..,"history":[..],"raw":false,"hints":true}]}`.
+//! `{"version":1,"profile":"7.0","panes":[{"name":..,"history":[..],"raw":false,"hints":true}],
+//! "histories":{"worker-3":[..]}}` (`histories`: the histories of removed panes, by name).
 //!
 //! A saved session that cannot be read is never dropped: it is copied to
 //! `<key>.unreadable.<time>` and the page says so.
+
+use std::collections::BTreeMap;
 
 use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::JsValue;
@@ -97,9 +100,33 @@ pub fn parse(text: &str) -> Result<Saved, String> {
             hints: field(&pane, "hints").as_bool().unwrap_or(true),
         });
     }
+    // The histories of removed panes (optional: older saves have none).
+    let mut histories = BTreeMap::new();
+    let old = field(&value, "histories");
+    if old.is_object() {
+        for name in Object::keys(&Object::from(old.clone())).iter() {
+            let Some(name) = name.as_string() else {
+                continue;
+            };
+            let list = field(&old, &name);
+            if !Array::is_array(&list) {
+                return Err(format!("the history of '{name}' is not a list"));
+            }
+            let lines: Option<Vec<String>> =
+                Array::from(&list).iter().map(|e| e.as_string()).collect();
+            let mut lines = lines
+                .ok_or_else(|| format!("the history of '{name}' has an entry that is not text"))?;
+            let keep = lines.len().saturating_sub(MAX_HISTORY);
+            lines.drain(..keep);
+            histories.insert(name, lines);
+        }
+    } else if !old.is_undefined() {
+        return Err("the histories are not an object".into());
+    }
     Ok(Saved {
         profile,
         panes: out,
+        histories,
     })
 }
 
@@ -115,8 +142,14 @@ pub fn to_json(saved: &Saved) -> String {
         set(&o, "hints", &JsValue::from_bool(p.hints));
         panes.push(&o);
     }
+    let histories = Object::new();
+    for (name, lines) in &saved.histories {
+        let list: Array = lines.iter().map(|h| JsValue::from_str(h)).collect();
+        set(&histories, name, &list);
+    }
     let o = Object::new();
     set(&o, "version", &JsValue::from_f64(VERSION));
+    set(&o, "histories", &histories);
     set(&o, "profile", &JsValue::from_str(saved.profile.name()));
     set(&o, "panes", &panes);
     JSON::stringify(&o)
