@@ -207,6 +207,21 @@ test('history is kept per pane across a reload', async ({ page }) => {
   await other.input.fill('');
   await other.input.press('ArrowUp');
   await expect(other.input).toHaveValue('');
+
+  // History is kept per pane name: a removed pane's lines come back with a new pane of that
+  // name, after a reload too.
+  await other.run('XLEN other-key');
+  await expect(other.lines('reply').last()).toHaveText('(integer) 0');
+  await other.removeButton.click();
+  await expect(other.root).toHaveCount(0);
+  await page.reload();
+  await open(page);
+  const back = await addPane(page);
+  expect(back.name).toBe(other.name);
+  await back.input.press('ArrowUp');
+  await expect(back.input).toHaveValue('XLEN other-key');
+  await back.input.press('ArrowUp');
+  await expect(back.input).toHaveValue('XLEN other-key');
   expect(problems).toEqual([]);
 });
 
