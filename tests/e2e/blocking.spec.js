@@ -112,6 +112,18 @@ test('Ctrl+C on a blocked pane unblocks it with the timeout reply', async ({ pag
   await reader.input.press('Control+c');
   await expect.poll(() => replyTexts(reader)).toEqual(['(nil)', 'PONG', '(nil)']);
   await expect(reader.state).toHaveText('normal');
+
+  // The same as another client's CLIENT UNBLOCK <id> TIMEOUT.
+  await reader.run('XREAD BLOCK 0 STREAMS s $');
+  await expect(reader.state).toHaveText('blocked');
+  await producer.run(`CLIENT UNBLOCK ${await reader.clientId.textContent()} TIMEOUT`);
+  await expect(producer.lines('reply').last()).toHaveText('(integer) 1');
+  await expect.poll(() => replyTexts(reader)).toEqual(['(nil)', 'PONG', '(nil)', '(nil)']);
+  await expect(reader.state).toHaveText('normal');
+  // Ctrl+C on a pane that is not blocked unblocks nobody.
+  await reader.input.press('Control+c');
+  await producer.run(`CLIENT UNBLOCK ${await reader.clientId.textContent()} TIMEOUT`);
+  await expect(producer.lines('reply').last()).toHaveText('(integer) 0');
   await expect(producer.lines('error')).toHaveCount(0);
   expect(problems).toEqual([]);
 });
