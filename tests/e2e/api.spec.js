@@ -59,7 +59,10 @@ test('window.streamplay runs commands and reports the page state', async ({ page
   await page.evaluate(() => {
     window.__seen = { line: 0, push: 0, engine: 0 };
     window.streamplay.on('line', () => window.__seen.line++);
-    window.streamplay.on('push', () => window.__seen.push++);
+    window.streamplay.on('push', (e) => {
+      window.__seen.push++;
+      window.__seen.lastPush = e;
+    });
     window.streamplay.on('engine-event', () => window.__seen.engine++);
   });
   await other.run('SUBSCRIBE ch');
@@ -69,11 +72,13 @@ test('window.streamplay runs commands and reports the page state', async ({ page
   const seen = await page.evaluate(() => window.__seen);
   expect(seen.line).toBeGreaterThanOrEqual(4);
   expect(seen.push).toBeGreaterThanOrEqual(2);
+  expect(seen.lastPush).toEqual({ pane: other.name, lines: ['1) "message"', '2) "ch"', '3) "hi"'] });
   expect(seen.engine).toBeGreaterThanOrEqual(1);
 
   // runScript takes a transcript and returns the replies.
   const scripted = await page.evaluate(() => window.streamplay.runScript('A> SET x 1\nA> INCR x\nA> GET x\n'));
-  expect(scripted).toHaveLength(3);
-  expect(JSON.stringify(scripted)).toContain('2');
+  expect(scripted).toEqual(['OK', 2, '2']);
+  // Its client A became a pane.
+  await expect(pane(page, 'A').lines('reply').last()).toHaveText('"2"');
   expect(problems).toEqual([]);
 });
