@@ -40,8 +40,15 @@ test('a PUBLISH from one pane appears as a push in the subscribed pane', async (
   await expect(listener.lines('push')).toHaveCount(16);
   expect((await listener.texts('push')).slice(-4)).toEqual(['1) "pmessage"', '2) "news.*"', '3) "news.tech"', '4) "chips"']);
 
-  // A subscribed pane keeps accepting the commands RESP2 allows there, and leaves subscribed
-  // state when its last subscription goes.
+  // A subscribed RESP2 pane keeps accepting typed lines; Redis refuses what subscribe mode does
+  // not allow, and PING answers in its subscribe-mode form.
+  await listener.run('GET news');
+  await expect(listener.lines('error').last()).toHaveText(
+    "(error) ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
+  );
+  await listener.run('PING');
+  await expect.poll(async () => (await listener.texts()).slice(-2)).toEqual(['1) "pong"', '2) ""']);
+  // It leaves subscribed state when its last subscription goes.
   await listener.run('UNSUBSCRIBE');
   await expect(listener.root.locator('[data-testid="pane-subscription"][data-name="news"]')).toHaveCount(0);
   await expect(listener.state).toHaveText('subscribed');
