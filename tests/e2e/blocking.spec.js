@@ -127,3 +127,22 @@ test('Ctrl+C on a blocked pane unblocks it with the timeout reply', async ({ pag
   await expect(producer.lines('error')).toHaveCount(0);
   expect(problems).toEqual([]);
 });
+
+test('at 10× clock speed a 3 s block times out in a fraction of the real time', async ({ page }) => {
+  const problems = watchForErrors(page);
+  await open(page);
+  const reader = await addPane(page);
+  const speed = page.getByTestId('clock-speed');
+  await speed.selectOption('1000');
+  await expect(speed).toHaveValue('1000');
+  // Engine time runs ten times as fast as real time: 5 s of it pass within 2 s.
+  const start = await clockMs(page);
+  await expect.poll(() => clockMs(page), { timeout: 2000 }).toBeGreaterThan(start + 5000);
+
+  await reader.run('XREAD BLOCK 3000 STREAMS s $');
+  await expect(reader.state).toHaveText('blocked');
+  // 3 s of engine time are 0.3 s of real time; at 1× this would not happen within 2 s.
+  await expect(reader.lines('reply').last()).toHaveText('(nil)', { timeout: 2000 });
+  await expect(reader.state).toHaveText('normal');
+  expect(problems).toEqual([]);
+});
