@@ -100,7 +100,8 @@ pub fn PaneOutput(props: &OutputProps) -> Html {
 
     let rows = view.height / ROW_PX + 2;
     let (start, end) = if *follow.borrow() {
-        (total.saturating_sub(rows + OVERSCAN), total)
+        // Following the newest line: nothing below the view, a smaller margin above it.
+        (total.saturating_sub(rows + OVERSCAN / 3), total)
     } else {
         let first = view.top / ROW_PX;
         (
