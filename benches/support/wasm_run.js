@@ -1,10 +1,13 @@
 // Times the wasm32 build of the stream workloads under Node (called by
-// benches/streams.rs). Usage: node wasm_run.js <wasm_bench.js> <runs> <entries> <ops> <pel>
+// benches/streams.rs). Usage:
+//   node wasm_run.js <wasm_bench.js> <runs> <entries> <ops> <pel> <deliveries>
 // Prints one line per workload: `NAME ops <ops/s of each run>` or `NAME skip <reason>`.
 // The group workloads print two lines, `NAME` (commands/s) and `NAME_ENTRIES`
 // (entries/s): the work-queue loop on a stream of <entries>, XAUTOCLAIM on a PEL of <pel>.
+// The pub/sub workloads print `PUBSUB_<name> ops <deliveries/s of each run>`, each
+// run about <deliveries> frames (`publishes_per_run` of workload.rs).
 const bench = require(process.argv[2]);
-const [runs, entries, ops, pel] = process.argv.slice(3).map(Number);
+const [runs, entries, ops, pel, deliveries] = process.argv.slice(3).map(Number);
 const workloads = ["XADD", "XRANGE", "XREAD"];
 const reasons = Object.fromEntries(workloads.map((w) => [w, bench.unavailable(w)]));
 if (workloads.some((w) => reasons[w] === undefined)) bench.load(entries);
@@ -59,4 +62,32 @@ for (const [w, kind, size] of groups) {
     continue;
   }
   console.log(`${w} ops ${commands.join(" ")}\n${w}_ENTRIES ops ${drained.join(" ")}`);
+}
+
+// The pub/sub workloads: [name, PubSub::new's kind, its n].
+const pubsub = [
+  ["PUBSUB_1", "CHANNEL", 1],
+  ["PUBSUB_100", "CHANNEL", 100],
+  ["PUBSUB_10000", "CHANNEL", 10000],
+  ["PUBSUB_100000", "CHANNEL", 100000],
+  ["PUBSUB_PATTERNS_ONE", "PATTERNS_ONE", 0],
+  ["PUBSUB_PATTERNS_ALL", "PATTERNS_ALL", 0],
+];
+for (const [w, kind, n] of pubsub) {
+  const rates = [];
+  try {
+    const fanout = bench.pubsub_load(kind, n);
+    const k = Math.max(1, Math.floor(deliveries / fanout));
+    for (let r = 0; r < runs; r++) {
+      const t0 = process.hrtime.bigint();
+      const got = bench.pubsub_run(k);
+      const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+      if (got !== k * fanout) throw `${got} frames instead of ${k * fanout}`;
+      rates.push((got / secs).toFixed(0));
+    }
+  } catch (e) {
+    console.log(`${w} skip ${e}`);
+    continue;
+  }
+  console.log(`${w} ops ${rates.join(" ")}`);
 }
