@@ -835,20 +835,20 @@ fn build_wasm(root: &Path, profile: &str) -> Result<PathBuf, String> {
 /// A workload's name and its median ops/s, or why it was skipped.
 type WasmResult = (String, Result<f64, String>);
 
-/// Runs the workloads in Node: for each, the median ops/s, or why it was skipped.
+/// Runs one part of the workloads in Node (`streams`: throughput and consumer
+/// groups; `pubsub`), with `[runs, entries, ops, pel, deliveries]`: for each,
+/// the median ops/s, or why it was skipped.
 fn wasm_runs(
     root: &Path,
     module: &Path,
-    runs: u64,
-    entries: u64,
-    k: u64,
-    pel: u64,
-    deliveries: u64,
+    part: &str,
+    sizes: [u64; 5],
 ) -> Result<Vec<WasmResult>, String> {
     let out = Command::new("node")
         .arg(root.join("benches/support/wasm_run.js"))
         .arg(module)
-        .args([runs, entries, k, pel, deliveries].map(|n| n.to_string()))
+        .arg(part)
+        .args(sizes.map(|n| n.to_string()))
         .stderr(Stdio::inherit())
         .output()
         .map_err(|e| format!("cannot run node: {e}"))?;
@@ -1034,6 +1034,30 @@ fn pattern_cost(runs: u64, k: u64, patterns: u64) -> Result<(f64, f64), String> 
     Ok((median(ns), allocations))
 }
 
+/// The medians of `names` from a Node run of one wasm build (`profile`),
+/// NaN for a workload that was skipped (the reason printed once).
+fn wasm_pick(all: &Result<Vec<WasmResult>, String>, profile: &str, names: &[&str]) -> Vec<f64> {
+    match all {
+        Ok(results) => names
+            .iter()
+            .map(|w| match results.iter().find(|(n, _)| n == w) {
+                Some((_, Ok(x))) => *x,
+                Some((_, Err(e))) => {
+                    if !w.ends_with("_ENTRIES") {
+                        println!("wasm ({profile}) {w}: skipped, {e}");
+                    }
+                    f64::NAN
+                }
+                None => f64::NAN,
+            })
+            .collect(),
+        Err(e) => {
+            println!("wasm ({profile}): skipped, {e}");
+            vec![f64::NAN; names.len()]
+        }
+    }
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; nothing else is expected.
     let runs = env_u64("STREAMPLAY_BENCH_RUNS", 5).max(1);
@@ -1120,38 +1144,25 @@ fn main() {
         std::hint::black_box(d.written);
     }
     // wasm32 twice: optimised for speed, and as the page is built (for size).
-    // One Node run per build times the throughput and the consumer-group workloads.
-    let wasm_all = |profile: &str| -> Result<Vec<WasmResult>, String> {
-        build_wasm(&root, profile)
-            .and_then(|module| wasm_runs(&root, &module, runs, entries, k, pel, deliveries))
+    // One Node run per build times the throughput and the consumer-group
+    // workloads; another, in the pub/sub section, the pub/sub workloads (so
+    // that they run next to their native and redis-server runs).
+    let module_bench = build_wasm(&root, "bench");
+    let module_release = build_wasm(&root, "release");
+    let wasm_part = |module: &Result<PathBuf, String>, part: &str| {
+        module
+            .clone()
+            .and_then(|m| wasm_runs(&root, &m, part, [runs, entries, k, pel, deliveries]))
     };
-    let wasm_bench = wasm_all("bench");
-    let wasm_release = wasm_all("release");
+    let wasm_bench = wasm_part(&module_bench, "streams");
+    let wasm_release = wasm_part(&module_release, "streams");
     let wasm_of = |profile: &str, names: &[&str]| -> Vec<f64> {
         let all = if profile == "bench" {
             &wasm_bench
         } else {
             &wasm_release
         };
-        match all {
-            Ok(results) => names
-                .iter()
-                .map(|w| match results.iter().find(|(n, _)| n == w) {
-                    Some((_, Ok(x))) => *x,
-                    Some((_, Err(e))) => {
-                        if !w.ends_with("_ENTRIES") {
-                            println!("wasm ({profile}) {w}: skipped, {e}");
-                        }
-                        f64::NAN
-                    }
-                    None => f64::NAN,
-                })
-                .collect(),
-            Err(e) => {
-                println!("wasm ({profile}): skipped, {e}");
-                vec![f64::NAN; names.len()]
-            }
-        }
+        wasm_pick(all, profile, names)
     };
     let wasm = wasm_of("bench", &workloads);
     let wasm_page = wasm_of("release", &workloads);
@@ -1523,8 +1534,8 @@ fn main() {
         }
     }
     let names: Vec<&str> = cases.iter().map(|c| c.0).collect();
-    let wasm = wasm_of("bench", &names);
-    let wasm_page = wasm_of("release", &names);
+    let wasm = wasm_pick(&wasm_part(&module_bench, "pubsub"), "bench", &names);
+    let wasm_page = wasm_pick(&wasm_part(&module_release, "pubsub"), "release", &names);
     // redis-server: 1 and 100 draining subscribers; (redis-benchmark publishes/s
     // x subscribers, end to end), each a median. The counts are multiples of
     // redis-benchmark's 50 clients x 64: otherwise it sends up to a pipeline
