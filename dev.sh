@@ -5,8 +5,9 @@
 #   ./dev.sh test    install what is missing, run every test (native, wasm in Chromium,
 #                    Playwright against the release build, differential against redis-server)
 #   ./dev.sh setup   only install what is missing (idempotent; seconds when nothing is)
-#   ./dev.sh bench   the streams benchmark: memory, throughput and consumer groups (native and
-#                    wasm32 under Node) next to redis-server and redis-benchmark (minutes)
+#   ./dev.sh bench   the benchmark: streams memory, throughput and consumer groups, and Pub/Sub
+#                    deliveries (native and wasm32 under Node) next to redis-server and
+#                    redis-benchmark (about eight minutes)
 #   ./dev.sh diff-full  the random stream differential test at its full 100,000 commands
 #   ./dev.sh bench-browser  the consoles in headless Chromium: Enter → reply painted, and frame times
 #                    and lost messages under 1,000 pushes a second (about a minute)
@@ -89,7 +90,7 @@ case "${1:-}" in
   test) setup_build; setup_test; run_tests ;;
   bench)
     setup_build; setup_test
-    say "streams benchmark (release build, then about four minutes of measuring)"
+    say "streams and pub/sub benchmark (release build, then about seven minutes of measuring)"
     cargo bench --bench streams ;;
   bench-browser)
     setup_build; setup_test
@@ -101,5 +102,5 @@ case "${1:-}" in
     setup_build; setup_test
     say "random stream differential test, 100,000 commands against redis-server 7.0.15"
     STREAMPLAY_RANDOM_COMMANDS=100000 cargo test --release --test differential_streams_random -- --nocapture ;;
-  *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

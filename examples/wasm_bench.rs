@@ -2,7 +2,8 @@
 //! `benches/support/workload.rs` exported with wasm-bindgen, so that
 //! `benches/streams.rs` can build this for wasm32-unknown-unknown, bind it with
 //! `wasm-bindgen --target nodejs` and time it under Node
-//! (`benches/support/wasm_run.js`). Not part of the page bundle.
+//! (`benches/support/wasm_run.js`): the stream, consumer-group and pub/sub
+//! workloads. Not part of the page bundle.
 //! On native targets it is an empty library.
 
 #[cfg(target_arch = "wasm32")]
@@ -17,12 +18,14 @@ mod exports {
     use streamplay::engine::Profile;
     use wasm_bindgen::prelude::*;
 
-    use super::workload::Driver;
+    use super::workload::{Driver, PubSub};
 
     thread_local! {
         static DRIVER: RefCell<Driver> = RefCell::new(Driver::new(Profile::V7));
         /// The engine of the consumer-group workloads (a fresh one per `group_load`).
         static GROUPS: RefCell<Driver> = RefCell::new(Driver::new(Profile::V7));
+        /// The engine of the pub/sub workloads (a fresh one per `pubsub_load`).
+        static PUBSUB: RefCell<Option<PubSub>> = const { RefCell::new(None) };
     }
 
     /// Why the engine cannot run `workload` yet (its error reply), or nothing.
@@ -86,6 +89,30 @@ mod exports {
         GROUPS.with(|d| {
             let (commands, entries) = d.borrow_mut().group_run(workload)?;
             Ok(vec![commands as f64, entries as f64])
+        })
+    }
+
+    /// A fresh engine with the subscribers of a pub/sub workload
+    /// (`PubSub::new`); returns the frames each PUBLISH delivers.
+    #[wasm_bindgen]
+    pub fn pubsub_load(kind: &str, n: f64) -> Result<f64, String> {
+        PUBSUB.with(|p| {
+            let mut p = p.borrow_mut();
+            *p = None;
+            let pubsub = PubSub::new(kind, n as u64)?;
+            let fanout = pubsub.fanout as f64;
+            *p = Some(pubsub);
+            Ok(fanout)
+        })
+    }
+
+    /// `k` times `PUBLISH ch hello`, every delivered frame encoded
+    /// (`PubSub::publish`); returns the frames delivered.
+    #[wasm_bindgen]
+    pub fn pubsub_run(k: f64) -> Result<f64, String> {
+        PUBSUB.with(|p| match p.borrow_mut().as_mut() {
+            Some(pubsub) => pubsub.publish(k as u64).map(|n| n as f64),
+            None => Err("pubsub_load was not called".into()),
         })
     }
 }

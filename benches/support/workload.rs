@@ -514,3 +514,147 @@ pub fn autoclaim_reply(reply: &Reply) -> Result<(Vec<u8>, usize), String> {
         _ => Err(format!("unexpected XAUTOCLAIM reply: {reply:?}")),
     }
 }
+
+// ------------------------------------------------------------------ pub/sub
+
+/// The channel every pub/sub workload publishes to, and the message.
+pub const CHANNEL: &[u8] = b"ch";
+pub const MESSAGE: &[u8] = b"hello";
+
+/// The pub/sub workloads: one engine whose subscribers are connected engine
+/// clients (RESP2, as a client that never sent HELLO), and one more client
+/// that runs `PUBLISH ch hello`.
+pub struct PubSub {
+    pub engine: Engine,
+    publisher: ClientId,
+    out: Vec<u8>,
+    /// Bytes of RESP written so far (replies and delivered frames).
+    pub written: u64,
+    /// The frames each PUBLISH must deliver (its integer reply).
+    pub fanout: u64,
+}
+
+impl PubSub {
+    /// A fresh engine with the subscribers of `kind`:
+    /// - `CHANNEL`: `n` clients, each `SUBSCRIBE ch`;
+    /// - `PATTERNS_ONE`: 100 clients each `PSUBSCRIBE` a distinct pattern,
+    ///   99 that do not match `ch` (`ch0*` .. `ch98*`, which fail only after
+    ///   matching `ch`) and one that does (`c[h]`);
+    /// - `PATTERNS_ALL`: 100 clients each `PSUBSCRIBE c[h<i>]` (`c[h0]` ..
+    ///   `c[h99]`: distinct patterns that all match `ch`);
+    /// - `NONMATCHING`: one client `SUBSCRIBE ch` and `n` clients each
+    ///   `PSUBSCRIBE ch<i>*` (none matches).
+    ///
+    /// Checks the subscriptions with `PUBSUB NUMSUB` and `PUBSUB NUMPAT`.
+    pub fn new(kind: &str, n: u64) -> Result<PubSub, String> {
+        let mut engine = Engine::new(Config {
+            profile: Profile::V7,
+            ..Config::default()
+        });
+        let (channels, patterns): (u64, Vec<Vec<u8>>) = match kind {
+            "CHANNEL" => (n, Vec::new()),
+            "PATTERNS_ONE" => (
+                0,
+                (0..99)
+                    .map(|i| format!("ch{i}*").into_bytes())
+                    .chain([b"c[h]".to_vec()])
+                    .collect(),
+            ),
+            "PATTERNS_ALL" => (
+                0,
+                (0..100).map(|i| format!("c[h{i}]").into_bytes()).collect(),
+            ),
+            "NONMATCHING" => (1, (0..n).map(|i| format!("ch{i}*").into_bytes()).collect()),
+            _ => return Err(format!("no pub/sub workload {kind}")),
+        };
+        let subscribe = |engine: &mut Engine, command: &[u8], target: Vec<u8>| {
+            let client = engine.connect(NOW_MS);
+            let out = engine.execute(client, vec![command.to_vec(), target], NOW_MS);
+            match out.deliveries.first().map(|d| &d.frame) {
+                Some(Reply::Push(_)) | Some(Reply::Array(_)) => Ok(()),
+                _ => Err(format!(
+                    "{} answered {:?}",
+                    String::from_utf8_lossy(command),
+                    out.reply
+                )),
+            }
+        };
+        for _ in 0..channels {
+            subscribe(&mut engine, b"SUBSCRIBE", CHANNEL.to_vec())?;
+        }
+        for pattern in &patterns {
+            subscribe(&mut engine, b"PSUBSCRIBE", pattern.clone())?;
+        }
+        let publisher = engine.connect(NOW_MS);
+        let mut check = |argv: &[&[u8]], expected: Reply| {
+            let out = engine.execute(publisher, argv.iter().map(|a| a.to_vec()).collect(), NOW_MS);
+            match out.reply {
+                Some(r) if r == expected => Ok(()),
+                r => Err(format!("PUBSUB answered {r:?} instead of {expected:?}")),
+            }
+        };
+        check(
+            &[b"PUBSUB", b"NUMSUB", CHANNEL],
+            Reply::Array(vec![Reply::bulk(CHANNEL), Reply::Integer(channels as i64)]),
+        )?;
+        check(
+            &[b"PUBSUB", b"NUMPAT"],
+            Reply::Integer(patterns.len() as i64),
+        )?;
+        let fanout = match kind {
+            "CHANNEL" => n,
+            "PATTERNS_ONE" => 1,
+            "PATTERNS_ALL" => 100,
+            _ => 1,
+        };
+        Ok(PubSub {
+            engine,
+            publisher,
+            out: Vec::with_capacity(4096),
+            written: 0,
+            fanout,
+        })
+    }
+
+    /// `k` times `PUBLISH ch hello` through `Engine::execute`: the reply and
+    /// every delivered frame (`Outcome.deliveries`) encoded to RESP in the
+    /// protocol of the client it goes to, as streamplay-server does before
+    /// writing it (into one reused buffer, cleared per frame). Checks that each
+    /// PUBLISH answered `fanout` and delivered `fanout` frames; returns the
+    /// frames delivered.
+    pub fn publish(&mut self, k: u64) -> Result<u64, String> {
+        let mut delivered = 0;
+        for _ in 0..k {
+            let out = self.engine.execute(
+                self.publisher,
+                vec![b"PUBLISH".to_vec(), CHANNEL.to_vec(), MESSAGE.to_vec()],
+                NOW_MS,
+            );
+            self.out.clear();
+            if let Some(reply) = &out.reply {
+                resp::encode_into(&mut self.out, reply, Protocol::Resp2);
+            }
+            self.written += self.out.len() as u64;
+            for d in &out.deliveries {
+                self.out.clear();
+                resp::encode_into(&mut self.out, &d.frame, self.engine.protocol(d.client));
+                self.written += self.out.len() as u64;
+            }
+            let n = out.deliveries.len() as u64;
+            if n != self.fanout || out.reply != Some(Reply::Integer(n as i64)) {
+                return Err(format!(
+                    "PUBLISH answered {:?} and delivered {n} frames, not {}",
+                    out.reply, self.fanout
+                ));
+            }
+            delivered += n;
+        }
+        Ok(delivered)
+    }
+}
+
+/// PUBLISHes per timed run of a pub/sub workload: about `deliveries` frames
+/// (at least one PUBLISH).
+pub fn publishes_per_run(deliveries: u64, fanout: u64) -> u64 {
+    (deliveries / fanout.max(1)).max(1)
+}

@@ -216,6 +216,46 @@ pub(crate) struct Reach {
     pub via_patterns: Vec<(ClientId, Vec<u8>)>,
 }
 
+/// Pushes the frame made of `parts` (bulk strings) to each subscriber in
+/// `subs`, in order; returns the clients reached.
+fn push_to(out: &mut Outcome, subs: &OrderedSet<ClientId>, parts: &[&[u8]]) -> Vec<ClientId> {
+    let mut reached = Vec::new();
+    for &client in subs.iter() {
+        out.deliveries.push(Delivery {
+            client,
+            kind: DeliveryKind::Push,
+            frame: Reply::Push(parts.iter().map(|p| Reply::bulk(*p)).collect()),
+        });
+        reached.push(client);
+    }
+    reached
+}
+
+/// The view event of a (S)PUBLISH: `MessageDropped` when it reached nobody,
+/// `MessagePublished` otherwise. Returns the receivers count.
+fn publish_event(out: &mut Outcome, channel: &[u8], shard: bool, reach: Reach) -> usize {
+    let Reach {
+        receivers,
+        direct,
+        via_patterns,
+    } = reach;
+    out.events.push(if receivers == 0 {
+        Event::MessageDropped {
+            channel: channel.to_vec(),
+            shard,
+        }
+    } else {
+        Event::MessagePublished {
+            channel: channel.to_vec(),
+            shard,
+            receivers,
+            direct,
+            via_patterns,
+        }
+    });
+    receivers
+}
+
 /// A frame `[kind, name, count]` confirming a (un)subscription; `None` as the
 /// name is the null name of an argument-less unsubscribe with nothing to leave.
 fn confirmation(word: &str, name: Option<&[u8]>, count: usize) -> Reply {
@@ -439,38 +479,18 @@ impl Engine {
     /// of frames sent. The frames go into `out.deliveries`; a frame for the
     /// publishing client itself is written after its reply (Redis 7.2+).
     pub(crate) fn publish(&mut self, channel: &[u8], message: &[u8], out: &mut Outcome) -> Reach {
-        let mut direct = Vec::new();
-        if let Some(subs) = self.pubsub.channels.get(channel) {
-            for &client in subs.iter() {
-                out.deliveries.push(Delivery {
-                    client,
-                    kind: DeliveryKind::Push,
-                    frame: Reply::Push(vec![
-                        Reply::bulk("message"),
-                        Reply::bulk(channel),
-                        Reply::bulk(message),
-                    ]),
-                });
-                direct.push(client);
-            }
-        }
+        let direct = match self.pubsub.channels.get(channel) {
+            Some(subs) => push_to(out, subs, &["message".as_bytes(), channel, message]),
+            None => Vec::new(),
+        };
         let mut via = Vec::new();
         for (pattern, subs) in self.pubsub.patterns.values() {
             // No allocation happens for a pattern that does not match.
             if !glob::matches(pattern, channel, false) {
                 continue;
             }
-            for &client in subs.iter() {
-                out.deliveries.push(Delivery {
-                    client,
-                    kind: DeliveryKind::Push,
-                    frame: Reply::Push(vec![
-                        Reply::bulk("pmessage"),
-                        Reply::bulk(pattern.as_slice()),
-                        Reply::bulk(channel),
-                        Reply::bulk(message),
-                    ]),
-                });
+            let frame = ["pmessage".as_bytes(), pattern.as_slice(), channel, message];
+            for client in push_to(out, subs, &frame) {
                 via.push((client, pattern.clone()));
             }
         }
@@ -489,62 +509,23 @@ impl Engine {
         message: &[u8],
         out: &mut Outcome,
     ) -> usize {
-        let Reach {
-            receivers,
-            direct,
-            via_patterns,
-        } = self.publish(channel, message, out);
-        out.events.push(if receivers == 0 {
-            Event::MessageDropped {
-                channel: channel.to_vec(),
-                shard: false,
-            }
-        } else {
-            Event::MessagePublished {
-                channel: channel.to_vec(),
-                shard: false,
-                receivers,
-                direct,
-                via_patterns,
-            }
-        });
-        receivers
+        let reach = self.publish(channel, message, out);
+        publish_event(out, channel, false, reach)
     }
 
     /// SPUBLISH: `smessage` frames to the shard channel's subscribers;
     /// patterns are not consulted.
     pub(crate) fn spublish(&mut self, channel: &[u8], message: &[u8], out: &mut Outcome) -> usize {
-        let mut direct = Vec::new();
-        if let Some(subs) = self.pubsub.shard_channels.get(channel) {
-            for &client in subs.iter() {
-                out.deliveries.push(Delivery {
-                    client,
-                    kind: DeliveryKind::Push,
-                    frame: Reply::Push(vec![
-                        Reply::bulk("smessage"),
-                        Reply::bulk(channel),
-                        Reply::bulk(message),
-                    ]),
-                });
-                direct.push(client);
-            }
-        }
-        let receivers = direct.len();
-        out.events.push(if receivers == 0 {
-            Event::MessageDropped {
-                channel: channel.to_vec(),
-                shard: true,
-            }
-        } else {
-            Event::MessagePublished {
-                channel: channel.to_vec(),
-                shard: true,
-                receivers,
-                direct,
-                via_patterns: Vec::new(),
-            }
-        });
-        receivers
+        let direct = match self.pubsub.shard_channels.get(channel) {
+            Some(subs) => push_to(out, subs, &["smessage".as_bytes(), channel, message]),
+            None => Vec::new(),
+        };
+        let reach = Reach {
+            receivers: direct.len(),
+            direct,
+            via_patterns: Vec::new(),
+        };
+        publish_event(out, channel, true, reach)
     }
 
     /// `notifyKeyspaceEvent`'s delivery: `event` on `__keyspace@<db>__:<key>`

@@ -279,6 +279,24 @@ impl Cx<'_> {
         self.engine.publish_notification(db, event, key, self.out);
     }
 
+    /// Reports a consumer that a command created (XGROUP CREATECONSUMER, or
+    /// implicitly XREADGROUP and the claims): the view event and the
+    /// `xgroup-createconsumer` notification.
+    pub fn consumer_created(&mut self, key: &[u8], group: &[u8], consumer: &[u8]) {
+        let db = self.db_index();
+        self.out.events.push(Event::ConsumerCreated {
+            db,
+            key: key.to_vec(),
+            group: group.to_vec(),
+            consumer: consumer.to_vec(),
+        });
+        self.notify(
+            crate::engine::params::notify::STREAM,
+            "xgroup-createconsumer",
+            key,
+        );
+    }
+
     /// Records a change to a stream's consumer groups: Redis counts it as
     /// `n` changes (`server.dirty`) but neither touches WATCHed keys nor wakes
     /// blocked clients for it.

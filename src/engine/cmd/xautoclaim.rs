@@ -14,9 +14,8 @@
 use super::xclaim::{integer_or, no_key_or_group};
 use super::{is_kw, string2ll, CmdResult, Cx};
 use crate::engine::error::Error;
-use crate::engine::params::notify;
 use crate::engine::stream::{entry_reply, parse_interval_id, AutoClaimed, ClaimSpec};
-use crate::engine::{Event, Profile, Reply};
+use crate::engine::{Profile, Reply};
 
 /// The greatest COUNT: `LONG_MAX / max(sizeof(streamID), attempts factor)`.
 const MAX_COUNT: i64 = i64::MAX / 16;
@@ -85,7 +84,6 @@ pub(super) fn xautoclaim(cx: &mut Cx) -> CmdResult {
     };
 
     let v7 = cx.engine.profile() == Profile::V7;
-    let db = cx.db_index();
     let mut created = false;
     let result = cx.modify_stream(key, |s| {
         let scan = s.with_group_and_entries(group, |g, exists| {
@@ -128,27 +126,7 @@ pub(super) fn xautoclaim(cx: &mut Cx) -> CmdResult {
         Reply::Array(items),
         Reply::Array(deleted.iter().map(|id| id.reply()).collect()),
     ]);
-    let mut changes = claimed.len() + deleted.len();
-    if created {
-        changes += 1;
-        cx.out.events.push(Event::ConsumerCreated {
-            db,
-            key: key.clone(),
-            group: group.clone(),
-            consumer: consumer.clone(),
-        });
-        cx.notify(notify::STREAM, "xgroup-createconsumer", key);
-    }
-    if !claimed.is_empty() || !deleted.is_empty() {
-        cx.out.events.push(Event::EntriesClaimed {
-            db,
-            key: key.clone(),
-            group: group.clone(),
-            consumer: consumer.clone(),
-            claimed,
-            deleted,
-        });
-    }
-    cx.groups_changed(changes as i64);
+    let changes = claimed.len() + deleted.len();
+    super::xclaim::report_claims(cx, key, group, consumer, created, claimed, deleted, changes);
     Ok(reply.into())
 }

@@ -14,7 +14,6 @@
 
 use super::{c_str, error_with_arg, is_kw, string2ll, CmdResult, Cx};
 use crate::engine::error::Error;
-use crate::engine::params::notify;
 use crate::engine::stream::{entry_reply, parse_id, ClaimSpec, ClaimedEntry, StreamId};
 use crate::engine::{Event, Profile, Reply};
 
@@ -163,26 +162,38 @@ pub(super) fn xclaim(cx: &mut Cx) -> CmdResult {
             last_id,
         });
     }
+    report_claims(cx, key, group, consumer, created, claimed, deleted, changes);
+    Ok(Reply::Array(items).into())
+}
+
+/// What XCLAIM and XAUTOCLAIM report after claiming: the consumer they made
+/// (one more change), the `EntriesClaimed` event when anything was claimed or
+/// deleted, and the count of changes (`server.dirty`).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn report_claims(
+    cx: &mut Cx,
+    key: &[u8],
+    group: &[u8],
+    consumer: &[u8],
+    created: bool,
+    claimed: Vec<ClaimedEntry>,
+    deleted: Vec<StreamId>,
+    mut changes: usize,
+) {
     if created {
         changes += 1;
-        cx.out.events.push(Event::ConsumerCreated {
-            db,
-            key: key.clone(),
-            group: group.clone(),
-            consumer: consumer.clone(),
-        });
-        cx.notify(notify::STREAM, "xgroup-createconsumer", key);
+        cx.consumer_created(key, group, consumer);
     }
     if !claimed.is_empty() || !deleted.is_empty() {
+        let db = cx.db_index();
         cx.out.events.push(Event::EntriesClaimed {
             db,
-            key: key.clone(),
-            group: group.clone(),
-            consumer: consumer.clone(),
+            key: key.to_vec(),
+            group: group.to_vec(),
+            consumer: consumer.to_vec(),
             claimed,
             deleted,
         });
     }
     cx.groups_changed(changes as i64);
-    Ok(Reply::Array(items).into())
 }

@@ -196,13 +196,7 @@ pub(super) fn xgroup(cx: &mut Cx) -> CmdResult {
             .unwrap_or(false);
         if created {
             cx.groups_changed(1);
-            cx.out.events.push(Event::ConsumerCreated {
-                db,
-                key: key.clone(),
-                group: group.clone(),
-                consumer: consumer.clone(),
-            });
-            cx.notify(notify::STREAM, "xgroup-createconsumer", key);
+            cx.consumer_created(key, group, consumer);
         }
         Ok(Reply::Integer(i64::from(created)).into())
     } else if is_kw(opt, "delconsumer") && argc == 5 {

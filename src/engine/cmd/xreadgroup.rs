@@ -23,7 +23,6 @@
 use super::xread::{parse_read_options, streams_reply, ReadOptions};
 use super::{c_str, BlockOn, CmdResult, Cx, Flow, Serve};
 use crate::engine::error::Error;
-use crate::engine::params::notify;
 use crate::engine::stream::{entry_reply, parse_id, Stream, StreamId};
 use crate::engine::{Event, Profile, Reply};
 
@@ -243,14 +242,7 @@ fn ensure_consumer(cx: &mut Cx, key: &[u8], group: &[u8], consumer: &[u8], now: 
         .unwrap_or(false);
     if created {
         cx.groups_changed(1);
-        let db = cx.db_index();
-        cx.out.events.push(Event::ConsumerCreated {
-            db,
-            key: key.to_vec(),
-            group: group.to_vec(),
-            consumer: consumer.to_vec(),
-        });
-        cx.notify(notify::STREAM, "xgroup-createconsumer", key);
+        cx.consumer_created(key, group, consumer);
     }
 }
 
