@@ -3,7 +3,18 @@
 // @ts-check
 const { defineConfig } = require('@playwright/test');
 
-const PORT = 8087;
+// A free port chosen once per run (worker processes inherit it through the environment), so that
+// two runs on one machine never share, or reuse, each other's static server.
+if (!process.env.STREAMPLAY_E2E_PORT) {
+  process.env.STREAMPLAY_E2E_PORT = require('child_process')
+    .execFileSync('python3', [
+      '-c',
+      'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])',
+    ])
+    .toString()
+    .trim();
+}
+const PORT = Number(process.env.STREAMPLAY_E2E_PORT);
 
 module.exports = defineConfig({
   testDir: 'tests/e2e',
@@ -33,7 +44,7 @@ module.exports = defineConfig({
     stderr: 'ignore',
     command: `python3 -m http.server ${PORT} --bind 127.0.0.1 --directory dist`,
     url: `http://127.0.0.1:${PORT}/`,
-    reuseExistingServer: !process.env.CI,
+    reuseExistingServer: false,
     timeout: 30_000,
   },
 });
