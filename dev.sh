@@ -46,7 +46,11 @@ setup_build() {
     # Not --locked: its lockfile pins a crate version the registry mirror may lack.
     cargo install --force "wasm-bindgen-cli@$WASM_BINDGEN_VERSION"
   fi
-  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  # A linked node_modules (a git worktree sharing another checkout's) is left alone: `npm ci`
+  # would empty the folder the link points to.
+  if [ -L node_modules ]; then
+    :
+  elif [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     say "installing npm packages"
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
   fi
