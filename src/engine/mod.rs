@@ -1036,4 +1036,6 @@ impl Engine {
 #[cfg(test)]
 mod server_tests;
 #[cfg(test)]
+pub(crate) mod test_util;
+#[cfg(test)]
 mod tests;

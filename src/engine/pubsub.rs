@@ -579,11 +579,7 @@ mod tests {
     use super::*;
     use crate::engine::{Config, Profile};
 
-    fn argv(line: &str) -> Vec<Vec<u8>> {
-        line.split_whitespace()
-            .map(|w| w.as_bytes().to_vec())
-            .collect()
-    }
+    use crate::engine::test_util::argv;
 
     fn engine() -> Engine {
         Engine::new(Config {

@@ -5,11 +5,7 @@
 
 use super::*;
 
-fn argv(line: &str) -> Vec<Vec<u8>> {
-    line.split_whitespace()
-        .map(|w| w.as_bytes().to_vec())
-        .collect()
-}
+use crate::engine::test_util::argv;
 
 fn engine(profile: Profile) -> Engine {
     Engine::new(Config {

@@ -474,21 +474,7 @@ mod engine_events {
         ClaimedEntry, Config, Engine, Event, Profile, Reply, StreamId, TrimReason,
     };
 
-    fn argv(line: &str) -> Vec<Vec<u8>> {
-        line.split_whitespace()
-            .map(|w| w.as_bytes().to_vec())
-            .collect()
-    }
-
-    fn notifications(events: &[Event]) -> Vec<&'static str> {
-        events
-            .iter()
-            .filter_map(|e| match e {
-                Event::Notification { event, .. } => Some(*event),
-                _ => None,
-            })
-            .collect()
-    }
+    use crate::engine::test_util::{argv, notifications};
 
     #[test]
     fn group_commands_report_events_and_notifications() {
@@ -1235,21 +1221,7 @@ fn pending_counts_agree(
 mod v8_refs_events {
     use crate::engine::{Config, Engine, Event, Profile, Reply, StreamId, TrimReason};
 
-    fn argv(line: &str) -> Vec<Vec<u8>> {
-        line.split_whitespace()
-            .map(|w| w.as_bytes().to_vec())
-            .collect()
-    }
-
-    fn notifications(events: &[Event]) -> Vec<&'static str> {
-        events
-            .iter()
-            .filter_map(|e| match e {
-                Event::Notification { event, .. } => Some(*event),
-                _ => None,
-            })
-            .collect()
-    }
+    use crate::engine::test_util::{argv, notifications};
 
     fn ids(list: &[(u64, u64)]) -> Vec<StreamId> {
         list.iter()
