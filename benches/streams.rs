@@ -480,6 +480,22 @@ fn benchmark_args(workload: &str) -> &'static [&'static str] {
     }
 }
 
+/// `redis-benchmark` against the local server on `port`, 64 commands a
+/// round trip, CSV output; the caller adds the load.
+fn redis_benchmark(port: u16) -> Command {
+    let mut cmd = Command::new("redis-benchmark");
+    cmd.args([
+        "-h",
+        "127.0.0.1",
+        "-p",
+        &port.to_string(),
+        "-P",
+        "64",
+        "--csv",
+    ]);
+    cmd
+}
+
 /// ops/s of one `redis-benchmark -P 64` run, and the server-side ops/s of
 /// the same run (from `INFO commandstats`).
 fn redis_benchmark_run(
@@ -491,16 +507,7 @@ fn redis_benchmark_run(
 ) -> Result<(f64, f64), String> {
     conn.call(&[b"CONFIG", b"RESETSTAT"])
         .map_err(|e| e.to_string())?;
-    let out = Command::new("redis-benchmark")
-        .args([
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &port.to_string(),
-            "-P",
-            "64",
-            "--csv",
-        ])
+    let out = redis_benchmark(port)
         .args(["-n", &k.to_string(), "-r", &keyspace.to_string()])
         .args(benchmark_args(workload))
         .stderr(Stdio::null())
@@ -958,16 +965,7 @@ fn redis_pubsub_run(
     }
     conn.call(&[b"CONFIG", b"RESETSTAT"]).map_err(io_err)?;
     let start = Instant::now();
-    let out = Command::new("redis-benchmark")
-        .args([
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &port.to_string(),
-            "-P",
-            "64",
-            "--csv",
-        ])
+    let out = redis_benchmark(port)
         .args(["-n", &publishes.to_string(), "PUBLISH", "ch", "hello"])
         .stderr(Stdio::null())
         .output()

@@ -118,28 +118,23 @@ impl Driver {
 
     /// `k` times `XRANGE s <random loaded id> + COUNT 10`.
     pub fn xrange(&mut self, k: u64) {
-        for _ in 0..k {
-            let id = self.pick(self.loaded).to_string();
-            self.run(vec![
-                b"XRANGE".to_vec(),
-                b"s".to_vec(),
-                id.into_bytes(),
-                b"+".to_vec(),
-                b"COUNT".to_vec(),
-                b"10".to_vec(),
-            ]);
-        }
+        self.range(k, b"XRANGE", b"+");
     }
 
     /// `k` times `XREVRANGE s <random loaded id> - COUNT 10`.
     pub fn xrevrange(&mut self, k: u64) {
+        self.range(k, b"XREVRANGE", b"-");
+    }
+
+    /// `k` times `<command> s <random loaded id> <end> COUNT 10`.
+    fn range(&mut self, k: u64, command: &[u8], end: &[u8]) {
         for _ in 0..k {
             let id = self.pick(self.loaded).to_string();
             self.run(vec![
-                b"XREVRANGE".to_vec(),
+                command.to_vec(),
                 b"s".to_vec(),
                 id.into_bytes(),
-                b"-".to_vec(),
+                end.to_vec(),
                 b"COUNT".to_vec(),
                 b"10".to_vec(),
             ]);
