@@ -7,9 +7,9 @@ const { defineConfig } = require('@playwright/test');
 // two runs on one machine never share, or reuse, each other's static server.
 if (!process.env.STREAMPLAY_E2E_PORT) {
   process.env.STREAMPLAY_E2E_PORT = require('child_process')
-    .execFileSync('python3', [
-      '-c',
-      'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])',
+    .execFileSync(process.execPath, [
+      '-e',
+      "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); });",
     ])
     .toString()
     .trim();
@@ -42,7 +42,8 @@ module.exports = defineConfig({
   webServer: {
     // The static server's request log would drown the test report.
     stderr: 'ignore',
-    command: `python3 -m http.server ${PORT} --bind 127.0.0.1 --directory dist`,
+    // The project's own Python (.venv, made by ./dev.sh setup), as every test uses.
+    command: `.venv/bin/python -m http.server ${PORT} --bind 127.0.0.1 --directory dist`,
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: false,
     timeout: 30_000,

@@ -14,6 +14,8 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant};
 
+mod support;
+
 const BIN: &str = env!("CARGO_BIN_EXE_streamplay-server");
 /// How long any one wait may take before the test fails instead of hanging.
 const PATIENCE: Duration = Duration::from_secs(20);
@@ -794,15 +796,15 @@ fn redis_py_smoke() {
         "/tests/clients/redis_py_smoke.py"
     );
     let out = run(
-        Command::new("python3")
+        Command::new(support::python())
             .arg(script)
             .arg(server.port.to_string()),
-        "python3",
+        "the project's Python (.venv/bin/python)",
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         out.status.code() != Some(2),
-        "the Python package 'redis' is missing: pip install redis\n{stderr}"
+        "the Python package 'redis' is missing from .venv: run ./dev.sh setup\n{stderr}"
     );
     assert!(
         out.status.success(),

@@ -32,12 +32,12 @@ struct Model {
 impl Model {
     fn start() -> Model {
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/stream_node_driver.py");
-        let mut child = Command::new("python3")
+        let mut child = Command::new(support::python())
             .arg(script)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
-            .expect("python3 runs the stream node model (tests/stream_node_driver.py)");
+            .expect("the project's Python runs the stream node model (tests/stream_node_driver.py)");
         let input = child.stdin.take().unwrap();
         let output = BufReader::new(child.stdout.take().unwrap());
         Model {

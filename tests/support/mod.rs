@@ -26,6 +26,19 @@ impl Drop for Server {
     }
 }
 
+/// The project's own Python (`.venv/bin/python`, made by `./dev.sh setup` from
+/// `requirements-test.txt`). Tests never fall back to the machine's `python3`: a package the
+/// setup forgot must fail here, not pass because this machine happens to have it.
+pub fn python() -> std::path::PathBuf {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
+    assert!(
+        path.exists(),
+        "{} is missing: run ./dev.sh setup (it makes the project's virtual environment)",
+        path.display()
+    );
+    path
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
