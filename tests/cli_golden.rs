@@ -11,10 +11,11 @@ use std::path::PathBuf;
 
 use proptest::prelude::*;
 use serde_json::Value;
-use streamplay::engine::cli::format::{
+use streamplay::cli::format::{
     format, format_raw, try_format, try_format_push, uses_raw_output,
 };
-use streamplay::engine::cli::tokenize::{parse_repeat, quote_arg, split_args};
+use streamplay::cli::split::split_args;
+use streamplay::cli::tokenize::{parse_repeat, quote_arg};
 use streamplay::engine::resp::{self, ParseError};
 use streamplay::engine::Reply;
 

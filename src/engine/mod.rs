@@ -11,7 +11,6 @@
 //! clock, never uses randomness it was not given, performs no I/O and never
 //! panics on input: every bad input is a Redis error reply.
 
-pub mod cli;
 mod client;
 mod cmd;
 pub mod error;

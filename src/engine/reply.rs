@@ -2,7 +2,7 @@
 //!
 //! A command builds a `Reply`; how it reaches a client is decided later and
 //! elsewhere: `resp::encode` writes RESP2 or RESP3 bytes for the client's
-//! protocol, and `cli::format` prints what redis-cli would show. RESP2 has fewer
+//! protocol, and `crate::cli::format` prints what redis-cli would show. RESP2 has fewer
 //! types, so `Reply::to_resp2` says how each RESP3 type degrades (a map becomes a
 //! flat array, a double a bulk string, and so on), exactly as Redis does.
 

@@ -753,7 +753,7 @@ mod tests {
 
     #[test]
     fn every_table_entry_has_a_handler() {
-        for spec in table::help_entries() {
+        for spec in table::all_entries() {
             assert!(
                 handler(spec.fullname).is_some(),
                 "{} has no handler",
