@@ -151,7 +151,10 @@ mod tests {
             b"\x00\x01\xff",
             b"a\nb\r\t\x07\x08\x0b\x0c",
         ] {
-            assert_eq!(split_args(quote_arg(arg).as_bytes()), Some(vec![arg.to_vec()]));
+            assert_eq!(
+                split_args(quote_arg(arg).as_bytes()),
+                Some(vec![arg.to_vec()])
+            );
         }
         let args = vec![b"SET".to_vec(), b"".to_vec(), b"a b\"c".to_vec()];
         assert_eq!(quote_args(&args), r#""SET" "" "a b\"c""#);

@@ -12,8 +12,8 @@ use yew::{AttrValue, Reducible};
 use super::api;
 use super::clock::VirtualClock;
 use super::lines::LineStore;
-use crate::console::{self, LineKind, RawFrame};
 use crate::cli::{hints, split, tokenize};
+use crate::console::{self, LineKind, RawFrame};
 use crate::engine::{
     ClientId, Config, DeliveryKind, Engine, Outcome, Profile, Protocol, SubscriptionKind,
 };
