@@ -21,7 +21,8 @@ pub struct CommandSpec {
     pub arity: i64,
     /// Added after Redis 7.0: known only in the 8 profile.
     pub v8_only: bool,
-    pub flags: &'static [&'static str],
+    /// `COMMAND INFO`'s flags (`write`, `denyoom`, ...), typed.
+    pub flags: Flags,
     pub first_key: i64,
     pub last_key: i64,
     pub key_step: i64,
@@ -40,8 +41,8 @@ pub struct CommandSpec {
 }
 
 impl CommandSpec {
-    pub fn has_flag(&self, flag: &str) -> bool {
-        self.flags.contains(&flag)
+    pub fn has_flag(&self, flag: Flags) -> bool {
+        self.flags.contains(flag)
     }
 
     /// Whether `argc` arguments (the name included) satisfy the arity.
@@ -64,6 +65,42 @@ impl CommandSpec {
     }
 }
 
+/// A set of command flags, one bit per flag name that `COMMAND INFO` shows for any command of the
+/// metadata; the constants (`Flags::WRITE`, `Flags::DENYOOM`, ...) and `Flags::NAMED` are generated
+/// by build.rs from `data/commands-*.json`, so a flag cannot be misspelt.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Flags(u32);
+
+impl Flags {
+    /// No flag.
+    pub const NONE: Flags = Flags(0);
+
+    /// This set and `other`'s flags.
+    pub const fn with(self, other: Flags) -> Flags {
+        Flags(self.0 | other.0)
+    }
+
+    /// Whether every flag of `other` is in this set.
+    pub const fn contains(self, other: Flags) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// The names of the flags in this set, in bit order.
+    pub fn names(self) -> impl Iterator<Item = &'static str> {
+        Flags::NAMED
+            .iter()
+            .filter(move |(f, _)| self.contains(*f))
+            .map(|(_, name)| *name)
+    }
+}
+
+impl std::fmt::Debug for Flags {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.names()).finish()
+    }
+}
+
+include!(concat!(env!("OUT_DIR"), "/command_flags.rs"));
 include!(concat!(env!("OUT_DIR"), "/command_table.rs"));
 
 /// Finds a top-level command by name, case-insensitively, among the commands
@@ -108,6 +145,44 @@ mod tests {
 
     fn syntax(name: &str, v8: bool) -> &'static str {
         lookup(name.as_bytes(), v8).unwrap().syntax
+    }
+
+    /// The typed flags of every entry are exactly the flags its `COMMAND INFO` bytes list, in order.
+    #[test]
+    fn typed_flags_are_the_command_info_flags() {
+        use crate::engine::Reply;
+        let mut seen = Flags::NONE;
+        for spec in all_entries() {
+            let (info, _) =
+                crate::engine::resp::parse(spec.info_resp3).expect("COMMAND INFO bytes");
+            let Reply::Array(fields) = info else {
+                panic!("{}: not an array", spec.fullname);
+            };
+            let Reply::Set(flags) = &fields[2] else {
+                panic!("{}: flags are not a set", spec.fullname);
+            };
+            let listed: Vec<&[u8]> = flags
+                .iter()
+                .map(|f| match f {
+                    Reply::Simple(name) => name.as_slice(),
+                    other => panic!("{}: flag {other:?}", spec.fullname),
+                })
+                .collect();
+            let mut typed: Vec<&[u8]> = spec.flags.names().map(str::as_bytes).collect();
+            let mut sorted = listed.clone();
+            sorted.sort();
+            typed.sort();
+            assert_eq!(typed, sorted, "{}", spec.fullname);
+            seen = seen.with(spec.flags);
+        }
+        // The flags dispatch acts on are among those the implemented commands have.
+        assert!(seen.contains(Flags::DENYOOM.with(Flags::WRITE).with(Flags::BLOCKING)));
+        assert!(lookup(b"xadd", true).unwrap().has_flag(Flags::DENYOOM));
+        assert!(!lookup(b"xrange", true).unwrap().has_flag(Flags::DENYOOM));
+        assert_eq!(
+            format!("{:?}", lookup(b"get", false).unwrap().flags),
+            r#"{"fast", "readonly"}"#
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use super::{blocktest, debug, handler, CmdResult, Cx, Flow};
 use crate::engine::error::Error;
-use crate::engine::table::{self, CommandSpec};
+use crate::engine::table::{self, CommandSpec, Flags};
 use crate::engine::{ClientId, Engine, Outcome, Reply};
 
 /// Finds the command for `argv` and runs it, with Redis's checks in Redis's order,
@@ -153,9 +153,9 @@ fn check_memory(engine: &Engine, client: ClientId, spec: &CommandSpec) -> Result
     let v8 = engine.config.profile == crate::engine::Profile::V8;
     let queued_denyoom = c.and_then(|c| c.multi.as_ref()).is_some_and(|q| {
         q.iter()
-            .any(|argv| resolve(argv, v8).is_ok_and(|s| s.has_flag("denyoom")))
+            .any(|argv| resolve(argv, v8).is_ok_and(|s| s.has_flag(Flags::DENYOOM)))
     });
-    let denyoom = spec.has_flag("denyoom") || (spec.fullname == "exec" && queued_denyoom);
+    let denyoom = spec.has_flag(Flags::DENYOOM) || (spec.fullname == "exec" && queued_denyoom);
     let queuing = c.is_some_and(|c| c.multi.is_some())
         && !matches!(spec.fullname, "exec" | "discard" | "quit" | "reset");
     if denyoom || queuing {
