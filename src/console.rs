@@ -8,7 +8,7 @@
 
 use crate::cli::help::help_lines;
 use crate::cli::{format, split, tokenize};
-use crate::engine::{ClientId, DeliveryKind, Engine, Event, Protocol, Reply};
+use crate::engine::{ClientId, DeliveryKind, Engine, Event, Reply};
 
 /// What kind of output a line is (the panes' `data-kind`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -118,10 +118,7 @@ impl RawFrame {
 /// Formats one frame for `client` as redis-cli prints it, in the client's
 /// current protocol. Errors are `Error` lines, the rest have `kind`.
 pub fn frame_lines(engine: &Engine, client: ClientId, frame: &Reply, kind: LineKind) -> Vec<Line> {
-    let view = match engine.protocol(client) {
-        Protocol::Resp2 => frame.to_resp2(),
-        Protocol::Resp3 => frame.clone(),
-    };
+    let view = frame.for_protocol(engine.protocol(client));
     let kind = if view.is_error() {
         LineKind::Error
     } else {
@@ -228,11 +225,7 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
         let mut own = Vec::new();
         let reply_lines = |engine: &Engine, reply: &Reply| {
             if raw {
-                let view = if engine.protocol(client) == Protocol::Resp2 {
-                    reply.to_resp2()
-                } else {
-                    reply.clone()
-                };
+                let view = reply.for_protocol(engine.protocol(client));
                 let kind = if view.is_error() {
                     LineKind::Error
                 } else {
@@ -247,13 +240,7 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
             typed
                 .frames
                 .push(RawFrame::new(engine, client, r, LineKind::Reply));
-            typed
-                .replies
-                .push(if engine.protocol(client) == Protocol::Resp2 {
-                    r.to_resp2()
-                } else {
-                    r.clone()
-                });
+            typed.replies.push(r.for_protocol(engine.protocol(client)));
         };
         for (i, d) in out.deliveries.iter().enumerate() {
             if i == out.reply_at {
