@@ -6,9 +6,9 @@
 //! Pure and shared: the page's panes and the transcript runner both use it, so
 //! a transcript checks exactly what a pane shows.
 
-use crate::engine::cli::{format, tokenize};
-use crate::engine::table;
-use crate::engine::{ClientId, DeliveryKind, Engine, Event, Protocol, Reply};
+use crate::cli::help::help_lines;
+use crate::cli::{format, split, tokenize};
+use crate::engine::{ClientId, DeliveryKind, Engine, Event, Reply};
 
 /// What kind of output a line is (the panes' `data-kind`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -118,10 +118,7 @@ impl RawFrame {
 /// Formats one frame for `client` as redis-cli prints it, in the client's
 /// current protocol. Errors are `Error` lines, the rest have `kind`.
 pub fn frame_lines(engine: &Engine, client: ClientId, frame: &Reply, kind: LineKind) -> Vec<Line> {
-    let view = match engine.protocol(client) {
-        Protocol::Resp2 => frame.to_resp2(),
-        Protocol::Resp3 => frame.clone(),
-    };
+    let view = frame.for_protocol(engine.protocol(client));
     let kind = if view.is_error() {
         LineKind::Error
     } else {
@@ -161,7 +158,7 @@ fn info(text: &str) -> Line {
 /// Runs a typed line for `client` at `now_ms`.
 pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) -> Typed {
     let mut typed = Typed::default();
-    let Some(args) = tokenize::split_args(line.as_bytes()) else {
+    let Some(args) = split::split_args(line.as_bytes()) else {
         typed.lines.push(info("Invalid argument(s)"));
         return typed;
     };
@@ -228,11 +225,7 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
         let mut own = Vec::new();
         let reply_lines = |engine: &Engine, reply: &Reply| {
             if raw {
-                let view = if engine.protocol(client) == Protocol::Resp2 {
-                    reply.to_resp2()
-                } else {
-                    reply.clone()
-                };
+                let view = reply.for_protocol(engine.protocol(client));
                 let kind = if view.is_error() {
                     LineKind::Error
                 } else {
@@ -247,13 +240,7 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
             typed
                 .frames
                 .push(RawFrame::new(engine, client, r, LineKind::Reply));
-            typed
-                .replies
-                .push(if engine.protocol(client) == Protocol::Resp2 {
-                    r.to_resp2()
-                } else {
-                    r.clone()
-                });
+            typed.replies.push(r.for_protocol(engine.protocol(client)));
         };
         for (i, d) in out.deliveries.iter().enumerate() {
             if i == out.reply_at {
@@ -310,56 +297,6 @@ pub fn prompt(engine: &Engine, client: ClientId, name: &str) -> String {
     };
     let tx = if s.in_multi { "(TX)" } else { "" };
     format!("{name}{db}{tx}> ")
-}
-
-const GENERIC_HELP: &str = "redis-cli 7.0.15
-To get help about Redis commands type:
-      \"help @<group>\" to get a list of commands in <group>
-      \"help <command>\" for help on <command>
-      \"help <tab>\" to get a list of possible help topics
-      \"quit\" to exit
-
-To set redis-cli preferences:
-      \":set hints\" enable online hints
-      \":set nohints\" disable online hints
-Set your preferences in ~/.redisclirc";
-
-/// What `HELP words...` prints (REDIS-CLI.md §8), as screen lines without the
-/// colour codes, from the engine's command table: the commands of the profile
-/// (`v8`: the 8 profile also has XDELEX and XACKDEL, and 8.4's syntax of
-/// XADD, XTRIM and XREADGROUP).
-pub fn help_lines(words: &[String], v8: bool) -> Vec<String> {
-    if words.is_empty() {
-        return GENERIC_HELP.lines().map(str::to_string).collect();
-    }
-    let mut out = Vec::new();
-    let group = words[0].strip_prefix('@');
-    for spec in table::help_entries_for(v8) {
-        let name = spec.display_name();
-        let entry_words: Vec<&str> = name.split(' ').collect();
-        let shown = match group {
-            Some(g) => !spec.group.is_empty() && spec.group.eq_ignore_ascii_case(g),
-            None => {
-                words.len() <= entry_words.len()
-                    && words
-                        .iter()
-                        .zip(&entry_words)
-                        .all(|(a, b)| a.eq_ignore_ascii_case(b))
-            }
-        };
-        if !shown {
-            continue;
-        }
-        out.push(String::new());
-        out.push(format!("  {name} {}", spec.syntax));
-        out.push(format!("  summary: {}", spec.summary));
-        out.push(format!("  since: {}", spec.since));
-        if group.is_none() {
-            out.push(format!("  group: {}", spec.group));
-        }
-    }
-    out.push(String::new());
-    out
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -1,8 +1,9 @@
 //! streamplay: a Redis Pub/Sub and Streams playground that runs in the browser.
 //!
 //! - `engine`: the deterministic, sans-IO Redis emulator (commands, data,
-//!   replies, RESP encoding, redis-cli formatting and line splitting). Built for
-//!   native and wasm32 alike.
+//!   replies, RESP encoding). Built for native and wasm32 alike.
+//! - `cli`: redis-cli's text rules as pure functions (line splitting, shared with
+//!   the server's inline protocol; quoting, reply formatting, HELP, hints).
 //! - `console`: what a console pane does with a typed line (redis-cli's rules),
 //!   shared by the page and the transcript runner.
 //! - `transcript`: the transcript/scenario format, parsed and replayed.
@@ -10,6 +11,7 @@
 //!   real clock, used by redis-cli, client libraries and the differential tests.
 //! - `ui` (wasm32 only): the Yew page.
 
+pub mod cli;
 pub mod console;
 pub mod engine;
 pub mod transcript;

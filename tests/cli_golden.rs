@@ -1,6 +1,6 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! Owns the replay of the redis-cli 7.0.15 recordings (`tests/golden/cli/*.resp.jsonl`) through the
-//! engine's redis-cli tokenizer and formatter, and the property tests of the tokenizer's quoting.
+//! redis-cli tokenizer and formatter (`streamplay::cli`), and the property tests of the tokenizer's quoting.
 //!
 //! The replay follows `cli-golden/scripts/check_models.py`, the offline checker the reference Python
 //! models passed with zero mismatches: for every typed line the RESP bytes redis-cli received are parsed
@@ -11,10 +11,9 @@ use std::path::PathBuf;
 
 use proptest::prelude::*;
 use serde_json::Value;
-use streamplay::engine::cli::format::{
-    format, format_raw, try_format, try_format_push, uses_raw_output,
-};
-use streamplay::engine::cli::tokenize::{parse_repeat, quote_arg, split_args};
+use streamplay::cli::format::{format, format_raw, try_format, try_format_push, uses_raw_output};
+use streamplay::cli::split::split_args;
+use streamplay::cli::tokenize::{parse_repeat, quote_arg};
 use streamplay::engine::resp::{self, ParseError};
 use streamplay::engine::Reply;
 

@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 
 use std::time::Duration;
 
-use streamplay::engine::cli::tokenize::split_args;
+use streamplay::cli::split::split_args;
 use streamplay::engine::{glob, resp, Protocol, Reply};
 
 mod support;

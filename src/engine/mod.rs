@@ -11,32 +11,38 @@
 //! clock, never uses randomness it was not given, performs no I/O and never
 //! panics on input: every bad input is a Redis error reply.
 
-pub mod cli;
+mod blocking;
 mod client;
 mod cmd;
+mod config;
 pub mod error;
 pub mod glob;
 mod keyspace;
 mod longdouble;
 mod multi;
 pub mod num;
+mod outcome;
 pub mod params;
 mod pubsub;
 pub mod reply;
 pub mod resp;
 mod rng;
+mod stats;
 pub mod stream;
 pub mod table;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
+use client::Client;
 pub use client::ClientState;
-use client::{Block, Client, Serve};
+pub use config::*;
 pub use error::Error;
 use keyspace::Db;
+pub use outcome::*;
 pub use pubsub::SubscriptionKind;
 pub use reply::{Protocol, Reply};
 use rng::Rng;
+pub(crate) use stats::*;
 pub use stream::{ClaimedEntry, StreamId};
 
 /// A client connection's id, as `CLIENT ID` reports it. The first connection
@@ -51,175 +57,6 @@ pub const FIRST_CLIENT_ID: ClientId = 3;
 /// The port `INFO` reports and page clients' local address uses, unless the
 /// host sets another ([`Engine::set_server_port`]).
 pub const DEFAULT_PORT: u16 = 6379;
-
-/// Which Redis the engine behaves like.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Profile {
-    /// Exactly redis-server 7.0.15.
-    V7,
-    /// Redis 8.4 (the later stream behaviour of SPEC §10, the 8.x commands of §9).
-    #[default]
-    V8,
-}
-
-impl Profile {
-    /// Parses the names used by `--profile`, transcripts and the page: `7.0` or `8`.
-    pub fn parse(name: &str) -> Option<Profile> {
-        match name {
-            "7.0" | "7" | "7.0.15" => Some(Profile::V7),
-            "8" | "8.4" | "8.4.0" => Some(Profile::V8),
-            _ => None,
-        }
-    }
-
-    /// The short name (`7.0` or `8`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Profile::V7 => "7.0",
-            Profile::V8 => "8",
-        }
-    }
-
-    /// The version HELLO and INFO report.
-    pub fn redis_version(self) -> &'static str {
-        match self {
-            Profile::V7 => "7.0.15",
-            Profile::V8 => "8.4.0",
-        }
-    }
-}
-
-/// How an engine is set up.
-#[derive(Clone, Debug, Default)]
-pub struct Config {
-    pub profile: Profile,
-    /// Enables commands that exist only to test the engine's machinery (such as
-    /// `BLOCKTEST`, which exercises blocking before the real blocking commands
-    /// exist). Never on in the page or the server.
-    pub test_commands: bool,
-    /// The initial `maxmemory` in bytes (0: no limit). The page uses a
-    /// browser-friendly default; the server has none unless configured.
-    pub maxmemory: u64,
-    /// Seed of the engine's own random generator (RANDOMKEY and the like), so
-    /// that a scenario replays identically.
-    pub seed: u64,
-}
-
-/// Runtime settings changed by `CONFIG SET` (see `params` for what each means
-/// and which of them the engine acts on).
-#[derive(Clone, Debug)]
-pub(crate) struct Settings {
-    pub maxmemory: u64,
-    /// Index into `params::POLICIES`.
-    pub maxmemory_policy: usize,
-    pub maxmemory_samples: i64,
-    pub maxmemory_eviction_tenacity: i64,
-    /// Bytes, or a percentage of `maxmemory` stored negative (Redis's encoding).
-    pub maxmemory_clients: i64,
-    pub hz: i64,
-    /// `params::notify` flags.
-    pub notify_keyspace_events: u32,
-    pub stream_node_max_bytes: u64,
-    pub stream_node_max_entries: i64,
-    /// Save points (seconds, changes); reported only.
-    pub save: Vec<(i64, i32)>,
-    /// Reported only: the engine writes no append-only file.
-    pub appendonly: bool,
-}
-
-impl Settings {
-    fn new(config: &Config) -> Settings {
-        Settings {
-            maxmemory: config.maxmemory,
-            maxmemory_policy: params::NOEVICTION,
-            maxmemory_samples: 5,
-            maxmemory_eviction_tenacity: 10,
-            maxmemory_clients: 0,
-            hz: 10,
-            notify_keyspace_events: 0,
-            stream_node_max_bytes: 4096,
-            stream_node_max_entries: 100,
-            save: Vec::new(),
-            appendonly: false,
-        }
-    }
-
-    /// The stream node limits in force.
-    pub fn stream_node_limits(&self) -> stream::NodeLimits {
-        stream::NodeLimits {
-            max_bytes: self.stream_node_max_bytes,
-            max_entries: self.stream_node_max_entries,
-        }
-    }
-}
-
-/// Per-command counters of `INFO commandstats`.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct CommandStats {
-    /// Times the command ran (failed runs included).
-    pub calls: u64,
-    /// Refused before running (wrong arity, DEBUG not allowed).
-    pub rejected_calls: u64,
-    /// Ran and produced an error reply.
-    pub failed_calls: u64,
-}
-
-/// Counters reported by `INFO stats` (reset by `CONFIG RESETSTAT`).
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Stats {
-    pub total_commands_processed: u64,
-    pub total_connections_received: u64,
-    pub expired_keys: u64,
-    /// Read lookups that found / missed their key (`lookupKeyRead`).
-    pub keyspace_hits: u64,
-    pub keyspace_misses: u64,
-    pub total_error_replies: u64,
-    /// Error replies by error code (`ERR`, `WRONGTYPE`), for `INFO errorstats`.
-    pub errors: BTreeMap<Vec<u8>, u64>,
-    /// By command full name (`client|list`), for `INFO commandstats`.
-    pub commands: BTreeMap<&'static str, CommandStats>,
-    /// Requests received and frames written, the engine's stand-ins for
-    /// `total_reads_processed` / `total_writes_processed`.
-    pub reads_processed: u64,
-    pub writes_processed: u64,
-    /// The highest `used_memory` seen since start or the last reset.
-    pub peak_memory: u64,
-}
-
-impl Stats {
-    pub fn command(&mut self, fullname: &'static str) -> &mut CommandStats {
-        self.commands.entry(fullname).or_default()
-    }
-
-    /// `afterErrorReply`: counts one error reply under its code (its first word).
-    fn count_error(&mut self, line: &[u8]) {
-        self.total_error_replies += 1;
-        let code = line
-            .iter()
-            .take(32)
-            .position(|&b| b == b' ')
-            .map(|end| &line[..end])
-            .unwrap_or(b"ERR");
-        *self.errors.entry(code.to_vec()).or_default() += 1;
-    }
-}
-
-/// Whether a frame for a client is a push or the late reply to its blocked command.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DeliveryKind {
-    /// A push frame: pub/sub message, keyspace notification, subscribe confirmation.
-    Push,
-    /// The reply to a command that blocked earlier (served or timed out).
-    Reply,
-}
-
-/// A frame for one client, produced by some other client's command or by time.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Delivery {
-    pub client: ClientId,
-    pub kind: DeliveryKind,
-    pub frame: Reply,
-}
 
 /// Why a blocked client was released.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -411,26 +248,6 @@ pub enum TrimReason {
     MinId,
     /// Deleted by XDEL.
     Xdel,
-}
-
-/// What one call into the engine produced.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Outcome {
-    /// The caller's reply; `None` when it blocked or replies only through frames.
-    pub reply: Option<Reply>,
-    /// Frames for clients (the caller included), in the order Redis writes them.
-    pub deliveries: Vec<Delivery>,
-    /// The caller's reply is written after the first `reply_at` entries of
-    /// `deliveries` (frames Redis writes while the command runs, such as a push
-    /// to the caller itself); the other entries follow it. Usually 0.
-    pub reply_at: usize,
-    pub events: Vec<Event>,
-    /// The caller asked to close its connection (QUIT, or CLIENT KILL of itself):
-    /// write the reply, then close.
-    pub close: bool,
-    /// Other clients this command disconnected (CLIENT KILL). The engine has already
-    /// dropped them; the host closes their connections without writing anything more.
-    pub killed: Vec<ClientId>,
 }
 
 /// The emulated server.
@@ -662,17 +479,6 @@ impl Engine {
         keys
     }
 
-    /// Releases a blocked client as `CLIENT UNBLOCK <id> TIMEOUT` does (its timeout reply, as
-    /// if the timeout had passed), for the console's Ctrl+C; an empty outcome if it is not blocked.
-    pub fn cancel_block(&mut self, client: ClientId, now_ms: u64) -> Outcome {
-        self.saw_time(now_ms);
-        let mut out = Outcome::default();
-        if self.unblock(client, UnblockReason::Cancelled, None, &mut out) {
-            self.count_frames(&out);
-        }
-        out
-    }
-
     /// Runs one command for `client` at time `now_ms`.
     ///
     /// A command from a client that is blocked, or that does not exist, gets an
@@ -778,258 +584,6 @@ impl Engine {
         self.collect_expired(&mut out);
         self.count_frames(&out);
         out
-    }
-
-    fn block_client(
-        &mut self,
-        client: ClientId,
-        argv: Vec<Vec<u8>>,
-        block: cmd::BlockOn,
-        now_ms: u64,
-        out: &mut Outcome,
-    ) {
-        let db = self.clients[&client].db;
-        let deadline_ms = if block.timeout_ms == 0 {
-            None
-        } else {
-            Some(now_ms.saturating_add(block.timeout_ms))
-        };
-        out.events.push(Event::ClientBlocked {
-            client,
-            db,
-            keys: block.keys.clone(),
-            deadline_ms,
-        });
-        if let Some(c) = self.clients.get_mut(&client) {
-            c.block = Some(Block {
-                db,
-                keys: block.keys,
-                deadline_ms,
-                argv: block.argv.unwrap_or(argv),
-                timeout_reply: block.timeout_reply,
-                serve: block.serve,
-                wake_at_ms: block.wake_at_ms,
-            });
-        }
-        self.blocked.push_back(client);
-    }
-
-    /// Releases a blocked client with `frame`, or with its timeout reply when
-    /// `frame` is `None`. Returns whether the client was blocked.
-    pub(crate) fn unblock(
-        &mut self,
-        client: ClientId,
-        reason: UnblockReason,
-        frame: Option<Reply>,
-        out: &mut Outcome,
-    ) -> bool {
-        self.blocked.retain(|&c| c != client);
-        let Some(block) = self.clients.get_mut(&client).and_then(|c| c.block.take()) else {
-            return false;
-        };
-        out.deliveries.push(Delivery {
-            client,
-            kind: DeliveryKind::Reply,
-            frame: frame.unwrap_or(block.timeout_reply),
-        });
-        out.events.push(Event::ClientUnblocked { client, reason });
-        true
-    }
-
-    /// Serves the clients blocked on the keys the last command wrote (Redis's
-    /// `handleClientsBlockedOnKeys`): key by key in the order they were written,
-    /// and for each key its clients first come first served. Keys written while
-    /// serving are handled after the current batch.
-    fn serve_ready_keys(&mut self, now_ms: u64, out: &mut Outcome) {
-        while !self.ready_keys.is_empty() {
-            let ready = std::mem::take(&mut self.ready_keys);
-            for (db, key) in ready {
-                let waiting: Vec<ClientId> = self
-                    .blocked
-                    .iter()
-                    .copied()
-                    .filter(|id| {
-                        self.clients
-                            .get(id)
-                            .and_then(|c| c.block.as_ref())
-                            .is_some_and(|b| b.db == db && b.keys.contains(&key))
-                    })
-                    .collect();
-                for id in waiting {
-                    self.serve_blocked(id, db, &key, now_ms, out);
-                }
-            }
-        }
-    }
-
-    /// Tries to serve blocked client `id` after `key` in `db` was written.
-    fn serve_blocked(
-        &mut self,
-        id: ClientId,
-        db: usize,
-        key: &[u8],
-        now_ms: u64,
-        out: &mut Outcome,
-    ) {
-        let Some(mut block) = self.clients.get_mut(&id).and_then(|c| c.block.take()) else {
-            return;
-        };
-        let mut inner = Outcome::default();
-        // Set when a re-run blocks again: its new CLAIM wake-up time.
-        let mut rewake: Option<Option<u64>> = None;
-        let served = match &block.serve {
-            Serve::Stream(wait) => {
-                if !cmd::holds_stream(self, db, key, now_ms) {
-                    // A key that is missing or of another type wakes no stream reader.
-                    None
-                } else if self.config.profile == Profile::V7 {
-                    let index = block.keys.iter().position(|k| k == key);
-                    index.and_then(|i| {
-                        cmd::serve_stream_in_place(
-                            self,
-                            id,
-                            db,
-                            key,
-                            wait.ids[i],
-                            wait.count,
-                            now_ms,
-                        )
-                    })
-                } else {
-                    self.reexec(id, &block.argv, &mut rewake, now_ms, &mut inner)
-                }
-            }
-            Serve::Reexec => self.reexec(id, &block.argv, &mut rewake, now_ms, &mut inner),
-            Serve::Group { group } => match self.dbs[db].get(key, now_ms).map(|e| &e.value) {
-                Some(keyspace::Value::Stream(s)) if s.group(group).is_some() => {
-                    // 7.0.15 serves a reader only once the stream's last ID
-                    // passed the group's; until then it keeps its place.
-                    let behind = s.group(group).is_some_and(|g| s.last_id() > g.last_id);
-                    if self.config.profile == Profile::V7 && !behind {
-                        None
-                    } else if self.config.profile == Profile::V7 {
-                        // 7.0.15 serves it from this one key only.
-                        let one = cmd::single_stream_argv(&block.argv, key);
-                        self.reexec(id, &one, &mut rewake, now_ms, &mut inner)
-                    } else {
-                        self.reexec(id, &block.argv, &mut rewake, now_ms, &mut inner)
-                    }
-                }
-                Some(keyspace::Value::Stream(_)) => Some(Reply::Error(
-                    b"NOGROUP the consumer group this client was blocked on no longer exists"
-                        .to_vec(),
-                )),
-                _ => Some(Reply::Error(
-                    b"UNBLOCKED the stream key no longer exists".to_vec(),
-                )),
-            },
-        };
-        match served {
-            Some(reply) => {
-                self.blocked.retain(|&c| c != id);
-                out.deliveries.push(Delivery {
-                    client: id,
-                    kind: DeliveryKind::Reply,
-                    frame: reply,
-                });
-                out.deliveries.extend(inner.deliveries);
-                out.events.extend(inner.events);
-                out.events.push(Event::ClientUnblocked {
-                    client: id,
-                    reason: UnblockReason::Served,
-                });
-            }
-            None => {
-                // Nothing for it yet: it keeps its deadline.
-                if let Some(wake) = rewake {
-                    block.wake_at_ms = wake;
-                }
-                if let Some(c) = self.clients.get_mut(&id) {
-                    c.block = Some(block);
-                }
-            }
-        }
-    }
-
-    /// Re-runs a blocked client's command (Redis 7.2+). `None` when it would
-    /// block again: the client then goes to the back of the queue, as Redis
-    /// blocks it anew (keeping its original deadline).
-    fn reexec(
-        &mut self,
-        id: ClientId,
-        argv: &[Vec<u8>],
-        rewake: &mut Option<Option<u64>>,
-        now_ms: u64,
-        inner: &mut Outcome,
-    ) -> Option<Reply> {
-        match cmd::dispatch(self, id, argv, now_ms, inner, true) {
-            cmd::Flow::Reply(reply) => Some(reply),
-            // The SUBSCRIBE family never blocks, so it is never re-run.
-            cmd::Flow::Frames(frames) => frames.into_iter().next(),
-            cmd::Flow::Block(again) => {
-                // Blocked anew: a CLAIM reader registers its next wake-up.
-                *rewake = Some(again.wake_at_ms);
-                self.blocked.retain(|&c| c != id);
-                self.blocked.push_back(id);
-                None
-            }
-        }
-    }
-
-    /// `handleClaimableStreamEntries`: the keys of XREADGROUP CLAIM readers
-    /// whose wake-up time passed (strictly) are signalled as ready, which re-runs
-    /// every reader blocked on them.
-    fn signal_claimable(&mut self, now_ms: u64) {
-        let due: Vec<(usize, Vec<Vec<u8>>)> = self
-            .blocked
-            .iter()
-            .filter_map(|id| {
-                let b = self.clients.get(id)?.block.as_ref()?;
-                b.wake_at_ms
-                    .is_some_and(|w| w < now_ms)
-                    .then(|| (b.db, b.keys.clone()))
-            })
-            .collect();
-        for (db, keys) in due {
-            for key in keys {
-                self.signal_key_ready(db, &key);
-            }
-        }
-    }
-
-    /// Notes that `key` in `db` was removed: consumer-group readers blocked on
-    /// it are answered after the command (`signalDeletedKeyAsReady`).
-    pub(crate) fn signal_key_deleted(&mut self, db: usize, key: &[u8]) {
-        let group_waiter = self.blocked.iter().any(|id| {
-            self.clients
-                .get(id)
-                .and_then(|c| c.block.as_ref())
-                .is_some_and(|b| {
-                    b.db == db
-                        && matches!(b.serve, Serve::Group { .. })
-                        && b.keys.iter().any(|k| k == key)
-                })
-        });
-        if group_waiter {
-            self.signal_key_ready(db, key);
-        }
-    }
-
-    /// Notes that `key` in `db` was written, so clients blocked on it are served
-    /// after the command (once per key, however often it was written).
-    pub(crate) fn signal_key_ready(&mut self, db: usize, key: &[u8]) {
-        if self.ready_keys.iter().any(|(d, k)| *d == db && k == key) {
-            return;
-        }
-        let waited_on = self.blocked.iter().any(|id| {
-            self.clients
-                .get(id)
-                .and_then(|c| c.block.as_ref())
-                .is_some_and(|b| b.db == db && b.keys.iter().any(|k| k == key))
-        });
-        if waited_on {
-            self.ready_keys.push((db, key.to_vec()));
-        }
     }
 }
 

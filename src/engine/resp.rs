@@ -4,7 +4,7 @@
 //! view shows. The parser reads any RESP2/RESP3 reply; tests and the
 //! differential harness use it to read frames from a real redis-server.
 
-use super::reply::{Protocol, Reply};
+use super::reply::{Protocol, Reply, Resp2};
 
 /// Appends the bytes of `reply` for a client speaking `proto`.
 pub fn encode_into(out: &mut Vec<u8>, reply: &Reply, proto: Protocol) {
@@ -48,28 +48,27 @@ fn bulk(out: &mut Vec<u8>, tag: u8, data: &[u8]) {
     out.extend_from_slice(b"\r\n");
 }
 
+/// RESP2 bytes, following `Reply::as_resp2` (the one statement of how RESP3 types degrade)
+/// without building the downgraded value.
 fn encode2(out: &mut Vec<u8>, reply: &Reply) {
-    match reply {
-        Reply::Simple(s) => line(out, b'+', s),
-        Reply::Error(s) => line(out, b'-', s),
-        Reply::Integer(n) => {
+    match reply.as_resp2() {
+        Resp2::Simple(s) => line(out, b'+', s),
+        Resp2::Error(s) => line(out, b'-', s),
+        Resp2::Integer(n) => {
             out.push(b':');
-            out.extend_from_slice(itoa(*n).as_bytes());
+            out.extend_from_slice(itoa(n).as_bytes());
             out.extend_from_slice(b"\r\n");
         }
-        Reply::Bulk(b) | Reply::Double(b) | Reply::BigNumber(b) | Reply::Verbatim(_, b) => {
-            bulk(out, b'$', b)
-        }
-        Reply::Null => out.extend_from_slice(b"$-1\r\n"),
-        Reply::NullArray => out.extend_from_slice(b"*-1\r\n"),
-        Reply::Boolean(b) => out.extend_from_slice(if *b { b":1\r\n" } else { b":0\r\n" }),
-        Reply::Array(items) | Reply::Set(items) | Reply::Push(items) => {
+        Resp2::Bulk(b) => bulk(out, b'$', b),
+        Resp2::Null => out.extend_from_slice(b"$-1\r\n"),
+        Resp2::NullArray => out.extend_from_slice(b"*-1\r\n"),
+        Resp2::Array(items) => {
             header(out, b'*', items.len());
             for item in items {
                 encode2(out, item);
             }
         }
-        Reply::Map(pairs) => {
+        Resp2::FlatMap(pairs) => {
             header(out, b'*', pairs.len() * 2);
             for (k, v) in pairs {
                 encode2(out, k);
@@ -246,6 +245,20 @@ mod tests {
         assert_eq!(encode(&Reply::NullArray, Protocol::Resp2), b"*-1\r\n");
         assert_eq!(encode(&Reply::Null, Protocol::Resp2), b"$-1\r\n");
         assert_eq!(encode(&Reply::NullArray, Protocol::Resp3), b"_\r\n");
+        // The encoder and `to_resp2` follow the same rules.
+        let nested = Reply::Push(vec![
+            r.clone(),
+            Reply::Set(vec![Reply::Boolean(true), Reply::BigNumber(b"9".to_vec())]),
+            Reply::Verbatim(*b"txt", b"v".to_vec()),
+        ]);
+        assert_eq!(
+            encode(&nested, Protocol::Resp2),
+            encode(&nested.to_resp2(), Protocol::Resp2)
+        );
+        assert_eq!(
+            encode(&nested.to_resp2(), Protocol::Resp2),
+            encode(&nested.to_resp2(), Protocol::Resp3)
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! before the line end hides it; that quirk is kept because it decides when Redis answers
 //! `too big inline request` and friends.
 
-use crate::engine::cli::tokenize::split_args;
+use crate::cli::split::split_args;
 use crate::engine::num::string2ll;
 
 /// `PROTO_INLINE_MAX_SIZE`: the longest inline request or count line without its end.

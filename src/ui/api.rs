@@ -132,9 +132,7 @@ pub fn reply_value(reply: &Reply) -> JsValue {
             for (k, v) in pairs {
                 let key = match k {
                     Reply::Simple(b) | Reply::Bulk(b) => String::from_utf8_lossy(b).into_owned(),
-                    other => crate::engine::cli::format::format(other)
-                        .trim_end()
-                        .to_string(),
+                    other => crate::cli::format::format(other).trim_end().to_string(),
                 };
                 set(&o, &key, &reply_value(v));
             }

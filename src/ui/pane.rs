@@ -12,7 +12,7 @@ use yew::prelude::*;
 use super::clock;
 use super::output::PaneOutput;
 use super::state::{protocol_label, Action, Pane, Session};
-use crate::engine::cli::hints;
+use crate::cli::hints;
 
 thread_local! {
     /// Enter was pressed and `streamplay:enter` marked; the next pane render measures.

@@ -12,8 +12,8 @@ use yew::{AttrValue, Reducible};
 use super::api;
 use super::clock::VirtualClock;
 use super::lines::LineStore;
+use crate::cli::{hints, split, tokenize};
 use crate::console::{self, LineKind, RawFrame};
-use crate::engine::cli::{hints, tokenize};
 use crate::engine::{
     ClientId, Config, DeliveryKind, Engine, Outcome, Profile, Protocol, SubscriptionKind,
 };
@@ -289,7 +289,7 @@ impl Pane {
 /// kept (so it can be fixed with ↑), an empty line or a bad repeat count is not, and neither are
 /// commands that carry passwords.
 fn goes_into_history(line: &str) -> bool {
-    let Some(words) = tokenize::split_args(line.as_bytes()) else {
+    let Some(words) = split::split_args(line.as_bytes()) else {
         return true;
     };
     if words.is_empty() {

@@ -8,8 +8,7 @@
 
 use std::sync::OnceLock;
 
-use super::tokenize;
-use crate::engine::table;
+use super::{help, split, tokenize};
 
 /// One entry of redis-cli's help table: a command or subcommand.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,10 +32,10 @@ pub fn help_table(v8: bool) -> &'static [HelpEntry] {
     static V8: OnceLock<Vec<HelpEntry>> = OnceLock::new();
     let cell = if v8 { &V8 } else { &V7 };
     cell.get_or_init(|| {
-        table::help_entries_for(v8)
+        help::entries_for(v8)
             .into_iter()
             .map(|s| HelpEntry {
-                name: s.display_name(),
+                name: help::display_name(s),
                 params: s.syntax.to_string(),
                 group: s.group.to_string(),
             })
@@ -52,7 +51,7 @@ fn is_blank(c: char) -> bool {
 /// The entry with the most words whose words all equal the first typed words (case-insensitive),
 /// with the typed words; `None` when nothing matches or the line cannot be split.
 fn best_entry<'t>(buf: &str, entries: &'t [HelpEntry]) -> Option<(&'t HelpEntry, Vec<Vec<u8>>)> {
-    let args = tokenize::split_args(buf.as_bytes())?;
+    let args = split::split_args(buf.as_bytes())?;
     if args.is_empty() {
         return None;
     }

@@ -1,0 +1,99 @@
+//! redis-cli's HELP (REDIS-CLI.md §8): its help table (every command and subcommand of a profile,
+//! sorted as redis-cli sorts it) and the screen lines `HELP words...` prints, from the engine's
+//! command table.
+
+use crate::engine::table::{self, CommandSpec};
+
+/// The upper-case name HELP shows for a command or subcommand (`XGROUP CREATE`).
+pub fn display_name(spec: &CommandSpec) -> String {
+    spec.fullname.replace('|', " ").to_uppercase()
+}
+
+/// The commands and subcommands of the profile (`v8`: the 8 profile, with its
+/// 8.4 entries) in redis-cli's help-table order, sorted by the upper-case full
+/// name in byte order: what HELP and hints show.
+pub fn entries_for(v8: bool) -> Vec<&'static CommandSpec> {
+    let mut all: Vec<&'static CommandSpec> = Vec::new();
+    for c in table::commands(v8) {
+        all.push(c);
+        all.extend(c.subcommands.iter());
+    }
+    all.sort_by_key(|c| display_name(c));
+    all
+}
+
+const GENERIC_HELP: &str = "redis-cli 7.0.15
+To get help about Redis commands type:
+      \"help @<group>\" to get a list of commands in <group>
+      \"help <command>\" for help on <command>
+      \"help <tab>\" to get a list of possible help topics
+      \"quit\" to exit
+
+To set redis-cli preferences:
+      \":set hints\" enable online hints
+      \":set nohints\" disable online hints
+Set your preferences in ~/.redisclirc";
+
+/// What `HELP words...` prints (REDIS-CLI.md §8), as screen lines without the
+/// colour codes, from the engine's command table: the commands of the profile
+/// (`v8`: the 8 profile also has XDELEX and XACKDEL, and 8.4's syntax of
+/// XADD, XTRIM and XREADGROUP).
+pub fn help_lines(words: &[String], v8: bool) -> Vec<String> {
+    if words.is_empty() {
+        return GENERIC_HELP.lines().map(str::to_string).collect();
+    }
+    let mut out = Vec::new();
+    let group = words[0].strip_prefix('@');
+    for spec in entries_for(v8) {
+        let name = display_name(spec);
+        let entry_words: Vec<&str> = name.split(' ').collect();
+        let shown = match group {
+            Some(g) => !spec.group.is_empty() && spec.group.eq_ignore_ascii_case(g),
+            None => {
+                words.len() <= entry_words.len()
+                    && words
+                        .iter()
+                        .zip(&entry_words)
+                        .all(|(a, b)| a.eq_ignore_ascii_case(b))
+            }
+        };
+        if !shown {
+            continue;
+        }
+        out.push(String::new());
+        out.push(format!("  {name} {}", spec.syntax));
+        out.push(format!("  summary: {}", spec.summary));
+        out.push(format!("  since: {}", spec.since));
+        if group.is_none() {
+            out.push(format!("  group: {}", spec.group));
+        }
+    }
+    out.push(String::new());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn help_entries_follow_the_profile() {
+        let names = |v8| -> Vec<(String, &'static str)> {
+            entries_for(v8)
+                .into_iter()
+                .map(|s| (display_name(s), s.syntax))
+                .collect()
+        };
+        let (v7, v8) = (names(false), names(true));
+        assert!(!v7.iter().any(|(n, _)| n == "XDELEX" || n == "XACKDEL"));
+        assert_eq!(v8.len(), v7.len() + 2);
+        let xadd: Vec<_> = v8.iter().filter(|(n, _)| n == "XADD").collect();
+        assert_eq!(xadd.len(), 1);
+        assert!(xadd[0].1.contains("[KEEPREF|DELREF|ACKED]"));
+        let xadd: Vec<_> = v7.iter().filter(|(n, _)| n == "XADD").collect();
+        assert_eq!(xadd.len(), 1);
+        assert!(!xadd[0].1.contains("KEEPREF"));
+        // Sorted by name, as redis-cli's help table.
+        assert!(v8.windows(2).all(|w| w[0].0 <= w[1].0));
+    }
+}
