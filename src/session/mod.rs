@@ -419,6 +419,10 @@ impl Session {
     }
 
     fn move_clock(&mut self, to: u64) -> Output {
+        if self.is_pristine() {
+            self.reset_origin(self.origin.profile, to);
+            return Output::default();
+        }
         self.clock.now_ms = to;
         let out = apply_mark(&mut self.state, to);
         if !out.is_empty() {
@@ -495,11 +499,28 @@ impl Session {
 
     /// Runs any step now. A refused step changes nothing; an accepted one after a seek drops
     /// the later steps first.
+    ///
+    /// While nothing has happened yet (no step, no pane, no clock mark), a profile switch or a
+    /// clock jump changes the start instead of being a step: there is nothing to step back to,
+    /// and a scenario's opening `@profile` and `@clock` then describe its start.
     pub fn step(&mut self, step: Step) -> Result<Output, SessionError> {
         let time_ms = match &step {
             Step::ClockJump { ms } => self.clock.now_ms.saturating_add(*ms),
             _ => self.clock.now_ms,
         };
+        if self.is_pristine() {
+            match step {
+                Step::Profile(profile) => {
+                    self.reset_origin(profile, time_ms);
+                    return Ok(Output::default());
+                }
+                Step::ClockJump { .. } => {
+                    self.reset_origin(self.origin.profile, time_ms);
+                    return Ok(Output::default());
+                }
+                _ => {}
+            }
+        }
         let out = apply_step(&self.config, &mut self.state, &step, time_ms)?;
         self.clock.now_ms = time_ms;
         self.truncate_future();
@@ -513,6 +534,19 @@ impl Session {
         self.checkpoints.capture(self.current, &self.state);
         self.enforce_cap();
         Ok(out)
+    }
+
+    /// Whether nothing has happened yet: no step, no pane, no clock mark.
+    fn is_pristine(&self) -> bool {
+        self.log.is_empty() && self.origin_marks.is_empty() && self.origin.panes.is_empty()
+    }
+
+    /// Moves the start of a pristine session (its clock keeps its speed and pause).
+    fn reset_origin(&mut self, profile: Profile, time_ms: u64) {
+        self.origin.profile = profile;
+        self.origin.time_ms = time_ms;
+        self.state = fresh_state(&self.config, &self.origin);
+        self.clock.now_ms = time_ms;
     }
 
     /// Drops the steps after the current one (a new step after a seek, like an editor's undo).
@@ -606,6 +640,9 @@ fn new_engine(config: &SessionConfig, profile: Profile) -> Engine {
 /// The state at `origin`: a fresh engine, its panes connected in order.
 fn fresh_state(config: &SessionConfig, origin: &Origin) -> State {
     let mut engine = new_engine(config, origin.profile);
+    // The engine starts at the origin (its uptime counts from there), whatever the clock
+    // does before the first step.
+    let _ = engine.advance(origin.time_ms);
     let panes = origin
         .panes
         .iter()
@@ -619,7 +656,7 @@ fn fresh_state(config: &SessionConfig, origin: &Origin) -> State {
         profile: origin.profile,
         panes,
         time_ms: origin.time_ms,
-        advanced_to: None,
+        advanced_to: Some(origin.time_ms),
     }
 }
 
@@ -772,8 +809,9 @@ fn apply_step(
         }
         Step::Profile(profile) => {
             state.engine = new_engine(config, *profile);
+            let _ = state.engine.advance(t);
             state.profile = *profile;
-            state.advanced_to = None;
+            state.advanced_to = Some(t);
             for p in state.panes.iter_mut() {
                 p.client = Some(state.engine.connect(t));
             }

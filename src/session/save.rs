@@ -1,7 +1,8 @@
 //! The session's save format: the whole session as bytes (reloads, share links) and back.
 //!
-//! Layout: the magic bytes `STRMPLAY`, the format version as a little-endian `u16`, then the
-//! body encoded with postcard (serde): the setup, the start (profile, clock, panes), the clock,
+//! Layout: the magic bytes `STRMPLAY`, the format version as a little-endian `u16`, a
+//! checksum of the body (64-bit FNV-1a, little-endian; postcard itself would read many damaged
+//! bodies as other valid ones), then the body encoded with postcard (serde): the setup, the start (profile, clock, panes), the clock,
 //! the pane names, the step log with its clock marks, the current step, and a slot for the
 //! engine's own state. The slot stays `None` until the engine is serialisable; a load then
 //! rebuilds the engine by replaying the log, which reproduces it exactly.
@@ -139,6 +140,13 @@ fn step_of(kind: SavedKind) -> Result<Step, LoadError> {
     })
 }
 
+/// 64-bit FNV-1a: enough to tell damaged or cut bytes from a saved session.
+fn checksum(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 fn usize_of(n: u64, what: &str) -> Result<usize, LoadError> {
     usize::try_from(n).map_err(|_| LoadError::Invalid(format!("{what} {n} is too large")))
 }
@@ -178,11 +186,13 @@ impl Session {
             dropped: self.dropped as u64,
             engine: None,
         };
-        let mut bytes = MAGIC.to_vec();
-        bytes.extend_from_slice(&VERSION.to_le_bytes());
         // Encoding owned plain data into a growable vector cannot fail; an empty body would
         // still be refused by `load`, never read as a session.
-        bytes.extend(postcard::to_allocvec(&body).unwrap_or_default());
+        let body = postcard::to_allocvec(&body).unwrap_or_default();
+        let mut bytes = MAGIC.to_vec();
+        bytes.extend_from_slice(&VERSION.to_le_bytes());
+        bytes.extend_from_slice(&checksum(&body).to_le_bytes());
+        bytes.extend(body);
         bytes
     }
 
@@ -195,6 +205,13 @@ impl Session {
         };
         if version != VERSION {
             return Err(LoadError::UnknownVersion(version));
+        }
+        let (sum, body) = match body.split_first_chunk::<8>() {
+            Some((sum, body)) => (u64::from_le_bytes(*sum), body),
+            None => return Err(LoadError::Corrupt("cut short in its header".into())),
+        };
+        if checksum(body) != sum {
+            return Err(LoadError::Corrupt("its checksum does not match".into()));
         }
         let (body, left): (Body, &[u8]) =
             postcard::take_from_bytes(body).map_err(|e| LoadError::Corrupt(e.to_string()))?;

@@ -2,9 +2,9 @@
 //! the JS API) and the export of the step log as a scenario.
 //!
 //! Running: `A> line` is a step in pane A; `B<` checks the next frame written to B;
-//! `@profile` before anything else picks the server, later it is a profile switch step;
-//! `@clock <ms>` sets the clock (not a step: a clock mark if time produced output),
-//! `@clock +<ms>` is a clock jump step; `@pane add|remove|rename`, `@unblock` and
+//! `@profile` is a profile switch step, `@clock <ms>` sets the clock (not a step: a clock
+//! mark if time produced output), `@clock +<ms>` is a clock jump step (before anything has
+//! happened, all three set the start instead: [`Session::step`]); `@pane add|remove|rename`, `@unblock` and
 //! `@reconnect` are their steps.
 //!
 //! Export writes the log back so that running it in a fresh session replays the same engine
@@ -50,20 +50,6 @@ fn problem(line: usize, what: String) -> Mismatch {
 }
 
 impl Session {
-    /// Whether nothing has happened yet: a scenario's opening `@profile` and `@clock` then set
-    /// the start instead of being steps.
-    fn is_pristine(&self) -> bool {
-        self.log.is_empty() && self.origin_marks.is_empty() && self.state.panes.is_empty()
-    }
-
-    /// Changes the start of a pristine session.
-    fn reset_origin(&mut self, profile: Profile, time_ms: u64) {
-        self.origin.profile = profile;
-        self.origin.time_ms = time_ms;
-        self.state = fresh_state(&self.config, &self.origin);
-        self.clock.now_ms = time_ms;
-    }
-
     /// Runs a scenario or transcript text; a text that does not parse changes nothing.
     pub fn run_scenario(&mut self, text: &str) -> Result<Replay, ParseError> {
         let steps = transcript::parse(text)?;
@@ -86,22 +72,10 @@ impl Session {
                             .push(problem(at, format!("unknown profile {name:?}")));
                         None
                     }
-                    Some(p) if self.is_pristine() => {
-                        self.reset_origin(p, self.origin.time_ms);
-                        None
-                    }
                     Some(p) => Some(self.switch_profile(p)),
                 },
                 transcript::Step::Clock { relative, ms } => {
-                    if self.is_pristine() {
-                        let to = if *relative {
-                            self.clock.now_ms.saturating_add(*ms)
-                        } else {
-                            *ms
-                        };
-                        self.reset_origin(self.origin.profile, to);
-                        None
-                    } else if *relative {
+                    if *relative {
                         Some(self.jump(*ms))
                     } else {
                         Some(Ok(self.set_clock(*ms)))
@@ -245,10 +219,16 @@ impl Session {
             now = t;
         }
         for l in &self.log[..self.current] {
-            if !matches!(l.step, Step::ClockJump { .. }) && l.time_ms != now {
+            // A step's own time, or for a jump the time it jumped from (the clock may have
+            // run since the previous step).
+            let starts = match l.step {
+                Step::ClockJump { ms } => l.time_ms.saturating_sub(ms),
+                _ => l.time_ms,
+            };
+            if starts != now {
                 push(T::Clock {
                     relative: false,
-                    ms: l.time_ms,
+                    ms: starts,
                 });
             }
             let out = state.as_mut().and_then(|s| {
@@ -262,9 +242,9 @@ impl Session {
                     line: line.clone(),
                     expected: out.as_ref().map(|o| texts(&o.lines)).unwrap_or_default(),
                 }),
-                Step::ClockJump { .. } => push(T::Clock {
+                Step::ClockJump { ms } => push(T::Clock {
                     relative: true,
-                    ms: l.time_ms.saturating_sub(now),
+                    ms: *ms,
                 }),
                 Step::Profile(p) => push(T::Profile(p.name().to_string())),
                 Step::PaneAdd { name } => push(T::PaneAdd(name.clone())),
