@@ -420,7 +420,8 @@ impl Session {
 
     fn move_clock(&mut self, to: u64) -> Output {
         if self.is_pristine() {
-            self.reset_origin(self.origin.profile, to);
+            // Nothing exists to act on time: the start simply begins later (or earlier).
+            self.move_origin(to);
             return Output::default();
         }
         self.clock.now_ms = to;
@@ -511,11 +512,14 @@ impl Session {
         if self.is_pristine() {
             match step {
                 Step::Profile(profile) => {
-                    self.reset_origin(profile, time_ms);
+                    // A new start: the steps after it (after a seek to 0) go.
+                    self.truncate_future();
+                    self.origin.profile = profile;
+                    self.state = fresh_state(&self.config, &self.origin);
                     return Ok(Output::default());
                 }
                 Step::ClockJump { .. } => {
-                    self.reset_origin(self.origin.profile, time_ms);
+                    self.move_origin(time_ms);
                     return Ok(Output::default());
                 }
                 _ => {}
@@ -536,16 +540,17 @@ impl Session {
         Ok(out)
     }
 
-    /// Whether nothing has happened yet: no step, no pane, no clock mark.
+    /// Whether the current state is an empty start: before any step, with no pane and no
+    /// clock mark, so that nothing can act on time or tell one start from another.
     fn is_pristine(&self) -> bool {
-        self.log.is_empty() && self.origin_marks.is_empty() && self.origin.panes.is_empty()
+        self.current == 0 && self.origin_marks.is_empty() && self.origin.panes.is_empty()
     }
 
-    /// Moves the start of a pristine session (its clock keeps its speed and pause).
-    fn reset_origin(&mut self, profile: Profile, time_ms: u64) {
-        self.origin.profile = profile;
+    /// Moves a pristine session's start (and clock) to `time_ms`. The engine is untouched:
+    /// it has seen no time yet, so its uptime starts with the first step, live and on replay.
+    fn move_origin(&mut self, time_ms: u64) {
         self.origin.time_ms = time_ms;
-        self.state = fresh_state(&self.config, &self.origin);
+        self.state.time_ms = time_ms;
         self.clock.now_ms = time_ms;
     }
 
@@ -640,9 +645,6 @@ fn new_engine(config: &SessionConfig, profile: Profile) -> Engine {
 /// The state at `origin`: a fresh engine, its panes connected in order.
 fn fresh_state(config: &SessionConfig, origin: &Origin) -> State {
     let mut engine = new_engine(config, origin.profile);
-    // The engine starts at the origin (its uptime counts from there), whatever the clock
-    // does before the first step.
-    let _ = engine.advance(origin.time_ms);
     let panes = origin
         .panes
         .iter()
@@ -656,7 +658,7 @@ fn fresh_state(config: &SessionConfig, origin: &Origin) -> State {
         profile: origin.profile,
         panes,
         time_ms: origin.time_ms,
-        advanced_to: Some(origin.time_ms),
+        advanced_to: None,
     }
 }
 
@@ -809,9 +811,8 @@ fn apply_step(
         }
         Step::Profile(profile) => {
             state.engine = new_engine(config, *profile);
-            let _ = state.engine.advance(t);
             state.profile = *profile;
-            state.advanced_to = Some(t);
+            state.advanced_to = None;
             for p in state.panes.iter_mut() {
                 p.client = Some(state.engine.connect(t));
             }

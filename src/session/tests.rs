@@ -432,7 +432,7 @@ fn probe(s: &mut Session) -> Vec<Output> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     /// Replaying a session's log from the start gives byte-identical replies, frames and events;
     /// a seek to any step equals a fresh session running the exported prefix, and both go on
