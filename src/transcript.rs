@@ -66,7 +66,10 @@ pub enum Step {
     /// `@pane remove NAME`: the pane closes its connection and goes.
     PaneRemove(String),
     /// `@pane rename OLD NEW`: later lines name the pane `NEW`.
-    PaneRename { from: String, to: String },
+    PaneRename {
+        from: String,
+        to: String,
+    },
     /// `@unblock NAME`: Ctrl+C on a blocked pane (its timeout reply comes as `NAME<`).
     Unblock(String),
     /// `@reconnect NAME`: the pane drops its connection and opens a new one.
@@ -294,9 +297,7 @@ pub fn render(steps: &[Located], replay: &Replay) -> String {
             Step::Pause => out.push_str("@pause\n"),
             Step::PaneAdd(name) => out.push_str(&format!("@pane add {name}\n")),
             Step::PaneRemove(name) => out.push_str(&format!("@pane remove {name}\n")),
-            Step::PaneRename { from, to } => {
-                out.push_str(&format!("@pane rename {from} {to}\n"))
-            }
+            Step::PaneRename { from, to } => out.push_str(&format!("@pane rename {from} {to}\n")),
             Step::Unblock(name) => out.push_str(&format!("@unblock {name}\n")),
             Step::Reconnect(name) => out.push_str(&format!("@reconnect {name}\n")),
             Step::Clock { relative, ms } => out.push_str(&format!(

@@ -57,18 +57,34 @@ impl Default for SessionConfig {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Step {
     /// A line typed in a pane (created, and its client connected, on first use).
-    Command { pane: String, line: String },
+    Command {
+        pane: String,
+        line: String,
+    },
     /// The clock jumped forward by `ms` (+1 s, +1 min, +1 h, a scenario's `@clock +ms`).
-    ClockJump { ms: u64 },
+    ClockJump {
+        ms: u64,
+    },
     /// A fresh server of this profile; the panes stay, each on a new connection.
     Profile(Profile),
-    PaneAdd { name: String },
-    PaneRemove { name: String },
-    PaneRename { from: String, to: String },
+    PaneAdd {
+        name: String,
+    },
+    PaneRemove {
+        name: String,
+    },
+    PaneRename {
+        from: String,
+        to: String,
+    },
     /// Ctrl+C on a blocked pane (`Engine::cancel_block`, as `CLIENT UNBLOCK <id> TIMEOUT`).
-    Unblock { pane: String },
+    Unblock {
+        pane: String,
+    },
     /// The pane drops its connection (if any) and opens a new one.
-    Reconnect { pane: String },
+    Reconnect {
+        pane: String,
+    },
 }
 
 impl Step {
