@@ -6,7 +6,9 @@
 //!   the server's inline protocol; quoting, reply formatting, HELP, hints).
 //! - `console`: what a console pane does with a typed line (redis-cli's rules),
 //!   shared by the page and the transcript runner.
-//! - `transcript`: the transcript/scenario format, parsed and replayed.
+//! - `session`: the one owner of the state (engine, panes, virtual clock, step
+//!   log, checkpoints): steps, time travel, save/load, the scenario runner.
+//! - `transcript`: the transcript/scenario format, parsed and rendered.
 //! - `server` (native only): the RESP2/RESP3 TCP server around one engine with a
 //!   real clock, used by redis-cli, client libraries and the differential tests.
 //! - `ui` (wasm32 only): the Yew page.
@@ -14,6 +16,7 @@
 pub mod cli;
 pub mod console;
 pub mod engine;
+pub mod session;
 pub mod transcript;
 
 #[cfg(not(target_arch = "wasm32"))]

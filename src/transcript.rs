@@ -1,5 +1,5 @@
 //! Transcripts and scenarios (DESIGN.md "Transcripts and scenarios: one
-//! format"): parsing, and replaying through an engine with the console's rules.
+//! format"): parsing, rendering, and replaying through a session with the console's rules.
 //!
 //! ```text
 //! # A comment.
@@ -23,11 +23,19 @@
 //! backslash in front.
 //! `B< output` is a frame delivered to B later; its continuation lines are
 //! indented by the width of `B< `. `<any>` in an expected line matches any text.
+//!
+//! Directives: `@profile 7.0|8` (before anything else it picks the server;
+//! later it switches to a fresh server of that profile, every pane on a new
+//! connection), `@clock <ms>` (sets the engine clock and lets time pass to it),
+//! `@clock +<ms>` (a clock jump), `@pause`, `@pane add NAME`,
+//! `@pane remove NAME`, `@pane rename OLD NEW`, `@unblock NAME` (Ctrl+C on a
+//! blocked pane; its reply is checked with `NAME<`) and `@reconnect NAME`.
+//! Replaying runs through the session (`crate::session`), the one runner.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 
-use crate::console::{self, Line};
-use crate::engine::{ClientId, Config, Engine, Profile};
+use crate::engine::Profile;
+use crate::session::{Session, SessionConfig};
 
 /// One step of a transcript.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,6 +61,19 @@ pub enum Step {
         client: String,
         expected: Vec<String>,
     },
+    /// `@pane add NAME`: a pane (a client connection) opens now.
+    PaneAdd(String),
+    /// `@pane remove NAME`: the pane closes its connection and goes.
+    PaneRemove(String),
+    /// `@pane rename OLD NEW`: later lines name the pane `NEW`.
+    PaneRename {
+        from: String,
+        to: String,
+    },
+    /// `@unblock NAME`: Ctrl+C on a blocked pane (its timeout reply comes as `NAME<`).
+    Unblock(String),
+    /// `@reconnect NAME`: the pane drops its connection and opens a new one.
+    Reconnect(String),
 }
 
 /// A step with the 1-based line number it starts on.
@@ -111,9 +132,30 @@ pub fn parse(text: &str) -> Result<Vec<Located>, ParseError> {
             Step::Comment(c.strip_prefix(' ').unwrap_or(c).to_string())
         } else if let Some(d) = line.strip_prefix('@') {
             let mut words = d.split_whitespace();
+            let all: Vec<&str> = d.split_whitespace().collect();
             match (words.next(), words.next()) {
                 (Some("profile"), Some(p)) => Step::Profile(p.to_string()),
                 (Some("pause"), None) => Step::Pause,
+                (Some("pane"), Some(_)) => match all.as_slice() {
+                    [_, "add", name] => Step::PaneAdd(name.to_string()),
+                    [_, "remove", name] => Step::PaneRemove(name.to_string()),
+                    [_, "rename", from, to] => Step::PaneRename {
+                        from: from.to_string(),
+                        to: to.to_string(),
+                    },
+                    _ => {
+                        return Err(ParseError {
+                            line: lineno,
+                            message: format!(
+                                "expected @pane add NAME, @pane remove NAME or @pane rename OLD NEW, not @{d}"
+                            ),
+                        })
+                    }
+                },
+                (Some("unblock"), Some(name)) if all.len() == 2 => Step::Unblock(name.to_string()),
+                (Some("reconnect"), Some(name)) if all.len() == 2 => {
+                    Step::Reconnect(name.to_string())
+                }
                 (Some("clock"), Some(v)) => {
                     let (relative, digits) = match v.strip_prefix('+') {
                         Some(d) => (true, d),
@@ -212,7 +254,7 @@ pub fn line_matches(expected: &str, actual: &str) -> bool {
     true
 }
 
-fn lines_match(expected: &[String], actual: &[String]) -> bool {
+pub(crate) fn lines_match(expected: &[String], actual: &[String]) -> bool {
     expected.len() == actual.len() && expected.iter().zip(actual).all(|(e, a)| line_matches(e, a))
 }
 
@@ -234,157 +276,12 @@ pub struct Replay {
     pub actual: BTreeMap<usize, Vec<String>>,
 }
 
-/// Replays parsed steps through a fresh engine (profile from `@profile`,
-/// default 8; clock starting at 0) and compares every output.
+/// Replays parsed steps through a fresh session (profile from `@profile`, default 8; clock
+/// starting at 0) and compares every output: the one scenario runner,
+/// [`Session::run_steps`](crate::session::Session::run_steps).
 pub fn replay(steps: &[Located]) -> Replay {
-    let mut result = Replay::default();
-    let mut profile = Profile::default();
-    let mut engine: Option<Engine> = None;
-    let mut now: u64 = 0;
-    let mut clients: BTreeMap<String, ClientId> = BTreeMap::new();
-    let mut names: BTreeMap<ClientId, String> = BTreeMap::new();
-    let mut pending: BTreeMap<String, VecDeque<Vec<String>>> = BTreeMap::new();
-    // A transcript is text in lines, where CRLF and LF end a line alike: the CR
-    // that ends each line of a raw-printed reply (INFO) is not part of the line.
-    let texts = |lines: Vec<Line>| {
-        lines
-            .into_iter()
-            .map(|l| match l.text.strip_suffix('\r') {
-                Some(t) => t.to_string(),
-                None => l.text,
-            })
-            .collect::<Vec<_>>()
-    };
-
-    for (index, located) in steps.iter().enumerate() {
-        let at = located.line;
-        match &located.step {
-            Step::Comment(_) | Step::Pause => {}
-            Step::Profile(p) => match Profile::parse(p) {
-                Some(p) if engine.is_none() => profile = p,
-                Some(_) => result.mismatches.push(Mismatch {
-                    line: at,
-                    what: "@profile must come before the first command".into(),
-                    expected: vec![],
-                    actual: vec![],
-                }),
-                None => result.mismatches.push(Mismatch {
-                    line: at,
-                    what: format!("unknown profile {p:?}"),
-                    expected: vec![],
-                    actual: vec![],
-                }),
-            },
-            Step::Clock { relative, ms } => {
-                now = if *relative {
-                    now.saturating_add(*ms)
-                } else {
-                    *ms
-                };
-                if let Some(e) = engine.as_mut() {
-                    let out = e.advance(now);
-                    for d in out.deliveries {
-                        let lines =
-                            console::frame_lines(e, d.client, &d.frame, console::LineKind::Reply);
-                        if let Some(name) = names.get(&d.client) {
-                            pending
-                                .entry(name.clone())
-                                .or_default()
-                                .push_back(texts(lines));
-                        }
-                    }
-                }
-            }
-            Step::Command {
-                client,
-                line,
-                expected,
-            } => {
-                let e = engine.get_or_insert_with(|| {
-                    Engine::new(Config {
-                        profile,
-                        ..Config::default()
-                    })
-                });
-                let id = *clients.entry(client.clone()).or_insert_with(|| {
-                    let id = e.connect(now);
-                    names.insert(id, client.clone());
-                    id
-                });
-                if let Some(q) = pending.get(client).filter(|q| !q.is_empty()) {
-                    result.mismatches.push(Mismatch {
-                        line: at,
-                        what: format!("{client} has {} frame(s) not checked with {client}< before this command", q.len()),
-                        expected: vec![],
-                        actual: q.iter().flatten().cloned().collect(),
-                    });
-                    pending.remove(client);
-                }
-                let typed = console::run_line(e, id, line, now);
-                for (other, lines) in typed.others {
-                    if let Some(name) = names.get(&other) {
-                        pending
-                            .entry(name.clone())
-                            .or_default()
-                            .push_back(texts(lines));
-                    }
-                }
-                // A closed or killed connection is gone: the client's next line opens
-                // a new one, as a page pane does (and redis-cli reconnects).
-                let mut gone = typed.killed.clone();
-                if typed.closed {
-                    let _ = e.disconnect(id, now);
-                    gone.push(id);
-                }
-                for dead in gone {
-                    if let Some(name) = names.remove(&dead) {
-                        clients.remove(&name);
-                    }
-                }
-                let actual = texts(typed.lines);
-                if !lines_match(expected, &actual) {
-                    result.mismatches.push(Mismatch {
-                        line: at,
-                        what: format!("{client}> {line}"),
-                        expected: expected.clone(),
-                        actual: actual.clone(),
-                    });
-                }
-                result.actual.insert(index, actual);
-            }
-            Step::Frame { client, expected } => {
-                let frame = pending.get_mut(client).and_then(|q| q.pop_front());
-                let actual = frame.clone().unwrap_or_default();
-                if frame.is_none() || !lines_match(expected, &actual) {
-                    result.mismatches.push(Mismatch {
-                        line: at,
-                        what: if frame.is_none() {
-                            format!("no frame was delivered to {client}")
-                        } else {
-                            format!("frame for {client}")
-                        },
-                        expected: expected.clone(),
-                        actual: actual.clone(),
-                    });
-                }
-                result.actual.insert(index, actual);
-            }
-        }
-    }
-    for (client, q) in pending {
-        if !q.is_empty() {
-            result.mismatches.push(Mismatch {
-                line: steps.last().map(|s| s.line).unwrap_or(0),
-                what: format!(
-                    "{client} has {} frame(s) never checked with {client}<",
-                    q.len()
-                ),
-                expected: vec![],
-                actual: q.into_iter().flatten().collect(),
-            });
-        }
-    }
-    result
+    let mut session = Session::new(SessionConfig::default(), Profile::default(), 0);
+    session.run_steps(steps)
 }
 
 /// Writes `steps` back as transcript text, with each command's and frame's
@@ -398,6 +295,11 @@ pub fn render(steps: &[Located], replay: &Replay) -> String {
             }
             Step::Profile(p) => out.push_str(&format!("@profile {p}\n")),
             Step::Pause => out.push_str("@pause\n"),
+            Step::PaneAdd(name) => out.push_str(&format!("@pane add {name}\n")),
+            Step::PaneRemove(name) => out.push_str(&format!("@pane remove {name}\n")),
+            Step::PaneRename { from, to } => out.push_str(&format!("@pane rename {from} {to}\n")),
+            Step::Unblock(name) => out.push_str(&format!("@unblock {name}\n")),
+            Step::Reconnect(name) => out.push_str(&format!("@reconnect {name}\n")),
             Step::Clock { relative, ms } => out.push_str(&format!(
                 "@clock {}{ms}\n",
                 if *relative { "+" } else { "" }

@@ -934,7 +934,16 @@ impl Reducible for Session {
                             }
                             (*Rc::new(next).reduce(Action::Tick { now_ms })).clone()
                         }
-                        Step::Comment(_) | Step::Pause | Step::Frame { .. } => next,
+                        // The page part moves `runScript` onto the session's runner, which
+                        // knows the pane directives; until then the page skips them.
+                        Step::Comment(_)
+                        | Step::Pause
+                        | Step::Frame { .. }
+                        | Step::PaneAdd(_)
+                        | Step::PaneRemove(_)
+                        | Step::PaneRename { .. }
+                        | Step::Unblock(_)
+                        | Step::Reconnect(_) => next,
                     };
                 }
                 *out.borrow_mut() = replies.into();

@@ -1,0 +1,883 @@
+//! The session: the one owner of the playground's state (the engine, the panes and their
+//! clients, the virtual clock, the step log and checkpoints), and the only caller of
+//! `Engine::execute` / `Engine::advance` in the page and in the scenario runner.
+//!
+//! Everything that changes state is a [`Step`] (a command run in a pane, a clock jump, a
+//! profile switch, a pane added, removed, renamed or unblocked, a reconnect), recorded in the
+//! log with the virtual time it ran at. Time passing is not a step, but a tick whose `advance`
+//! produced output (a timed-out block, an expired key) is recorded as a *clock mark* after the
+//! current step, so that replaying the log reproduces it exactly. Steps are numbered from 1;
+//! index 0 is the start.
+//!
+//! The state after step `k` is the state after step `k` *and the clock marks recorded after it*
+//! (everything that happened before step `k + 1` was run), so seeking to the newest step is the
+//! live state, and a seek never hides a timeout that the pane already showed.
+//!
+//! Sans-IO and deterministic: the caller passes elapsed real time to [`Session::tick`]; nothing
+//! here reads a clock or touches a browser or OS API.
+
+mod checkpoint;
+mod save;
+mod scenario;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;
+
+use crate::console::{self, Line, LineKind, RawFrame};
+use crate::engine::{ClientId, Config, DeliveryKind, Engine, Event, Outcome, Profile, Reply};
+
+use checkpoint::Checkpoints;
+pub use save::LoadError;
+
+/// How a session sets up its engines and bounds its history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionConfig {
+    /// The engines' `maxmemory` (0: none). The page uses a browser-friendly ceiling.
+    pub maxmemory: u64,
+    /// The engines' random seed, so that a replay draws the same numbers.
+    pub seed: u64,
+    /// The most steps the timeline keeps; past it the oldest kept step becomes the new start.
+    pub max_steps: usize,
+    /// The most bytes the step log's text may take (lines, names); past it, as `max_steps`.
+    pub max_log_bytes: usize,
+}
+
+impl Default for SessionConfig {
+    /// The transcript runner's setup: no memory ceiling, seed 0, a generous history.
+    fn default() -> SessionConfig {
+        SessionConfig {
+            maxmemory: 0,
+            seed: 0,
+            max_steps: 100_000,
+            max_log_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+/// One thing that changes the state, as the log records it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// A line typed in a pane (created, and its client connected, on first use).
+    Command {
+        pane: String,
+        line: String,
+    },
+    /// The clock jumped forward by `ms` (+1 s, +1 min, +1 h, a scenario's `@clock +ms`).
+    ClockJump {
+        ms: u64,
+    },
+    /// A fresh server of this profile; the panes stay, each on a new connection.
+    Profile(Profile),
+    PaneAdd {
+        name: String,
+    },
+    PaneRemove {
+        name: String,
+    },
+    PaneRename {
+        from: String,
+        to: String,
+    },
+    /// Ctrl+C on a blocked pane (`Engine::cancel_block`, as `CLIENT UNBLOCK <id> TIMEOUT`).
+    Unblock {
+        pane: String,
+    },
+    /// The pane drops its connection (if any) and opens a new one.
+    Reconnect {
+        pane: String,
+    },
+}
+
+impl Step {
+    /// The pane the step is about, if any.
+    pub fn pane(&self) -> Option<&str> {
+        match self {
+            Step::Command { pane, .. }
+            | Step::Unblock { pane }
+            | Step::Reconnect { pane }
+            | Step::PaneAdd { name: pane }
+            | Step::PaneRemove { name: pane }
+            | Step::PaneRename { from: pane, .. } => Some(pane),
+            Step::ClockJump { .. } | Step::Profile(_) => None,
+        }
+    }
+
+    /// Roughly what the step costs the log in bytes (its text and bookkeeping).
+    fn log_bytes(&self) -> usize {
+        let text = match self {
+            Step::Command { pane, line } => pane.len() + line.len(),
+            Step::PaneRename { from, to } => from.len() + to.len(),
+            Step::PaneAdd { name }
+            | Step::PaneRemove { name }
+            | Step::Unblock { pane: name }
+            | Step::Reconnect { pane: name } => name.len(),
+            Step::ClockJump { .. } | Step::Profile(_) => 0,
+        };
+        text + std::mem::size_of::<Logged>()
+    }
+}
+
+/// A step in the log: what ran, at which virtual time, and the clock marks (times of ticks that
+/// produced output) recorded after it, before the next step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Logged {
+    pub step: Step,
+    pub time_ms: u64,
+    pub marks: Vec<u64>,
+}
+
+/// One entry of the timeline (`steps()` in the JS API).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StepInfo {
+    /// As on the timeline: 1 is the oldest kept step.
+    pub index: usize,
+    pub step: Step,
+    pub time_ms: u64,
+}
+
+/// A console pane: a name and its client connection (`None` until first use, and after its
+/// connection was closed by QUIT or CLIENT KILL; its next line opens a new one).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pane {
+    pub name: String,
+    pub client: Option<ClientId>,
+}
+
+/// The virtual clock: engine time, its speed (percent of real time) and whether it is paused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Clock {
+    pub now_ms: u64,
+    /// Percent of real time (100: real time).
+    pub speed: u32,
+    pub paused: bool,
+    /// Elapsed real time × speed not yet turned into whole milliseconds (in 1/100 ms), so that
+    /// many short ticks at a low speed still move time.
+    carry: u64,
+}
+
+impl Clock {
+    fn at(now_ms: u64) -> Clock {
+        Clock {
+            now_ms,
+            speed: 100,
+            paused: false,
+            carry: 0,
+        }
+    }
+}
+
+/// The start of the log: what index 0 is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Origin {
+    pub profile: Profile,
+    pub time_ms: u64,
+    /// Panes that exist at the start, each connected at `time_ms` in this order.
+    pub panes: Vec<String>,
+}
+
+/// Everything a step can change except the clock's speed and pause (which change no state).
+/// A checkpoint is one of these.
+pub(crate) struct State {
+    pub engine: Engine,
+    pub profile: Profile,
+    pub panes: Vec<Pane>,
+    /// The time of the last step or mark applied.
+    pub time_ms: u64,
+    /// The last time given to `Engine::advance`, so that a step at a new time first lets time
+    /// pass (timeouts, expiry) exactly as the live clock's ticks did.
+    pub advanced_to: Option<u64>,
+}
+
+/// What a step or a tick did, for the page: the typing pane's lines, the frames for the panes,
+/// the engine's events.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Output {
+    /// The pane the step is about (the typing pane for a command).
+    pub pane: Option<String>,
+    /// What the typing pane shows for a command (redis-cli form, its own frames included).
+    pub lines: Vec<Line>,
+    /// Frames written to panes, one entry per frame in the order written, formatted for the
+    /// receiving pane: frames for other panes after a command, every frame of other steps and ticks.
+    pub pushed: Vec<(String, Vec<Line>)>,
+    /// Every frame written, as RESP bytes in the receiver's protocol, with the receiving pane.
+    pub raw: Vec<(String, RawFrame)>,
+    pub events: Vec<Event>,
+    /// The typing pane's own replies (for the JS API).
+    pub replies: Vec<Reply>,
+    /// The command blocked.
+    pub blocked: bool,
+    /// `clear` was typed.
+    pub clear: bool,
+    /// `:set hints` / `:set nohints` was typed.
+    pub set_hints: Option<bool>,
+    /// Panes whose connection this step closed (QUIT, CLIENT KILL); their next line opens a new one.
+    pub disconnected: Vec<String>,
+}
+
+impl Output {
+    /// Whether anything was written or reported.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty() && self.pushed.is_empty() && self.events.is_empty()
+    }
+}
+
+/// Why the session refused a step (nothing changed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SessionError {
+    NoSuchPane(String),
+    /// A pane name must be 1 to 64 letters, digits, `_` or `-` (so scenarios can name it).
+    BadPaneName(String),
+    PaneExists(String),
+    NotBlocked(String),
+    /// A typed line is one line: a line break cannot be typed in a console or written in a scenario.
+    LineBreak,
+    /// `seek` past the newest step.
+    NoSuchStep(usize),
+}
+
+impl std::fmt::Display for SessionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SessionError::NoSuchPane(n) => write!(f, "no pane is named '{n}'"),
+            SessionError::BadPaneName(n) => write!(
+                f,
+                "'{n}' is not a pane name: use 1 to 64 letters, digits, '_' or '-'"
+            ),
+            SessionError::PaneExists(n) => write!(f, "a pane is already named '{n}'"),
+            SessionError::NotBlocked(n) => write!(f, "pane '{n}' is not blocked"),
+            SessionError::LineBreak => write!(f, "a typed line cannot contain a line break"),
+            SessionError::NoSuchStep(i) => write!(f, "there is no step {i}"),
+        }
+    }
+}
+
+impl std::error::Error for SessionError {}
+
+/// Whether `name` can name a pane (and a client in a scenario: `name> line`).
+pub fn valid_pane_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// The session.
+pub struct Session {
+    config: SessionConfig,
+    origin: Origin,
+    /// Clock marks recorded before step 1.
+    origin_marks: Vec<u64>,
+    state: State,
+    clock: Clock,
+    /// Every step since the origin (step `i` is `log[i - 1]`), the dropped ones included.
+    log: Vec<Logged>,
+    /// The step whose state is the current state (absolute: dropped steps count).
+    current: usize,
+    /// Steps the history cap took off the timeline: visible step `i` is absolute step
+    /// `dropped + i`. While checkpoints replay the log, the dropped steps are kept (hidden)
+    /// so that the start can be rebuilt.
+    dropped: usize,
+    log_bytes: usize,
+    checkpoints: Checkpoints,
+}
+
+impl Session {
+    /// An empty session of `profile` whose clock starts at `time_ms` (paused: nothing moves
+    /// until the caller unpauses it or a scenario sets the clock), with no panes.
+    pub fn new(config: SessionConfig, profile: Profile, time_ms: u64) -> Session {
+        Session::with_origin(
+            config,
+            Origin {
+                profile,
+                time_ms,
+                panes: Vec::new(),
+            },
+        )
+    }
+
+    /// A session whose start has `panes` connected at `time_ms` (the page's first pane).
+    pub fn with_panes(
+        config: SessionConfig,
+        profile: Profile,
+        time_ms: u64,
+        panes: &[&str],
+    ) -> Result<Session, SessionError> {
+        let mut names: Vec<String> = Vec::new();
+        for &p in panes {
+            if !valid_pane_name(p) {
+                return Err(SessionError::BadPaneName(p.to_string()));
+            }
+            if names.iter().any(|n| n == p) {
+                return Err(SessionError::PaneExists(p.to_string()));
+            }
+            names.push(p.to_string());
+        }
+        Ok(Session::with_origin(
+            config,
+            Origin {
+                profile,
+                time_ms,
+                panes: names,
+            },
+        ))
+    }
+
+    pub(crate) fn with_origin(config: SessionConfig, origin: Origin) -> Session {
+        let state = fresh_state(&config, &origin);
+        let mut clock = Clock::at(origin.time_ms);
+        clock.paused = true;
+        Session {
+            checkpoints: Checkpoints::default(),
+            config,
+            origin,
+            origin_marks: Vec::new(),
+            state,
+            clock,
+            log: Vec::new(),
+            current: 0,
+            dropped: 0,
+            log_bytes: 0,
+        }
+    }
+
+    // ----- Reading the state -----
+
+    pub fn engine(&self) -> &Engine {
+        &self.state.engine
+    }
+
+    pub fn profile(&self) -> Profile {
+        self.state.profile
+    }
+
+    pub fn panes(&self) -> &[Pane] {
+        &self.state.panes
+    }
+
+    pub fn pane(&self, name: &str) -> Option<&Pane> {
+        self.state.panes.iter().find(|p| p.name == name)
+    }
+
+    /// The pane whose client is `client`.
+    pub fn pane_of(&self, client: ClientId) -> Option<&Pane> {
+        self.state.panes.iter().find(|p| p.client == Some(client))
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    pub fn config(&self) -> &SessionConfig {
+        &self.config
+    }
+
+    /// The current step as the timeline numbers it (0: the start).
+    pub fn current(&self) -> usize {
+        self.current - self.dropped
+    }
+
+    /// How many steps the timeline shows (the newest one's index).
+    pub fn len(&self) -> usize {
+        self.log.len() - self.dropped
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// How many of the oldest steps the history cap took off the timeline.
+    pub fn dropped(&self) -> usize {
+        self.dropped
+    }
+
+    /// The timeline: every kept step, oldest first.
+    pub fn steps(&self) -> Vec<StepInfo> {
+        self.log[self.dropped..]
+            .iter()
+            .enumerate()
+            .map(|(i, l)| StepInfo {
+                index: i + 1,
+                step: l.step.clone(),
+                time_ms: l.time_ms,
+            })
+            .collect()
+    }
+
+    /// The whole log since the origin (dropped steps included), for replay tests and export.
+    pub fn log(&self) -> &[Logged] {
+        &self.log
+    }
+
+    // ----- The clock (not steps) -----
+
+    /// Real time passed: moves engine time by `elapsed_real_ms × speed` unless paused, and lets
+    /// the engine act on it (timeouts, expiry). A tick that produced output is recorded as a clock mark.
+    pub fn tick(&mut self, elapsed_real_ms: u64) -> Output {
+        if self.clock.paused {
+            return Output::default();
+        }
+        let total = elapsed_real_ms
+            .saturating_mul(u64::from(self.clock.speed))
+            .saturating_add(self.clock.carry);
+        self.clock.carry = total % 100;
+        let delta = total / 100;
+        if delta == 0 {
+            return Output::default();
+        }
+        let to = self.clock.now_ms.saturating_add(delta);
+        self.move_clock(to)
+    }
+
+    /// Sets engine time to `ms` (a scenario's `@clock <ms>`, earlier or later) and lets the
+    /// engine act on it; recorded as a clock mark if it produced output.
+    pub fn set_clock(&mut self, ms: u64) -> Output {
+        self.move_clock(ms)
+    }
+
+    fn move_clock(&mut self, to: u64) -> Output {
+        if self.is_pristine() {
+            // Nothing exists to act on time: the start simply begins later (or earlier).
+            self.move_origin(to);
+            return Output::default();
+        }
+        self.clock.now_ms = to;
+        let out = apply_mark(&mut self.state, to);
+        if !out.is_empty() {
+            self.truncate_future();
+            match self.current {
+                0 => self.origin_marks.push(to),
+                i => self.log[i - 1].marks.push(to),
+            }
+        }
+        out
+    }
+
+    pub fn set_paused(&mut self, paused: bool) {
+        self.clock.paused = paused;
+        self.clock.carry = 0;
+    }
+
+    /// Percent of real time, 1 to 100,000.
+    pub fn set_speed(&mut self, percent: u32) {
+        self.clock.speed = percent.clamp(1, 100_000);
+        self.clock.carry = 0;
+    }
+
+    // ----- Steps -----
+
+    /// Runs a typed line in pane `pane` (created, and connected, on first use).
+    pub fn run(&mut self, pane: &str, line: &str) -> Result<Output, SessionError> {
+        self.step(Step::Command {
+            pane: pane.to_string(),
+            line: line.to_string(),
+        })
+    }
+
+    /// Jumps the clock forward by `ms` (a step).
+    pub fn jump(&mut self, ms: u64) -> Result<Output, SessionError> {
+        self.step(Step::ClockJump { ms })
+    }
+
+    pub fn switch_profile(&mut self, profile: Profile) -> Result<Output, SessionError> {
+        self.step(Step::Profile(profile))
+    }
+
+    pub fn add_pane(&mut self, name: &str) -> Result<Output, SessionError> {
+        self.step(Step::PaneAdd {
+            name: name.to_string(),
+        })
+    }
+
+    pub fn remove_pane(&mut self, name: &str) -> Result<Output, SessionError> {
+        self.step(Step::PaneRemove {
+            name: name.to_string(),
+        })
+    }
+
+    pub fn rename_pane(&mut self, from: &str, to: &str) -> Result<Output, SessionError> {
+        self.step(Step::PaneRename {
+            from: from.to_string(),
+            to: to.to_string(),
+        })
+    }
+
+    /// Ctrl+C on a blocked pane.
+    pub fn unblock(&mut self, pane: &str) -> Result<Output, SessionError> {
+        self.step(Step::Unblock {
+            pane: pane.to_string(),
+        })
+    }
+
+    pub fn reconnect(&mut self, pane: &str) -> Result<Output, SessionError> {
+        self.step(Step::Reconnect {
+            pane: pane.to_string(),
+        })
+    }
+
+    /// Runs any step now. A refused step changes nothing; an accepted one after a seek drops
+    /// the later steps first.
+    ///
+    /// While nothing has happened yet (no step, no pane, no clock mark), a profile switch or a
+    /// clock jump changes the start instead of being a step: there is nothing to step back to,
+    /// and a scenario's opening `@profile` and `@clock` then describe its start.
+    pub fn step(&mut self, step: Step) -> Result<Output, SessionError> {
+        let time_ms = match &step {
+            Step::ClockJump { ms } => self.clock.now_ms.saturating_add(*ms),
+            _ => self.clock.now_ms,
+        };
+        if self.is_pristine() {
+            match step {
+                Step::Profile(profile) => {
+                    // A new start: the steps after it (after a seek to 0) go.
+                    self.truncate_future();
+                    self.origin.profile = profile;
+                    self.state = fresh_state(&self.config, &self.origin);
+                    return Ok(Output::default());
+                }
+                Step::ClockJump { .. } => {
+                    self.move_origin(time_ms);
+                    return Ok(Output::default());
+                }
+                _ => {}
+            }
+        }
+        let out = apply_step(&self.config, &mut self.state, &step, time_ms)?;
+        self.clock.now_ms = time_ms;
+        self.truncate_future();
+        self.log_bytes += step.log_bytes();
+        self.log.push(Logged {
+            step,
+            time_ms,
+            marks: Vec::new(),
+        });
+        self.current = self.log.len();
+        self.checkpoints.capture(self.current, &self.state);
+        self.enforce_cap();
+        Ok(out)
+    }
+
+    /// Whether the current state is an empty start: before any step, with no pane and no
+    /// clock mark, so that nothing can act on time or tell one start from another.
+    fn is_pristine(&self) -> bool {
+        self.current == 0 && self.origin_marks.is_empty() && self.origin.panes.is_empty()
+    }
+
+    /// Moves a pristine session's start (and clock) to `time_ms`. The engine is untouched:
+    /// it has seen no time yet, so its uptime starts with the first step, live and on replay.
+    fn move_origin(&mut self, time_ms: u64) {
+        self.origin.time_ms = time_ms;
+        self.state.time_ms = time_ms;
+        self.clock.now_ms = time_ms;
+    }
+
+    /// Drops the steps after the current one (a new step after a seek, like an editor's undo).
+    fn truncate_future(&mut self) {
+        if self.current < self.log.len() {
+            for l in self.log.drain(self.current..) {
+                self.log_bytes -= l.step.log_bytes();
+            }
+            self.checkpoints.truncate(self.current);
+        }
+    }
+
+    /// Takes the oldest steps off the timeline while it holds more than the cap allows.
+    fn enforce_cap(&mut self) {
+        while self.len() > 1
+            && (self.len() > self.config.max_steps || self.log_bytes > self.config.max_log_bytes)
+        {
+            self.log_bytes -= self.log[self.dropped].step.log_bytes();
+            self.dropped += 1;
+        }
+    }
+
+    // ----- Time travel -----
+
+    /// Restores the state after step `index` (0: the start) and the clock marks after it; the
+    /// clock pauses at that time. The later steps stay until a new step is run.
+    pub fn seek(&mut self, index: usize) -> Result<(), SessionError> {
+        if index > self.len() {
+            return Err(SessionError::NoSuchStep(index));
+        }
+        let target = self.dropped + index;
+        let (from, mut state) = match self.checkpoints.restore(target) {
+            Some((from, mut state)) => {
+                // A checkpoint is taken before the clock marks of its step.
+                for &t in &self.log[from - 1].marks {
+                    apply_mark(&mut state, t);
+                }
+                (from, state)
+            }
+            None => (0, self.origin_state()),
+        };
+        for n in from + 1..=target {
+            replay_logged(&self.config, &mut state, &self.log[n - 1]);
+        }
+        self.state = state;
+        self.current = target;
+        self.clock.now_ms = self.state.time_ms;
+        self.clock.paused = true;
+        self.clock.carry = 0;
+        Ok(())
+    }
+
+    /// The state at the origin, with the clock marks recorded before step 1.
+    fn origin_state(&self) -> State {
+        let mut state = fresh_state(&self.config, &self.origin);
+        for &t in &self.origin_marks {
+            apply_mark(&mut state, t);
+        }
+        state
+    }
+
+    /// Replays the whole log from the origin, calling `seen` with the output of every step
+    /// and mark in order (the determinism tests compare these with the live outputs).
+    pub fn replay_outputs(&self, mut seen: impl FnMut(Option<&Logged>, &Output)) {
+        let mut state = fresh_state(&self.config, &self.origin);
+        for &t in &self.origin_marks {
+            seen(None, &apply_mark(&mut state, t));
+        }
+        for l in &self.log {
+            match apply_step(&self.config, &mut state, &l.step, l.time_ms) {
+                Ok(out) => seen(Some(l), &out),
+                Err(e) => debug_assert!(false, "a logged step failed on replay: {e}"),
+            }
+            for &t in &l.marks {
+                seen(None, &apply_mark(&mut state, t));
+            }
+        }
+    }
+}
+
+/// A fresh engine for `profile` as the session runs it.
+fn new_engine(config: &SessionConfig, profile: Profile) -> Engine {
+    Engine::new(Config {
+        profile,
+        maxmemory: config.maxmemory,
+        seed: config.seed,
+        ..Config::default()
+    })
+}
+
+/// The state at `origin`: a fresh engine, its panes connected in order.
+fn fresh_state(config: &SessionConfig, origin: &Origin) -> State {
+    let mut engine = new_engine(config, origin.profile);
+    let panes = origin
+        .panes
+        .iter()
+        .map(|name| Pane {
+            name: name.clone(),
+            client: Some(engine.connect(origin.time_ms)),
+        })
+        .collect();
+    State {
+        engine,
+        profile: origin.profile,
+        panes,
+        time_ms: origin.time_ms,
+        advanced_to: None,
+    }
+}
+
+/// Replays one logged step and its marks (their outputs are not needed).
+fn replay_logged(config: &SessionConfig, state: &mut State, l: &Logged) {
+    if let Err(e) = apply_step(config, state, &l.step, l.time_ms) {
+        debug_assert!(false, "a logged step failed on replay: {e}");
+    }
+    for &t in &l.marks {
+        apply_mark(state, t);
+    }
+}
+
+/// Lets time pass to `t` (a tick, a clock set, a clock mark on replay).
+fn apply_mark(state: &mut State, t: u64) -> Output {
+    let mut out = Output::default();
+    let outcome = state.engine.advance(t);
+    state.advanced_to = Some(t);
+    state.time_ms = t;
+    absorb(state, outcome, &mut out);
+    out
+}
+
+/// Before a step at `t`: time passes to `t` if the engine has not seen it yet (the live clock's
+/// ticks did this; a replay does it here).
+fn catch_up(state: &mut State, t: u64, out: &mut Output) {
+    if state.advanced_to != Some(t) {
+        let outcome = state.engine.advance(t);
+        state.advanced_to = Some(t);
+        absorb(state, outcome, out);
+    }
+}
+
+/// Adds an outcome's frames (to `pushed`, formatted for their panes) and events to `out`.
+/// Frames for clients without a pane are dropped, as nobody can see them.
+fn absorb(state: &State, outcome: Outcome, out: &mut Output) {
+    debug_assert!(outcome.reply.is_none(), "only commands reply");
+    for d in outcome.deliveries {
+        let Some(pane) = state.panes.iter().find(|p| p.client == Some(d.client)) else {
+            continue;
+        };
+        let kind = match d.kind {
+            DeliveryKind::Push => LineKind::Push,
+            DeliveryKind::Reply => LineKind::Reply,
+        };
+        let lines = console::frame_lines(&state.engine, d.client, &d.frame, kind);
+        out.raw.push((
+            pane.name.clone(),
+            RawFrame::new(&state.engine, d.client, &d.frame, kind),
+        ));
+        out.pushed.push((pane.name.clone(), lines));
+    }
+    out.events.extend(outcome.events);
+}
+
+fn pane_index(state: &State, name: &str) -> Result<usize, SessionError> {
+    state
+        .panes
+        .iter()
+        .position(|p| p.name == name)
+        .ok_or_else(|| SessionError::NoSuchPane(name.to_string()))
+}
+
+fn check_new_name(state: &State, name: &str) -> Result<(), SessionError> {
+    if !valid_pane_name(name) {
+        return Err(SessionError::BadPaneName(name.to_string()));
+    }
+    if state.panes.iter().any(|p| p.name == name) {
+        return Err(SessionError::PaneExists(name.to_string()));
+    }
+    Ok(())
+}
+
+/// Applies one step at `t`: the one code path of live steps and replays, so that a replay
+/// makes exactly the engine calls the live session made. Checks come first: a refused step
+/// changes nothing.
+fn apply_step(
+    config: &SessionConfig,
+    state: &mut State,
+    step: &Step,
+    t: u64,
+) -> Result<Output, SessionError> {
+    let mut out = Output {
+        pane: step.pane().map(str::to_string),
+        ..Output::default()
+    };
+    match step {
+        Step::Command { pane, line } => {
+            if line.contains(['\n', '\r']) {
+                return Err(SessionError::LineBreak);
+            }
+            let index = match pane_index(state, pane) {
+                Ok(i) => i,
+                Err(_) => {
+                    check_new_name(state, pane)?;
+                    state.panes.push(Pane {
+                        name: pane.clone(),
+                        client: None,
+                    });
+                    state.panes.len() - 1
+                }
+            };
+            catch_up(state, t, &mut out);
+            let id = match state.panes[index].client {
+                Some(id) => id,
+                None => {
+                    let id = state.engine.connect(t);
+                    state.panes[index].client = Some(id);
+                    id
+                }
+            };
+            let typed = console::run_line(&mut state.engine, id, line, t);
+            out.lines = typed.lines;
+            for frame in typed.frames {
+                if let Some(p) = state.panes.iter().find(|p| p.client == Some(frame.client)) {
+                    out.raw.push((p.name.clone(), frame));
+                }
+            }
+            for (client, lines) in typed.others {
+                if let Some(p) = state.panes.iter().find(|p| p.client == Some(client)) {
+                    out.pushed.push((p.name.clone(), lines));
+                }
+            }
+            out.events.extend(typed.events);
+            out.replies = typed.replies;
+            out.blocked = typed.blocked;
+            out.clear = typed.clear;
+            out.set_hints = typed.set_hints;
+            // Killed clients are gone from the engine already; their panes open a new
+            // connection on their next line, as a closed one does.
+            for killed in typed.killed {
+                if let Some(p) = state.panes.iter_mut().find(|p| p.client == Some(killed)) {
+                    p.client = None;
+                    out.disconnected.push(p.name.clone());
+                }
+            }
+            if typed.closed {
+                let outcome = state.engine.disconnect(id, t);
+                absorb(state, outcome, &mut out);
+                if let Some(p) = state.panes.iter_mut().find(|p| p.client == Some(id)) {
+                    p.client = None;
+                    out.disconnected.push(p.name.clone());
+                }
+            }
+        }
+        Step::ClockJump { .. } => {
+            let outcome = state.engine.advance(t);
+            state.advanced_to = Some(t);
+            absorb(state, outcome, &mut out);
+        }
+        Step::Profile(profile) => {
+            state.engine = new_engine(config, *profile);
+            state.profile = *profile;
+            state.advanced_to = None;
+            for p in state.panes.iter_mut() {
+                p.client = Some(state.engine.connect(t));
+            }
+        }
+        Step::PaneAdd { name } => {
+            check_new_name(state, name)?;
+            catch_up(state, t, &mut out);
+            let client = Some(state.engine.connect(t));
+            state.panes.push(Pane {
+                name: name.clone(),
+                client,
+            });
+        }
+        Step::PaneRemove { name } => {
+            let index = pane_index(state, name)?;
+            catch_up(state, t, &mut out);
+            let pane = state.panes.remove(index);
+            if let Some(id) = pane.client {
+                let outcome = state.engine.disconnect(id, t);
+                absorb(state, outcome, &mut out);
+            }
+        }
+        Step::PaneRename { from, to } => {
+            let index = pane_index(state, from)?;
+            check_new_name(state, to)?;
+            state.panes[index].name = to.clone();
+        }
+        Step::Unblock { pane } => {
+            let index = pane_index(state, pane)?;
+            let Some(id) = state.panes[index]
+                .client
+                .filter(|&id| state.engine.is_blocked(id))
+            else {
+                return Err(SessionError::NotBlocked(pane.clone()));
+            };
+            catch_up(state, t, &mut out);
+            let outcome = state.engine.cancel_block(id, t);
+            absorb(state, outcome, &mut out);
+        }
+        Step::Reconnect { pane } => {
+            let index = pane_index(state, pane)?;
+            catch_up(state, t, &mut out);
+            if let Some(id) = state.panes[index].client {
+                let outcome = state.engine.disconnect(id, t);
+                absorb(state, outcome, &mut out);
+            }
+            state.panes[index].client = Some(state.engine.connect(t));
+        }
+    }
+    state.time_ms = t;
+    Ok(out)
+}
