@@ -102,7 +102,7 @@ impl ClientSubs {
 }
 
 /// Which of the three namespaces a subscription is in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SubscriptionKind {
     Channel,
     Pattern,

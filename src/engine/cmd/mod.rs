@@ -7,7 +7,7 @@ use super::keyspace::{Db, Entry, Value};
 pub(crate) use super::num::string2ll;
 use super::stream::Stream;
 use super::table::{self, CommandSpec};
-use super::{ClientId, Engine, Event, Outcome, Reply};
+use super::{ClientId, Engine, EventKind, Outcome, Reply};
 
 mod append;
 mod blocktest;
@@ -228,8 +228,8 @@ impl Cx<'_> {
             .flatten()
     }
 
-    /// Records that `key` was written: the event for the views, and a wake-up
-    /// for clients blocked on it.
+    /// Records that `key` was written: one change (`dirty`), the event for the
+    /// views, and a wake-up for clients blocked on it.
     pub fn key_written(&mut self, key: &[u8]) {
         let db = self.db_index();
         self.key_written_in(db, key);
@@ -237,9 +237,17 @@ impl Cx<'_> {
 
     /// `key_written` for a key in database `db` (COPY ... DB, MOVE).
     pub fn key_written_in(&mut self, db: usize, key: &[u8]) {
-        self.out.events.push(Event::KeyWritten {
+        self.engine.dirty_adjust += 1;
+        let key_type = self
+            .engine
+            .dbs
+            .get(db)
+            .and_then(|d| d.peek(key))
+            .map_or("none", |e| e.value.type_name());
+        self.out.push_event(EventKind::KeyWritten {
             db,
             key: key.to_vec(),
+            key_type: key_type.into(),
         });
         if signals_ready(self.spec.fullname) {
             self.engine.signal_key_ready(db, key);
@@ -270,10 +278,10 @@ impl Cx<'_> {
             return;
         }
         self.engine.collect_expired(self.out);
-        self.out.events.push(Event::Notification {
+        self.out.push_event(EventKind::Notification {
             db,
             class,
-            event,
+            event: event.into(),
             key: key.to_vec(),
         });
         self.engine.publish_notification(db, event, key, self.out);
@@ -284,7 +292,7 @@ impl Cx<'_> {
     /// `xgroup-createconsumer` notification.
     pub fn consumer_created(&mut self, key: &[u8], group: &[u8], consumer: &[u8]) {
         let db = self.db_index();
-        self.out.events.push(Event::ConsumerCreated {
+        self.out.push_event(EventKind::ConsumerCreated {
             db,
             key: key.to_vec(),
             group: group.to_vec(),
@@ -310,21 +318,30 @@ impl Cx<'_> {
         self.key_deleted_in(db, key);
     }
 
-    /// `key_deleted` for a key in database `db` (FLUSHALL).
+    /// `key_deleted` for a key in database `db`.
     pub fn key_deleted_in(&mut self, db: usize, key: &[u8]) {
-        self.engine.touch_watched_key(db, key);
-        self.engine.signal_key_deleted(db, key);
-        self.out.events.push(Event::KeyDeleted {
+        self.key_removed_in(db, key);
+        self.out.push_event(EventKind::KeyDeleted {
             db,
             key: key.to_vec(),
         });
+    }
+
+    /// What removing `key` does besides its event (FLUSHDB and FLUSHALL report
+    /// one `DbFlushed` instead of an event per key): one change, WATCH, and
+    /// group readers blocked on it.
+    pub fn key_removed_in(&mut self, db: usize, key: &[u8]) {
+        self.engine.dirty_adjust += 1;
+        self.engine.touch_watched_key(db, key);
+        self.engine.signal_key_deleted(db, key);
     }
 
     /// Records that `key` got a new expiry time (or lost it). Its value did not
     /// change, so blocked clients are not woken.
     pub fn key_expiry_changed(&mut self, key: &[u8], expires_at_ms: Option<u64>) {
         let db = self.db_index();
-        self.out.events.push(Event::KeyExpiryChanged {
+        self.engine.dirty_adjust += 1;
+        self.out.push_event(EventKind::KeyExpiryChanged {
             db,
             key: key.to_vec(),
             expires_at_ms,
