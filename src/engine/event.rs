@@ -454,7 +454,6 @@ impl Event {
 
 /// A byte string as JSON: a string when valid UTF-8, else `{"hex": "..."}`.
 pub mod bytes {
-    use serde::de::Error as _;
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     /// The serialised form of one byte string.
@@ -516,9 +515,7 @@ pub mod bytes {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        Owned::deserialize(d)?
-            .into_bytes()
-            .map_err(D::Error::custom::<String>)
+        Owned::deserialize(d)?.into_bytes()
     }
 }
 

@@ -538,7 +538,9 @@ impl Engine {
         }
         c.last_interaction_ms = now_ms;
         self.stats.reads_processed += 1;
+        let before = self.client_facts(client);
         let flow = cmd::dispatch(self, client, &argv, now_ms, &mut out, false);
+        self.report_client_changes(client, before, &mut out);
         match flow {
             cmd::Flow::Reply(r) => out.reply = Some(r),
             cmd::Flow::Block(block) => self.block_client(client, argv, block, now_ms, &mut out),
@@ -592,6 +594,56 @@ impl Engine {
             let mut events = std::mem::take(&mut self.pending_events);
             events.append(&mut out.events);
             out.events = events;
+        }
+    }
+
+    /// What the client events report about a client: name, protocol, db and
+    /// whether it is in MULTI.
+    fn client_facts(&self, id: ClientId) -> Option<(Vec<u8>, Protocol, usize, bool)> {
+        self.clients.get(&id).map(|c| {
+            (
+                c.name.clone().unwrap_or_default(),
+                c.protocol,
+                c.db,
+                c.multi.is_some(),
+            )
+        })
+    }
+
+    /// Emits the client events for what a command changed about its own
+    /// client (CLIENT SETNAME, HELLO, SELECT, MULTI, EXEC, DISCARD, RESET).
+    fn report_client_changes(
+        &self,
+        id: ClientId,
+        before: Option<(Vec<u8>, Protocol, usize, bool)>,
+        out: &mut Outcome,
+    ) {
+        let (Some(before), Some(after)) = (before, self.client_facts(id)) else {
+            return;
+        };
+        if before.0 != after.0 {
+            out.push_event(EventKind::ClientRenamed {
+                client_id: id,
+                name: after.0,
+            });
+        }
+        if before.1 != after.1 {
+            out.push_event(EventKind::ClientProtocolChanged {
+                client_id: id,
+                protocol: after.1.version() as u8,
+            });
+        }
+        if before.2 != after.2 {
+            out.push_event(EventKind::ClientDbChanged {
+                client_id: id,
+                db: after.2,
+            });
+        }
+        if before.3 != after.3 {
+            out.push_event(EventKind::ClientMultiChanged {
+                client_id: id,
+                multi: after.3,
+            });
         }
     }
 

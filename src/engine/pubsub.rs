@@ -20,7 +20,9 @@
 
 use std::collections::BTreeMap;
 
-use super::{glob, ClientId, Delivery, DeliveryKind, Engine, Event, Outcome, Reply};
+use super::{
+    glob, ClientId, Delivery, DeliveryKind, Engine, EventKind, Outcome, Receiver, Reply, Via,
+};
 
 /// A set that remembers insertion order: O(log n) insert, remove and lookup,
 /// and iteration in insertion order without allocating.
@@ -233,27 +235,52 @@ fn push_to(out: &mut Outcome, subs: &OrderedSet<ClientId>, parts: &[&[u8]]) -> V
 
 /// The view event of a (S)PUBLISH: `MessageDropped` when it reached nobody,
 /// `MessagePublished` otherwise. Returns the receivers count.
-fn publish_event(out: &mut Outcome, channel: &[u8], shard: bool, reach: Reach) -> usize {
-    let Reach {
-        receivers,
-        direct,
-        via_patterns,
-    } = reach;
-    out.events.push(if receivers == 0 {
-        Event::MessageDropped {
+fn publish_event(
+    out: &mut Outcome,
+    channel: &[u8],
+    payload: &[u8],
+    shard: bool,
+    reach: Reach,
+) -> usize {
+    let receivers = reach.receivers;
+    out.push_event(if receivers == 0 {
+        EventKind::MessageDropped {
             channel: channel.to_vec(),
             shard,
+            payload: payload.to_vec(),
         }
     } else {
-        Event::MessagePublished {
+        EventKind::MessagePublished {
             channel: channel.to_vec(),
             shard,
-            receivers,
-            direct,
-            via_patterns,
+            payload: payload.to_vec(),
+            receivers: reach.into_receivers(shard),
         }
     });
     receivers
+}
+
+impl Reach {
+    /// The receivers in frame order: the channel's (or shard channel's)
+    /// subscribers, then one per (client, matching pattern).
+    fn into_receivers(self, shard: bool) -> Vec<Receiver> {
+        let direct = if shard { Via::Shard } else { Via::Channel };
+        self.direct
+            .into_iter()
+            .map(|client| Receiver {
+                client,
+                via: direct.clone(),
+            })
+            .chain(
+                self.via_patterns
+                    .into_iter()
+                    .map(|(client, pattern)| Receiver {
+                        client,
+                        via: Via::Pattern { pattern },
+                    }),
+            )
+            .collect()
+    }
 }
 
 /// A frame `[kind, name, count]` confirming a (un)subscription; `None` as the
@@ -335,8 +362,8 @@ impl Engine {
                     }
                 }
             }
-            out.events.push(Event::Subscribed {
-                client,
+            out.push_event(EventKind::Subscribed {
+                client_id: client,
                 kind,
                 name: name.to_vec(),
                 count,
@@ -397,8 +424,8 @@ impl Engine {
                     }
                 }
             }
-            out.events.push(Event::Unsubscribed {
-                client,
+            out.push_event(EventKind::Unsubscribed {
+                client_id: client,
                 kind,
                 name: name_vec,
                 count,
@@ -510,7 +537,7 @@ impl Engine {
         out: &mut Outcome,
     ) -> usize {
         let reach = self.publish(channel, message, out);
-        publish_event(out, channel, false, reach)
+        publish_event(out, channel, message, false, reach)
     }
 
     /// SPUBLISH: `smessage` frames to the shard channel's subscribers;
@@ -525,7 +552,7 @@ impl Engine {
             direct,
             via_patterns: Vec::new(),
         };
-        publish_event(out, channel, true, reach)
+        publish_event(out, channel, message, true, reach)
     }
 
     /// `notifyKeyspaceEvent`'s delivery: `event` on `__keyspace@<db>__:<key>`
@@ -556,18 +583,13 @@ impl Engine {
             ));
         }
         for (channel, message) in sends {
-            let Reach {
-                receivers,
-                direct,
-                via_patterns,
-            } = self.publish(&channel, &message, out);
-            if receivers > 0 {
-                out.events.push(Event::MessagePublished {
+            let reach = self.publish(&channel, &message, out);
+            if reach.receivers > 0 {
+                out.push_event(EventKind::MessagePublished {
                     channel,
                     shard: false,
-                    receivers,
-                    direct,
-                    via_patterns,
+                    payload: message,
+                    receivers: reach.into_receivers(false),
                 });
             }
         }

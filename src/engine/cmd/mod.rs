@@ -228,6 +228,34 @@ impl Cx<'_> {
             .flatten()
     }
 
+    /// The internal node count of the stream at `key` (0 when there is none),
+    /// read without expiring anything, for the removal events.
+    pub fn stream_nodes(&self, key: &[u8]) -> usize {
+        let db = self.db_index();
+        self.engine
+            .dbs
+            .get(db)
+            .and_then(|d| d.peek(key))
+            .and_then(|e| e.value.stream().ok())
+            .map_or(0, Stream::node_count)
+    }
+
+    /// Where group `group` of the stream at `key` stands, for the group
+    /// events: its last delivered ID, `entries_read` and lag (`None` when
+    /// unknown), read without expiring anything or touching a statistic.
+    pub fn group_position(
+        &self,
+        key: &[u8],
+        group: &[u8],
+    ) -> Option<(super::StreamId, Option<u64>, Option<u64>)> {
+        let db = self.db_index();
+        let s = self.engine.dbs.get(db)?.peek(key)?.value.stream().ok()?;
+        let g = s.group(group)?;
+        let v8 = self.engine.profile() == super::Profile::V8;
+        let lag = s.group_lag(g, v8).and_then(|l| u64::try_from(l).ok());
+        Some((g.last_id, u64::try_from(g.entries_read).ok(), lag))
+    }
+
     /// Records that `key` was written: one change (`dirty`), the event for the
     /// views, and a wake-up for clients blocked on it.
     pub fn key_written(&mut self, key: &[u8]) {
