@@ -624,24 +624,24 @@ mod tests {
         assert!(out.deliveries.iter().all(|d| d.client == a));
         // The duplicate is confirmed but is no change.
         assert_eq!(
-            out.events,
-            vec![Event::Subscribed {
-                client: a,
+            out.event_kinds(),
+            vec![EventKind::Subscribed {
+                client_id: a,
                 kind: SubscriptionKind::Channel,
                 name: b"x".to_vec(),
                 count: 1
             }]
         );
         let out = e.execute(a, argv("SSUBSCRIBE s"), 0);
-        assert!(out.events.contains(&Event::Subscribed {
-            client: a,
+        assert!(out.event_kinds().contains(&EventKind::Subscribed {
+            client_id: a,
             kind: SubscriptionKind::Shard,
             name: b"s".to_vec(),
             count: 1
         }));
         let out = e.execute(a, argv("PSUBSCRIBE p*"), 0);
-        assert!(out.events.contains(&Event::Subscribed {
-            client: a,
+        assert!(out.event_kinds().contains(&EventKind::Subscribed {
+            client_id: a,
             kind: SubscriptionKind::Pattern,
             name: b"p*".to_vec(),
             count: 2
@@ -650,9 +650,9 @@ mod tests {
         assert!(e.client_state(a).unwrap().subscribe_mode);
         let out = e.execute(a, argv("UNSUBSCRIBE x nope"), 0);
         assert_eq!(
-            out.events,
-            vec![Event::Unsubscribed {
-                client: a,
+            out.event_kinds(),
+            vec![EventKind::Unsubscribed {
+                client_id: a,
                 kind: SubscriptionKind::Channel,
                 name: b"x".to_vec(),
                 count: 1
@@ -670,13 +670,35 @@ mod tests {
         let out = e.execute(p, argv("PUBLISH news hi"), 0);
         assert_eq!(out.reply, Some(Reply::Integer(4)));
         assert_eq!(
-            out.events,
-            vec![Event::MessagePublished {
+            out.event_kinds(),
+            vec![EventKind::MessagePublished {
                 channel: b"news".to_vec(),
                 shard: false,
-                receivers: 4,
-                direct: vec![a],
-                via_patterns: vec![(b, b"n*".to_vec()), (b, b"*s".to_vec()), (a, b"*".to_vec())],
+                payload: b"hi".to_vec(),
+                receivers: vec![
+                    Receiver {
+                        client: a,
+                        via: Via::Channel
+                    },
+                    Receiver {
+                        client: b,
+                        via: Via::Pattern {
+                            pattern: b"n*".to_vec()
+                        }
+                    },
+                    Receiver {
+                        client: b,
+                        via: Via::Pattern {
+                            pattern: b"*s".to_vec()
+                        }
+                    },
+                    Receiver {
+                        client: a,
+                        via: Via::Pattern {
+                            pattern: b"*".to_vec()
+                        }
+                    },
+                ],
             }]
         );
         // Frames in the order Redis writes them: the channel's subscribers,
@@ -698,10 +720,11 @@ mod tests {
         let out = e.execute(p, argv("SPUBLISH news hi"), 0);
         assert_eq!(out.reply, Some(Reply::Integer(0)));
         assert_eq!(
-            out.events,
-            vec![Event::MessageDropped {
+            out.event_kinds(),
+            vec![EventKind::MessageDropped {
                 channel: b"news".to_vec(),
-                shard: true
+                shard: true,
+                payload: b"hi".to_vec(),
             }]
         );
         e.execute(a, argv("PUNSUBSCRIBE"), 0);
@@ -710,10 +733,11 @@ mod tests {
         assert_eq!(out.reply, Some(Reply::Integer(0)));
         assert!(out.deliveries.is_empty());
         assert_eq!(
-            out.events,
-            vec![Event::MessageDropped {
+            out.event_kinds(),
+            vec![EventKind::MessageDropped {
                 channel: b"nobody".to_vec(),
-                shard: false
+                shard: false,
+                payload: b"x".to_vec(),
             }]
         );
     }
@@ -727,8 +751,8 @@ mod tests {
         e.execute(b, argv("SSUBSCRIBE c"), 0);
         let out = e.disconnect(a, 0);
         assert!(out.deliveries.is_empty());
-        assert!(out.events.contains(&Event::Unsubscribed {
-            client: a,
+        assert!(out.event_kinds().contains(&EventKind::Unsubscribed {
+            client_id: a,
             kind: SubscriptionKind::Pattern,
             name: b"c*".to_vec(),
             count: 0
