@@ -625,7 +625,7 @@ mod tests {
         // The duplicate is confirmed but is no change.
         assert_eq!(
             out.event_kinds(),
-            vec![EventKind::Subscribed {
+            vec![EventKind::ClientConnected { client_id: a }, EventKind::Subscribed {
                 client_id: a,
                 kind: SubscriptionKind::Channel,
                 name: b"x".to_vec(),

@@ -492,7 +492,7 @@ mod engine_events {
             key: b"s".to_vec(),
             group: b"g".to_vec(),
             last_id: StreamId::new(0, 0),
-            entries_read: Some(0)
+            entries_read: None
         }));
         e.execute(c, argv("XADD s 1-0 f v"), 0);
         e.execute(c, argv("XADD s 2-0 f v"), 0);
@@ -554,7 +554,8 @@ mod engine_events {
             db: 0,
             key: b"s".to_vec(),
             group: b"g".to_vec(),
-            pending: 1
+            // DELCONSUMER took alice's pending entry with her.
+            pending: 0
         }));
     }
 
@@ -692,7 +693,7 @@ mod engine_events {
                     key: b"s".to_vec(),
                     group: b"g".to_vec(),
                     last_id: StreamId::new(9, 0),
-                    entries_read: None
+                    entries_read: Some(3)
                 }]
             );
             let out = e.execute(c, argv("XAUTOCLAIM s g dave 60000 0"), 7000);
@@ -760,7 +761,8 @@ mod engine_events {
             key: b"s".to_vec(),
             ids: vec![StreamId::new(3, 0)],
             reason: TrimReason::Xdel,
-            nodes_removed: 0
+            // The entry was its node's last: the node went with it.
+            nodes_removed: 1
         }));
         // Nothing removed: no event, no notification.
         let out = e.execute(c, argv("XDEL s 3-0"), 0);
@@ -776,7 +778,7 @@ mod engine_events {
                 ..,
                 EventKind::StreamEntriesRemoved {
                     reason: TrimReason::MinId { approx: false, .. },
-                    nodes_removed: 0,
+                    nodes_removed: 1,
                     ..
                 }
             ]
@@ -1333,12 +1335,20 @@ mod v8_refs_events {
         assert!(notifications(&out.events).is_empty());
         assert_eq!(
             out.event_kinds(),
-            vec![EventKind::EntriesAcked {
-                db: 0,
-                key: b"s".to_vec(),
-                group: b"g1".to_vec(),
-                ids: ids(&[(1, 1)]),
-            }]
+            vec![
+                EventKind::EntriesAckedAndDeleted {
+                    db: 0,
+                    key: b"s".to_vec(),
+                    group: b"g1".to_vec(),
+                    acked: ids(&[(1, 1)]),
+                    deleted: vec![],
+                },
+                EventKind::EntriesKeptReferenced {
+                    db: 0,
+                    key: b"s".to_vec(),
+                    ids: ids(&[(1, 1)]),
+                }
+            ]
         );
         let out = e.execute(c, argv("XACKDEL s g2 ACKED IDS 1 1-1"), 2);
         assert_eq!(out.reply, Some(Reply::Array(vec![Reply::Integer(1)])));
@@ -1352,7 +1362,7 @@ mod v8_refs_events {
         let (mut e, c) = engine();
         let out = e.execute(c, argv("XADD s MAXLEN 2 DELREF 5-1 f v"), 1);
         assert_eq!(notifications(&out.events), ["xadd", "xtrim"]);
-        assert!(out.event_kinds().contains(&EventKind::EntriesAcked {
+        assert!(out.event_kinds().contains(&EventKind::ReferencesDeleted {
             db: 0,
             key: b"s".to_vec(),
             group: b"g2".to_vec(),
