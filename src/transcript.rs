@@ -237,6 +237,12 @@ pub struct Replay {
 /// Replays parsed steps through a fresh engine (profile from `@profile`,
 /// default 8; clock starting at 0) and compares every output.
 pub fn replay(steps: &[Located]) -> Replay {
+    replay_with_probe(steps, false)
+}
+
+/// `replay` with the engine's listener-only `Probe` events on or off
+/// (`Config::probe_events`), which must not change any output.
+pub fn replay_with_probe(steps: &[Located], probe_events: bool) -> Replay {
     let mut result = Replay::default();
     let mut profile = Profile::default();
     let mut engine: Option<Engine> = None;
@@ -303,6 +309,7 @@ pub fn replay(steps: &[Located]) -> Replay {
                 let e = engine.get_or_insert_with(|| {
                     Engine::new(Config {
                         profile,
+                        probe_events,
                         ..Config::default()
                     })
                 });
