@@ -606,3 +606,7 @@ pub mod id_vec {
             .collect()
     }
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "event_tests.rs"]
+mod tests;
