@@ -44,7 +44,10 @@ fn events_are_stamped_with_seq_time_and_client() {
         .map(|ev| (ev.seq, ev.time_ms, ev.client))
         .collect();
     assert_eq!(stamps, [(1, 5, Some(a)), (2, 10, Some(a))]);
-    assert_eq!(out.events[0].kind, EventKind::ClientConnected { client_id: a });
+    assert_eq!(
+        out.events[0].kind,
+        EventKind::ClientConnected { client_id: a }
+    );
     // Time passing has no client.
     let out = e.advance(200);
     assert_eq!(

@@ -34,14 +34,14 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 pub use client::ClientState;
 use client::{Block, Client, Serve};
 pub use error::Error;
-use keyspace::Db;
-pub use pubsub::SubscriptionKind;
-pub use reply::{Protocol, Reply};
-use rng::Rng;
 pub use event::{
     ClaimCommand, ClaimedEntry, DeliveredEntry, DeliverySource, Event, EventKind, Receiver,
     TrimReason, UnblockReason, Via,
 };
+use keyspace::Db;
+pub use pubsub::SubscriptionKind;
+pub use reply::{Protocol, Reply};
+use rng::Rng;
 pub use stream::StreamId;
 
 /// A client connection's id, as `CLIENT ID` reports it. The first connection

@@ -625,12 +625,15 @@ mod tests {
         // The duplicate is confirmed but is no change.
         assert_eq!(
             out.event_kinds(),
-            vec![EventKind::ClientConnected { client_id: a }, EventKind::Subscribed {
-                client_id: a,
-                kind: SubscriptionKind::Channel,
-                name: b"x".to_vec(),
-                count: 1
-            }]
+            vec![
+                EventKind::ClientConnected { client_id: a },
+                EventKind::Subscribed {
+                    client_id: a,
+                    kind: SubscriptionKind::Channel,
+                    name: b"x".to_vec(),
+                    count: 1
+                }
+            ]
         );
         let out = e.execute(a, argv("SSUBSCRIBE s"), 0);
         assert!(out.event_kinds().contains(&EventKind::Subscribed {

@@ -512,7 +512,11 @@ fn string_commands_report_writes_and_deletions_and_keep_memory_exact() {
     ] {
         let out = e.execute(c, argv(line), 1);
         assert!(out.reply.is_some(), "{line}");
-        assert_eq!(out.events.first().map(|e| &e.kind), event.as_ref(), "{line}");
+        assert_eq!(
+            out.events.first().map(|e| &e.kind),
+            event.as_ref(),
+            "{line}"
+        );
         assert_eq!(e.used_memory(), recount(&e), "{line}");
     }
     // An empty SETRANGE value writes nothing, even on an existing key.

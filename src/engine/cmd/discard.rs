@@ -2,7 +2,7 @@
 
 use super::{CmdResult, Cx};
 use crate::engine::error::Error;
-use crate::engine::{Reply};
+use crate::engine::Reply;
 
 pub(super) fn discard(cx: &mut Cx) -> CmdResult {
     if cx.client_mut().multi.is_none() {

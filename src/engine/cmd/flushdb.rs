@@ -20,7 +20,8 @@ pub(super) fn flushdb(cx: &mut Cx) -> CmdResult {
     check_flags(cx.argv)?;
     let db = cx.db_index();
     let keys = flush(cx, db);
-    cx.out.push_event(EventKind::DbFlushed { db: Some(db), keys });
+    cx.out
+        .push_event(EventKind::DbFlushed { db: Some(db), keys });
     Ok(Reply::ok().into())
 }
 

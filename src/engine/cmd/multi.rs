@@ -2,7 +2,7 @@
 
 use super::{CmdResult, Cx};
 use crate::engine::error::Error;
-use crate::engine::{Reply};
+use crate::engine::Reply;
 
 pub(super) fn multi(cx: &mut Cx) -> CmdResult {
     let c = cx.client_mut();

@@ -190,7 +190,13 @@ pub(super) struct Claims {
 /// What XCLAIM and XAUTOCLAIM report after claiming: the consumer they made
 /// (one more change), the `EntriesClaimed` event when anything was claimed or
 /// deleted, and the count of changes (`server.dirty`).
-pub(super) fn report_claims(cx: &mut Cx, key: &[u8], group: &[u8], consumer: &[u8], claims: Claims) {
+pub(super) fn report_claims(
+    cx: &mut Cx,
+    key: &[u8],
+    group: &[u8],
+    consumer: &[u8],
+    claims: Claims,
+) {
     let Claims {
         created,
         claimed,

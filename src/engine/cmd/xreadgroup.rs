@@ -174,9 +174,9 @@ pub(super) fn xreadgroup(cx: &mut Cx) -> CmdResult {
             .unwrap_or_default();
         cx.groups_changed(1);
         if !delivered.is_empty() {
-            let (last_id, entries_read, lag) = cx
-                .group_position(key, group)
-                .unwrap_or((StreamId::MIN, None, None));
+            let (last_id, entries_read, lag) =
+                cx.group_position(key, group)
+                    .unwrap_or((StreamId::MIN, None, None));
             cx.out.push_event(EventKind::EntriesDelivered {
                 db,
                 key: key.clone(),

@@ -629,7 +629,10 @@ mod engine_events {
                 assert!(out.events.is_empty(), "{:?}", out.events);
             } else {
                 assert_eq!(notifications(&out.events), ["xgroup-createconsumer"]);
-                assert_eq!(out.event_kinds(), [consumer_created("bob"), out.events[1].kind.clone()]);
+                assert_eq!(
+                    out.event_kinds(),
+                    [consumer_created("bob"), out.events[1].kind.clone()]
+                );
                 assert!(matches!(out.events[1].kind, EventKind::Notification { .. }));
             }
 
@@ -681,7 +684,9 @@ mod engine_events {
             // Deleted entries alone are reported too (7.0: no consumer made).
             e.execute(c, argv("XDEL s 3-0"), 7000);
             let out = e.execute(c, argv("XCLAIM s g erin 0 3-0"), 7000);
-            assert!(out.event_kinds().contains(&claim_event("erin", vec![], vec![3])));
+            assert!(out
+                .event_kinds()
+                .contains(&claim_event("erin", vec![], vec![3])));
             assert_eq!(out.event_kinds().contains(&consumer_created("erin")), !v7);
 
             // LASTID moves the group; nothing claimable reports no claim.
@@ -742,28 +747,32 @@ mod engine_events {
         e.execute(c, argv("XADD s 2-0 f v"), 0);
         let out = e.execute(c, argv("XADD s MAXLEN 1 3-0 f v"), 0);
         assert_eq!(notifications(&out.events), ["xadd", "xtrim"]);
-        assert!(out.event_kinds().contains(&EventKind::StreamEntriesRemoved {
-            db: 0,
-            key: b"s".to_vec(),
-            ids: vec![StreamId::new(1, 0), StreamId::new(2, 0)],
-            reason: TrimReason::MaxLen {
-                threshold: 1,
-                approx: false,
-                limit: 0
-            },
-            nodes_removed: 0
-        }));
+        assert!(out
+            .event_kinds()
+            .contains(&EventKind::StreamEntriesRemoved {
+                db: 0,
+                key: b"s".to_vec(),
+                ids: vec![StreamId::new(1, 0), StreamId::new(2, 0)],
+                reason: TrimReason::MaxLen {
+                    threshold: 1,
+                    approx: false,
+                    limit: 0
+                },
+                nodes_removed: 0
+            }));
         let out = e.execute(c, argv("XDEL s 3-0 9-0"), 0);
         assert_eq!(out.reply, Some(Reply::Integer(1)));
         assert_eq!(notifications(&out.events), ["xdel"]);
-        assert!(out.event_kinds().contains(&EventKind::StreamEntriesRemoved {
-            db: 0,
-            key: b"s".to_vec(),
-            ids: vec![StreamId::new(3, 0)],
-            reason: TrimReason::Xdel,
-            // The entry was its node's last: the node went with it.
-            nodes_removed: 1
-        }));
+        assert!(out
+            .event_kinds()
+            .contains(&EventKind::StreamEntriesRemoved {
+                db: 0,
+                key: b"s".to_vec(),
+                ids: vec![StreamId::new(3, 0)],
+                reason: TrimReason::Xdel,
+                // The entry was its node's last: the node went with it.
+                nodes_removed: 1
+            }));
         // Nothing removed: no event, no notification.
         let out = e.execute(c, argv("XDEL s 3-0"), 0);
         assert!(out.events.is_empty());
@@ -1302,13 +1311,15 @@ mod v8_refs_events {
                 ids: ids(&[(1, 1)]),
             }));
         }
-        assert!(out.event_kinds().contains(&EventKind::StreamEntriesRemoved {
-            db: 0,
-            key: b"s".to_vec(),
-            ids: ids(&[(1, 1)]),
-            reason: TrimReason::Xdelex,
-            nodes_removed: 0,
-        }));
+        assert!(out
+            .event_kinds()
+            .contains(&EventKind::StreamEntriesRemoved {
+                db: 0,
+                key: b"s".to_vec(),
+                ids: ids(&[(1, 1)]),
+                reason: TrimReason::Xdelex,
+                nodes_removed: 0,
+            }));
         // ACKED keeps a referenced entry: no notification, one event saying so.
         let out = e.execute(c, argv("XDELEX s ACKED IDS 1 2-1"), 2);
         assert_eq!(out.reply, Some(Reply::Array(vec![Reply::Integer(2)])));
