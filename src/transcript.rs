@@ -280,7 +280,17 @@ pub struct Replay {
 /// starting at 0) and compares every output: the one scenario runner,
 /// [`Session::run_steps`](crate::session::Session::run_steps).
 pub fn replay(steps: &[Located]) -> Replay {
-    let mut session = Session::new(SessionConfig::default(), Profile::default(), 0);
+    replay_with_probe(steps, false)
+}
+
+/// `replay` with the engine's listener-only `Probe` events on or off
+/// (`Config::probe_events`), which must not change any output.
+pub fn replay_with_probe(steps: &[Located], probe_events: bool) -> Replay {
+    let config = SessionConfig {
+        probe_events,
+        ..SessionConfig::default()
+    };
+    let mut session = Session::new(config, Profile::default(), 0);
     session.run_steps(steps)
 }
 

@@ -33,7 +33,7 @@ use streamplay::cli::split::split_args;
 use streamplay::engine::{glob, resp, Protocol, Reply};
 
 mod support;
-use support::{start_redis, start_streamplay as start_engine};
+use support::{start_redis, start_streamplay_with_probe as start_engine};
 
 /// A client connection that reads whole RESP frames.
 struct Conn {
@@ -575,8 +575,11 @@ struct Tally {
 
 /// Runs one script against both servers in one protocol.
 fn run_script(path: &Path, resp3: bool, rules: &[(String, Rule)], tally: &mut Tally) {
+    // The RESP3 pass runs the engine with its listener-only probe events on:
+    // no reply may depend on which events the engine emits.
+    let probe = resp3;
     let real_server = start_redis();
-    let engine_server = start_engine();
+    let engine_server = start_engine(probe);
     let mut conns: BTreeMap<String, (Conn, Conn)> = BTreeMap::new();
     let text = std::fs::read_to_string(path).unwrap();
     let name = path.file_name().unwrap().to_string_lossy().to_string();

@@ -69,3 +69,38 @@ fn transcripts() {
         failures.join("\n")
     );
 }
+
+/// No reply, frame or statistic depends on which events the engine emits:
+/// every transcript replays to the same output with the listener-only
+/// `Probe` event on and off.
+#[test]
+fn transcripts_do_not_depend_on_events() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/transcripts");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/transcripts exists")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no transcripts found");
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        let Ok(steps) = transcript::parse(&text) else {
+            continue;
+        };
+        let off = transcript::replay_with_probe(&steps, false);
+        let on = transcript::replay_with_probe(&steps, true);
+        assert_eq!(
+            transcript::render(&steps, &off),
+            transcript::render(&steps, &on),
+            "{}: output changed with probe events on",
+            path.display()
+        );
+        assert_eq!(
+            off.mismatches.len(),
+            on.mismatches.len(),
+            "{}",
+            path.display()
+        );
+    }
+}

@@ -22,7 +22,14 @@ fn main() -> std::process::ExitCode {
             return ExitCode::from(1);
         }
     };
-    let server = match Server::bind((options.bind.as_str(), options.port), options.profile) {
+    // A hidden switch for the tests: the engine's listener-only probe events,
+    // which must change nothing a client sees (tests/differential.rs).
+    let config = streamplay::engine::Config {
+        profile: options.profile,
+        probe_events: std::env::var_os("STREAMPLAY_PROBE_EVENTS").is_some(),
+        ..Default::default()
+    };
+    let server = match Server::bind_config((options.bind.as_str(), options.port), config) {
         Ok(server) => server,
         Err(e) => {
             eprintln!(

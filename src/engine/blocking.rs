@@ -4,7 +4,7 @@
 
 use super::client::{Block, Serve};
 use super::{cmd, keyspace, ClientId, Delivery, DeliveryKind, Engine, Outcome, Profile, Reply};
-use super::{Event, UnblockReason};
+use super::{EventKind, UnblockReason};
 
 impl Engine {
     /// Releases a blocked client as `CLIENT UNBLOCK <id> TIMEOUT` does (its timeout reply, as
@@ -15,6 +15,7 @@ impl Engine {
         if self.unblock(client, UnblockReason::Cancelled, None, &mut out) {
             self.count_frames(&out);
         }
+        self.stamp_events(&mut out, Some(client), now_ms);
         out
     }
 
@@ -32,10 +33,15 @@ impl Engine {
         } else {
             Some(now_ms.saturating_add(block.timeout_ms))
         };
-        out.events.push(Event::ClientBlocked {
-            client,
+        out.push_event(EventKind::ClientBlocked {
+            client_id: client,
             db,
+            command: String::from_utf8_lossy(argv.first().map_or(&[][..], |a| a)).to_lowercase(),
             keys: block.keys.clone(),
+            group: match &block.serve {
+                Serve::Group { group } => Some(group.clone()),
+                _ => None,
+            },
             deadline_ms,
         });
         if let Some(c) = self.clients.get_mut(&client) {
@@ -70,7 +76,10 @@ impl Engine {
             kind: DeliveryKind::Reply,
             frame: frame.unwrap_or(block.timeout_reply),
         });
-        out.events.push(Event::ClientUnblocked { client, reason });
+        out.push_event(EventKind::ClientUnblocked {
+            client_id: client,
+            reason,
+        });
         true
     }
 
@@ -115,6 +124,7 @@ impl Engine {
         let mut inner = Outcome::default();
         // Set when a re-run blocks again: its new CLAIM wake-up time.
         let mut rewake: Option<Option<u64>> = None;
+        let mut reason = UnblockReason::Served;
         let served = match &block.serve {
             Serve::Stream(wait) => {
                 if !cmd::holds_stream(self, db, key, now_ms) {
@@ -153,13 +163,23 @@ impl Engine {
                         self.reexec(id, &block.argv, &mut rewake, now_ms, &mut inner)
                     }
                 }
-                Some(keyspace::Value::Stream(_)) => Some(Reply::Error(
-                    b"NOGROUP the consumer group this client was blocked on no longer exists"
-                        .to_vec(),
-                )),
-                _ => Some(Reply::Error(
-                    b"UNBLOCKED the stream key no longer exists".to_vec(),
-                )),
+                Some(keyspace::Value::Stream(_)) => {
+                    reason = UnblockReason::GroupDestroyed;
+                    Some(Reply::Error(
+                        b"NOGROUP the consumer group this client was blocked on no longer exists"
+                            .to_vec(),
+                    ))
+                }
+                other => {
+                    reason = if other.is_some() {
+                        UnblockReason::TypeChanged
+                    } else {
+                        UnblockReason::KeyDeleted
+                    };
+                    Some(Reply::Error(
+                        b"UNBLOCKED the stream key no longer exists".to_vec(),
+                    ))
+                }
             },
         };
         match served {
@@ -172,9 +192,9 @@ impl Engine {
                 });
                 out.deliveries.extend(inner.deliveries);
                 out.events.extend(inner.events);
-                out.events.push(Event::ClientUnblocked {
-                    client: id,
-                    reason: UnblockReason::Served,
+                out.push_event(EventKind::ClientUnblocked {
+                    client_id: id,
+                    reason,
                 });
             }
             None => {

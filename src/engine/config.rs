@@ -54,6 +54,9 @@ pub struct Config {
     /// Seed of the engine's own random generator (RANDOMKEY and the like), so
     /// that a scenario replays identically.
     pub seed: u64,
+    /// Emits `EventKind::Probe` after every command: a listener-only event that
+    /// tests switch on to prove no reply or statistic depends on events.
+    pub probe_events: bool,
 }
 
 /// Runtime settings changed by `CONFIG SET` (see `params` for what each means

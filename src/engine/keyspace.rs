@@ -277,6 +277,12 @@ impl Db {
         self.entries.contains_key(key)
     }
 
+    /// The entry stored at `key`, expired or not, without expiring it (what an
+    /// event reports about a key just written).
+    pub fn peek(&self, key: &[u8]) -> Option<&Entry> {
+        self.entries.get(key)
+    }
+
     /// Sets or clears the expiry time of the live key; returns whether it exists.
     pub fn set_expiry(&mut self, key: &[u8], expires_at_ms: Option<u64>, now_ms: u64) -> bool {
         self.modify(key, now_ms, |e| e.expires_at_ms = expires_at_ms)

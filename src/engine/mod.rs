@@ -16,6 +16,7 @@ mod client;
 mod cmd;
 mod config;
 pub mod error;
+pub mod event;
 pub mod glob;
 mod keyspace;
 mod longdouble;
@@ -37,13 +38,17 @@ use client::Client;
 pub use client::ClientState;
 pub use config::*;
 pub use error::Error;
+pub use event::{
+    ClaimCommand, ClaimedEntry, DeliveredEntry, DeliverySource, Event, EventKind, Receiver,
+    TrimReason, UnblockReason, Via,
+};
 use keyspace::Db;
 pub use outcome::*;
 pub use pubsub::SubscriptionKind;
 pub use reply::{Protocol, Reply};
 use rng::Rng;
 pub(crate) use stats::*;
-pub use stream::{ClaimedEntry, StreamId};
+pub use stream::StreamId;
 
 /// A client connection's id, as `CLIENT ID` reports it. The first connection
 /// gets [`FIRST_CLIENT_ID`].
@@ -57,198 +62,6 @@ pub const FIRST_CLIENT_ID: ClientId = 3;
 /// The port `INFO` reports and page clients' local address uses, unless the
 /// host sets another ([`Engine::set_server_port`]).
 pub const DEFAULT_PORT: u16 = 6379;
-
-/// Why a blocked client was released.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum UnblockReason {
-    /// Data arrived and the command was answered.
-    Served,
-    /// The timeout passed.
-    TimedOut,
-    /// `CLIENT UNBLOCK`, a disconnect, or a key that vanished.
-    Cancelled,
-}
-
-/// A change the views animate. Views never parse reply text: anything they
-/// need to show comes as an event.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Event {
-    ClientConnected {
-        client: ClientId,
-    },
-    ClientDisconnected {
-        client: ClientId,
-    },
-    /// A key was created or its value replaced or changed.
-    KeyWritten {
-        db: usize,
-        key: Vec<u8>,
-    },
-    /// A key was removed by a command.
-    KeyDeleted {
-        db: usize,
-        key: Vec<u8>,
-    },
-    /// A key's expiry time was set, changed or removed (EXPIRE, PERSIST); its
-    /// value is unchanged. `None`: the key no longer expires.
-    KeyExpiryChanged {
-        db: usize,
-        key: Vec<u8>,
-        expires_at_ms: Option<u64>,
-    },
-    /// A key was removed because its expiry time passed.
-    KeyExpired {
-        db: usize,
-        key: Vec<u8>,
-    },
-    /// A keyspace notification that `notify-keyspace-events` enables
-    /// (`notifyKeyspaceEvent`): `event` such as `xadd`, `set`, `expired`.
-    /// The pub/sub registry turns it into `__keyspace@<db>__:<key>` and
-    /// `__keyevent@<db>__:<event>` messages.
-    Notification {
-        db: usize,
-        /// The event's class (`params::notify` flag, e.g. `STREAM`).
-        class: u32,
-        event: &'static str,
-        key: Vec<u8>,
-    },
-    /// XADD appended an entry to the stream at `key`.
-    StreamEntryAdded {
-        db: usize,
-        key: Vec<u8>,
-        id: StreamId,
-    },
-    /// Entries left the stream at `key` (XDEL, XTRIM, XADD's trimming), in
-    /// ID order.
-    StreamEntriesRemoved {
-        db: usize,
-        key: Vec<u8>,
-        ids: Vec<StreamId>,
-        reason: TrimReason,
-    },
-    /// XGROUP CREATE made a consumer group.
-    GroupCreated {
-        db: usize,
-        key: Vec<u8>,
-        group: Vec<u8>,
-        last_id: StreamId,
-    },
-    /// XGROUP DESTROY removed a consumer group.
-    GroupDestroyed {
-        db: usize,
-        key: Vec<u8>,
-        group: Vec<u8>,
-    },
-    /// XGROUP SETID, or XCLAIM's LASTID, moved a group's last delivered ID.
-    GroupIdSet {
-        db: usize,
-        key: Vec<u8>,
-        group: Vec<u8>,
-        last_id: StreamId,
-    },
-    /// A consumer was created (XGROUP CREATECONSUMER, or a read naming it).
-    ConsumerCreated {
-        db: usize,
-        key: Vec<u8>,
-        group: Vec<u8>,
-        consumer: Vec<u8>,
-    },
-    /// XGROUP DELCONSUMER removed a consumer and its `pending` entries.
-    ConsumerDeleted {
-        db: usize,
-        key: Vec<u8>,
-        group: Vec<u8>,
-        consumer: Vec<u8>,
-        pending: u64,
-    },
-    /// Entries were delivered to a consumer (XREADGROUP), each with its
-    /// delivery count after this delivery (0 with NOACK: nothing pending).
-    EntriesDelivered {
-        db: usize,
-        key: Vec<u8>,
-        group: Vec<u8>,
-        consumer: Vec<u8>,
-        ids: Vec<(StreamId, u64)>,
-    },
-    /// XCLAIM or XAUTOCLAIM gave pending entries to `consumer` (`claimed`, in
-    /// reply order, each with the consumer it was taken from and its new
-    /// delivery count), and deleted the pending entries whose stream entries
-    /// were gone (`deleted`).
-    EntriesClaimed {
-        db: usize,
-        key: Vec<u8>,
-        group: Vec<u8>,
-        consumer: Vec<u8>,
-        claimed: Vec<ClaimedEntry>,
-        deleted: Vec<StreamId>,
-    },
-    /// XACK acknowledged these pending entries.
-    EntriesAcked {
-        db: usize,
-        key: Vec<u8>,
-        group: Vec<u8>,
-        ids: Vec<StreamId>,
-    },
-    /// A client blocked on keys; `deadline_ms` is `None` for BLOCK 0.
-    ClientBlocked {
-        client: ClientId,
-        db: usize,
-        keys: Vec<Vec<u8>>,
-        deadline_ms: Option<u64>,
-    },
-    ClientUnblocked {
-        client: ClientId,
-        reason: UnblockReason,
-    },
-    /// The client's protocol, name or database changed.
-    ClientChanged {
-        client: ClientId,
-    },
-    /// A client subscribed to a channel, pattern or shard channel it was not
-    /// subscribed to. `count` is what its confirmation reports: channels plus
-    /// patterns, or shard channels alone.
-    Subscribed {
-        client: ClientId,
-        kind: SubscriptionKind,
-        name: Vec<u8>,
-        count: usize,
-    },
-    /// A client left a channel, pattern or shard channel (UNSUBSCRIBE and
-    /// friends, RESET, disconnect); `count` as for `Subscribed`.
-    Unsubscribed {
-        client: ClientId,
-        kind: SubscriptionKind,
-        name: Vec<u8>,
-        count: usize,
-    },
-    /// A message (PUBLISH, SPUBLISH, or a keyspace notification) reached
-    /// `receivers` frames: the channel's subscribers in `direct`, then one
-    /// frame per (client, pattern) in `via_patterns`.
-    MessagePublished {
-        channel: Vec<u8>,
-        /// SPUBLISH to a shard channel.
-        shard: bool,
-        receivers: usize,
-        direct: Vec<ClientId>,
-        via_patterns: Vec<(ClientId, Vec<u8>)>,
-    },
-    /// PUBLISH or SPUBLISH reached nobody (the reply is 0): fire and forget.
-    MessageDropped {
-        channel: Vec<u8>,
-        shard: bool,
-    },
-}
-
-/// Why stream entries were removed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TrimReason {
-    /// Trimmed by `MAXLEN` (XTRIM, or XADD's trimming).
-    MaxLen,
-    /// Trimmed by `MINID` (XTRIM, or XADD's trimming).
-    MinId,
-    /// Deleted by XDEL.
-    Xdel,
-}
 
 /// The emulated server.
 pub struct Engine {
@@ -273,10 +86,16 @@ pub struct Engine {
     /// Changes to keys since start (`rdb_changes_since_last_save`); not a statistic
     /// that `CONFIG RESETSTAT` resets.
     dirty: u64,
-    /// What the running call changes `dirty` by beyond one per write or delete
-    /// event (XDEL/XTRIM count each entry removed, RENAME counts one change
-    /// for its two events); applied and reset at the end of the call.
+    /// What the running call changes `dirty` by: one per key written, deleted
+    /// or given a new expiry (counted by `Cx`, never from events), adjusted by
+    /// the commands Redis counts otherwise (XDEL/XTRIM count each entry
+    /// removed, RENAME one change); applied and reset at the end of the call.
     dirty_adjust: i64,
+    /// The sequence number the next event gets.
+    next_event_seq: u64,
+    /// Events of calls that return no outcome (`connect`), already stamped:
+    /// the next outcome carries them first, or `drain_events` takes them.
+    pending_events: Vec<Event>,
     /// The TCP port `INFO` reports.
     port: u16,
     /// `fd=` numbers of disconnected clients, reused lowest first, and the next
@@ -309,6 +128,8 @@ impl Engine {
             started_ms: None,
             dirty: 0,
             dirty_adjust: 0,
+            next_event_seq: 1,
+            pending_events: Vec::new(),
             port: DEFAULT_PORT,
             free_fds: BTreeSet::new(),
             next_fd: 8,
@@ -358,15 +179,15 @@ impl Engine {
                 let notified = flags & notify::EXPIRED != 0
                     && flags & (notify::KEYSPACE | notify::KEYEVENT) != 0;
                 if notified {
-                    out.events.push(Event::Notification {
+                    out.push_event(EventKind::Notification {
                         db,
                         class: notify::EXPIRED,
-                        event: "expired",
+                        event: "expired".into(),
                         key: key.clone(),
                     });
                     self.publish_notification(db, "expired", &key, out);
                 }
-                out.events.push(Event::KeyExpired { db, key });
+                out.push_event(EventKind::KeyExpired { db, key });
             }
         }
     }
@@ -395,6 +216,12 @@ impl Engine {
         let laddr = format!("127.0.0.1:{}", self.port);
         self.clients
             .insert(id, Client::new(id, now_ms, addr, laddr, fd));
+        // `connect` returns no outcome: the event waits for the next one (or
+        // `drain_events`), stamped now so its time and order are this call's.
+        let mut out = Outcome::default();
+        out.push_event(EventKind::ClientConnected { client_id: id });
+        self.stamp_events(&mut out, Some(id), now_ms);
+        self.pending_events = out.events;
         id
     }
 
@@ -403,6 +230,7 @@ impl Engine {
         self.saw_time(now_ms);
         let mut out = Outcome::default();
         self.drop_client(client, &mut out);
+        self.stamp_events(&mut out, Some(client), now_ms);
         out
     }
 
@@ -419,12 +247,12 @@ impl Engine {
         self.free_fds.insert(gone.fd);
         if let Some(pos) = self.blocked.iter().position(|&c| c == client) {
             self.blocked.remove(pos);
-            out.events.push(Event::ClientUnblocked {
-                client,
-                reason: UnblockReason::Cancelled,
+            out.push_event(EventKind::ClientUnblocked {
+                client_id: client,
+                reason: UnblockReason::Disconnected,
             });
         }
-        out.events.push(Event::ClientDisconnected { client });
+        out.push_event(EventKind::ClientDisconnected { client_id: client });
         true
     }
 
@@ -488,15 +316,19 @@ impl Engine {
         let mut out = Outcome::default();
         let Some(c) = self.clients.get_mut(&client) else {
             out.reply = Some(Reply::error("ERR no such client"));
+            self.stamp_events(&mut out, Some(client), now_ms);
             return out;
         };
         if c.block.is_some() {
             out.reply = Some(Reply::error("ERR client is blocked"));
+            self.stamp_events(&mut out, Some(client), now_ms);
             return out;
         }
         c.last_interaction_ms = now_ms;
         self.stats.reads_processed += 1;
+        let before = self.client_facts(client);
         let flow = cmd::dispatch(self, client, &argv, now_ms, &mut out, false);
+        self.report_client_changes(client, before, &mut out);
         match flow {
             cmd::Flow::Reply(r) => out.reply = Some(r),
             cmd::Flow::Block(block) => self.block_client(client, argv, block, now_ms, &mut out),
@@ -520,23 +352,104 @@ impl Engine {
         }
         self.serve_ready_keys(now_ms, &mut out);
         self.collect_expired(&mut out);
-        let changes = out
-            .events
-            .iter()
-            .filter(|e| {
-                matches!(
-                    e,
-                    Event::KeyWritten { .. }
-                        | Event::KeyDeleted { .. }
-                        | Event::KeyExpiryChanged { .. }
-                )
-            })
-            .count() as i64;
+        self.apply_dirty();
+        self.count_frames(&out);
+        if self.config.probe_events {
+            out.push_event(EventKind::Probe);
+        }
+        self.stamp_events(&mut out, Some(client), now_ms);
+        out
+    }
+
+    /// Adds the running call's changes to `dirty` (`rdb_changes_since_last_save`).
+    fn apply_dirty(&mut self) {
         self.dirty = self
             .dirty
-            .saturating_add_signed(changes + std::mem::take(&mut self.dirty_adjust));
-        self.count_frames(&out);
-        out
+            .saturating_add_signed(std::mem::take(&mut self.dirty_adjust));
+    }
+
+    /// The one place events are stamped: the events `out` collected get the
+    /// next sequence numbers, the call's time and its client, after the
+    /// events queued by `connect` (stamped already).
+    fn stamp_events(&mut self, out: &mut Outcome, client: Option<ClientId>, now_ms: u64) {
+        for e in &mut out.events {
+            e.seq = self.next_event_seq;
+            self.next_event_seq += 1;
+            e.time_ms = now_ms;
+            e.client = client;
+        }
+        if !self.pending_events.is_empty() {
+            let mut events = std::mem::take(&mut self.pending_events);
+            events.append(&mut out.events);
+            out.events = events;
+        }
+    }
+
+    /// What the client events report about a client: name, protocol, db and
+    /// whether it is in MULTI.
+    fn client_facts(&self, id: ClientId) -> Option<(Vec<u8>, Protocol, usize, bool)> {
+        self.clients.get(&id).map(|c| {
+            (
+                c.name.clone().unwrap_or_default(),
+                c.protocol,
+                c.db,
+                c.multi.is_some(),
+            )
+        })
+    }
+
+    /// Emits the client events for what a command changed about its own
+    /// client (CLIENT SETNAME, HELLO, SELECT, MULTI, EXEC, DISCARD, RESET).
+    fn report_client_changes(
+        &self,
+        id: ClientId,
+        before: Option<(Vec<u8>, Protocol, usize, bool)>,
+        out: &mut Outcome,
+    ) {
+        let (Some(before), Some(after)) = (before, self.client_facts(id)) else {
+            return;
+        };
+        if before.0 != after.0 {
+            out.push_event(EventKind::ClientRenamed {
+                client_id: id,
+                name: after.0,
+            });
+        }
+        if before.1 != after.1 {
+            out.push_event(EventKind::ClientProtocolChanged {
+                client_id: id,
+                protocol: after.1.version() as u8,
+            });
+        }
+        if before.2 != after.2 {
+            out.push_event(EventKind::ClientDbChanged {
+                client_id: id,
+                db: after.2,
+            });
+        }
+        if before.3 != after.3 {
+            out.push_event(EventKind::ClientMultiChanged {
+                client_id: id,
+                multi: after.3,
+            });
+        }
+    }
+
+    /// The sequence number the next event will get.
+    pub fn next_event_seq(&self) -> u64 {
+        self.next_event_seq
+    }
+
+    /// Sets the sequence number of the next event, so that a session replacing
+    /// its engine (a seek, a profile switch) keeps numbers strictly increasing.
+    pub fn set_next_event_seq(&mut self, seq: u64) {
+        self.next_event_seq = seq;
+    }
+
+    /// Takes the events that no outcome has carried yet (`ClientConnected`
+    /// after `connect`); the session calls it right after connecting.
+    pub fn drain_events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.pending_events)
     }
 
     /// Counts what an outcome writes: frames, error replies by code, and the
@@ -582,7 +495,11 @@ impl Engine {
             db.expire_due(now_ms);
         }
         self.collect_expired(&mut out);
+        // A blocked reader served here (an XREADGROUP CLAIM waking) ran a
+        // command: its changes count as any command's do.
+        self.apply_dirty();
         self.count_frames(&out);
+        self.stamp_events(&mut out, None, now_ms);
         out
     }
 }

@@ -1,7 +1,7 @@
 //! What one call into the engine produces (`Outcome`): the caller's reply, frames for clients
 //! (`Delivery`, a push or a blocked client's late reply) and events.
 
-use super::{ClientId, Event, Reply};
+use super::{ClientId, Event, EventKind, Reply};
 
 /// Whether a frame for a client is a push or the late reply to its blocked command.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,6 +31,7 @@ pub struct Outcome {
     /// `deliveries` (frames Redis writes while the command runs, such as a push
     /// to the caller itself); the other entries follow it. Usually 0.
     pub reply_at: usize,
+    /// What changed, in order, stamped when the call returns.
     pub events: Vec<Event>,
     /// The caller asked to close its connection (QUIT, or CLIENT KILL of itself):
     /// write the reply, then close.
@@ -38,4 +39,17 @@ pub struct Outcome {
     /// Other clients this command disconnected (CLIENT KILL). The engine has already
     /// dropped them; the host closes their connections without writing anything more.
     pub killed: Vec<ClientId>,
+}
+
+impl Outcome {
+    /// Records an event; the engine stamps its sequence number, time and
+    /// client when the call returns.
+    pub(crate) fn push_event(&mut self, kind: EventKind) {
+        self.events.push(Event::unstamped(kind));
+    }
+
+    /// The kinds of the events, in order (what tests and simple views compare).
+    pub fn event_kinds(&self) -> Vec<EventKind> {
+        self.events.iter().map(|e| e.kind.clone()).collect()
+    }
 }

@@ -20,7 +20,9 @@
 
 use std::collections::BTreeMap;
 
-use super::{glob, ClientId, Delivery, DeliveryKind, Engine, Event, Outcome, Reply};
+use super::{
+    glob, ClientId, Delivery, DeliveryKind, Engine, EventKind, Outcome, Receiver, Reply, Via,
+};
 
 /// A set that remembers insertion order: O(log n) insert, remove and lookup,
 /// and iteration in insertion order without allocating.
@@ -102,7 +104,7 @@ impl ClientSubs {
 }
 
 /// Which of the three namespaces a subscription is in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SubscriptionKind {
     Channel,
     Pattern,
@@ -233,27 +235,52 @@ fn push_to(out: &mut Outcome, subs: &OrderedSet<ClientId>, parts: &[&[u8]]) -> V
 
 /// The view event of a (S)PUBLISH: `MessageDropped` when it reached nobody,
 /// `MessagePublished` otherwise. Returns the receivers count.
-fn publish_event(out: &mut Outcome, channel: &[u8], shard: bool, reach: Reach) -> usize {
-    let Reach {
-        receivers,
-        direct,
-        via_patterns,
-    } = reach;
-    out.events.push(if receivers == 0 {
-        Event::MessageDropped {
+fn publish_event(
+    out: &mut Outcome,
+    channel: &[u8],
+    payload: &[u8],
+    shard: bool,
+    reach: Reach,
+) -> usize {
+    let receivers = reach.receivers;
+    out.push_event(if receivers == 0 {
+        EventKind::MessageDropped {
             channel: channel.to_vec(),
             shard,
+            payload: payload.to_vec(),
         }
     } else {
-        Event::MessagePublished {
+        EventKind::MessagePublished {
             channel: channel.to_vec(),
             shard,
-            receivers,
-            direct,
-            via_patterns,
+            payload: payload.to_vec(),
+            receivers: reach.into_receivers(shard),
         }
     });
     receivers
+}
+
+impl Reach {
+    /// The receivers in frame order: the channel's (or shard channel's)
+    /// subscribers, then one per (client, matching pattern).
+    fn into_receivers(self, shard: bool) -> Vec<Receiver> {
+        let direct = if shard { Via::Shard } else { Via::Channel };
+        self.direct
+            .into_iter()
+            .map(|client| Receiver {
+                client,
+                via: direct.clone(),
+            })
+            .chain(
+                self.via_patterns
+                    .into_iter()
+                    .map(|(client, pattern)| Receiver {
+                        client,
+                        via: Via::Pattern { pattern },
+                    }),
+            )
+            .collect()
+    }
 }
 
 /// A frame `[kind, name, count]` confirming a (un)subscription; `None` as the
@@ -335,8 +362,8 @@ impl Engine {
                     }
                 }
             }
-            out.events.push(Event::Subscribed {
-                client,
+            out.push_event(EventKind::Subscribed {
+                client_id: client,
                 kind,
                 name: name.to_vec(),
                 count,
@@ -397,8 +424,8 @@ impl Engine {
                     }
                 }
             }
-            out.events.push(Event::Unsubscribed {
-                client,
+            out.push_event(EventKind::Unsubscribed {
+                client_id: client,
                 kind,
                 name: name_vec,
                 count,
@@ -510,7 +537,7 @@ impl Engine {
         out: &mut Outcome,
     ) -> usize {
         let reach = self.publish(channel, message, out);
-        publish_event(out, channel, false, reach)
+        publish_event(out, channel, message, false, reach)
     }
 
     /// SPUBLISH: `smessage` frames to the shard channel's subscribers;
@@ -525,7 +552,7 @@ impl Engine {
             direct,
             via_patterns: Vec::new(),
         };
-        publish_event(out, channel, true, reach)
+        publish_event(out, channel, message, true, reach)
     }
 
     /// `notifyKeyspaceEvent`'s delivery: `event` on `__keyspace@<db>__:<key>`
@@ -556,18 +583,13 @@ impl Engine {
             ));
         }
         for (channel, message) in sends {
-            let Reach {
-                receivers,
-                direct,
-                via_patterns,
-            } = self.publish(&channel, &message, out);
-            if receivers > 0 {
-                out.events.push(Event::MessagePublished {
+            let reach = self.publish(&channel, &message, out);
+            if reach.receivers > 0 {
+                out.push_event(EventKind::MessagePublished {
                     channel,
                     shard: false,
-                    receivers,
-                    direct,
-                    via_patterns,
+                    payload: message,
+                    receivers: reach.into_receivers(false),
                 });
             }
         }
@@ -602,24 +624,27 @@ mod tests {
         assert!(out.deliveries.iter().all(|d| d.client == a));
         // The duplicate is confirmed but is no change.
         assert_eq!(
-            out.events,
-            vec![Event::Subscribed {
-                client: a,
-                kind: SubscriptionKind::Channel,
-                name: b"x".to_vec(),
-                count: 1
-            }]
+            out.event_kinds(),
+            vec![
+                EventKind::ClientConnected { client_id: a },
+                EventKind::Subscribed {
+                    client_id: a,
+                    kind: SubscriptionKind::Channel,
+                    name: b"x".to_vec(),
+                    count: 1
+                }
+            ]
         );
         let out = e.execute(a, argv("SSUBSCRIBE s"), 0);
-        assert!(out.events.contains(&Event::Subscribed {
-            client: a,
+        assert!(out.event_kinds().contains(&EventKind::Subscribed {
+            client_id: a,
             kind: SubscriptionKind::Shard,
             name: b"s".to_vec(),
             count: 1
         }));
         let out = e.execute(a, argv("PSUBSCRIBE p*"), 0);
-        assert!(out.events.contains(&Event::Subscribed {
-            client: a,
+        assert!(out.event_kinds().contains(&EventKind::Subscribed {
+            client_id: a,
             kind: SubscriptionKind::Pattern,
             name: b"p*".to_vec(),
             count: 2
@@ -628,9 +653,9 @@ mod tests {
         assert!(e.client_state(a).unwrap().subscribe_mode);
         let out = e.execute(a, argv("UNSUBSCRIBE x nope"), 0);
         assert_eq!(
-            out.events,
-            vec![Event::Unsubscribed {
-                client: a,
+            out.event_kinds(),
+            vec![EventKind::Unsubscribed {
+                client_id: a,
                 kind: SubscriptionKind::Channel,
                 name: b"x".to_vec(),
                 count: 1
@@ -648,13 +673,35 @@ mod tests {
         let out = e.execute(p, argv("PUBLISH news hi"), 0);
         assert_eq!(out.reply, Some(Reply::Integer(4)));
         assert_eq!(
-            out.events,
-            vec![Event::MessagePublished {
+            out.event_kinds(),
+            vec![EventKind::MessagePublished {
                 channel: b"news".to_vec(),
                 shard: false,
-                receivers: 4,
-                direct: vec![a],
-                via_patterns: vec![(b, b"n*".to_vec()), (b, b"*s".to_vec()), (a, b"*".to_vec())],
+                payload: b"hi".to_vec(),
+                receivers: vec![
+                    Receiver {
+                        client: a,
+                        via: Via::Channel
+                    },
+                    Receiver {
+                        client: b,
+                        via: Via::Pattern {
+                            pattern: b"n*".to_vec()
+                        }
+                    },
+                    Receiver {
+                        client: b,
+                        via: Via::Pattern {
+                            pattern: b"*s".to_vec()
+                        }
+                    },
+                    Receiver {
+                        client: a,
+                        via: Via::Pattern {
+                            pattern: b"*".to_vec()
+                        }
+                    },
+                ],
             }]
         );
         // Frames in the order Redis writes them: the channel's subscribers,
@@ -676,10 +723,11 @@ mod tests {
         let out = e.execute(p, argv("SPUBLISH news hi"), 0);
         assert_eq!(out.reply, Some(Reply::Integer(0)));
         assert_eq!(
-            out.events,
-            vec![Event::MessageDropped {
+            out.event_kinds(),
+            vec![EventKind::MessageDropped {
                 channel: b"news".to_vec(),
-                shard: true
+                shard: true,
+                payload: b"hi".to_vec(),
             }]
         );
         e.execute(a, argv("PUNSUBSCRIBE"), 0);
@@ -688,10 +736,11 @@ mod tests {
         assert_eq!(out.reply, Some(Reply::Integer(0)));
         assert!(out.deliveries.is_empty());
         assert_eq!(
-            out.events,
-            vec![Event::MessageDropped {
+            out.event_kinds(),
+            vec![EventKind::MessageDropped {
                 channel: b"nobody".to_vec(),
-                shard: false
+                shard: false,
+                payload: b"x".to_vec(),
             }]
         );
     }
@@ -705,8 +754,8 @@ mod tests {
         e.execute(b, argv("SSUBSCRIBE c"), 0);
         let out = e.disconnect(a, 0);
         assert!(out.deliveries.is_empty());
-        assert!(out.events.contains(&Event::Unsubscribed {
-            client: a,
+        assert!(out.event_kinds().contains(&EventKind::Unsubscribed {
+            client_id: a,
             kind: SubscriptionKind::Pattern,
             name: b"c*".to_vec(),
             count: 0

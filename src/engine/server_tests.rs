@@ -41,8 +41,8 @@ fn client_unblock_timeout_gives_the_timeout_reply() {
             frame: Reply::NullArray
         }]
     );
-    assert!(out.events.contains(&Event::ClientUnblocked {
-        client: b,
+    assert!(out.event_kinds().contains(&EventKind::ClientUnblocked {
+        client_id: b,
         reason: UnblockReason::Cancelled
     }));
     assert!(!e.is_blocked(b));
@@ -109,8 +109,8 @@ fn client_kill_drops_other_clients_and_closes_the_caller_after_its_reply() {
     // A killed blocked client gets no reply: it is gone.
     assert!(out.deliveries.is_empty());
     assert!(out
-        .events
-        .contains(&Event::ClientDisconnected { client: b }));
+        .event_kinds()
+        .contains(&EventKind::ClientDisconnected { client_id: b }));
     assert!(e.client_state(b).is_none());
     assert!(e.execute(b, argv("PING"), 2).reply.unwrap().is_error());
     // Writing the key b waited on wakes nobody.

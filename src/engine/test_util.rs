@@ -1,6 +1,6 @@
 //! Helpers shared by the engine's unit tests.
 
-use super::Event;
+use super::{Event, EventKind};
 
 /// A typed line split on whitespace into an argv (no quoting).
 pub(crate) fn argv(line: &str) -> Vec<Vec<u8>> {
@@ -10,11 +10,11 @@ pub(crate) fn argv(line: &str) -> Vec<Vec<u8>> {
 }
 
 /// The keyspace notification events among `events`, in order.
-pub(crate) fn notifications(events: &[Event]) -> Vec<&'static str> {
+pub(crate) fn notifications(events: &[Event]) -> Vec<String> {
     events
         .iter()
-        .filter_map(|e| match e {
-            Event::Notification { event, .. } => Some(*event),
+        .filter_map(|e| match &e.kind {
+            EventKind::Notification { event, .. } => Some(event.to_string()),
             _ => None,
         })
         .collect()

@@ -53,7 +53,7 @@ impl Server {
 
     /// Binds with any engine configuration; the unit tests enable the engine's test
     /// commands this way to exercise blocking, which the binary never does.
-    fn bind_config(addr: impl ToSocketAddrs, config: Config) -> io::Result<Server> {
+    pub fn bind_config(addr: impl ToSocketAddrs, config: Config) -> io::Result<Server> {
         let listener = TcpListener::bind(addr)?;
         let mut engine = Engine::new(config);
         engine.set_server_port(listener.local_addr()?.port());

@@ -39,6 +39,9 @@ pub struct SessionConfig {
     pub max_steps: usize,
     /// The most bytes the step log's text may take (lines, names); past it, as `max_steps`.
     pub max_log_bytes: usize,
+    /// The engines' listener-only `Probe` events (`Config::probe_events`): tests switch them
+    /// on to prove that no output depends on which events are emitted. Not saved.
+    pub probe_events: bool,
 }
 
 impl Default for SessionConfig {
@@ -49,6 +52,7 @@ impl Default for SessionConfig {
             seed: 0,
             max_steps: 100_000,
             max_log_bytes: 64 * 1024 * 1024,
+            probe_events: false,
         }
     }
 }
@@ -654,6 +658,7 @@ fn new_engine(config: &SessionConfig, profile: Profile) -> Engine {
         profile,
         maxmemory: config.maxmemory,
         seed: config.seed,
+        probe_events: config.probe_events,
         ..Config::default()
     })
 }

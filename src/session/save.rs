@@ -226,6 +226,7 @@ impl Session {
             seed: body.config.seed,
             max_steps: usize_of(body.config.max_steps, "max_steps")?,
             max_log_bytes: usize_of(body.config.max_log_bytes, "max_log_bytes")?,
+            probe_events: false,
         };
         for name in &body.origin.panes {
             if !valid_pane_name(name) {

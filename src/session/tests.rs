@@ -5,6 +5,7 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::engine::EventKind;
 
 fn texts(out: &Output) -> Vec<String> {
     out.lines.iter().map(|l| l.text.clone()).collect()
@@ -68,7 +69,7 @@ fn frames_for_other_panes_are_named_and_a_blocked_read_is_served() {
     assert!(out
         .events
         .iter()
-        .any(|e| matches!(e, Event::StreamEntryAdded { .. })));
+        .any(|e| matches!(e.kind, EventKind::StreamEntryAdded { .. })));
 }
 
 #[test]
@@ -95,7 +96,7 @@ fn quit_keeps_the_disconnect_outcome_and_the_next_line_reconnects() {
     assert!(out
         .events
         .iter()
-        .any(|e| matches!(e, Event::ClientDisconnected { client: 3 })));
+        .any(|e| matches!(e.kind, EventKind::ClientDisconnected { client_id: 3 })));
     assert_eq!(s.pane("A").unwrap().client, None);
     let out = s.run("A", "CLIENT ID").unwrap();
     assert_eq!(texts(&out), ["(integer) 4"]);

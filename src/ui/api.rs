@@ -70,7 +70,9 @@ pub fn events(events: &[Event]) {
         return;
     }
     for e in events {
-        let detail = format!("{e:?}");
+        // The kind's `Debug` text starts with its variant name; the page part
+        // replaces this with the serde form.
+        let detail = format!("{:?}", e.kind);
         let name = detail
             .split(|c: char| !c.is_ascii_alphanumeric())
             .next()

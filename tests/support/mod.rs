@@ -99,8 +99,21 @@ pub fn start_redis() -> Server {
 
 /// `streamplay-server --profile 7.0`.
 pub fn start_streamplay() -> Server {
+    start_streamplay_with_probe(false)
+}
+
+/// `streamplay-server --profile 7.0`, with the engine's listener-only probe
+/// events on (`STREAMPLAY_PROBE_EVENTS`) when `probe` is set: what a client sees
+/// must not change.
+pub fn start_streamplay_with_probe(probe: bool) -> Server {
     let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_streamplay-server"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_streamplay-server"));
+    if probe {
+        command.env("STREAMPLAY_PROBE_EVENTS", "1");
+    } else {
+        command.env_remove("STREAMPLAY_PROBE_EVENTS");
+    }
+    let child = command
         .args(["--port", &port.to_string(), "--profile", "7.0"])
         .stdout(Stdio::null())
         .spawn()

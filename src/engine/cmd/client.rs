@@ -11,7 +11,7 @@
 use super::{error_with_arg, help_reply, is_kw, string2ll, subcommand_syntax, CmdResult, Cx};
 use crate::engine::client::{Client, ClientKind};
 use crate::engine::error::Error;
-use crate::engine::{ClientId, Engine, Event, Profile, Reply, UnblockReason};
+use crate::engine::{ClientId, Engine, Profile, Reply, UnblockReason};
 
 /// `CLIENT` with a subcommand the engine lacks never gets here (dispatch answers
 /// unknown subcommand); this answers the same if it ever does.
@@ -81,9 +81,6 @@ pub(super) fn id(cx: &mut Cx) -> CmdResult {
 
 pub(super) fn setname(cx: &mut Cx) -> CmdResult {
     super::hello::set_client_name(cx, &cx.argv[2])?;
-    cx.out
-        .events
-        .push(Event::ClientChanged { client: cx.client });
     Ok(Reply::ok().into())
 }
 

@@ -7,7 +7,7 @@ use crate::engine::error::Error;
 use crate::engine::keyspace::{Db, Entry, Value};
 use crate::engine::stream::Stream;
 use crate::engine::table::CommandSpec;
-use crate::engine::{ClientId, Engine, Event, Outcome, Reply};
+use crate::engine::{ClientId, Engine, EventKind, Outcome, Reply};
 
 /// What a handler decided.
 pub(crate) enum Flow {
@@ -143,8 +143,36 @@ impl Cx<'_> {
             .flatten()
     }
 
-    /// Records that `key` was written: the event for the views, and a wake-up
-    /// for clients blocked on it.
+    /// The internal node count of the stream at `key` (0 when there is none),
+    /// read without expiring anything, for the removal events.
+    pub fn stream_nodes(&self, key: &[u8]) -> usize {
+        let db = self.db_index();
+        self.engine
+            .dbs
+            .get(db)
+            .and_then(|d| d.peek(key))
+            .and_then(|e| e.value.stream().ok())
+            .map_or(0, Stream::node_count)
+    }
+
+    /// Where group `group` of the stream at `key` stands, for the group
+    /// events: its last delivered ID, `entries_read` and lag (`None` when
+    /// unknown), read without expiring anything or touching a statistic.
+    pub fn group_position(
+        &self,
+        key: &[u8],
+        group: &[u8],
+    ) -> Option<(crate::engine::StreamId, Option<u64>, Option<u64>)> {
+        let db = self.db_index();
+        let s = self.engine.dbs.get(db)?.peek(key)?.value.stream().ok()?;
+        let g = s.group(group)?;
+        let v8 = self.engine.profile() == crate::engine::Profile::V8;
+        let lag = s.group_lag(g, v8).and_then(|l| u64::try_from(l).ok());
+        Some((g.last_id, u64::try_from(g.entries_read).ok(), lag))
+    }
+
+    /// Records that `key` was written: one change (`dirty`), the event for the
+    /// views, and a wake-up for clients blocked on it.
     pub fn key_written(&mut self, key: &[u8]) {
         let db = self.db_index();
         self.key_written_in(db, key);
@@ -152,9 +180,17 @@ impl Cx<'_> {
 
     /// `key_written` for a key in database `db` (COPY ... DB, MOVE).
     pub fn key_written_in(&mut self, db: usize, key: &[u8]) {
-        self.out.events.push(Event::KeyWritten {
+        self.engine.dirty_adjust += 1;
+        let key_type = self
+            .engine
+            .dbs
+            .get(db)
+            .and_then(|d| d.peek(key))
+            .map_or("none", |e| e.value.type_name());
+        self.out.push_event(EventKind::KeyWritten {
             db,
             key: key.to_vec(),
+            key_type: key_type.into(),
         });
         if signals_ready(self.spec.fullname) {
             self.engine.signal_key_ready(db, key);
@@ -185,10 +221,10 @@ impl Cx<'_> {
             return;
         }
         self.engine.collect_expired(self.out);
-        self.out.events.push(Event::Notification {
+        self.out.push_event(EventKind::Notification {
             db,
             class,
-            event,
+            event: event.into(),
             key: key.to_vec(),
         });
         self.engine.publish_notification(db, event, key, self.out);
@@ -199,7 +235,7 @@ impl Cx<'_> {
     /// `xgroup-createconsumer` notification.
     pub fn consumer_created(&mut self, key: &[u8], group: &[u8], consumer: &[u8]) {
         let db = self.db_index();
-        self.out.events.push(Event::ConsumerCreated {
+        self.out.push_event(EventKind::ConsumerCreated {
             db,
             key: key.to_vec(),
             group: group.to_vec(),
@@ -225,21 +261,30 @@ impl Cx<'_> {
         self.key_deleted_in(db, key);
     }
 
-    /// `key_deleted` for a key in database `db` (FLUSHALL).
+    /// `key_deleted` for a key in database `db`.
     pub fn key_deleted_in(&mut self, db: usize, key: &[u8]) {
-        self.engine.touch_watched_key(db, key);
-        self.engine.signal_key_deleted(db, key);
-        self.out.events.push(Event::KeyDeleted {
+        self.key_removed_in(db, key);
+        self.out.push_event(EventKind::KeyDeleted {
             db,
             key: key.to_vec(),
         });
+    }
+
+    /// What removing `key` does besides its event (FLUSHDB and FLUSHALL report
+    /// one `DbFlushed` instead of an event per key): one change, WATCH, and
+    /// group readers blocked on it.
+    pub fn key_removed_in(&mut self, db: usize, key: &[u8]) {
+        self.engine.dirty_adjust += 1;
+        self.engine.touch_watched_key(db, key);
+        self.engine.signal_key_deleted(db, key);
     }
 
     /// Records that `key` got a new expiry time (or lost it). Its value did not
     /// change, so blocked clients are not woken.
     pub fn key_expiry_changed(&mut self, key: &[u8], expires_at_ms: Option<u64>) {
         let db = self.db_index();
-        self.out.events.push(Event::KeyExpiryChanged {
+        self.engine.dirty_adjust += 1;
+        self.out.push_event(EventKind::KeyExpiryChanged {
             db,
             key: key.to_vec(),
             expires_at_ms,

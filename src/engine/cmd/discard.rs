@@ -2,15 +2,12 @@
 
 use super::{CmdResult, Cx};
 use crate::engine::error::Error;
-use crate::engine::{Event, Reply};
+use crate::engine::Reply;
 
 pub(super) fn discard(cx: &mut Cx) -> CmdResult {
     if cx.client_mut().multi.is_none() {
         return Err(Error::Other("ERR DISCARD without MULTI".into()));
     }
     cx.engine.discard_transaction(cx.client);
-    cx.out
-        .events
-        .push(Event::ClientChanged { client: cx.client });
     Ok(Reply::ok().into())
 }

@@ -3,7 +3,7 @@
 
 use super::{dispatch, CmdResult, Cx, Flow};
 use crate::engine::error::Error;
-use crate::engine::{Delivery, DeliveryKind, Event, Reply};
+use crate::engine::{Delivery, DeliveryKind, Reply};
 
 pub(super) fn exec(cx: &mut Cx) -> CmdResult {
     let client = cx.client;
@@ -17,7 +17,6 @@ pub(super) fn exec(cx: &mut Cx) -> CmdResult {
         let c = cx.client_mut();
         (c.dirty_exec, c.dirty_cas)
     };
-    cx.out.events.push(Event::ClientChanged { client });
     if dirty_exec || dirty_cas {
         cx.engine.discard_transaction(client);
         return if dirty_exec {

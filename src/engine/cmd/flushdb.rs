@@ -6,7 +6,7 @@
 
 use super::{is_kw, CmdResult, Cx};
 use crate::engine::error::Error;
-use crate::engine::Reply;
+use crate::engine::{EventKind, Reply};
 
 fn check_flags(argv: &[Vec<u8>]) -> Result<(), Error> {
     match argv {
@@ -19,22 +19,30 @@ fn check_flags(argv: &[Vec<u8>]) -> Result<(), Error> {
 pub(super) fn flushdb(cx: &mut Cx) -> CmdResult {
     check_flags(cx.argv)?;
     let db = cx.db_index();
-    flush(cx, db);
+    let keys = flush(cx, db);
+    cx.out
+        .push_event(EventKind::DbFlushed { db: Some(db), keys });
     Ok(Reply::ok().into())
 }
 
 pub(super) fn flushall(cx: &mut Cx) -> CmdResult {
     check_flags(cx.argv)?;
+    let mut keys = 0;
     for db in 0..cx.engine.dbs.len() {
-        flush(cx, db);
+        keys += flush(cx, db);
     }
+    cx.out.push_event(EventKind::DbFlushed { db: None, keys });
     Ok(Reply::ok().into())
 }
 
-/// Empties database `db` and tells the views about every key it held.
-fn flush(cx: &mut Cx, db: usize) {
+/// Empties database `db`: each key it held is one change, touches WATCH and
+/// answers group readers blocked on it; the views get one `DbFlushed` for
+/// the command rather than an event per key. Returns how many keys went.
+fn flush(cx: &mut Cx, db: usize) -> u64 {
     let keys = cx.engine.dbs[db].clear();
+    let n = keys.len() as u64;
     for key in keys {
-        cx.key_deleted_in(db, &key);
+        cx.key_removed_in(db, &key);
     }
+    n
 }

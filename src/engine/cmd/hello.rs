@@ -4,7 +4,7 @@
 
 use super::{c_str, is_kw, CmdResult, Cx};
 use crate::engine::error::Error;
-use crate::engine::{Event, Protocol, Reply};
+use crate::engine::{Protocol, Reply};
 
 pub(super) fn hello(cx: &mut Cx) -> CmdResult {
     let argv = cx.argv;
@@ -57,9 +57,6 @@ pub(super) fn hello(cx: &mut Cx) -> CmdResult {
         };
     }
     let (proto, id) = (client.protocol.version(), client.id);
-    cx.out
-        .events
-        .push(Event::ClientChanged { client: cx.client });
     let kv = |k: &str, v: Reply| (Reply::bulk(k), v);
     Ok(Reply::Map(vec![
         kv("server", Reply::bulk("redis")),

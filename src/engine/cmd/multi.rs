@@ -2,7 +2,7 @@
 
 use super::{CmdResult, Cx};
 use crate::engine::error::Error;
-use crate::engine::{Event, Reply};
+use crate::engine::Reply;
 
 pub(super) fn multi(cx: &mut Cx) -> CmdResult {
     let c = cx.client_mut();
@@ -10,8 +10,5 @@ pub(super) fn multi(cx: &mut Cx) -> CmdResult {
         return Err(Error::Other("ERR MULTI calls can not be nested".into()));
     }
     c.multi = Some(Vec::new());
-    cx.out
-        .events
-        .push(Event::ClientChanged { client: cx.client });
     Ok(Reply::ok().into())
 }

@@ -41,6 +41,12 @@ fn rename_generic(cx: &mut Cx, nx: bool) -> CmdResult {
     cx.db().set(dst.clone(), entry);
     cx.key_deleted(src);
     cx.key_written(dst);
+    let db = cx.db_index();
+    cx.out.push_event(crate::engine::EventKind::KeyRenamed {
+        db,
+        from: src.clone(),
+        to: dst.clone(),
+    });
     cx.notify(notify::NEW, "new", dst);
     cx.notify(notify::GENERIC, "rename_from", src);
     cx.notify(notify::GENERIC, "rename_to", dst);

@@ -2,7 +2,7 @@
 //! (dropped without confirmation frames), db 0, RESP2, no name. Answers `+RESET`.
 
 use super::{CmdResult, Cx};
-use crate::engine::{Event, Protocol, Reply};
+use crate::engine::{Protocol, Reply};
 
 pub(super) fn reset(cx: &mut Cx) -> CmdResult {
     cx.engine.discard_transaction(cx.client);
@@ -11,8 +11,5 @@ pub(super) fn reset(cx: &mut Cx) -> CmdResult {
     c.db = 0;
     c.protocol = Protocol::Resp2;
     c.name = None;
-    cx.out
-        .events
-        .push(Event::ClientChanged { client: cx.client });
     Ok(Reply::simple("RESET").into())
 }

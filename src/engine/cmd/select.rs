@@ -2,7 +2,7 @@
 
 use super::{arg_i64, CmdResult, Cx};
 use crate::engine::error::Error;
-use crate::engine::{Event, Reply, DATABASES};
+use crate::engine::{Reply, DATABASES};
 
 pub(super) fn select(cx: &mut Cx) -> CmdResult {
     // getIntFromObjectOrReply: an int64 that does not fit a C int has its own
@@ -17,8 +17,5 @@ pub(super) fn select(cx: &mut Cx) -> CmdResult {
         return Err(Error::DbIndexOutOfRange);
     }
     cx.client_mut().db = id as usize;
-    cx.out
-        .events
-        .push(Event::ClientChanged { client: cx.client });
     Ok(Reply::ok().into())
 }

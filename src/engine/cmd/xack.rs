@@ -4,7 +4,7 @@
 
 use super::{CmdResult, Cx};
 use crate::engine::stream::parse_id;
-use crate::engine::{Event, Reply};
+use crate::engine::{EventKind, Reply};
 
 pub(super) fn xack(cx: &mut Cx) -> CmdResult {
     let argv = cx.argv;
@@ -36,7 +36,7 @@ pub(super) fn xack(cx: &mut Cx) -> CmdResult {
         let n = acked.len();
         cx.groups_changed(n as i64);
         let db = cx.db_index();
-        cx.out.events.push(Event::EntriesAcked {
+        cx.out.push_event(EventKind::EntriesAcked {
             db,
             key: key.clone(),
             group: group.clone(),

@@ -10,10 +10,12 @@
 //! only, never checked against a live server. Order of checks: the key's type,
 //! the options, the group, then every ID before anything changes.
 
-use super::xdelex::{all_missing, entries_deleted, parse_ackdel_args, refs_dropped};
+use super::xdelex::{
+    all_missing, entries_deleted, kept_referenced, parse_ackdel_args, refs_dropped,
+};
 use super::{CmdResult, Cx};
 use crate::engine::stream::{parse_id, RefMode, StreamId};
-use crate::engine::{Event, Reply};
+use crate::engine::{EventKind, Reply, TrimReason};
 
 pub(super) fn xackdel(cx: &mut Cx) -> CmdResult {
     let argv = cx.argv;
@@ -33,6 +35,7 @@ pub(super) fn xackdel(cx: &mut Cx) -> CmdResult {
         .iter()
         .map(|a| parse_id(a, true, 0))
         .collect::<Result<Vec<StreamId>, _>>()?;
+    let nodes_before = cx.stream_nodes(key);
     let (codes, acked, removed, dropped) = cx
         .modify_stream(key, |s| {
             let mut codes = Vec::with_capacity(ids.len());
@@ -64,17 +67,19 @@ pub(super) fn xackdel(cx: &mut Cx) -> CmdResult {
     if !acked.is_empty() {
         cx.groups_changed(acked.len() as i64);
         let db = cx.db_index();
-        cx.out.events.push(Event::EntriesAcked {
+        cx.out.push_event(EventKind::EntriesAckedAndDeleted {
             db,
             key: key.clone(),
             group: group.clone(),
-            ids: acked,
+            acked,
+            deleted: removed.clone(),
         });
     }
     refs_dropped(cx, key, dropped);
     // XACKDEL counts a change per acknowledgement only (not per deletion).
     let deleted = removed.len() as i64;
-    entries_deleted(cx, key, removed);
+    entries_deleted(cx, key, removed, TrimReason::Xackdel, nodes_before);
     cx.engine.dirty_adjust -= deleted;
+    kept_referenced(cx, key, &ids, &codes);
     Ok(Reply::Array(codes).into())
 }

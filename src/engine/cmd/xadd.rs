@@ -8,7 +8,7 @@ use crate::engine::error::Error;
 use crate::engine::keyspace::{Entry, Value};
 use crate::engine::params::notify;
 use crate::engine::stream::{Stream, StreamId};
-use crate::engine::{Event, Profile, Reply};
+use crate::engine::{EventKind, Profile, Reply};
 
 fn err(text: &str) -> Error {
     Error::Other(format!("ERR {text}"))
@@ -102,25 +102,30 @@ pub(super) fn xadd(cx: &mut Cx) -> CmdResult {
     }
     let limits = cx.engine.settings.stream_node_limits();
     let trim = args.trim;
-    let (removed, dropped) = cx
+    // The node count between the append and the trim, so that the removal
+    // event counts only the nodes the trim took.
+    let (removed, dropped, nodes_before) = cx
         .modify_stream(key, |s| {
             s.append(id, pairs, limits);
-            trim.map(|spec| s.trim_with_refs(spec)).unwrap_or_default()
+            let nodes = s.node_count();
+            let (removed, dropped) = trim.map(|spec| s.trim_with_refs(spec)).unwrap_or_default();
+            (removed, dropped, nodes)
         })
         .unwrap_or_default();
     cx.key_written(key);
     let db = cx.db_index();
-    cx.out.events.push(Event::StreamEntryAdded {
+    cx.out.push_event(EventKind::StreamEntryAdded {
         db,
         key: key.clone(),
         id,
+        fields: pairs.to_vec(),
     });
     cx.notify(notify::STREAM, "xadd", key);
     super::xdelex::refs_dropped(cx, key, dropped);
     if !removed.is_empty() {
         cx.notify(notify::STREAM, "xtrim", key);
         if let Some(spec) = &trim {
-            removed_event(cx, key, removed, trim_reason(spec));
+            removed_event(cx, key, removed, trim_reason(spec), nodes_before);
         }
     }
     Ok(id.reply().into())

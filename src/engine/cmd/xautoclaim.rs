@@ -127,6 +127,13 @@ pub(super) fn xautoclaim(cx: &mut Cx) -> CmdResult {
         Reply::Array(deleted.iter().map(|id| id.reply()).collect()),
     ]);
     let changes = claimed.len() + deleted.len();
-    super::xclaim::report_claims(cx, key, group, consumer, created, claimed, deleted, changes);
+    let claims = super::xclaim::Claims {
+        created,
+        claimed,
+        deleted,
+        changes,
+        by: crate::engine::ClaimCommand::Xautoclaim,
+    };
+    super::xclaim::report_claims(cx, key, group, consumer, claims);
     Ok(reply.into())
 }

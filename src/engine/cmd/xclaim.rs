@@ -14,8 +14,8 @@
 
 use super::{c_str, error_with_arg, is_kw, string2ll, CmdResult, Cx};
 use crate::engine::error::Error;
-use crate::engine::stream::{entry_reply, parse_id, ClaimSpec, ClaimedEntry, StreamId};
-use crate::engine::{Event, Profile, Reply};
+use crate::engine::stream::{entry_reply, parse_id, ClaimSpec, StreamId};
+use crate::engine::{ClaimCommand, ClaimedEntry, EventKind, Profile, Reply};
 
 /// `-NOGROUP No such key '<key>' or consumer group '<group>'` (XCLAIM,
 /// XAUTOCLAIM), the names written as C strings.
@@ -155,44 +155,69 @@ pub(super) fn xclaim(cx: &mut Cx) -> CmdResult {
         if claimed.is_empty() && deleted.is_empty() {
             changes += 1;
         }
-        cx.out.events.push(Event::GroupIdSet {
+        let entries_read = cx.group_position(key, group).and_then(|p| p.1);
+        cx.out.push_event(EventKind::GroupIdSet {
             db,
             key: key.clone(),
             group: group.clone(),
             last_id,
+            entries_read,
         });
     }
-    report_claims(cx, key, group, consumer, created, claimed, deleted, changes);
+    let claims = Claims {
+        created,
+        claimed,
+        deleted,
+        changes,
+        by: ClaimCommand::Xclaim,
+    };
+    report_claims(cx, key, group, consumer, claims);
     Ok(Reply::Array(items).into())
+}
+
+/// What a claim did, for `report_claims`.
+pub(super) struct Claims {
+    /// The consumer was created by the claim.
+    pub created: bool,
+    pub claimed: Vec<ClaimedEntry>,
+    /// Pending IDs whose entries were gone; their NACKs were deleted.
+    pub deleted: Vec<StreamId>,
+    /// Changes counted so far (`server.dirty`).
+    pub changes: usize,
+    pub by: ClaimCommand,
 }
 
 /// What XCLAIM and XAUTOCLAIM report after claiming: the consumer they made
 /// (one more change), the `EntriesClaimed` event when anything was claimed or
 /// deleted, and the count of changes (`server.dirty`).
-#[allow(clippy::too_many_arguments)]
 pub(super) fn report_claims(
     cx: &mut Cx,
     key: &[u8],
     group: &[u8],
     consumer: &[u8],
-    created: bool,
-    claimed: Vec<ClaimedEntry>,
-    deleted: Vec<StreamId>,
-    mut changes: usize,
+    claims: Claims,
 ) {
+    let Claims {
+        created,
+        claimed,
+        deleted,
+        mut changes,
+        by,
+    } = claims;
     if created {
         changes += 1;
         cx.consumer_created(key, group, consumer);
     }
     if !claimed.is_empty() || !deleted.is_empty() {
         let db = cx.db_index();
-        cx.out.events.push(Event::EntriesClaimed {
+        cx.out.push_event(EventKind::EntriesClaimed {
             db,
             key: key.to_vec(),
             group: group.to_vec(),
             consumer: consumer.to_vec(),
             claimed,
             deleted,
+            by,
         });
     }
     cx.groups_changed(changes as i64);

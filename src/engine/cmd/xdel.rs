@@ -18,6 +18,7 @@ pub(super) fn xdel(cx: &mut Cx) -> CmdResult {
         .iter()
         .map(|a| parse_id(a, true, 0))
         .collect::<Result<Vec<_>, _>>()?;
+    let nodes_before = cx.stream_nodes(key);
     let removed = cx
         .modify_stream(key, |s| {
             ids.iter()
@@ -31,9 +32,9 @@ pub(super) fn xdel(cx: &mut Cx) -> CmdResult {
         cx.key_written(key);
         cx.notify(notify::STREAM, "xdel", key);
         // Redis counts each entry removed as a change (`server.dirty += deleted`);
-        // the write event counted one.
+        // the write counted one.
         cx.engine.dirty_adjust += n as i64 - 1;
-        removed_event(cx, key, removed, TrimReason::Xdel);
+        removed_event(cx, key, removed, TrimReason::Xdel, nodes_before);
     }
     Ok(Reply::Integer(n as i64).into())
 }

@@ -18,7 +18,7 @@ use super::{arg_i64_or, is_kw, CmdResult, Cx};
 use crate::engine::error::Error;
 use crate::engine::params::notify;
 use crate::engine::stream::{parse_id, RefMode, StreamId};
-use crate::engine::{Event, Reply, TrimReason};
+use crate::engine::{EventKind, Reply, TrimReason};
 
 /// What `streamParseAckDelArgsOrReply` found: the mode and where the IDs are.
 pub(super) struct AckDelArgs {
@@ -96,6 +96,7 @@ pub(super) fn xdelex(cx: &mut Cx) -> CmdResult {
         .iter()
         .map(|a| parse_id(a, true, 0))
         .collect::<Result<Vec<StreamId>, _>>()?;
+    let nodes_before = cx.stream_nodes(key);
     let (codes, removed, dropped) = cx
         .modify_stream(key, |s| {
             let mut codes = Vec::with_capacity(ids.len());
@@ -122,26 +123,52 @@ pub(super) fn xdelex(cx: &mut Cx) -> CmdResult {
         })
         .unwrap_or_default();
     refs_dropped(cx, key, dropped);
-    entries_deleted(cx, key, removed);
+    entries_deleted(cx, key, removed, TrimReason::Xdelex, nodes_before);
+    kept_referenced(cx, key, &ids, &codes);
     Ok(Reply::Array(codes).into())
+}
+
+/// ACKED: the IDs whose code is 2 were kept because a group still references
+/// them (one event, in argument order).
+pub(super) fn kept_referenced(cx: &mut Cx, key: &[u8], ids: &[StreamId], codes: &[Reply]) {
+    let kept: Vec<StreamId> = ids
+        .iter()
+        .zip(codes)
+        .filter(|(_, c)| matches!(c, Reply::Integer(2)))
+        .map(|(id, _)| *id)
+        .collect();
+    if kept.is_empty() {
+        return;
+    }
+    let db = cx.db_index();
+    cx.out.push_event(EventKind::EntriesKeptReferenced {
+        db,
+        key: key.to_vec(),
+        ids: kept,
+    });
 }
 
 /// After XDELEX/XACKDEL deleted entries: the `xdel` notification, a change per
 /// entry, the event; nothing when none went.
-pub(super) fn entries_deleted(cx: &mut Cx, key: &[u8], removed: Vec<StreamId>) {
+pub(super) fn entries_deleted(
+    cx: &mut Cx,
+    key: &[u8],
+    removed: Vec<StreamId>,
+    reason: TrimReason,
+    nodes_before: usize,
+) {
     let n = removed.len();
     if n == 0 {
         return;
     }
     cx.key_written(key);
     cx.notify(notify::STREAM, "xdel", key);
-    // `server.dirty += deleted`; the write event counted one.
+    // `server.dirty += deleted`; the write counted one.
     cx.engine.dirty_adjust += n as i64 - 1;
-    removed_event(cx, key, removed, TrimReason::Xdel);
+    removed_event(cx, key, removed, reason, nodes_before);
 }
 
-/// The group references DELREF dropped, as acknowledgements for the views
-/// (one event per group, IDs in order).
+/// The group references DELREF dropped (one event per group, IDs in order).
 pub(super) fn refs_dropped(cx: &mut Cx, key: &[u8], mut dropped: Vec<(Vec<u8>, StreamId)>) {
     if dropped.is_empty() {
         return;
@@ -156,7 +183,7 @@ pub(super) fn refs_dropped(cx: &mut Cx, key: &[u8], mut dropped: Vec<(Vec<u8>, S
             ids.push(dropped[i].1);
             i += 1;
         }
-        cx.out.events.push(Event::EntriesAcked {
+        cx.out.push_event(EventKind::ReferencesDeleted {
             db,
             key: key.to_vec(),
             group,

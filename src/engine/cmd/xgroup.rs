@@ -11,7 +11,7 @@ use crate::engine::error::Error;
 use crate::engine::keyspace::{Entry, Value};
 use crate::engine::params::notify;
 use crate::engine::stream::{parse_id, Stream, StreamId, ENTRIES_READ_UNKNOWN};
-use crate::engine::{Event, Profile, Reply};
+use crate::engine::{EventKind, Profile, Reply};
 
 /// `XGROUP` alone never reaches a handler (its arity is -2), and an unknown
 /// subcommand is refused by the table.
@@ -140,11 +140,13 @@ pub(super) fn xgroup(cx: &mut Cx) -> CmdResult {
             // A new key: written (WATCH, events) as any new key is.
             cx.key_written(key);
         }
-        cx.out.events.push(Event::GroupCreated {
+        let entries_read = cx.group_position(key, group).and_then(|p| p.1);
+        cx.out.push_event(EventKind::GroupCreated {
             db,
             key: key.clone(),
             group: group.clone(),
             last_id: id,
+            entries_read,
         });
         cx.notify(notify::STREAM, "xgroup-create", key);
         Ok(Reply::ok().into())
@@ -163,11 +165,13 @@ pub(super) fn xgroup(cx: &mut Cx) -> CmdResult {
             })
         });
         cx.groups_changed(1);
-        cx.out.events.push(Event::GroupIdSet {
+        let entries_read = cx.group_position(key, group).and_then(|p| p.1);
+        cx.out.push_event(EventKind::GroupIdSet {
             db,
             key: key.clone(),
             group: group.clone(),
             last_id: id,
+            entries_read,
         });
         cx.notify(notify::STREAM, "xgroup-setid", key);
         Ok(Reply::ok().into())
@@ -175,12 +179,19 @@ pub(super) fn xgroup(cx: &mut Cx) -> CmdResult {
         if !group_exists {
             return Ok(Reply::Integer(0).into());
         }
+        let pending = cx
+            .db()
+            .peek(key)
+            .and_then(|e| e.value.stream().ok())
+            .and_then(|s| s.group(group))
+            .map_or(0, |g| g.pel().len() as u64);
         cx.modify_stream(key, |s| s.destroy_group(group));
         cx.groups_changed(1);
-        cx.out.events.push(Event::GroupDestroyed {
+        cx.out.push_event(EventKind::GroupDestroyed {
             db,
             key: key.clone(),
             group: group.clone(),
+            pending,
         });
         cx.notify(notify::STREAM, "xgroup-destroy", key);
         // XREADGROUP readers blocked on the group get -NOGROUP.
@@ -215,7 +226,7 @@ pub(super) fn xgroup(cx: &mut Cx) -> CmdResult {
             .unwrap_or(0);
         if existed {
             cx.groups_changed(1);
-            cx.out.events.push(Event::ConsumerDeleted {
+            cx.out.push_event(EventKind::ConsumerDeleted {
                 db,
                 key: key.clone(),
                 group: group.clone(),

@@ -24,7 +24,7 @@ use super::xread::{parse_read_options, streams_reply, ReadOptions};
 use super::{c_str, BlockOn, CmdResult, Cx, Flow, Serve};
 use crate::engine::error::Error;
 use crate::engine::stream::{entry_reply, parse_id, Stream, StreamId};
-use crate::engine::{Event, Profile, Reply};
+use crate::engine::{DeliveredEntry, DeliverySource, EventKind, Profile, Reply};
 
 /// `-NOGROUP No such key '<key>' or consumer group '<group>' in XREADGROUP
 /// with GROUP option` (both written with `%s`).
@@ -174,12 +174,18 @@ pub(super) fn xreadgroup(cx: &mut Cx) -> CmdResult {
             .unwrap_or_default();
         cx.groups_changed(1);
         if !delivered.is_empty() {
-            cx.out.events.push(Event::EntriesDelivered {
+            let (last_id, entries_read, lag) =
+                cx.group_position(key, group)
+                    .unwrap_or((StreamId::MIN, None, None));
+            cx.out.push_event(EventKind::EntriesDelivered {
                 db,
                 key: key.clone(),
                 group: group.to_vec(),
                 consumer: consumer.to_vec(),
-                ids: delivered,
+                entries: delivered,
+                last_id,
+                entries_read,
+                lag,
             });
         }
         found.push((key.clone(), Reply::Array(entries)));
@@ -246,7 +252,7 @@ fn ensure_consumer(cx: &mut Cx, key: &[u8], group: &[u8], consumer: &[u8], now: 
     }
 }
 
-type Served = (Vec<Reply>, Vec<(StreamId, u64)>);
+type Served = (Vec<Reply>, Vec<DeliveredEntry>);
 
 /// `streamReplyWithRangeFromConsumerPEL`: the consumer's pending entries
 /// after `gt`.
@@ -286,7 +292,11 @@ fn read_history(
                     })
                     .flatten()
                 {
-                    delivered.push((id, n));
+                    delivered.push(DeliveredEntry {
+                        id,
+                        delivery_count: n,
+                        source: DeliverySource::History,
+                    });
                 }
             }
             None => entries.push(Reply::Array(vec![id.reply(), Reply::NullArray])),
@@ -341,7 +351,11 @@ fn read_new(s: &mut Stream, group: &[u8], consumer: &[u8], r: &NewRead) -> Serve
                 Reply::Integer(idle as i64),
                 Reply::Integer(before as i64),
             ]));
-            delivered.push((id, before.saturating_add(1).min(i64::MAX as u64)));
+            delivered.push(DeliveredEntry {
+                id,
+                delivery_count: before.saturating_add(1).min(i64::MAX as u64),
+                source: DeliverySource::ClaimedIdle,
+            });
             if limit.is_some_and(|c| entries.len() >= c) {
                 break;
             }
@@ -387,10 +401,12 @@ fn read_new(s: &mut Stream, group: &[u8], consumer: &[u8], r: &NewRead) -> Serve
                 g.deliver(id, consumer, now);
                 g.touch_order(id);
             });
-            delivered.push((id, 1));
-        } else {
-            delivered.push((id, 0));
         }
+        delivered.push(DeliveredEntry {
+            id,
+            delivery_count: u64::from(!r.noack),
+            source: DeliverySource::New,
+        });
     }
     if !batch.is_empty() {
         // Redis sets `active_time` with each NACK it creates, so not for NOACK.

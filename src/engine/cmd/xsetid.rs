@@ -6,7 +6,7 @@ use super::{arg_i64, is_kw, CmdResult, Cx};
 use crate::engine::error::Error;
 use crate::engine::params::notify;
 use crate::engine::stream::{parse_id, StreamId};
-use crate::engine::{Profile, Reply};
+use crate::engine::{EventKind, Profile, Reply};
 
 fn err(text: &str) -> Error {
     Error::Other(format!("ERR {text}"))
@@ -74,6 +74,21 @@ pub(super) fn xsetid(cx: &mut Cx) -> CmdResult {
         }
     });
     cx.key_written(key);
+    let meta = cx
+        .db()
+        .peek(key)
+        .and_then(|e| e.value.stream().ok())
+        .map(|s| (s.last_id(), s.entries_added(), s.max_deleted_entry_id()));
+    if let Some((last_id, entries_added, max_deleted_id)) = meta {
+        let db = cx.db_index();
+        cx.out.push_event(EventKind::StreamIdSet {
+            db,
+            key: key.clone(),
+            last_id,
+            entries_added,
+            max_deleted_id,
+        });
+    }
     cx.notify(notify::STREAM, "xsetid", key);
     Ok(Reply::ok().into())
 }

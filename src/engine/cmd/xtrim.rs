@@ -7,7 +7,7 @@ use super::{arg_i64, is_kw, CmdResult, Cx};
 use crate::engine::error::Error;
 use crate::engine::params::notify;
 use crate::engine::stream::{parse_id, RefMode, StreamId, TrimSpec, TrimStrategy};
-use crate::engine::{Event, Profile, Reply, TrimReason};
+use crate::engine::{EventKind, Profile, Reply, TrimReason};
 
 /// What the shared parser found.
 pub(super) struct AddTrimArgs {
@@ -137,23 +137,83 @@ pub(super) fn parse_add_or_trim_args(cx: &Cx, xadd: bool) -> Result<AddTrimArgs,
     })
 }
 
-/// Why a trim removed entries, for the event.
+/// Why a trim removed entries, for the event: the strategy with its exact
+/// `=` / `~` and LIMIT.
 pub(super) fn trim_reason(spec: &TrimSpec) -> TrimReason {
     match spec.strategy {
-        TrimStrategy::MaxLen(_) => TrimReason::MaxLen,
-        TrimStrategy::MinId(_) => TrimReason::MinId,
+        TrimStrategy::MaxLen(threshold) => TrimReason::MaxLen {
+            threshold,
+            approx: spec.approx,
+            limit: spec.limit,
+        },
+        TrimStrategy::MinId(threshold) => TrimReason::MinId {
+            threshold,
+            approx: spec.approx,
+            limit: spec.limit,
+        },
     }
 }
 
-/// Records entries removed from the stream at `key`: the event for the views.
-pub(super) fn removed_event(cx: &mut Cx, key: &[u8], ids: Vec<StreamId>, reason: TrimReason) {
+/// Records entries removed from the stream at `key`: the event for the views,
+/// with how many internal nodes went (`nodes_before` counted before the
+/// removal), then one `ReferencesKept` per group whose PEL still holds some of
+/// them.
+pub(super) fn removed_event(
+    cx: &mut Cx,
+    key: &[u8],
+    ids: Vec<StreamId>,
+    reason: TrimReason,
+    nodes_before: usize,
+) {
     let db = cx.db_index();
-    cx.out.events.push(Event::StreamEntriesRemoved {
+    let nodes_after = cx.stream_nodes(key);
+    let kept = cx
+        .engine
+        .dbs
+        .get(db)
+        .and_then(|d| d.peek(key))
+        .and_then(|e| e.value.stream().ok())
+        .map(|s| kept_references(s, &ids))
+        .unwrap_or_default();
+    cx.out.push_event(EventKind::StreamEntriesRemoved {
         db,
         key: key.to_vec(),
         ids,
         reason,
+        nodes_removed: nodes_before.saturating_sub(nodes_after) as u64,
     });
+    for (group, ids) in kept {
+        cx.out.push_event(EventKind::ReferencesKept {
+            db,
+            key: key.to_vec(),
+            group,
+            ids,
+        });
+    }
+}
+
+/// For each group (by name), the removed IDs (sorted) its PEL still holds.
+fn kept_references(
+    s: &crate::engine::stream::Stream,
+    removed: &[StreamId],
+) -> Vec<(Vec<u8>, Vec<StreamId>)> {
+    let (Some(&lo), Some(&hi)) = (removed.iter().min(), removed.iter().max()) else {
+        return Vec::new();
+    };
+    let mut sorted = removed.to_vec();
+    sorted.sort();
+    s.groups()
+        .iter()
+        .filter_map(|(name, g)| {
+            let ids: Vec<StreamId> = g
+                .pel()
+                .range(lo..=hi)
+                .map(|(id, _)| *id)
+                .filter(|id| sorted.binary_search(id).is_ok())
+                .collect();
+            (!ids.is_empty()).then(|| (name.clone(), ids))
+        })
+        .collect()
 }
 
 pub(super) fn xtrim(cx: &mut Cx) -> CmdResult {
@@ -165,6 +225,7 @@ pub(super) fn xtrim(cx: &mut Cx) -> CmdResult {
     if !cx.write_stream_exists(key)? {
         return Ok(Reply::Integer(0).into());
     }
+    let nodes_before = cx.stream_nodes(key);
     let (removed, dropped) = cx
         .modify_stream(key, |s| s.trim_with_refs(spec))
         .unwrap_or_default();
@@ -174,9 +235,9 @@ pub(super) fn xtrim(cx: &mut Cx) -> CmdResult {
         cx.notify(notify::STREAM, "xtrim", key);
         cx.key_written(key);
         // Redis counts each entry removed as a change (`server.dirty += deleted`);
-        // the write event counted one.
+        // the write counted one.
         cx.engine.dirty_adjust += n as i64 - 1;
-        removed_event(cx, key, removed, trim_reason(&spec));
+        removed_event(cx, key, removed, trim_reason(&spec), nodes_before);
     }
     Ok(Reply::Integer(n as i64).into())
 }

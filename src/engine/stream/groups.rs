@@ -12,6 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::StreamId;
+use crate::engine::event::ClaimedEntry;
 
 /// `SCG_INVALID_ENTRIES_READ`.
 pub(crate) const ENTRIES_READ_UNKNOWN: i64 = -1;
@@ -61,16 +62,6 @@ pub(crate) struct ClaimSpec {
     pub justid: bool,
     /// FORCE: an ID that is not pending gets a NACK.
     pub force: bool,
-}
-
-/// A pending entry a consumer claimed (XCLAIM, XAUTOCLAIM).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ClaimedEntry {
-    pub id: StreamId,
-    /// The consumer that had it; `None` when XCLAIM's FORCE made it pending.
-    pub from: Option<Vec<u8>>,
-    /// Its delivery count after the claim.
-    pub delivery_count: u64,
 }
 
 /// What XAUTOCLAIM's scan did (`Group::autoclaim`).

@@ -13,7 +13,6 @@ mod pel_time;
 mod refs;
 mod store;
 
-pub use groups::ClaimedEntry;
 pub(crate) use groups::{AutoClaimed, ClaimSpec, Group, ENTRIES_READ_UNKNOWN};
 
 #[allow(unused_imports)] // `Fields` is API for the consumer-group commands

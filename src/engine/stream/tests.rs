@@ -471,7 +471,8 @@ fn ranges_match_a_btreemap() {
 mod engine_events {
     use crate::engine::params::notify;
     use crate::engine::{
-        ClaimedEntry, Config, Engine, Event, Profile, Reply, StreamId, TrimReason,
+        ClaimCommand, ClaimedEntry, Config, DeliveredEntry, DeliverySource, Engine, EventKind,
+        Profile, Reply, StreamId, TrimReason,
     };
 
     use crate::engine::test_util::{argv, notifications};
@@ -486,41 +487,48 @@ mod engine_events {
         e.execute(c, argv("CONFIG SET notify-keyspace-events KEA"), 0);
         let out = e.execute(c, argv("XGROUP CREATE s g $ MKSTREAM"), 0);
         assert_eq!(notifications(&out.events), ["xgroup-create"]);
-        assert!(out.events.contains(&Event::GroupCreated {
+        assert!(out.event_kinds().contains(&EventKind::GroupCreated {
             db: 0,
             key: b"s".to_vec(),
             group: b"g".to_vec(),
-            last_id: StreamId::new(0, 0)
+            last_id: StreamId::new(0, 0),
+            entries_read: None
         }));
         e.execute(c, argv("XADD s 1-0 f v"), 0);
         e.execute(c, argv("XADD s 2-0 f v"), 0);
         let out = e.execute(c, argv("XREADGROUP GROUP g alice STREAMS s >"), 5);
         assert_eq!(notifications(&out.events), ["xgroup-createconsumer"]);
-        assert!(out.events.contains(&Event::ConsumerCreated {
+        assert!(out.event_kinds().contains(&EventKind::ConsumerCreated {
             db: 0,
             key: b"s".to_vec(),
             group: b"g".to_vec(),
             consumer: b"alice".to_vec()
         }));
-        assert!(out.events.contains(&Event::EntriesDelivered {
+        assert!(out.event_kinds().contains(&EventKind::EntriesDelivered {
             db: 0,
             key: b"s".to_vec(),
             group: b"g".to_vec(),
             consumer: b"alice".to_vec(),
-            ids: vec![(StreamId::new(1, 0), 1), (StreamId::new(2, 0), 1)]
+            entries: delivered(&[1, 2], 1, DeliverySource::New),
+            last_id: StreamId::new(2, 0),
+            entries_read: Some(2),
+            lag: Some(0)
         }));
         let out = e.execute(c, argv("XREADGROUP GROUP g alice STREAMS s 0"), 6);
         assert!(notifications(&out.events).is_empty());
-        assert!(out.events.contains(&Event::EntriesDelivered {
+        assert!(out.event_kinds().contains(&EventKind::EntriesDelivered {
             db: 0,
             key: b"s".to_vec(),
             group: b"g".to_vec(),
             consumer: b"alice".to_vec(),
-            ids: vec![(StreamId::new(1, 0), 2), (StreamId::new(2, 0), 2)]
+            entries: delivered(&[1, 2], 2, DeliverySource::History),
+            last_id: StreamId::new(2, 0),
+            entries_read: Some(2),
+            lag: Some(0)
         }));
         let out = e.execute(c, argv("XACK s g 1-0 9-0"), 7);
         assert!(notifications(&out.events).is_empty());
-        assert!(out.events.contains(&Event::EntriesAcked {
+        assert!(out.event_kinds().contains(&EventKind::EntriesAcked {
             db: 0,
             key: b"s".to_vec(),
             group: b"g".to_vec(),
@@ -533,7 +541,7 @@ mod engine_events {
         let out = e.execute(c, argv("XGROUP DELCONSUMER s g alice"), 8);
         assert_eq!(out.reply, Some(Reply::Integer(1)));
         assert_eq!(notifications(&out.events), ["xgroup-delconsumer"]);
-        assert!(out.events.contains(&Event::ConsumerDeleted {
+        assert!(out.event_kinds().contains(&EventKind::ConsumerDeleted {
             db: 0,
             key: b"s".to_vec(),
             group: b"g".to_vec(),
@@ -542,11 +550,23 @@ mod engine_events {
         }));
         let out = e.execute(c, argv("XGROUP DESTROY s g"), 9);
         assert_eq!(notifications(&out.events), ["xgroup-destroy"]);
-        assert!(out.events.contains(&Event::GroupDestroyed {
+        assert!(out.event_kinds().contains(&EventKind::GroupDestroyed {
             db: 0,
             key: b"s".to_vec(),
-            group: b"g".to_vec()
+            group: b"g".to_vec(),
+            // DELCONSUMER took alice's pending entry with her.
+            pending: 0
         }));
+    }
+
+    fn delivered(ms: &[u64], delivery_count: u64, source: DeliverySource) -> Vec<DeliveredEntry> {
+        ms.iter()
+            .map(|&ms| DeliveredEntry {
+                id: StreamId::new(ms, 0),
+                delivery_count,
+                source,
+            })
+            .collect()
     }
 
     fn claimed(id: u64, from: Option<&str>, delivery_count: u64) -> ClaimedEntry {
@@ -557,19 +577,24 @@ mod engine_events {
         }
     }
 
-    fn claim_event(consumer: &str, claimed: Vec<ClaimedEntry>, deleted: Vec<u64>) -> Event {
-        Event::EntriesClaimed {
+    fn claim_event(consumer: &str, claimed: Vec<ClaimedEntry>, deleted: Vec<u64>) -> EventKind {
+        EventKind::EntriesClaimed {
             db: 0,
             key: b"s".to_vec(),
             group: b"g".to_vec(),
             consumer: consumer.as_bytes().to_vec(),
             claimed,
             deleted: deleted.into_iter().map(|ms| StreamId::new(ms, 0)).collect(),
+            by: if consumer == "dave" {
+                ClaimCommand::Xautoclaim
+            } else {
+                ClaimCommand::Xclaim
+            },
         }
     }
 
-    fn consumer_created(consumer: &str) -> Event {
-        Event::ConsumerCreated {
+    fn consumer_created(consumer: &str) -> EventKind {
+        EventKind::ConsumerCreated {
             db: 0,
             key: b"s".to_vec(),
             group: b"g".to_vec(),
@@ -604,8 +629,11 @@ mod engine_events {
                 assert!(out.events.is_empty(), "{:?}", out.events);
             } else {
                 assert_eq!(notifications(&out.events), ["xgroup-createconsumer"]);
-                assert_eq!(out.events, [consumer_created("bob"), out.events[1].clone()]);
-                assert!(matches!(out.events[1], Event::Notification { .. }));
+                assert_eq!(
+                    out.event_kinds(),
+                    [consumer_created("bob"), out.events[1].kind.clone()]
+                );
+                assert!(matches!(out.events[1].kind, EventKind::Notification { .. }));
             }
 
             // Idle 6 s: claimed from alice, counts up.
@@ -615,33 +643,33 @@ mod engine_events {
                 vec![claimed(1, Some("alice"), 1), claimed(2, Some("alice"), 1)],
                 vec![],
             );
-            assert!(out.events.contains(&expected), "{:?}", out.events);
-            assert_eq!(out.events.contains(&consumer_created("bob")), v7);
+            assert!(out.event_kinds().contains(&expected), "{:?}", out.events);
+            assert_eq!(out.event_kinds().contains(&consumer_created("bob")), v7);
             if v7 {
                 assert_eq!(notifications(&out.events), ["xgroup-createconsumer"]);
             } else {
                 assert!(notifications(&out.events).is_empty());
             }
             let out = e.execute(c, argv("XCLAIM s g carol 0 1-0 1-0 RETRYCOUNT 5"), 6000);
-            assert!(out.events.contains(&claim_event(
+            assert!(out.event_kinds().contains(&claim_event(
                 "carol",
                 vec![claimed(1, Some("bob"), 5), claimed(1, Some("carol"), 5)],
                 vec![]
             )));
-            assert!(out.events.contains(&consumer_created("carol")));
+            assert!(out.event_kinds().contains(&consumer_created("carol")));
 
             // FORCE: a new NACK, from nobody.
             e.execute(c, argv("XADD s 4-0 f v"), 6000);
             let out = e.execute(c, argv("XCLAIM s g bob 0 4-0 9-0 FORCE"), 6000);
             assert_eq!(
-                out.events,
+                out.event_kinds(),
                 [claim_event("bob", vec![claimed(4, None, 2)], vec![])]
             );
 
             // XAUTOCLAIM: the deleted entry's NACK goes, the others move.
             e.execute(c, argv("XDEL s 2-0"), 6000);
             let out = e.execute(c, argv("XAUTOCLAIM s g dave 0 0"), 7000);
-            assert!(out.events.contains(&claim_event(
+            assert!(out.event_kinds().contains(&claim_event(
                 "dave",
                 vec![
                     claimed(1, Some("carol"), 6),
@@ -650,24 +678,27 @@ mod engine_events {
                 ],
                 vec![2]
             )));
-            assert!(out.events.contains(&consumer_created("dave")));
+            assert!(out.event_kinds().contains(&consumer_created("dave")));
             assert_eq!(notifications(&out.events), ["xgroup-createconsumer"]);
 
             // Deleted entries alone are reported too (7.0: no consumer made).
             e.execute(c, argv("XDEL s 3-0"), 7000);
             let out = e.execute(c, argv("XCLAIM s g erin 0 3-0"), 7000);
-            assert!(out.events.contains(&claim_event("erin", vec![], vec![3])));
-            assert_eq!(out.events.contains(&consumer_created("erin")), !v7);
+            assert!(out
+                .event_kinds()
+                .contains(&claim_event("erin", vec![], vec![3])));
+            assert_eq!(out.event_kinds().contains(&consumer_created("erin")), !v7);
 
             // LASTID moves the group; nothing claimable reports no claim.
             let out = e.execute(c, argv("XCLAIM s g dave 0 LASTID 9-0"), 7000);
             assert_eq!(
-                out.events,
-                [Event::GroupIdSet {
+                out.event_kinds(),
+                [EventKind::GroupIdSet {
                     db: 0,
                     key: b"s".to_vec(),
                     group: b"g".to_vec(),
-                    last_id: StreamId::new(9, 0)
+                    last_id: StreamId::new(9, 0),
+                    entries_read: Some(3)
                 }]
             );
             let out = e.execute(c, argv("XAUTOCLAIM s g dave 60000 0"), 7000);
@@ -701,34 +732,47 @@ mod engine_events {
         e.execute(c, argv("CONFIG SET notify-keyspace-events KEAn"), 0);
         let out = e.execute(c, argv("XADD s 1-0 f v"), 0);
         assert_eq!(out.reply, Some(Reply::bulk("1-0")));
-        assert!(out.events.contains(&Event::KeyWritten {
-            db: 0,
-            key: b"s".to_vec()
-        }));
-        assert!(out.events.contains(&Event::StreamEntryAdded {
+        assert!(out.event_kinds().contains(&EventKind::KeyWritten {
             db: 0,
             key: b"s".to_vec(),
-            id: StreamId::new(1, 0)
+            key_type: "stream".into()
+        }));
+        assert!(out.event_kinds().contains(&EventKind::StreamEntryAdded {
+            db: 0,
+            key: b"s".to_vec(),
+            id: StreamId::new(1, 0),
+            fields: vec![b"f".to_vec(), b"v".to_vec()]
         }));
         assert_eq!(notifications(&out.events), ["new", "xadd"]);
         e.execute(c, argv("XADD s 2-0 f v"), 0);
         let out = e.execute(c, argv("XADD s MAXLEN 1 3-0 f v"), 0);
         assert_eq!(notifications(&out.events), ["xadd", "xtrim"]);
-        assert!(out.events.contains(&Event::StreamEntriesRemoved {
-            db: 0,
-            key: b"s".to_vec(),
-            ids: vec![StreamId::new(1, 0), StreamId::new(2, 0)],
-            reason: TrimReason::MaxLen
-        }));
+        assert!(out
+            .event_kinds()
+            .contains(&EventKind::StreamEntriesRemoved {
+                db: 0,
+                key: b"s".to_vec(),
+                ids: vec![StreamId::new(1, 0), StreamId::new(2, 0)],
+                reason: TrimReason::MaxLen {
+                    threshold: 1,
+                    approx: false,
+                    limit: 0
+                },
+                nodes_removed: 0
+            }));
         let out = e.execute(c, argv("XDEL s 3-0 9-0"), 0);
         assert_eq!(out.reply, Some(Reply::Integer(1)));
         assert_eq!(notifications(&out.events), ["xdel"]);
-        assert!(out.events.contains(&Event::StreamEntriesRemoved {
-            db: 0,
-            key: b"s".to_vec(),
-            ids: vec![StreamId::new(3, 0)],
-            reason: TrimReason::Xdel
-        }));
+        assert!(out
+            .event_kinds()
+            .contains(&EventKind::StreamEntriesRemoved {
+                db: 0,
+                key: b"s".to_vec(),
+                ids: vec![StreamId::new(3, 0)],
+                reason: TrimReason::Xdel,
+                // The entry was its node's last: the node went with it.
+                nodes_removed: 1
+            }));
         // Nothing removed: no event, no notification.
         let out = e.execute(c, argv("XDEL s 3-0"), 0);
         assert!(out.events.is_empty());
@@ -738,11 +782,12 @@ mod engine_events {
         let out = e.execute(c, argv("XTRIM s MINID 5"), 0);
         assert_eq!(notifications(&out.events), ["xtrim"]);
         assert!(matches!(
-            &out.events[..],
+            &out.event_kinds()[..],
             [
                 ..,
-                Event::StreamEntriesRemoved {
-                    reason: TrimReason::MinId,
+                EventKind::StreamEntriesRemoved {
+                    reason: TrimReason::MinId { approx: false, .. },
+                    nodes_removed: 1,
                     ..
                 }
             ]
@@ -1219,7 +1264,10 @@ fn pending_counts_agree(
 /// The 8 profile's deletion modes and CLAIM: events for the views and
 /// keyspace notifications (Redis 8.2/8.4, known from the source only).
 mod v8_refs_events {
-    use crate::engine::{Config, Engine, Event, Profile, Reply, StreamId, TrimReason};
+    use crate::engine::{
+        Config, DeliveredEntry, DeliverySource, Engine, EventKind, Profile, Reply, StreamId,
+        TrimReason,
+    };
 
     use crate::engine::test_util::{argv, notifications};
 
@@ -1256,24 +1304,34 @@ mod v8_refs_events {
         );
         assert_eq!(notifications(&out.events), ["xdel"]);
         for group in ["g1", "g2"] {
-            assert!(out.events.contains(&Event::EntriesAcked {
+            assert!(out.event_kinds().contains(&EventKind::ReferencesDeleted {
                 db: 0,
                 key: b"s".to_vec(),
                 group: group.as_bytes().to_vec(),
                 ids: ids(&[(1, 1)]),
             }));
         }
-        assert!(out.events.contains(&Event::StreamEntriesRemoved {
-            db: 0,
-            key: b"s".to_vec(),
-            ids: ids(&[(1, 1)]),
-            reason: TrimReason::Xdel,
-        }));
-        // ACKED keeps a referenced entry: no notification, no event.
+        assert!(out
+            .event_kinds()
+            .contains(&EventKind::StreamEntriesRemoved {
+                db: 0,
+                key: b"s".to_vec(),
+                ids: ids(&[(1, 1)]),
+                reason: TrimReason::Xdelex,
+                nodes_removed: 0,
+            }));
+        // ACKED keeps a referenced entry: no notification, one event saying so.
         let out = e.execute(c, argv("XDELEX s ACKED IDS 1 2-1"), 2);
         assert_eq!(out.reply, Some(Reply::Array(vec![Reply::Integer(2)])));
         assert!(notifications(&out.events).is_empty());
-        assert!(out.events.is_empty());
+        assert_eq!(
+            out.event_kinds(),
+            vec![EventKind::EntriesKeptReferenced {
+                db: 0,
+                key: b"s".to_vec(),
+                ids: ids(&[(2, 1)]),
+            }]
+        );
     }
 
     #[test]
@@ -1287,13 +1345,21 @@ mod v8_refs_events {
         // Acknowledged in g1, kept for g2: no deletion, no xdel.
         assert!(notifications(&out.events).is_empty());
         assert_eq!(
-            out.events,
-            vec![Event::EntriesAcked {
-                db: 0,
-                key: b"s".to_vec(),
-                group: b"g1".to_vec(),
-                ids: ids(&[(1, 1)]),
-            }]
+            out.event_kinds(),
+            vec![
+                EventKind::EntriesAckedAndDeleted {
+                    db: 0,
+                    key: b"s".to_vec(),
+                    group: b"g1".to_vec(),
+                    acked: ids(&[(1, 1)]),
+                    deleted: vec![],
+                },
+                EventKind::EntriesKeptReferenced {
+                    db: 0,
+                    key: b"s".to_vec(),
+                    ids: ids(&[(1, 1)]),
+                }
+            ]
         );
         let out = e.execute(c, argv("XACKDEL s g2 ACKED IDS 1 1-1"), 2);
         assert_eq!(out.reply, Some(Reply::Array(vec![Reply::Integer(1)])));
@@ -1307,7 +1373,7 @@ mod v8_refs_events {
         let (mut e, c) = engine();
         let out = e.execute(c, argv("XADD s MAXLEN 2 DELREF 5-1 f v"), 1);
         assert_eq!(notifications(&out.events), ["xadd", "xtrim"]);
-        assert!(out.events.contains(&Event::EntriesAcked {
+        assert!(out.event_kinds().contains(&EventKind::ReferencesDeleted {
             db: 0,
             key: b"s".to_vec(),
             group: b"g2".to_vec(),
@@ -1340,9 +1406,13 @@ mod v8_refs_events {
         assert_eq!(out.deliveries.len(), 1);
         assert_eq!(out.deliveries[0].client, b);
         assert!(out.events.iter().any(|ev| matches!(
-            ev,
-            Event::EntriesDelivered { consumer, ids, .. }
-                if consumer == b"z" && ids.len() == 4 && ids[0] == (StreamId::new(1, 1), 2)
+            &ev.kind,
+            EventKind::EntriesDelivered { consumer, entries, .. }
+                if consumer == b"z" && entries.len() == 4 && entries[0] == DeliveredEntry {
+                    id: StreamId::new(1, 1),
+                    delivery_count: 2,
+                    source: DeliverySource::ClaimedIdle,
+                }
         )));
         assert!(!e.is_blocked(b));
         let _ = c;
