@@ -79,13 +79,15 @@ npm_packages_match() {
 version_of() { "$@" 2>/dev/null | grep -oE '[0-9]+(\.[0-9]+)+' | head -1; }
 
 # The .venv stamp: the requirements file's hash and the interpreter that made the venv. Any
-# change rebuilds the venv from nothing, so a removed or downgraded package cannot linger.
+# change, or a package set that differs from the file's (one installed or removed by hand),
+# rebuilds the venv from nothing, so nothing else can linger in it.
 venv_stamp() {
   printf '%s %s\n' "$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)" "$(python3 -c 'import sys; print(sys.version.split()[0])')"
 }
 
 setup_python() {
-  if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.streamplay-stamp" 2>/dev/null)" != "$(venv_stamp)" ]; then
+  if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.streamplay-stamp" 2>/dev/null)" != "$(venv_stamp)" ] ||
+    ! "$VENV/bin/python" scripts/check_venv.py "$REQUIREMENTS" >/dev/null 2>&1; then
     say "creating $VENV with the packages of $REQUIREMENTS"
     rm -rf "$VENV"
     if ! python3 -m venv "$VENV" 2>/dev/null; then
@@ -148,7 +150,7 @@ check_tools() {
 verify_setup() {
   local dir
   dir=$(mktemp -d)
-  trap 'rm -rf "$dir"' EXIT
+  trap "rm -rf '$dir'" EXIT
   say "verifying the setup from a fresh clone in $dir"
   git clone --quiet --no-local . "$dir/streamplay"
   (cd "$dir/streamplay" && ./dev.sh setup)
