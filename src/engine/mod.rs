@@ -25,6 +25,7 @@ mod pubsub;
 pub mod reply;
 pub mod resp;
 mod rng;
+mod save;
 pub mod stream;
 pub mod table;
 
@@ -53,7 +54,7 @@ pub const FIRST_CLIENT_ID: ClientId = 3;
 pub const DEFAULT_PORT: u16 = 6379;
 
 /// Which Redis the engine behaves like.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Profile {
     /// Exactly redis-server 7.0.15.
     V7,
@@ -90,7 +91,7 @@ impl Profile {
 }
 
 /// How an engine is set up.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Config {
     pub profile: Profile,
     /// Enables commands that exist only to test the engine's machinery (such as
@@ -107,7 +108,7 @@ pub struct Config {
 
 /// Runtime settings changed by `CONFIG SET` (see `params` for what each means
 /// and which of them the engine acts on).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Settings {
     pub maxmemory: u64,
     /// Index into `params::POLICIES`.
@@ -154,7 +155,7 @@ impl Settings {
 }
 
 /// Per-command counters of `INFO commandstats`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct CommandStats {
     /// Times the command ran (failed runs included).
     pub calls: u64,
@@ -165,7 +166,7 @@ pub(crate) struct CommandStats {
 }
 
 /// Counters reported by `INFO stats` (reset by `CONFIG RESETSTAT`).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Stats {
     pub total_commands_processed: u64,
     pub total_connections_received: u64,
@@ -177,6 +178,7 @@ pub(crate) struct Stats {
     /// Error replies by error code (`ERR`, `WRONGTYPE`), for `INFO errorstats`.
     pub errors: BTreeMap<Vec<u8>, u64>,
     /// By command full name (`client|list`), for `INFO commandstats`.
+    #[serde(with = "save::command_map")]
     pub commands: BTreeMap<&'static str, CommandStats>,
     /// Requests received and frames written, the engine's stand-ins for
     /// `total_reads_processed` / `total_writes_processed`.
@@ -434,6 +436,11 @@ pub struct Outcome {
 }
 
 /// The emulated server.
+///
+/// `Clone` is cheap where it matters (a stream's nodes are shared until
+/// changed, see `stream::Stream`), so a session can keep checkpoints; the
+/// whole state is serde-serialisable (`Engine::save` / `Engine::load`).
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct Engine {
     config: Config,
     clients: BTreeMap<ClientId, Client>,

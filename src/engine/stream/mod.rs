@@ -76,6 +76,36 @@ impl StreamId {
     }
 }
 
+/// In a human-readable format (JSON for the page and the JS API) an ID is its
+/// `ms-seq` text, as Redis prints it; in a binary format (postcard, saved
+/// engines) it is the pair of numbers, which is smaller and needs no parsing.
+impl serde::Serialize for StreamId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            s.collect_str(self)
+        } else {
+            (self.ms, self.seq).serialize(s)
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StreamId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<StreamId, D::Error> {
+        use serde::de::Error as _;
+        if d.is_human_readable() {
+            let text = String::deserialize(d)?;
+            let (ms, seq) = text
+                .split_once('-')
+                .ok_or_else(|| D::Error::custom("a stream ID is `ms-seq`"))?;
+            let num = |t: &str| t.parse::<u64>().map_err(D::Error::custom);
+            Ok(StreamId::new(num(ms)?, num(seq)?))
+        } else {
+            let (ms, seq) = <(u64, u64)>::deserialize(d)?;
+            Ok(StreamId::new(ms, seq))
+        }
+    }
+}
+
 impl fmt::Display for StreamId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}-{}", self.ms, self.seq)

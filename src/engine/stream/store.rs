@@ -11,6 +11,9 @@
 //! have, which decides when a new node starts.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
 
 use super::groups::{Group, ENTRIES_READ_UNKNOWN};
 use super::listpack::{int_size, str_size};
@@ -67,7 +70,7 @@ fn unzigzag(v: u64) -> i64 {
 }
 
 /// One node (one Redis listpack).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 struct Node {
     /// The master entry's field names.
     fields: Vec<Vec<u8>>,
@@ -270,9 +273,13 @@ pub(crate) struct NodeLimits {
 }
 
 /// A stream value.
-#[derive(Clone, Debug, PartialEq, Default)]
+///
+/// The nodes sit behind `Arc` so that cloning a stream (an engine checkpoint)
+/// copies node pointers, not entries: every change to a node goes through
+/// `Arc::make_mut`, which copies the node first only while a clone shares it.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 pub(crate) struct Stream {
-    nodes: BTreeMap<StreamId, Node>,
+    nodes: BTreeMap<StreamId, Arc<Node>>,
     length: u64,
     last_id: StreamId,
     first_id: StreamId,
@@ -600,14 +607,15 @@ impl Stream {
         let master = match last_key {
             Some(key) => key,
             None => {
-                if let Some((_, node)) = self.nodes.iter_mut().next_back() {
-                    // The node is complete: give back its spare capacity.
+                if let Some(node) = self.nodes.values_mut().next_back().and_then(Arc::get_mut) {
+                    // The node is complete: give back its spare capacity (a
+                    // node a clone shares was copied at its exact size already).
                     node.data.shrink_to_fit();
                 }
                 let fields = pairs.iter().step_by(2).cloned().collect();
                 let node = Node::new(id, fields);
                 self.bytes += node.cost();
-                if let Some(old) = self.nodes.insert(id, node) {
+                if let Some(old) = self.nodes.insert(id, Arc::new(node)) {
                     // Only after XSETID moved the last ID back can a node
                     // already have this key. Redis's `raxInsert` replaces it
                     // and its entries are lost, though the length still counts
@@ -617,7 +625,7 @@ impl Stream {
                 id
             }
         };
-        let Some(node) = self.nodes.get_mut(&master) else {
+        let Some(node) = self.node_mut(master) else {
             debug_assert!(false, "a stream node was just ensured");
             return;
         };
@@ -785,6 +793,12 @@ impl Stream {
         found
     }
 
+    /// The node keyed `master`, for changing it: copied first if a clone of
+    /// the stream still shares it (copy-on-write).
+    fn node_mut(&mut self, master: StreamId) -> Option<&mut Node> {
+        self.nodes.get_mut(&master).map(Arc::make_mut)
+    }
+
     /// Where the live entry `id` is, found as Redis's iterator finds it.
     fn locate(&self, id: StreamId) -> Option<(StreamId, Slot)> {
         locate_in(&self.nodes, id)
@@ -794,14 +808,14 @@ impl Stream {
         let Some((master, slot)) = self.locate(id) else {
             return false;
         };
-        let Some(node) = self.nodes.get_mut(&master) else {
+        let Some(live) = self.nodes.get(&master).map(|n| n.live) else {
             return false;
         };
-        if node.live == 1 {
-            let cost = node.cost();
-            self.nodes.remove(&master);
-            self.bytes -= cost;
-        } else {
+        if live == 1 {
+            if let Some(node) = self.nodes.remove(&master) {
+                self.bytes -= node.cost();
+            }
+        } else if let Some(node) = self.node_mut(master) {
             node.data[slot.at] |= FLAG_DELETED;
             node.live -= 1;
             node.deleted += 1;
@@ -898,7 +912,7 @@ impl Stream {
                     }
                 };
                 if can_delete {
-                    if let Some(node) = self.nodes.get_mut(&master) {
+                    if let Some(node) = self.node_mut(master) {
                         node.data[s.at] |= FLAG_DELETED;
                     }
                     removed.push(s.id);
@@ -913,9 +927,11 @@ impl Stream {
                 }
                 continue;
             }
-            if let Some(node) = self.nodes.get_mut(&master) {
-                node.live -= d;
-                node.deleted += d;
+            if d > 0 {
+                if let Some(node) = self.node_mut(master) {
+                    node.live -= d;
+                    node.deleted += d;
+                }
             }
             if eligible {
                 after = Some(master);
@@ -972,7 +988,7 @@ impl Stream {
 
 /// `Stream::locate` over the nodes alone, so that a group can be changed
 /// while entries are looked up (`Stream::with_group_and_entries`).
-fn locate_in(nodes: &BTreeMap<StreamId, Node>, id: StreamId) -> Option<(StreamId, Slot)> {
+fn locate_in(nodes: &BTreeMap<StreamId, Arc<Node>>, id: StreamId) -> Option<(StreamId, Slot)> {
     let from = nodes
         .range(..=id)
         .next_back()
