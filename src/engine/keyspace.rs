@@ -301,6 +301,12 @@ impl Db {
         Some(r)
     }
 
+    /// The live entry at `key` without expiring anything: a key whose time
+    /// has passed reads as absent but stays stored (for inspection).
+    pub fn peek(&self, key: &[u8], now_ms: u64) -> Option<&Entry> {
+        self.entries.get(key).filter(|e| !e.is_expired(now_ms))
+    }
+
     /// Whether `key` is stored and its time has passed, without removing it
     /// (Redis's `keyIsExpired`).
     pub fn is_expired(&self, key: &[u8], now_ms: u64) -> bool {

@@ -16,6 +16,7 @@ mod client;
 mod cmd;
 pub mod error;
 pub mod glob;
+pub mod inspect;
 mod keyspace;
 mod longdouble;
 mod multi;

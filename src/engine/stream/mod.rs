@@ -17,7 +17,9 @@ pub use groups::ClaimedEntry;
 pub(crate) use groups::{AutoClaimed, ClaimSpec, Group, ENTRIES_READ_UNKNOWN};
 
 #[allow(unused_imports)] // `Fields` is API for the consumer-group commands
-pub(crate) use store::{EntryRef, Fields, NodeLimits, RefMode, Stream, TrimSpec, TrimStrategy};
+pub(crate) use store::{
+    EntryRef, Fields, NodeInfo, NodeLimits, RefMode, Stream, TrimSpec, TrimStrategy,
+};
 
 /// A stream entry ID: milliseconds and a sequence number, ordered as a pair.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]

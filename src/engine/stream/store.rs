@@ -272,6 +272,17 @@ pub(crate) struct NodeLimits {
     pub max_entries: i64,
 }
 
+/// What inspection shows of one node (`Stream::node_infos`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct NodeInfo {
+    pub master: StreamId,
+    pub last: StreamId,
+    pub live: u64,
+    pub deleted: u64,
+    /// A clone of the stream (a checkpoint) shares this node.
+    pub shared: bool,
+}
+
 /// A stream value.
 ///
 /// The nodes sit behind `Arc` so that cloning a stream (an engine checkpoint)
@@ -791,6 +802,42 @@ impl Stream {
             false
         });
         found
+    }
+
+    /// The nodes whose entries (deleted ones included) reach into
+    /// `start..=end`, in key order or reversed, at most `count`: each one's
+    /// key (its first entry's ID), last entry's ID, and live and deleted
+    /// entry counts. Read-only, for inspection.
+    pub fn node_infos(
+        &self,
+        start: StreamId,
+        end: StreamId,
+        count: usize,
+        rev: bool,
+    ) -> Vec<NodeInfo> {
+        if start > end {
+            return Vec::new();
+        }
+        // A node keyed before `start` may still hold entries at or after it.
+        let from = self
+            .nodes
+            .range(..=start)
+            .next_back()
+            .map_or(StreamId::MIN, |(k, _)| *k);
+        let info = |(master, node): (&StreamId, &Arc<Node>)| NodeInfo {
+            master: *master,
+            last: node.last,
+            live: node.live,
+            deleted: node.deleted,
+            shared: Arc::strong_count(node) > 1,
+        };
+        let overlaps = |(_, node): &(&StreamId, &Arc<Node>)| node.max >= start && node.min <= end;
+        let range = self.nodes.range(from..=end);
+        if rev {
+            range.rev().filter(overlaps).take(count).map(info).collect()
+        } else {
+            range.filter(overlaps).take(count).map(info).collect()
+        }
     }
 
     /// The node keyed `master`, for changing it: copied first if a clone of
