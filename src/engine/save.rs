@@ -76,3 +76,112 @@ impl super::Engine {
         postcard::from_bytes(bytes).map_err(|e| format!("not a saved engine: {e}"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::stream::NodeInfo;
+    use crate::engine::test_util::argv;
+    use crate::engine::{Config, Engine, Reply, StreamId};
+
+    /// The nodes of the stream at `key` in db 0, with whether a clone shares each.
+    fn nodes(e: &Engine, key: &[u8]) -> Vec<NodeInfo> {
+        let Some(crate::engine::keyspace::Value::Stream(s)) =
+            e.dbs[0].peek(key, 0).map(|entry| &entry.value)
+        else {
+            panic!("no stream at {key:?}");
+        };
+        s.node_infos(StreamId::MIN, StreamId::MAX, usize::MAX, false)
+    }
+
+    /// An engine holding a 1000-entry stream in 10 nodes (100 entries each)
+    /// with a group that has 300 entries pending.
+    fn engine_with_stream() -> (Engine, u64) {
+        let mut e = Engine::new(Config::default());
+        let c = e.connect(0);
+        for i in 1..=1000 {
+            let out = e.execute(c, argv(&format!("XADD s {i}-0 f {i}")), 1);
+            assert_eq!(out.reply, Some(Reply::bulk(format!("{i}-0"))));
+        }
+        e.execute(c, argv("XGROUP CREATE s g 0"), 1);
+        e.execute(c, argv("XREADGROUP GROUP g alice COUNT 300 STREAMS s >"), 2);
+        (e, c)
+    }
+
+    /// What a client sees of the stream: every entry, and the full XINFO.
+    fn view(e: &mut Engine, c: u64) -> Vec<Option<Reply>> {
+        ["XRANGE s - +", "XINFO STREAM s FULL COUNT 0", "XPENDING s g"]
+            .iter()
+            .map(|line| e.execute(c, argv(line), 5).reply)
+            .collect()
+    }
+
+    #[test]
+    fn a_clone_shares_stream_nodes_until_it_changes_them() {
+        let (mut original, c) = engine_with_stream();
+        assert_eq!(nodes(&original, b"s").len(), 10);
+        assert!(nodes(&original, b"s").iter().all(|n| !n.shared));
+        let before = view(&mut original, c);
+
+        let mut clone = original.clone();
+        // Every node is shared: the clone copied pointers, not entries.
+        assert!(nodes(&original, b"s").iter().all(|n| n.shared));
+        assert!(nodes(&clone, b"s").iter().all(|n| n.shared));
+
+        // Change the clone: delete in the 5th node, append to the last, trim the first.
+        for line in ["XDEL s 450-0", "XADD s 2000-0 f v", "XTRIM s MINID 101"] {
+            assert!(!matches!(
+                clone.execute(c, argv(line), 3).reply,
+                Some(Reply::Error(_))
+            ));
+        }
+        let shared: Vec<bool> = nodes(&original, b"s").iter().map(|n| n.shared).collect();
+        // Node 1 went from the clone and node 5 was copied before the change;
+        // the other eight are still shared (the full last node made XADD open
+        // an 11th node in the clone alone).
+        let mut expected = vec![true; 10];
+        expected[0] = false;
+        expected[4] = false;
+        assert_eq!(shared, expected);
+        assert_eq!(nodes(&clone, b"s").len(), 10);
+        assert!(!nodes(&clone, b"s")[9].shared);
+        // The original's replies are exactly what they were.
+        assert_eq!(view(&mut original, c), before);
+        assert_ne!(view(&mut clone, c), before);
+    }
+
+    #[test]
+    fn an_engine_saves_and_loads_to_the_same_bytes() {
+        let (mut e, c) = engine_with_stream();
+        e.execute(c, argv("SET k v PX 100"), 3);
+        e.execute(c, argv("CLIENT SETNAME console"), 3);
+        let bytes = e.save();
+        let mut loaded = Engine::load(&bytes).expect("loads");
+        assert_eq!(loaded.save(), bytes);
+        assert_eq!(view(&mut loaded, c), view(&mut e, c));
+        // A client's last command and the command statistics survive.
+        assert_eq!(
+            loaded.execute(c, argv("INFO commandstats"), 6),
+            e.execute(c, argv("INFO commandstats"), 6)
+        );
+        assert_eq!(
+            loaded.execute(c, argv("CLIENT LIST"), 6),
+            e.execute(c, argv("CLIENT LIST"), 6)
+        );
+    }
+
+    #[test]
+    fn loading_garbage_is_an_error() {
+        assert!(Engine::load(b"").is_err());
+        assert!(Engine::load(&[0xff; 64]).is_err());
+        let (e, _) = engine_with_stream();
+        let bytes = e.save();
+        assert!(Engine::load(&bytes[..bytes.len() / 2]).is_err());
+    }
+
+    #[test]
+    fn command_names_load_as_the_table_names() {
+        assert_eq!(super::static_fullname("xgroup|create"), Some("xgroup|create"));
+        assert_eq!(super::static_fullname("get"), Some("get"));
+        assert_eq!(super::static_fullname("nosuch"), None);
+    }
+}

@@ -1015,7 +1015,7 @@ impl Stream {
         assert_eq!(live, self.length);
         assert_eq!(
             self.bytes,
-            self.nodes.values().map(Node::cost).sum::<usize>()
+            self.nodes.values().map(|n| n.cost()).sum::<usize>()
         );
         for (name, g) in &self.groups {
             g.check(name);
