@@ -109,10 +109,14 @@ mod tests {
 
     /// What a client sees of the stream: every entry, and the full XINFO.
     fn view(e: &mut Engine, c: u64) -> Vec<Option<Reply>> {
-        ["XRANGE s - +", "XINFO STREAM s FULL COUNT 0", "XPENDING s g"]
-            .iter()
-            .map(|line| e.execute(c, argv(line), 5).reply)
-            .collect()
+        [
+            "XRANGE s - +",
+            "XINFO STREAM s FULL COUNT 0",
+            "XPENDING s g",
+        ]
+        .iter()
+        .map(|line| e.execute(c, argv(line), 5).reply)
+        .collect()
     }
 
     #[test]
@@ -180,7 +184,10 @@ mod tests {
 
     #[test]
     fn command_names_load_as_the_table_names() {
-        assert_eq!(super::static_fullname("xgroup|create"), Some("xgroup|create"));
+        assert_eq!(
+            super::static_fullname("xgroup|create"),
+            Some("xgroup|create")
+        );
         assert_eq!(super::static_fullname("get"), Some("get"));
         assert_eq!(super::static_fullname("nosuch"), None);
     }
