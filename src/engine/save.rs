@@ -83,14 +83,23 @@ mod tests {
     use crate::engine::test_util::argv;
     use crate::engine::{Config, Engine, Reply, StreamId};
 
-    /// The nodes of the stream at `key` in db 0, with whether a clone shares each.
-    fn nodes(e: &Engine, key: &[u8]) -> Vec<NodeInfo> {
+    fn stream<'a>(e: &'a Engine, key: &[u8]) -> &'a crate::engine::stream::Stream {
         let Some(crate::engine::keyspace::Value::Stream(s)) =
             e.dbs[0].peek(key, 0).map(|entry| &entry.value)
         else {
             panic!("no stream at {key:?}");
         };
-        s.node_infos(StreamId::MIN, StreamId::MAX, usize::MAX, false)
+        s
+    }
+
+    /// The nodes of the stream at `key` in db 0, with whether a clone shares each.
+    fn nodes(e: &Engine, key: &[u8]) -> Vec<NodeInfo> {
+        stream(e, key).node_infos(StreamId::MIN, StreamId::MAX, usize::MAX, false)
+    }
+
+    /// Whether a clone shares the group `g` of the stream `s`.
+    fn group_shared(e: &Engine) -> bool {
+        std::sync::Arc::strong_count(&stream(e, b"s").groups()[&b"g"[..]]) > 1
     }
 
     /// An engine holding a 1000-entry stream in 10 nodes (100 entries each)
@@ -127,9 +136,15 @@ mod tests {
         let before = view(&mut original, c);
 
         let mut clone = original.clone();
-        // Every node is shared: the clone copied pointers, not entries.
+        // Every node is shared: the clone copied pointers, not entries; so is
+        // the group with its PEL.
         assert!(nodes(&original, b"s").iter().all(|n| n.shared));
         assert!(nodes(&clone, b"s").iter().all(|n| n.shared));
+        assert!(group_shared(&original));
+        clone.execute(c, argv("XPENDING s g"), 3);
+        assert!(group_shared(&original), "reading a group does not copy it");
+        clone.execute(c, argv("XACK s g 7-0"), 3);
+        assert!(!group_shared(&original), "a change copies the group");
 
         // Change the clone: delete in the 5th node, append to the last, trim the first.
         for line in ["XDEL s 450-0", "XADD s 2000-0 f v", "XTRIM s MINID 101"] {

@@ -298,8 +298,9 @@ pub(crate) struct Stream {
     entries_added: u64,
     /// The bytes charged for the nodes (memory accounting).
     bytes: usize,
-    /// The consumer groups, by name.
-    groups: BTreeMap<Vec<u8>, Group>,
+    /// The consumer groups, by name, each behind `Arc` like the nodes: a
+    /// clone shares a group (its PEL may be large) until either side changes it.
+    groups: BTreeMap<Vec<u8>, Arc<Group>>,
     /// The bytes charged for the groups (the sum of `Group::bytes`).
     group_bytes: usize,
 }
@@ -408,12 +409,12 @@ impl Stream {
     }
 
     /// The consumer groups, ordered by name.
-    pub fn groups(&self) -> &BTreeMap<Vec<u8>, Group> {
+    pub fn groups(&self) -> &BTreeMap<Vec<u8>, Arc<Group>> {
         &self.groups
     }
 
     pub fn group(&self, name: &[u8]) -> Option<&Group> {
-        self.groups.get(name)
+        self.groups.get(name).map(|g| &**g)
     }
 
     /// Creates a group unless one of that name exists; whether it was created.
@@ -423,7 +424,7 @@ impl Stream {
         }
         let g = Group::new(name, last_id, entries_read);
         self.group_bytes += g.bytes();
-        self.groups.insert(name.to_vec(), g);
+        self.groups.insert(name.to_vec(), Arc::new(g));
         true
     }
 
@@ -441,7 +442,7 @@ impl Stream {
     /// Changes the group `name` through `f`, keeping the byte count exact;
     /// `None` when there is no such group.
     pub fn with_group<R>(&mut self, name: &[u8], f: impl FnOnce(&mut Group) -> R) -> Option<R> {
-        let g = self.groups.get_mut(name)?;
+        let g = Arc::make_mut(self.groups.get_mut(name)?);
         let before = g.bytes();
         let r = f(g);
         self.group_bytes = self.group_bytes + g.bytes() - before;
@@ -456,7 +457,7 @@ impl Stream {
         name: &[u8],
         f: impl FnOnce(&mut Group, &dyn Fn(StreamId) -> bool) -> R,
     ) -> Option<R> {
-        let g = self.groups.get_mut(name)?;
+        let g = Arc::make_mut(self.groups.get_mut(name)?);
         let nodes = &self.nodes;
         let before = g.bytes();
         let r = f(g, &|id| locate_in(nodes, id).is_some());
@@ -1022,7 +1023,7 @@ impl Stream {
         }
         assert_eq!(
             self.group_bytes,
-            self.groups.values().map(Group::bytes).sum::<usize>()
+            self.groups.values().map(|g| g.bytes()).sum::<usize>()
         );
     }
 
