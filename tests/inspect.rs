@@ -10,7 +10,7 @@
 //! - an engine loaded from its saved bytes, and a clone, continue exactly as
 //!   the original does: every later reply, frame and event is identical.
 //!
-//! `PROPTEST_CASES` sets the number of cases (default 300 each).
+//! `STREAMPLAY_INSPECT_CASES` sets the number of cases (default 300 each).
 
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -530,6 +530,22 @@ fn check_stream(
             .count() as u64;
         assert_eq!(inside, n.live);
     }
+    let (a, b) = (
+        StreamId::new(START_MS + 5, 0),
+        StreamId::new(START_MS + 40, 0),
+    );
+    let window = Window::Range {
+        start: a,
+        end: b,
+        count: 2,
+    };
+    let touching: Vec<_> = nodes
+        .iter()
+        .filter(|n| n.last_id >= a && n.first_id <= b)
+        .take(2)
+        .cloned()
+        .collect();
+    assert_eq!(e.inspect_nodes(db, k, now, window), Some(touching));
     let two = e.inspect_nodes(db, k, now, Window::Last(2)).expect("nodes");
     assert_eq!(two.as_slice(), &nodes[nodes.len().saturating_sub(2)..]);
 
@@ -725,7 +741,7 @@ fn inspect_everything(e: &Engine, now: u64) {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(300),
+        cases: std::env::var("STREAMPLAY_INSPECT_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(300),
         ..ProptestConfig::default()
     })]
 

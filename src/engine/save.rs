@@ -198,6 +198,14 @@ mod tests {
     }
 
     #[test]
+    fn an_engine_can_move_between_threads() {
+        // The native server shares the engine across threads: the `Arc`s
+        // inside must keep it `Send` (and `Sync`).
+        fn check<T: Send + Sync>() {}
+        check::<Engine>();
+    }
+
+    #[test]
     fn command_names_load_as_the_table_names() {
         assert_eq!(
             super::static_fullname("xgroup|create"),

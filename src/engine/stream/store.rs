@@ -819,12 +819,6 @@ impl Stream {
         if start > end {
             return Vec::new();
         }
-        // A node keyed before `start` may still hold entries at or after it.
-        let from = self
-            .nodes
-            .range(..=start)
-            .next_back()
-            .map_or(StreamId::MIN, |(k, _)| *k);
         let info = |(master, node): (&StreamId, &Arc<Node>)| NodeInfo {
             master: *master,
             last: node.last,
@@ -833,7 +827,10 @@ impl Stream {
             shared: Arc::strong_count(node) > 1,
         };
         let overlaps = |(_, node): &(&StreamId, &Arc<Node>)| node.max >= start && node.min <= end;
-        let range = self.nodes.range(from..=end);
+        // Every node is looked at: after XSETID moved the last ID back, a
+        // node's entries can lie before its key, so keys alone cannot bound
+        // the walk (it is one step per node, not per entry).
+        let range = self.nodes.iter();
         if rev {
             range.rev().filter(overlaps).take(count).map(info).collect()
         } else {
