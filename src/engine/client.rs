@@ -4,7 +4,7 @@ use super::pubsub::ClientSubs;
 use super::{ClientId, Protocol, Reply};
 
 /// What a client is waiting for while blocked.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Block {
     pub db: usize,
     pub keys: Vec<Vec<u8>>,
@@ -22,7 +22,7 @@ pub(crate) struct Block {
 }
 
 /// How a blocked client is served when a key it waits on is written.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum Serve {
     /// Re-run the command on any write to one of its keys (`BLOCKTEST`).
     Reexec,
@@ -38,7 +38,7 @@ pub(crate) enum Serve {
 }
 
 /// What a blocked XREAD waits for, fixed when it blocked.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct StreamWait {
     /// For each key (in `Block::keys` order), the id the entries must be greater
     /// than: `$` resolved to the stream's last id at block time.
@@ -49,7 +49,7 @@ pub(crate) struct StreamWait {
 }
 
 /// A key the client WATCHes.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Watched {
     pub db: usize,
     pub key: Vec<u8>,
@@ -88,7 +88,12 @@ impl ClientKind {
     }
 }
 
-#[derive(Clone, Debug)]
+/// A client's last command's full name. An alias, so that the serde derive
+/// does not see the `'static` (it would then demand `'de: 'static`); the
+/// field's own (de)serialiser looks the name up in the command table.
+pub(crate) type LastCommand = Option<&'static str>;
+
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Client {
     pub id: ClientId,
     pub name: Option<Vec<u8>>,
@@ -100,7 +105,11 @@ pub(crate) struct Client {
     pub last_interaction_ms: u64,
     /// The full name of the last command looked up for this client (`client|list`), or
     /// `None` after an unknown command, as Redis's `c->lastcmd` (printed `NULL`).
-    pub last_cmd: Option<&'static str>,
+    #[serde(
+        serialize_with = "super::save::command_name::serialize",
+        deserialize_with = "super::save::command_name::deserialize"
+    )]
+    pub last_cmd: LastCommand,
     /// The peer address `ip:port` (`CLIENT LIST addr=`, `CLIENT KILL ADDR`).
     pub addr: String,
     /// The local address the client connected to (`laddr=`, `CLIENT KILL LADDR`).

@@ -4,7 +4,7 @@
 use super::{params, stream};
 
 /// Which Redis the engine behaves like.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Profile {
     /// Exactly redis-server 7.0.15.
     V7,
@@ -41,7 +41,7 @@ impl Profile {
 }
 
 /// How an engine is set up.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Config {
     pub profile: Profile,
     /// Enables commands that exist only to test the engine's machinery (such as
@@ -61,7 +61,7 @@ pub struct Config {
 
 /// Runtime settings changed by `CONFIG SET` (see `params` for what each means
 /// and which of them the engine acts on).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Settings {
     pub maxmemory: u64,
     /// Index into `params::POLICIES`.

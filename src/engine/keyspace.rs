@@ -16,7 +16,7 @@ use super::error::Error;
 use super::stream::Stream;
 
 /// A key's value.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum Value {
     String(Vec<u8>),
     Stream(Box<Stream>),
@@ -77,7 +77,7 @@ impl Value {
 /// encoding when it creates the object, not from its current bytes alone: the
 /// same `"5"` is `int` after SET, `embstr` after INCRBYFLOAT and `raw` after
 /// APPEND.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum Repr {
     /// Passed through `tryObjectEncoding` (SET, MSET) or made from an integer
     /// (INCR): `int` when the bytes are a canonical 64-bit integer (one of the
@@ -141,7 +141,7 @@ impl Repr {
 }
 
 /// A key's value with its expiry time (absolute, engine clock).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Entry {
     pub value: Value,
     pub expires_at_ms: Option<u64>,
@@ -194,7 +194,11 @@ pub(crate) fn scan_hash(key: &[u8]) -> u64 {
     (h >> 33) + 1
 }
 
-#[derive(Default, Debug)]
+/// A database saves as its keys and the expired keys not yet collected; the
+/// byte count and both indexes are derived from the keys, so loading rebuilds
+/// them (`DbSaved`) instead of storing them three times over.
+#[derive(Default, Debug, Clone, serde::Deserialize)]
+#[serde(from = "DbSaved")]
 pub(crate) struct Db {
     entries: HashMap<Vec<u8>, Entry>,
     /// The bytes held by `entries`, kept up to date by every change.
@@ -207,6 +211,37 @@ pub(crate) struct Db {
     /// Keys removed because their time passed, oldest first, until the engine
     /// collects them (to report events and notifications).
     pub expired: Vec<Vec<u8>>,
+}
+
+/// What a saved database holds: its keys in byte order (so equal databases
+/// save to equal bytes, whatever the hash map's order) and `expired`.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct DbSaved {
+    entries: Vec<(Vec<u8>, Entry)>,
+    expired: Vec<Vec<u8>>,
+}
+
+impl From<DbSaved> for Db {
+    fn from(saved: DbSaved) -> Db {
+        let mut db = Db::default();
+        for (key, entry) in saved.entries {
+            db.set(key, entry);
+        }
+        db.expired = saved.expired;
+        db
+    }
+}
+
+impl serde::Serialize for Db {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut entries: Vec<(&Vec<u8>, &Entry)> = self.entries.iter().collect();
+        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut st = s.serialize_struct("DbSaved", 2)?;
+        st.serialize_field("entries", &entries)?;
+        st.serialize_field("expired", &self.expired)?;
+        st.end()
+    }
 }
 
 impl Db {
@@ -266,6 +301,12 @@ impl Db {
         Some(r)
     }
 
+    /// The live entry at `key` without expiring anything: a key whose time
+    /// has passed reads as absent but stays stored (for inspection).
+    pub fn peek(&self, key: &[u8], now_ms: u64) -> Option<&Entry> {
+        self.entries.get(key).filter(|e| !e.is_expired(now_ms))
+    }
+
     /// Whether `key` is stored and its time has passed, without removing it
     /// (Redis's `keyIsExpired`).
     pub fn is_expired(&self, key: &[u8], now_ms: u64) -> bool {
@@ -279,7 +320,7 @@ impl Db {
 
     /// The entry stored at `key`, expired or not, without expiring it (what an
     /// event reports about a key just written).
-    pub fn peek(&self, key: &[u8]) -> Option<&Entry> {
+    pub fn peek_stored(&self, key: &[u8]) -> Option<&Entry> {
         self.entries.get(key)
     }
 

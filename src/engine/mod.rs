@@ -18,6 +18,7 @@ mod config;
 pub mod error;
 pub mod event;
 pub mod glob;
+pub mod inspect;
 mod keyspace;
 mod longdouble;
 mod multi;
@@ -28,6 +29,7 @@ mod pubsub;
 pub mod reply;
 pub mod resp;
 mod rng;
+mod save;
 mod stats;
 pub mod stream;
 pub mod table;
@@ -64,6 +66,11 @@ pub const FIRST_CLIENT_ID: ClientId = 3;
 pub const DEFAULT_PORT: u16 = 6379;
 
 /// The emulated server.
+///
+/// `Clone` is cheap where it matters (a stream's nodes and its consumer groups are
+/// shared until changed, see `stream::Stream`), so a session can keep checkpoints; the
+/// whole state is serde-serialisable (`Engine::save` / `Engine::load`).
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct Engine {
     config: Config,
     clients: BTreeMap<ClientId, Client>,
@@ -94,7 +101,10 @@ pub struct Engine {
     /// The sequence number the next event gets.
     next_event_seq: u64,
     /// Events of calls that return no outcome (`connect`), already stamped:
-    /// the next outcome carries them first, or `drain_events` takes them.
+    /// the next outcome carries them first, or `drain_events` takes them. Not
+    /// saved: the session drains it right after connecting, so it is empty
+    /// between calls.
+    #[serde(skip)]
     pending_events: Vec<Event>,
     /// The TCP port `INFO` reports.
     port: u16,

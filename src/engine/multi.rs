@@ -8,7 +8,7 @@ use super::client::Watched;
 use super::{ClientId, Engine};
 
 /// Which clients watch which keys, for fast lookup on every write.
-#[derive(Default, Debug)]
+#[derive(Clone, Default, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct WatchedKeys {
     by_key: HashMap<(usize, Vec<u8>), Vec<ClientId>>,
 }

@@ -26,7 +26,7 @@ use super::{
 
 /// A set that remembers insertion order: O(log n) insert, remove and lookup,
 /// and iteration in insertion order without allocating.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct OrderedSet<T: Ord + Clone> {
     order: BTreeMap<u64, T>,
     index: BTreeMap<T, u64>,
@@ -83,7 +83,7 @@ impl<T: Ord + Clone> OrderedSet<T> {
 
 /// What a client is subscribed to (Redis's `c->pubsub_channels`,
 /// `c->pubsub_patterns`, `c->pubsub_shard_channels`).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct ClientSubs {
     pub channels: OrderedSet<Vec<u8>>,
     pub patterns: OrderedSet<Vec<u8>>,
@@ -131,7 +131,7 @@ impl SubscriptionKind {
 }
 
 /// The server-wide side of pub/sub.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Registry {
     /// Channel → its subscribers in subscription order.
     channels: BTreeMap<Vec<u8>, OrderedSet<ClientId>>,

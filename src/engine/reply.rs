@@ -7,7 +7,7 @@
 //! flat array, a double a bulk string, and so on), exactly as Redis does.
 
 /// A reply value. Integers are signed, as in Redis.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Reply {
     /// `+OK`: a status line, printed raw (never quoted) by redis-cli.
     Simple(Vec<u8>),
@@ -133,7 +133,7 @@ pub enum Resp2<'a> {
 }
 
 /// The protocol a client speaks, chosen with `HELLO`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Protocol {
     #[default]
     Resp2,

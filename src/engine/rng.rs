@@ -4,7 +4,7 @@
 
 /// splitmix64: tiny, fast, and good enough to pick keys; its whole state is one
 /// `u64`, so it is trivially reproducible on every platform.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Rng {
     state: u64,
 }

@@ -1,10 +1,11 @@
 //! The counters `INFO` reports (`Stats`, `CommandStats`), updated by dispatch and
 //! `Engine::execute` and reset by `CONFIG RESETSTAT`.
 
+use super::save;
 use std::collections::BTreeMap;
 
 /// Per-command counters of `INFO commandstats`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct CommandStats {
     /// Times the command ran (failed runs included).
     pub calls: u64,
@@ -15,7 +16,7 @@ pub(crate) struct CommandStats {
 }
 
 /// Counters reported by `INFO stats` (reset by `CONFIG RESETSTAT`).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Stats {
     pub total_commands_processed: u64,
     pub total_connections_received: u64,
@@ -27,6 +28,7 @@ pub(crate) struct Stats {
     /// Error replies by error code (`ERR`, `WRONGTYPE`), for `INFO errorstats`.
     pub errors: BTreeMap<Vec<u8>, u64>,
     /// By command full name (`client|list`), for `INFO commandstats`.
+    #[serde(with = "save::command_map")]
     pub commands: BTreeMap<&'static str, CommandStats>,
     /// Requests received and frames written, the engine's stand-ins for
     /// `total_reads_processed` / `total_writes_processed`.

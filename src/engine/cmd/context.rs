@@ -150,7 +150,7 @@ impl Cx<'_> {
         self.engine
             .dbs
             .get(db)
-            .and_then(|d| d.peek(key))
+            .and_then(|d| d.peek_stored(key))
             .and_then(|e| e.value.stream().ok())
             .map_or(0, Stream::node_count)
     }
@@ -164,7 +164,7 @@ impl Cx<'_> {
         group: &[u8],
     ) -> Option<(crate::engine::StreamId, Option<u64>, Option<u64>)> {
         let db = self.db_index();
-        let s = self.engine.dbs.get(db)?.peek(key)?.value.stream().ok()?;
+        let s = self.engine.dbs.get(db)?.peek_stored(key)?.value.stream().ok()?;
         let g = s.group(group)?;
         let v8 = self.engine.profile() == crate::engine::Profile::V8;
         let lag = s.group_lag(g, v8).and_then(|l| u64::try_from(l).ok());
@@ -185,7 +185,7 @@ impl Cx<'_> {
             .engine
             .dbs
             .get(db)
-            .and_then(|d| d.peek(key))
+            .and_then(|d| d.peek_stored(key))
             .map_or("none", |e| e.value.type_name());
         self.out.push_event(EventKind::KeyWritten {
             db,

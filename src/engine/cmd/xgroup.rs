@@ -181,7 +181,7 @@ pub(super) fn xgroup(cx: &mut Cx) -> CmdResult {
         }
         let pending = cx
             .db()
-            .peek(key)
+            .peek_stored(key)
             .and_then(|e| e.value.stream().ok())
             .and_then(|s| s.group(group))
             .map_or(0, |g| g.pel().len() as u64);

@@ -76,7 +76,7 @@ pub(super) fn xsetid(cx: &mut Cx) -> CmdResult {
     cx.key_written(key);
     let meta = cx
         .db()
-        .peek(key)
+        .peek_stored(key)
         .and_then(|e| e.value.stream().ok())
         .map(|s| (s.last_id(), s.entries_added(), s.max_deleted_entry_id()));
     if let Some((last_id, entries_added, max_deleted_id)) = meta {

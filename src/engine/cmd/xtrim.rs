@@ -171,7 +171,7 @@ pub(super) fn removed_event(
         .engine
         .dbs
         .get(db)
-        .and_then(|d| d.peek(key))
+        .and_then(|d| d.peek_stored(key))
         .and_then(|e| e.value.stream().ok())
         .map(|s| kept_references(s, &ids))
         .unwrap_or_default();

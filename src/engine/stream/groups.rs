@@ -27,7 +27,7 @@ const CONSUMER_OVERHEAD: usize = 64;
 const CONSUMER_PEL_ENTRY: usize = 24;
 
 /// A pending entry: delivered to `consumer`, not yet acknowledged.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Nack {
     pub consumer: Vec<u8>,
     /// The engine time of the last delivery.
@@ -36,7 +36,7 @@ pub(crate) struct Nack {
 }
 
 /// A consumer of a group.
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Consumer {
     /// The IDs pending for this consumer (their NACKs are in the group's PEL).
     pub pel: BTreeSet<StreamId>,
@@ -77,7 +77,7 @@ pub(crate) struct AutoClaimed {
 }
 
 /// A consumer group.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Group {
     pub last_id: StreamId,
     /// The logical count of entries read; `ENTRIES_READ_UNKNOWN` when unknown.

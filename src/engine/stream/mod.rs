@@ -16,7 +16,9 @@ mod store;
 pub(crate) use groups::{AutoClaimed, ClaimSpec, Group, ENTRIES_READ_UNKNOWN};
 
 #[allow(unused_imports)] // `Fields` is API for the consumer-group commands
-pub(crate) use store::{EntryRef, Fields, NodeLimits, RefMode, Stream, TrimSpec, TrimStrategy};
+pub(crate) use store::{
+    EntryRef, Fields, NodeInfo, NodeLimits, RefMode, Stream, TrimSpec, TrimStrategy,
+};
 
 /// A stream entry ID: milliseconds and a sequence number, ordered as a pair.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -72,6 +74,36 @@ impl StreamId {
         out.push(b'-');
         push_decimal(&mut out, self.seq);
         out
+    }
+}
+
+/// In a human-readable format (JSON for the page and the JS API) an ID is its
+/// `ms-seq` text, as Redis prints it; in a binary format (postcard, saved
+/// engines) it is the pair of numbers, which is smaller and needs no parsing.
+impl serde::Serialize for StreamId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            s.collect_str(self)
+        } else {
+            (self.ms, self.seq).serialize(s)
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StreamId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<StreamId, D::Error> {
+        use serde::de::Error as _;
+        if d.is_human_readable() {
+            let text = String::deserialize(d)?;
+            let (ms, seq) = text
+                .split_once('-')
+                .ok_or_else(|| D::Error::custom("a stream ID is `ms-seq`"))?;
+            let num = |t: &str| t.parse::<u64>().map_err(D::Error::custom);
+            Ok(StreamId::new(num(ms)?, num(seq)?))
+        } else {
+            let (ms, seq) = <(u64, u64)>::deserialize(d)?;
+            Ok(StreamId::new(ms, seq))
+        }
     }
 }
 

@@ -11,6 +11,9 @@
 //! have, which decides when a new node starts.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
 
 use super::groups::{Group, ENTRIES_READ_UNKNOWN};
 use super::listpack::{int_size, str_size};
@@ -67,7 +70,7 @@ fn unzigzag(v: u64) -> i64 {
 }
 
 /// One node (one Redis listpack).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 struct Node {
     /// The master entry's field names.
     fields: Vec<Vec<u8>>,
@@ -269,10 +272,25 @@ pub(crate) struct NodeLimits {
     pub max_entries: i64,
 }
 
+/// What inspection shows of one node (`Stream::node_infos`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct NodeInfo {
+    pub master: StreamId,
+    pub last: StreamId,
+    pub live: u64,
+    pub deleted: u64,
+    /// A clone of the stream (a checkpoint) shares this node.
+    pub shared: bool,
+}
+
 /// A stream value.
-#[derive(Clone, Debug, PartialEq, Default)]
+///
+/// The nodes sit behind `Arc` so that cloning a stream (an engine checkpoint)
+/// copies node pointers, not entries: every change to a node goes through
+/// `Arc::make_mut`, which copies the node first only while a clone shares it.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 pub(crate) struct Stream {
-    nodes: BTreeMap<StreamId, Node>,
+    nodes: BTreeMap<StreamId, Arc<Node>>,
     length: u64,
     last_id: StreamId,
     first_id: StreamId,
@@ -280,8 +298,9 @@ pub(crate) struct Stream {
     entries_added: u64,
     /// The bytes charged for the nodes (memory accounting).
     bytes: usize,
-    /// The consumer groups, by name.
-    groups: BTreeMap<Vec<u8>, Group>,
+    /// The consumer groups, by name, each behind `Arc` like the nodes: a
+    /// clone shares a group (its PEL may be large) until either side changes it.
+    groups: BTreeMap<Vec<u8>, Arc<Group>>,
     /// The bytes charged for the groups (the sum of `Group::bytes`).
     group_bytes: usize,
 }
@@ -390,12 +409,12 @@ impl Stream {
     }
 
     /// The consumer groups, ordered by name.
-    pub fn groups(&self) -> &BTreeMap<Vec<u8>, Group> {
+    pub fn groups(&self) -> &BTreeMap<Vec<u8>, Arc<Group>> {
         &self.groups
     }
 
     pub fn group(&self, name: &[u8]) -> Option<&Group> {
-        self.groups.get(name)
+        self.groups.get(name).map(|g| &**g)
     }
 
     /// Creates a group unless one of that name exists; whether it was created.
@@ -405,7 +424,7 @@ impl Stream {
         }
         let g = Group::new(name, last_id, entries_read);
         self.group_bytes += g.bytes();
-        self.groups.insert(name.to_vec(), g);
+        self.groups.insert(name.to_vec(), Arc::new(g));
         true
     }
 
@@ -423,7 +442,7 @@ impl Stream {
     /// Changes the group `name` through `f`, keeping the byte count exact;
     /// `None` when there is no such group.
     pub fn with_group<R>(&mut self, name: &[u8], f: impl FnOnce(&mut Group) -> R) -> Option<R> {
-        let g = self.groups.get_mut(name)?;
+        let g = Arc::make_mut(self.groups.get_mut(name)?);
         let before = g.bytes();
         let r = f(g);
         self.group_bytes = self.group_bytes + g.bytes() - before;
@@ -438,7 +457,7 @@ impl Stream {
         name: &[u8],
         f: impl FnOnce(&mut Group, &dyn Fn(StreamId) -> bool) -> R,
     ) -> Option<R> {
-        let g = self.groups.get_mut(name)?;
+        let g = Arc::make_mut(self.groups.get_mut(name)?);
         let nodes = &self.nodes;
         let before = g.bytes();
         let r = f(g, &|id| locate_in(nodes, id).is_some());
@@ -600,14 +619,15 @@ impl Stream {
         let master = match last_key {
             Some(key) => key,
             None => {
-                if let Some((_, node)) = self.nodes.iter_mut().next_back() {
-                    // The node is complete: give back its spare capacity.
+                if let Some(node) = self.nodes.values_mut().next_back().and_then(Arc::get_mut) {
+                    // The node is complete: give back its spare capacity (a
+                    // node a clone shares was copied at its exact size already).
                     node.data.shrink_to_fit();
                 }
                 let fields = pairs.iter().step_by(2).cloned().collect();
                 let node = Node::new(id, fields);
                 self.bytes += node.cost();
-                if let Some(old) = self.nodes.insert(id, node) {
+                if let Some(old) = self.nodes.insert(id, Arc::new(node)) {
                     // Only after XSETID moved the last ID back can a node
                     // already have this key. Redis's `raxInsert` replaces it
                     // and its entries are lost, though the length still counts
@@ -617,7 +637,7 @@ impl Stream {
                 id
             }
         };
-        let Some(node) = self.nodes.get_mut(&master) else {
+        let Some(node) = self.node_mut(master) else {
             debug_assert!(false, "a stream node was just ensured");
             return;
         };
@@ -785,6 +805,45 @@ impl Stream {
         found
     }
 
+    /// The nodes whose entries (deleted ones included) reach into
+    /// `start..=end`, in key order or reversed, at most `count`: each one's
+    /// key (its first entry's ID), last entry's ID, and live and deleted
+    /// entry counts. Read-only, for inspection.
+    pub fn node_infos(
+        &self,
+        start: StreamId,
+        end: StreamId,
+        count: usize,
+        rev: bool,
+    ) -> Vec<NodeInfo> {
+        if start > end {
+            return Vec::new();
+        }
+        let info = |(master, node): (&StreamId, &Arc<Node>)| NodeInfo {
+            master: *master,
+            last: node.last,
+            live: node.live,
+            deleted: node.deleted,
+            shared: Arc::strong_count(node) > 1,
+        };
+        let overlaps = |(_, node): &(&StreamId, &Arc<Node>)| node.max >= start && node.min <= end;
+        // Every node is looked at: after XSETID moved the last ID back, a
+        // node's entries can lie before its key, so keys alone cannot bound
+        // the walk (it is one step per node, not per entry).
+        let range = self.nodes.iter();
+        if rev {
+            range.rev().filter(overlaps).take(count).map(info).collect()
+        } else {
+            range.filter(overlaps).take(count).map(info).collect()
+        }
+    }
+
+    /// The node keyed `master`, for changing it: copied first if a clone of
+    /// the stream still shares it (copy-on-write).
+    fn node_mut(&mut self, master: StreamId) -> Option<&mut Node> {
+        self.nodes.get_mut(&master).map(Arc::make_mut)
+    }
+
     /// Where the live entry `id` is, found as Redis's iterator finds it.
     fn locate(&self, id: StreamId) -> Option<(StreamId, Slot)> {
         locate_in(&self.nodes, id)
@@ -794,14 +853,14 @@ impl Stream {
         let Some((master, slot)) = self.locate(id) else {
             return false;
         };
-        let Some(node) = self.nodes.get_mut(&master) else {
+        let Some(live) = self.nodes.get(&master).map(|n| n.live) else {
             return false;
         };
-        if node.live == 1 {
-            let cost = node.cost();
-            self.nodes.remove(&master);
-            self.bytes -= cost;
-        } else {
+        if live == 1 {
+            if let Some(node) = self.nodes.remove(&master) {
+                self.bytes -= node.cost();
+            }
+        } else if let Some(node) = self.node_mut(master) {
             node.data[slot.at] |= FLAG_DELETED;
             node.live -= 1;
             node.deleted += 1;
@@ -898,7 +957,7 @@ impl Stream {
                     }
                 };
                 if can_delete {
-                    if let Some(node) = self.nodes.get_mut(&master) {
+                    if let Some(node) = self.node_mut(master) {
                         node.data[s.at] |= FLAG_DELETED;
                     }
                     removed.push(s.id);
@@ -913,9 +972,11 @@ impl Stream {
                 }
                 continue;
             }
-            if let Some(node) = self.nodes.get_mut(&master) {
-                node.live -= d;
-                node.deleted += d;
+            if d > 0 {
+                if let Some(node) = self.node_mut(master) {
+                    node.live -= d;
+                    node.deleted += d;
+                }
             }
             if eligible {
                 after = Some(master);
@@ -952,14 +1013,14 @@ impl Stream {
         assert_eq!(live, self.length);
         assert_eq!(
             self.bytes,
-            self.nodes.values().map(Node::cost).sum::<usize>()
+            self.nodes.values().map(|n| n.cost()).sum::<usize>()
         );
         for (name, g) in &self.groups {
             g.check(name);
         }
         assert_eq!(
             self.group_bytes,
-            self.groups.values().map(Group::bytes).sum::<usize>()
+            self.groups.values().map(|g| g.bytes()).sum::<usize>()
         );
     }
 
@@ -972,7 +1033,7 @@ impl Stream {
 
 /// `Stream::locate` over the nodes alone, so that a group can be changed
 /// while entries are looked up (`Stream::with_group_and_entries`).
-fn locate_in(nodes: &BTreeMap<StreamId, Node>, id: StreamId) -> Option<(StreamId, Slot)> {
+fn locate_in(nodes: &BTreeMap<StreamId, Arc<Node>>, id: StreamId) -> Option<(StreamId, Slot)> {
     let from = nodes
         .range(..=id)
         .next_back()

@@ -1,0 +1,217 @@
+//! Saving and loading an engine's whole state with serde (postcard bytes in a
+//! session's save format and checkpoints): the helpers for the fields a derive
+//! cannot handle, which are command names held as `&'static str` (statistics
+//! and a client's last command) and are looked up in the command table again
+//! on load, so a loaded engine holds the very same names.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::table;
+
+/// The table's own `&'static str` for a command's full name (`get`,
+/// `xgroup|create`), or `None` when no command or subcommand has it.
+pub(crate) fn static_fullname(name: &str) -> Option<&'static str> {
+    table::all_entries()
+        .into_iter()
+        .map(|spec| spec.fullname)
+        .find(|&full| full == name)
+}
+
+fn lookup<E: serde::de::Error>(name: &str) -> Result<&'static str, E> {
+    static_fullname(name).ok_or_else(|| E::custom(format!("unknown command name `{name}`")))
+}
+
+/// `#[serde(with = "save::command_map")]` for maps keyed by command full name.
+pub(crate) mod command_map {
+    use super::*;
+
+    pub fn serialize<V: Serialize, S: Serializer>(
+        map: &BTreeMap<&'static str, V>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        map.serialize(s)
+    }
+
+    pub fn deserialize<'de, V: Deserialize<'de>, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<&'static str, V>, D::Error> {
+        let owned = BTreeMap::<String, V>::deserialize(d)?;
+        owned
+            .into_iter()
+            .map(|(name, v)| Ok((lookup::<D::Error>(&name)?, v)))
+            .collect()
+    }
+}
+
+/// `#[serde(with = "save::command_name")]` for an optional command full name.
+pub(crate) mod command_name {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(name: &Option<&'static str>, s: S) -> Result<S::Ok, S::Error> {
+        name.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<&'static str>, D::Error> {
+        match Option::<String>::deserialize(d)? {
+            Some(name) => lookup::<D::Error>(&name).map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+impl super::Engine {
+    /// The engine's whole state as postcard bytes (`Engine::load` reads them):
+    /// an engine loaded from them gives every later reply, frame and event
+    /// exactly as this one would.
+    pub fn save(&self) -> Vec<u8> {
+        // Serialising plain data into a vector cannot fail; were it to, the
+        // empty vector fails to load rather than loading as something else.
+        postcard::to_allocvec(self).unwrap_or_default()
+    }
+
+    /// An engine from `Engine::save`'s bytes; a clear error for anything else.
+    pub fn load(bytes: &[u8]) -> Result<super::Engine, String> {
+        postcard::from_bytes(bytes).map_err(|e| format!("not a saved engine: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::stream::NodeInfo;
+    use crate::engine::test_util::argv;
+    use crate::engine::{Config, Engine, Reply, StreamId};
+
+    fn stream<'a>(e: &'a Engine, key: &[u8]) -> &'a crate::engine::stream::Stream {
+        let Some(crate::engine::keyspace::Value::Stream(s)) =
+            e.dbs[0].peek(key, 0).map(|entry| &entry.value)
+        else {
+            panic!("no stream at {key:?}");
+        };
+        s
+    }
+
+    /// The nodes of the stream at `key` in db 0, with whether a clone shares each.
+    fn nodes(e: &Engine, key: &[u8]) -> Vec<NodeInfo> {
+        stream(e, key).node_infos(StreamId::MIN, StreamId::MAX, usize::MAX, false)
+    }
+
+    /// Whether a clone shares the group `g` of the stream `s`.
+    fn group_shared(e: &Engine) -> bool {
+        std::sync::Arc::strong_count(&stream(e, b"s").groups()[&b"g"[..]]) > 1
+    }
+
+    /// An engine holding a 1000-entry stream in 10 nodes (100 entries each)
+    /// with a group that has 300 entries pending.
+    fn engine_with_stream() -> (Engine, u64) {
+        let mut e = Engine::new(Config::default());
+        let c = e.connect(0);
+        for i in 1..=1000 {
+            let out = e.execute(c, argv(&format!("XADD s {i}-0 f {i}")), 1);
+            assert_eq!(out.reply, Some(Reply::bulk(format!("{i}-0"))));
+        }
+        e.execute(c, argv("XGROUP CREATE s g 0"), 1);
+        e.execute(c, argv("XREADGROUP GROUP g alice COUNT 300 STREAMS s >"), 2);
+        (e, c)
+    }
+
+    /// What a client sees of the stream: every entry, and the full XINFO.
+    fn view(e: &mut Engine, c: u64) -> Vec<Option<Reply>> {
+        [
+            "XRANGE s - +",
+            "XINFO STREAM s FULL COUNT 0",
+            "XPENDING s g",
+        ]
+        .iter()
+        .map(|line| e.execute(c, argv(line), 5).reply)
+        .collect()
+    }
+
+    #[test]
+    fn a_clone_shares_stream_nodes_until_it_changes_them() {
+        let (mut original, c) = engine_with_stream();
+        assert_eq!(nodes(&original, b"s").len(), 10);
+        assert!(nodes(&original, b"s").iter().all(|n| !n.shared));
+        let before = view(&mut original, c);
+
+        let mut clone = original.clone();
+        // Every node is shared: the clone copied pointers, not entries; so is
+        // the group with its PEL.
+        assert!(nodes(&original, b"s").iter().all(|n| n.shared));
+        assert!(nodes(&clone, b"s").iter().all(|n| n.shared));
+        assert!(group_shared(&original));
+        clone.execute(c, argv("XPENDING s g"), 3);
+        assert!(group_shared(&original), "reading a group does not copy it");
+        clone.execute(c, argv("XACK s g 7-0"), 3);
+        assert!(!group_shared(&original), "a change copies the group");
+
+        // Change the clone: delete in the 5th node, append to the last, trim the first.
+        for line in ["XDEL s 450-0", "XADD s 2000-0 f v", "XTRIM s MINID 101"] {
+            assert!(!matches!(
+                clone.execute(c, argv(line), 3).reply,
+                Some(Reply::Error(_))
+            ));
+        }
+        let shared: Vec<bool> = nodes(&original, b"s").iter().map(|n| n.shared).collect();
+        // Node 1 went from the clone and node 5 was copied before the change;
+        // the other eight are still shared (the full last node made XADD open
+        // an 11th node in the clone alone).
+        let mut expected = vec![true; 10];
+        expected[0] = false;
+        expected[4] = false;
+        assert_eq!(shared, expected);
+        assert_eq!(nodes(&clone, b"s").len(), 10);
+        assert!(!nodes(&clone, b"s")[9].shared);
+        // The original's replies are exactly what they were.
+        assert_eq!(view(&mut original, c), before);
+        assert_ne!(view(&mut clone, c), before);
+    }
+
+    #[test]
+    fn an_engine_saves_and_loads_to_the_same_bytes() {
+        let (mut e, c) = engine_with_stream();
+        e.execute(c, argv("SET k v PX 100"), 3);
+        e.execute(c, argv("CLIENT SETNAME console"), 3);
+        let bytes = e.save();
+        let mut loaded = Engine::load(&bytes).expect("loads");
+        assert_eq!(loaded.save(), bytes);
+        assert_eq!(view(&mut loaded, c), view(&mut e, c));
+        // A client's last command and the command statistics survive.
+        assert_eq!(
+            loaded.execute(c, argv("INFO commandstats"), 6),
+            e.execute(c, argv("INFO commandstats"), 6)
+        );
+        assert_eq!(
+            loaded.execute(c, argv("CLIENT LIST"), 6),
+            e.execute(c, argv("CLIENT LIST"), 6)
+        );
+    }
+
+    #[test]
+    fn loading_garbage_is_an_error() {
+        assert!(Engine::load(b"").is_err());
+        assert!(Engine::load(&[0xff; 64]).is_err());
+        let (e, _) = engine_with_stream();
+        let bytes = e.save();
+        assert!(Engine::load(&bytes[..bytes.len() / 2]).is_err());
+    }
+
+    #[test]
+    fn an_engine_can_move_between_threads() {
+        // The native server shares the engine across threads: the `Arc`s
+        // inside must keep it `Send` (and `Sync`).
+        fn check<T: Send + Sync>() {}
+        check::<Engine>();
+    }
+
+    #[test]
+    fn command_names_load_as_the_table_names() {
+        assert_eq!(
+            super::static_fullname("xgroup|create"),
+            Some("xgroup|create")
+        );
+        assert_eq!(super::static_fullname("get"), Some("get"));
+        assert_eq!(super::static_fullname("nosuch"), None);
+    }
+}
