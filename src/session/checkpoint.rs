@@ -1,49 +1,144 @@
-//! Checkpoints: where a seek starts from before it replays the steps after it.
+//! Checkpoints: copies of the state (cheap engine clones) that a seek starts from before it
+//! replays the steps after it.
 //!
-//! A seek restores the nearest checkpoint at or before its target and replays the logged steps
-//! after it. Until `Engine` is `Clone` (cheap clones, stream nodes shared copy-on-write), the
-//! only checkpoint is the origin: [`Checkpoints::capture`] keeps nothing and a seek replays the
-//! log from the start. Switching checkpoints on is local to this file: derive `Clone` for
-//! `State`, and make [`snapshot`] return `Some(state.clone())`.
+//! A checkpoint is a clone of the session's [`State`]; `Engine: Clone` shares stream nodes and
+//! consumer groups behind `Arc` (copy-on-write), so a checkpoint costs the engine's maps of
+//! pointers, not its entries. Where checkpoints go is decided by *work*, not by step count, so
+//! that a step like `1000 XADD s * f v` counts for what it costs to replay: a step's work is
+//! one plus the replies, frames and events it produced ([`work_of`]).
+//!
+//! Bounds: at most [`MAX_KEPT`] checkpoints are kept. The first ones are [`FIRST_SPACING`]
+//! work apart; whenever the count would pass the bound, every other checkpoint goes and the
+//! spacing doubles. So the memory they hold stays bounded by a fixed number of engine clones
+//! whatever the length of the log, and the replay a seek does is at most about twice the
+//! spacing, which grows with the log (1/64 to 1/128 of its work once it is long).
 
-use super::State;
+use super::{Output, State};
 
-/// A checkpoint every this many steps.
-pub(crate) const EVERY: usize = 256;
+/// The most checkpoints kept at once.
+pub(crate) const MAX_KEPT: usize = 128;
 
-/// The checkpoints kept, by absolute step index, oldest first.
-#[derive(Default)]
-pub(crate) struct Checkpoints {
-    kept: Vec<(usize, State)>,
+/// The work between checkpoints while the log is short.
+pub(crate) const FIRST_SPACING: u64 = 64;
+
+/// What a step or mark costs to replay, roughly: one for the call, and one for each reply,
+/// frame and event it produced (a repeated command produces one reply per run).
+pub(crate) fn work_of(out: &Output) -> u64 {
+    1 + (out.replies.len() + out.raw.len() + out.events.len()) as u64
 }
 
-/// A copy of `state` to keep, or `None` while the engine cannot be copied cheaply.
-fn snapshot(_state: &State) -> Option<State> {
-    None
+/// One checkpoint: the state after step `index` (absolute) and its first `marks` clock marks.
+pub(crate) struct Checkpoint {
+    pub index: usize,
+    pub marks: usize,
+    pub state: State,
+}
+
+/// The checkpoints kept, by absolute step index, oldest first.
+pub(crate) struct Checkpoints {
+    kept: Vec<Checkpoint>,
+    /// The work between two checkpoints.
+    spacing: u64,
+    /// The work done since the newest checkpoint (or since the start, or a truncation).
+    since: u64,
+}
+
+impl Default for Checkpoints {
+    fn default() -> Checkpoints {
+        Checkpoints {
+            kept: Vec::new(),
+            spacing: FIRST_SPACING,
+            since: 0,
+        }
+    }
 }
 
 impl Checkpoints {
-    /// Called after step `index` ran (and before any clock mark after it): keeps a copy of the
-    /// state every [`EVERY`] steps. A checkpoint holds the state *without* the step's marks, so
-    /// a restore replays them.
-    pub fn capture(&mut self, index: usize, state: &State) {
-        if index % EVERY != 0 {
+    /// Counts `work` done by step `index` (or by a mark after it); keeps a copy of `state`
+    /// (the state after that step and its first `marks` marks) once the work since the newest
+    /// checkpoint reaches the spacing.
+    pub fn capture(&mut self, index: usize, marks: usize, state: &State, work: u64) {
+        self.since = self.since.saturating_add(work);
+        if self.since < self.spacing {
             return;
         }
-        if let Some(copy) = snapshot(state) {
-            self.kept.push((index, copy));
+        // A step already checkpointed (a mark after it did more work) moves its checkpoint on.
+        if self.kept.last().is_some_and(|c| c.index == index) {
+            self.kept.pop();
+        }
+        self.kept.push(Checkpoint {
+            index,
+            marks,
+            state: state.clone(),
+        });
+        self.since = 0;
+        if self.kept.len() > MAX_KEPT {
+            self.thin();
         }
     }
 
-    /// The nearest checkpoint at or before `target`: its index and a copy of its state (the
-    /// state after that step, before its clock marks).
-    pub fn restore(&self, target: usize) -> Option<(usize, State)> {
-        let (index, state) = self.kept.iter().rev().find(|(i, _)| *i <= target)?;
-        Some((*index, snapshot(state)?))
+    /// Keeps every other checkpoint (the newest stays, so the live end stays cheap to reach)
+    /// and doubles the spacing.
+    fn thin(&mut self) {
+        let newest = self.kept.len() - 1;
+        let mut n = 0;
+        self.kept.retain(|_| {
+            let keep = (newest - n) % 2 == 0;
+            n += 1;
+            keep
+        });
+        self.spacing = self.spacing.saturating_mul(2);
+    }
+
+    /// Puts a checkpoint in directly (a loaded session's current state), replacing any at or
+    /// after its index.
+    pub fn insert(&mut self, checkpoint: Checkpoint) {
+        self.kept.retain(|c| c.index < checkpoint.index);
+        self.kept.push(checkpoint);
+        self.since = 0;
+    }
+
+    /// The nearest checkpoint at or before `target`: its index, how many marks of its step it
+    /// holds, and a copy of its state.
+    pub fn restore(&self, target: usize) -> Option<(usize, usize, State)> {
+        let c = self.kept.iter().rev().find(|c| c.index <= target)?;
+        Some((c.index, c.marks, c.state.clone()))
+    }
+
+    /// Takes out the newest checkpoint at or before `index` and drops every older one (the
+    /// history cap makes it the new start).
+    pub fn take_at_or_before(&mut self, index: usize) -> Option<Checkpoint> {
+        let pos = self.kept.iter().rposition(|c| c.index <= index)?;
+        let taken = self.kept.drain(..=pos).last();
+        taken
     }
 
     /// Drops the checkpoints after step `index` (the steps they follow were dropped).
     pub fn truncate(&mut self, index: usize) {
-        self.kept.retain(|(i, _)| *i <= index);
+        self.kept.retain(|c| c.index <= index);
+        self.since = 0;
+    }
+
+    /// How many checkpoints are kept.
+    pub fn len(&self) -> usize {
+        self.kept.len()
+    }
+
+    /// The absolute step indexes of the checkpoints, oldest first.
+    #[cfg(test)]
+    pub fn indexes(&self) -> Vec<usize> {
+        self.kept.iter().map(|c| c.index).collect()
+    }
+
+    /// Sets the work between two checkpoints (tests: 1 puts one after every step, `u64::MAX`
+    /// none, so that seeks replay from the start).
+    #[cfg(test)]
+    pub fn set_spacing(&mut self, spacing: u64) {
+        self.spacing = spacing.max(1);
+    }
+
+    /// The work between two checkpoints now.
+    pub fn spacing(&self) -> u64 {
+        self.spacing
     }
 }

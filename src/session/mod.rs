@@ -179,7 +179,8 @@ pub(crate) struct Origin {
 }
 
 /// Everything a step can change except the clock's speed and pause (which change no state).
-/// A checkpoint is one of these.
+/// A checkpoint is one of these (a clone: cheap, as the engine shares its streams).
+#[derive(Clone)]
 pub(crate) struct State {
     pub engine: Engine,
     pub profile: Profile,
@@ -273,16 +274,27 @@ pub struct Session {
     origin_marks: Vec<u64>,
     state: State,
     clock: Clock,
-    /// Every step since the origin (step `i` is `log[i - 1]`), the dropped ones included.
+    /// The state at absolute step `base` (before its clock marks, which are `origin_marks`)
+    /// once the history cap has freed the steps up to it; `None` while the start is the
+    /// origin itself (a fresh engine with the origin's panes).
+    start: Option<Box<State>>,
+    /// Steps freed by the history cap: the log holds absolute steps `base + 1 ..`.
+    base: usize,
+    /// Every step since the start (absolute step `i` is `log[i - base - 1]`), the dropped but
+    /// not yet freed ones included.
     log: Vec<Logged>,
     /// The step whose state is the current state (absolute: dropped steps count).
     current: usize,
     /// Steps the history cap took off the timeline: visible step `i` is absolute step
-    /// `dropped + i`. While checkpoints replay the log, the dropped steps are kept (hidden)
-    /// so that the start can be rebuilt.
+    /// `dropped + i`. The dropped steps after the newest checkpoint at or before `dropped`
+    /// are kept (hidden) so that the timeline's start can be rebuilt; the ones before it are
+    /// freed, and that checkpoint becomes `start`.
     dropped: usize,
     log_bytes: usize,
     checkpoints: Checkpoints,
+    /// The sequence number the next event gets: kept by the session, not by one engine, so
+    /// that event numbers stay strictly increasing across seeks, loads and profile switches.
+    next_seq: u64,
 }
 
 impl Session {
@@ -335,8 +347,11 @@ impl Session {
             config,
             origin,
             origin_marks: Vec::new(),
+            next_seq: state.engine.next_event_seq(),
             state,
             clock,
+            start: None,
+            base: 0,
             log: Vec::new(),
             current: 0,
             dropped: 0,
@@ -382,7 +397,26 @@ impl Session {
 
     /// How many steps the timeline shows (the newest one's index).
     pub fn len(&self) -> usize {
-        self.log.len() - self.dropped
+        self.end() - self.dropped
+    }
+
+    /// The newest step's absolute index.
+    fn end(&self) -> usize {
+        self.base + self.log.len()
+    }
+
+    /// The logged step with absolute index `abs` (`base < abs <= end`).
+    fn logged(&self, abs: usize) -> &Logged {
+        &self.log[abs - self.base - 1]
+    }
+
+    /// The clock marks after absolute step `abs` (`origin_marks` for the start).
+    fn marks_after(&self, abs: usize) -> &[u64] {
+        if abs == self.base {
+            &self.origin_marks
+        } else {
+            &self.logged(abs).marks
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -396,7 +430,7 @@ impl Session {
 
     /// The timeline: every kept step, oldest first.
     pub fn steps(&self) -> Vec<StepInfo> {
-        self.log[self.dropped..]
+        self.log[self.dropped - self.base..]
             .iter()
             .enumerate()
             .map(|(i, l)| StepInfo {
@@ -407,9 +441,38 @@ impl Session {
             .collect()
     }
 
-    /// The whole log since the origin (dropped steps included), for replay tests and export.
+    /// The log since the start (the dropped steps the cap has not freed yet included), for
+    /// replay tests and export.
     pub fn log(&self) -> &[Logged] {
         &self.log
+    }
+
+    /// How many of the oldest steps the history cap has freed (their state is the start's).
+    pub fn freed(&self) -> usize {
+        self.base
+    }
+
+    /// How many checkpoints the session holds, and the work between two of them (for the
+    /// benchmark and tests).
+    pub fn checkpoint_stats(&self) -> (usize, u64) {
+        (self.checkpoints.len(), self.checkpoints.spacing())
+    }
+
+    /// Sets the work between checkpoints (tests).
+    #[cfg(test)]
+    pub(crate) fn set_checkpoint_spacing(&mut self, spacing: u64) {
+        self.checkpoints.set_spacing(spacing);
+    }
+
+    /// The absolute step indexes of the checkpoints (tests).
+    #[cfg(test)]
+    pub(crate) fn checkpoint_indexes(&self) -> Vec<usize> {
+        self.checkpoints.indexes()
+    }
+
+    /// The sequence number the session's next event gets.
+    pub fn next_event_seq(&self) -> u64 {
+        self.next_seq
     }
 
     // ----- The clock (not steps) -----
@@ -446,12 +509,19 @@ impl Session {
         }
         self.clock.now_ms = to;
         let out = apply_mark(&mut self.state, to);
+        self.next_seq = self.next_seq.max(self.state.engine.next_event_seq());
         if !out.is_empty() {
             self.truncate_future();
-            match self.current {
-                0 => self.origin_marks.push(to),
-                i => self.log[i - 1].marks.push(to),
-            }
+            let marks = if self.current == self.base {
+                &mut self.origin_marks
+            } else {
+                let i = self.current - self.base - 1;
+                &mut self.log[i].marks
+            };
+            marks.push(to);
+            let marks = marks.len();
+            self.checkpoints
+                .capture(self.current, marks, &self.state, checkpoint::work_of(&out));
         }
         out
     }
@@ -536,6 +606,7 @@ impl Session {
                     self.truncate_future();
                     self.origin.profile = profile;
                     self.state = fresh_state(&self.config, &self.origin);
+                    self.state.engine.set_next_event_seq(self.next_seq);
                     return Ok(Output::default());
                 }
                 Step::ClockJump { .. } => {
@@ -546,6 +617,7 @@ impl Session {
             }
         }
         let out = apply_step(&self.config, &mut self.state, &step, time_ms)?;
+        self.next_seq = self.next_seq.max(self.state.engine.next_event_seq());
         self.clock.now_ms = time_ms;
         self.truncate_future();
         self.log_bytes += step.log_bytes();
@@ -554,8 +626,9 @@ impl Session {
             time_ms,
             marks: Vec::new(),
         });
-        self.current = self.log.len();
-        self.checkpoints.capture(self.current, &self.state);
+        self.current = self.end();
+        self.checkpoints
+            .capture(self.current, 0, &self.state, checkpoint::work_of(&out));
         self.enforce_cap();
         Ok(out)
     }
@@ -576,22 +649,46 @@ impl Session {
 
     /// Drops the steps after the current one (a new step after a seek, like an editor's undo).
     fn truncate_future(&mut self) {
-        if self.current < self.log.len() {
-            for l in self.log.drain(self.current..) {
+        if self.current < self.end() {
+            for l in self.log.drain(self.current - self.base..) {
                 self.log_bytes -= l.step.log_bytes();
             }
             self.checkpoints.truncate(self.current);
         }
     }
 
-    /// Takes the oldest steps off the timeline while it holds more than the cap allows.
+    /// Takes the oldest steps off the timeline while it holds more than the cap allows, then
+    /// frees the dropped steps up to the newest checkpoint at or before the timeline's start:
+    /// that checkpoint (with its step's clock marks) becomes the start.
     fn enforce_cap(&mut self) {
+        let before = self.dropped;
         while self.len() > 1
             && (self.len() > self.config.max_steps || self.log_bytes > self.config.max_log_bytes)
         {
-            self.log_bytes -= self.log[self.dropped].step.log_bytes();
+            self.log_bytes -= self.logged(self.dropped + 1).step.log_bytes();
             self.dropped += 1;
         }
+        if self.dropped == before {
+            return;
+        }
+        let Some(c) = self.checkpoints.take_at_or_before(self.dropped) else {
+            return;
+        };
+        if c.index <= self.base {
+            return;
+        }
+        let mut state = c.state;
+        for &t in &self.logged(c.index).marks[c.marks..] {
+            apply_mark(&mut state, t);
+        }
+        self.log.drain(..c.index - self.base);
+        self.base = c.index;
+        self.origin_marks.clear();
+        // The origin describes the start for export and the save format's header.
+        self.origin.profile = state.profile;
+        self.origin.time_ms = state.time_ms;
+        self.origin.panes = state.panes.iter().map(|p| p.name.clone()).collect();
+        self.start = Some(Box::new(state));
     }
 
     // ----- Time travel -----
@@ -604,18 +701,21 @@ impl Session {
         }
         let target = self.dropped + index;
         let (from, mut state) = match self.checkpoints.restore(target) {
-            Some((from, mut state)) => {
-                // A checkpoint is taken before the clock marks of its step.
-                for &t in &self.log[from - 1].marks {
+            Some((from, marks, mut state)) => {
+                // A checkpoint holds the first `marks` clock marks of its step.
+                for &t in &self.marks_after(from)[marks..] {
                     apply_mark(&mut state, t);
                 }
                 (from, state)
             }
-            None => (0, self.origin_state()),
+            None => (self.base, self.origin_state()),
         };
         for n in from + 1..=target {
-            replay_logged(&self.config, &mut state, &self.log[n - 1]);
+            replay_logged(&self.config, &mut state, self.logged(n));
         }
+        // The replay numbered its events as they were first numbered; what comes next is
+        // numbered after everything this session has reported.
+        state.engine.set_next_event_seq(self.next_seq);
         self.state = state;
         self.current = target;
         self.clock.now_ms = self.state.time_ms;
@@ -624,9 +724,18 @@ impl Session {
         Ok(())
     }
 
-    /// The state at the origin, with the clock marks recorded before step 1.
+    /// The state at the start, before its clock marks: the freed steps' checkpoint, or a
+    /// fresh engine with the origin's panes.
+    pub(crate) fn start_state(&self) -> State {
+        match &self.start {
+            Some(state) => State::clone(state),
+            None => fresh_state(&self.config, &self.origin),
+        }
+    }
+
+    /// The state at the start, with the clock marks recorded before the first kept step.
     fn origin_state(&self) -> State {
-        let mut state = fresh_state(&self.config, &self.origin);
+        let mut state = self.start_state();
         for &t in &self.origin_marks {
             apply_mark(&mut state, t);
         }
@@ -636,7 +745,7 @@ impl Session {
     /// Replays the whole log from the origin, calling `seen` with the output of every step
     /// and mark in order (the determinism tests compare these with the live outputs).
     pub fn replay_outputs(&self, mut seen: impl FnMut(Option<&Logged>, &Output)) {
-        let mut state = fresh_state(&self.config, &self.origin);
+        let mut state = self.start_state();
         for &t in &self.origin_marks {
             seen(None, &apply_mark(&mut state, t));
         }
@@ -674,6 +783,8 @@ fn fresh_state(config: &SessionConfig, origin: &Origin) -> State {
             client: Some(engine.connect(origin.time_ms)),
         })
         .collect();
+    // Nobody sees the start's connections happen: their events go.
+    engine.drain_events();
     State {
         engine,
         profile: origin.profile,
@@ -735,6 +846,14 @@ fn absorb(state: &State, outcome: Outcome, out: &mut Output) {
     out.events.extend(outcome.events);
 }
 
+/// Opens a connection at `t`; its `ClientConnected` event goes into the step's output at once
+/// (the engine keeps it for the next outcome otherwise).
+fn connect(state: &mut State, t: u64, out: &mut Output) -> ClientId {
+    let id = state.engine.connect(t);
+    out.events.extend(state.engine.drain_events());
+    id
+}
+
 fn pane_index(state: &State, name: &str) -> Result<usize, SessionError> {
     state
         .panes
@@ -786,7 +905,7 @@ fn apply_step(
             let id = match state.panes[index].client {
                 Some(id) => id,
                 None => {
-                    let id = state.engine.connect(t);
+                    let id = connect(state, t, &mut out);
                     state.panes[index].client = Some(id);
                     id
                 }
@@ -831,17 +950,20 @@ fn apply_step(
             absorb(state, outcome, &mut out);
         }
         Step::Profile(profile) => {
+            // The fresh server numbers its events after the old one's.
+            let seq = state.engine.next_event_seq();
             state.engine = new_engine(config, *profile);
+            state.engine.set_next_event_seq(seq);
             state.profile = *profile;
             state.advanced_to = None;
-            for p in state.panes.iter_mut() {
-                p.client = Some(state.engine.connect(t));
+            for i in 0..state.panes.len() {
+                state.panes[i].client = Some(connect(state, t, &mut out));
             }
         }
         Step::PaneAdd { name } => {
             check_new_name(state, name)?;
             catch_up(state, t, &mut out);
-            let client = Some(state.engine.connect(t));
+            let client = Some(connect(state, t, &mut out));
             state.panes.push(Pane {
                 name: name.clone(),
                 client,
@@ -880,7 +1002,7 @@ fn apply_step(
                 let outcome = state.engine.disconnect(id, t);
                 absorb(state, outcome, &mut out);
             }
-            state.panes[index].client = Some(state.engine.connect(t));
+            state.panes[index].client = Some(connect(state, t, &mut out));
         }
     }
     state.time_ms = t;

@@ -2,27 +2,34 @@
 //!
 //! Layout: the magic bytes `STRMPLAY`, the format version as a little-endian `u16`, a
 //! checksum of the body (64-bit FNV-1a, little-endian; postcard itself would read many damaged
-//! bodies as other valid ones), then the body encoded with postcard (serde): the setup, the start (profile, clock, panes), the clock,
-//! the pane names, the step log with its clock marks, the current step, and a slot for the
-//! engine's own state. The slot stays `None` until the engine is serialisable; a load then
-//! rebuilds the engine by replaying the log, which reproduces it exactly.
+//! bodies as other valid ones), then the body encoded with postcard (serde): the setup, the
+//! start (profile, clock, panes), the clock, the step log with its clock marks, the current
+//! step, the next event number, and two engine slots: the current state (`Engine::save` bytes
+//! with the panes' clients, profile and times) and, once the history cap has freed steps, the
+//! start's state. A load restores the current state from its slot without replaying the log
+//! (and keeps it as a checkpoint); a later seek before it replays from the start. A body whose
+//! current slot is empty is rebuilt by replaying the whole log, which reproduces it exactly.
+//!
+//! Version 1 (before the engine slots were filled) is not read: its sessions were never
+//! stored by the page.
 //!
 //! Loading builds a new session: bytes that are corrupt, truncated, of another format or of
 //! an unknown version are a [`LoadError`], and whatever session the caller holds is untouched.
 
 use serde::{Deserialize, Serialize};
 
+use super::checkpoint::Checkpoint;
 use super::{
-    apply_mark, apply_step, fresh_state, valid_pane_name, Clock, Logged, Origin, Session,
-    SessionConfig, Step,
+    apply_mark, apply_step, fresh_state, valid_pane_name, Clock, Logged, Origin, Pane, Session,
+    SessionConfig, State, Step,
 };
-use crate::engine::Profile;
+use crate::engine::{Engine, Profile};
 
 /// The first bytes of every saved session.
 pub const MAGIC: &[u8; 8] = b"STRMPLAY";
 
 /// The format version this code writes and reads.
-pub const VERSION: u16 = 1;
+pub const VERSION: u16 = 2;
 
 /// Why saved bytes could not be loaded.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,11 +68,73 @@ struct Body {
     clock: SavedClock,
     /// The pane names in order, as a check on the replay.
     panes: Vec<String>,
+    /// Steps the history cap freed: the log's first step is step `base + 1`.
+    base: u64,
     log: Vec<SavedStep>,
     current: u64,
     dropped: u64,
-    /// The engine's state at `current`, once the engine can be serialised.
-    engine: Option<Vec<u8>>,
+    /// The number of the session's next event.
+    next_seq: u64,
+    /// The state at `current` (with all its step's clock marks).
+    state: Option<SavedState>,
+    /// The state at `base` (before `origin_marks`), when `base > 0`.
+    start: Option<SavedState>,
+}
+
+/// A `State` as saved: the engine as `Engine::save` bytes, the panes with their clients.
+#[derive(Serialize, Deserialize)]
+struct SavedState {
+    engine: Vec<u8>,
+    profile: String,
+    panes: Vec<(String, Option<u64>)>,
+    time_ms: u64,
+    advanced_to: Option<u64>,
+}
+
+fn saved_state(state: &State) -> SavedState {
+    SavedState {
+        engine: state.engine.save(),
+        profile: state.profile.name().to_string(),
+        panes: state
+            .panes
+            .iter()
+            .map(|p| (p.name.clone(), p.client))
+            .collect(),
+        time_ms: state.time_ms,
+        advanced_to: state.advanced_to,
+    }
+}
+
+/// A saved state back; its engine must be of its profile and know every pane's client.
+fn state_of(saved: SavedState, what: &str) -> Result<State, LoadError> {
+    let engine = Engine::load(&saved.engine)
+        .map_err(|e| LoadError::Invalid(format!("the {what} state's engine: {e}")))?;
+    let profile = profile(&saved.profile)?;
+    if engine.profile() != profile {
+        return Err(LoadError::Invalid(format!(
+            "the {what} state's engine is not of profile {}",
+            profile.name()
+        )));
+    }
+    let mut panes: Vec<Pane> = Vec::new();
+    for (name, client) in saved.panes {
+        if !valid_pane_name(&name) || panes.iter().any(|p| p.name == name) {
+            return Err(LoadError::Invalid(format!("bad pane name {name:?}")));
+        }
+        if client.is_some_and(|id| engine.client_state(id).is_none()) {
+            return Err(LoadError::Invalid(format!(
+                "pane {name:?} has a client the engine does not know"
+            )));
+        }
+        panes.push(Pane { name, client });
+    }
+    Ok(State {
+        engine,
+        profile,
+        panes,
+        time_ms: saved.time_ms,
+        advanced_to: saved.advanced_to,
+    })
 }
 
 #[derive(Serialize, Deserialize)]
@@ -173,6 +242,7 @@ impl Session {
                 paused: self.clock.paused,
             },
             panes: self.state.panes.iter().map(|p| p.name.clone()).collect(),
+            base: self.base as u64,
             log: self
                 .log
                 .iter()
@@ -184,7 +254,9 @@ impl Session {
                 .collect(),
             current: self.current as u64,
             dropped: self.dropped as u64,
-            engine: None,
+            next_seq: self.next_seq,
+            state: Some(saved_state(&self.state)),
+            start: self.start.as_deref().map(saved_state),
         };
         // Encoding owned plain data into a growable vector cannot fail; an empty body would
         // still be refused by `load`, never read as a session.
@@ -249,46 +321,73 @@ impl Session {
                 })
             })
             .collect::<Result<Vec<_>, LoadError>>()?;
+        let base = usize_of(body.base, "freed steps")?;
         let current = usize_of(body.current, "current step")?;
         let dropped = usize_of(body.dropped, "dropped steps")?;
-        if current > log.len() || dropped > current {
+        let end = base.checked_add(log.len());
+        if end.is_none_or(|end| current > end) || dropped > current || base > dropped {
             return Err(LoadError::Invalid(format!(
-                "step {current} of {} ({dropped} dropped)",
+                "step {current} of {base} + {} ({dropped} dropped)",
                 log.len()
             )));
         }
-        // Every step must replay as it ran; a step the session refuses means the bytes were
-        // not written by a session. The steps after the current one (a redo) are checked too,
-        // so that a later seek cannot meet a bad one.
-        let replay = |upto: usize| -> Result<super::State, LoadError> {
-            let mut state = fresh_state(&config, &origin);
-            for &t in &body.origin_marks {
-                apply_mark(&mut state, t);
-            }
-            for (n, l) in log[..upto].iter().enumerate() {
-                if let Err(e) = apply_step(&config, &mut state, &l.step, l.time_ms) {
-                    return Err(LoadError::Invalid(format!("step {}: {e}", n + 1)));
-                }
-                for &t in &l.marks {
+        let start = match (base, body.start) {
+            (0, None) => None,
+            (0, Some(_)) => return Err(LoadError::Invalid("a start state without freed steps".into())),
+            (_, None) => return Err(LoadError::Invalid("freed steps without a start state".into())),
+            (_, Some(saved)) => Some(Box::new(state_of(saved, "start")?)),
+        };
+        let state = match body.state {
+            Some(saved) => state_of(saved, "current")?,
+            None => {
+                // No engine slot: the log is replayed, and every step must replay as it ran
+                // (a step the session refuses means the bytes were not written by a session).
+                let mut state = match &start {
+                    Some(s) => State::clone(s),
+                    None => fresh_state(&config, &origin),
+                };
+                for &t in &body.origin_marks {
                     apply_mark(&mut state, t);
                 }
+                for (n, l) in log[..current - base].iter().enumerate() {
+                    if let Err(e) = apply_step(&config, &mut state, &l.step, l.time_ms) {
+                        return Err(LoadError::Invalid(format!("step {}: {e}", base + n + 1)));
+                    }
+                    for &t in &l.marks {
+                        apply_mark(&mut state, t);
+                    }
+                }
+                state
             }
-            Ok(state)
         };
-        let mut state = replay(log.len())?;
-        if current < log.len() {
-            state = replay(current)?;
-        }
         let names: Vec<&str> = state.panes.iter().map(|p| p.name.as_str()).collect();
         if names != body.panes.iter().map(String::as_str).collect::<Vec<_>>() {
             return Err(LoadError::Invalid(
-                "the panes differ from the replayed ones".into(),
+                "the panes differ from the saved state's".into(),
             ));
         }
-        let log_bytes = log[dropped..].iter().map(|l| l.step.log_bytes()).sum();
+        let log_bytes = log[dropped - base..]
+            .iter()
+            .map(|l| l.step.log_bytes())
+            .sum();
         let mut session = Session::with_origin(config, origin);
+        // The current state is the one checkpoint: seeks after it (a redo) replay from it,
+        // seeks before it from the start.
+        if current > base {
+            let marks = log[current - base - 1].marks.len();
+            session.checkpoints.insert(Checkpoint {
+                index: current,
+                marks,
+                state: state.clone(),
+            });
+        }
         session.origin_marks = body.origin_marks;
+        session.next_seq = body.next_seq.max(state.engine.next_event_seq());
+        let mut state = state;
+        state.engine.set_next_event_seq(session.next_seq);
         session.state = state;
+        session.start = start;
+        session.base = base;
         session.log = log;
         session.current = current;
         session.dropped = dropped;

@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use super::{apply_mark, apply_step, fresh_state, Output, Session, Step};
+use super::{apply_mark, apply_step, Output, Session, Step};
 use crate::console::Line;
 use crate::engine::Profile;
 use crate::transcript::{self, lines_match, Located, Mismatch, ParseError, Replay};
@@ -194,6 +194,13 @@ impl Session {
                 });
             }
         };
+        if self.base > 0 {
+            // The freed steps made the start; a scenario cannot state it, so it says so.
+            push(T::Comment(format!(
+                "The history cap freed the first {} step(s); this scenario starts after them.",
+                self.base
+            )));
+        }
         push(T::Profile(self.origin.profile.name().to_string()));
         push(T::Clock {
             relative: false,
@@ -203,7 +210,7 @@ impl Session {
             push(T::PaneAdd(p.clone()));
         }
         // A replay beside the export gives each step's output, when it is wanted.
-        let mut state = with_output.then(|| fresh_state(&self.config, &self.origin));
+        let mut state = with_output.then(|| self.start_state());
         let mut now = self.origin.time_ms;
         let mark = |t: u64, state: &mut Option<super::State>, push: &mut dyn FnMut(T)| {
             push(T::Clock {
@@ -218,7 +225,7 @@ impl Session {
             mark(t, &mut state, &mut push);
             now = t;
         }
-        for l in &self.log[..self.current] {
+        for l in &self.log[..self.current - self.base] {
             // A step's own time, or for a jump the time it jumped from (the clock may have
             // run since the previous step).
             let starts = match l.step {
