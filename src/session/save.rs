@@ -401,3 +401,60 @@ impl Session {
         Ok(session)
     }
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    /// A session's bytes with its body changed by `edit` and the checksum made right again,
+    /// so that only the load's own checks can refuse them.
+    fn resealed(bytes: &[u8], edit: impl FnOnce(&mut Body)) -> Vec<u8> {
+        let mut body: Body = postcard::from_bytes(&bytes[18..]).unwrap();
+        edit(&mut body);
+        let body = postcard::to_allocvec(&body).unwrap();
+        let mut out = bytes[..10].to_vec();
+        out.extend_from_slice(&checksum(&body).to_le_bytes());
+        out.extend(body);
+        out
+    }
+
+    fn saved() -> Vec<u8> {
+        let mut s = Session::new(SessionConfig::default(), Profile::V8, 1_700_000_000_000);
+        s.run("A", "XADD s * f v").unwrap();
+        s.run("B", "SUBSCRIBE ch").unwrap();
+        s.save()
+    }
+
+    #[test]
+    fn a_damaged_engine_slot_is_a_clear_error() {
+        let bytes = saved();
+        assert!(Session::load(&resealed(&bytes, |_| {})).is_ok());
+        let cut = resealed(&bytes, |b| {
+            let e = &mut b.state.as_mut().unwrap().engine;
+            e.truncate(e.len() / 2);
+        });
+        assert!(
+            matches!(Session::load(&cut), Err(LoadError::Invalid(ref why)) if why.contains("engine")),
+            "{:?}",
+            Session::load(&cut).err()
+        );
+        let other = resealed(&bytes, |b| b.state.as_mut().unwrap().profile = "7.0".into());
+        assert!(matches!(Session::load(&other), Err(LoadError::Invalid(_))));
+        let ghost = resealed(&bytes, |b| b.state.as_mut().unwrap().panes[0].1 = Some(99));
+        assert!(matches!(Session::load(&ghost), Err(LoadError::Invalid(_))));
+        let no_start = resealed(&bytes, |b| {
+            b.base = 1;
+            b.dropped = 1;
+        });
+        assert!(matches!(Session::load(&no_start), Err(LoadError::Invalid(_))));
+    }
+
+    #[test]
+    fn without_an_engine_slot_the_log_is_replayed() {
+        let bytes = saved();
+        let replayed = Session::load(&resealed(&bytes, |b| b.state = None)).unwrap();
+        let loaded = Session::load(&bytes).unwrap();
+        assert_eq!(replayed.engine().save(), loaded.engine().save());
+        assert_eq!(replayed.panes(), loaded.panes());
+    }
+}
