@@ -3,13 +3,19 @@
 //! `benches/streams.rs` can build this for wasm32-unknown-unknown, bind it with
 //! `wasm-bindgen --target nodejs` and time it under Node
 //! (`benches/support/wasm_run.js`): the stream, consumer-group and pub/sub
-//! workloads. Not part of the page bundle.
+//! workloads, and the session benchmark's (`benches/session.rs`: seeks in the big session,
+//! `Session::run` against the bare engine). Not part of the page bundle.
 //! On native targets it is an empty library.
 
 #[cfg(target_arch = "wasm32")]
 #[path = "../benches/support/workload.rs"]
 #[allow(dead_code)] // the scaling workloads run natively only
 mod workload;
+
+#[cfg(target_arch = "wasm32")]
+#[path = "../benches/support/session_workload.rs"]
+#[allow(dead_code)] // the memory and console figures are native only
+mod session_workload;
 
 #[cfg(target_arch = "wasm32")]
 mod exports {
@@ -26,6 +32,8 @@ mod exports {
         static GROUPS: RefCell<Driver> = RefCell::new(Driver::new(Profile::V7));
         /// The engine of the pub/sub workloads (a fresh one per `pubsub_load`).
         static PUBSUB: RefCell<Option<PubSub>> = const { RefCell::new(None) };
+        /// The session benchmark's big session (`session_build`).
+        static SESSION: RefCell<Option<streamplay::session::Session>> = const { RefCell::new(None) };
     }
 
     /// Why the engine cannot run `workload` yet (its error reply), or nothing.
@@ -114,5 +122,56 @@ mod exports {
             Some(pubsub) => pubsub.publish(k as u64).map(|n| n as f64),
             None => Err("pubsub_load was not called".into()),
         })
+    }
+
+    /// Builds the session benchmark's big session with `steps` block steps; returns its length.
+    #[wasm_bindgen]
+    pub fn session_build(steps: f64) -> f64 {
+        let s = crate::session_workload::build(steps as u64);
+        let len = s.len() as f64;
+        SESSION.with(|cell| *cell.borrow_mut() = Some(s));
+        len
+    }
+
+    /// The seek targets: `n` random steps of the big session (the native run's seed), then its
+    /// newest step.
+    #[wasm_bindgen]
+    pub fn session_targets(n: f64) -> Vec<f64> {
+        SESSION.with(|cell| {
+            let len = cell.borrow().as_ref().map_or(0, |s| s.len());
+            let mut rng = crate::session_workload::Rng(0x5e55_1017);
+            let mut t: Vec<f64> = (0..n as u64)
+                .map(|_| rng.below(len as u64 + 1) as f64)
+                .collect();
+            t.push(len as f64);
+            t
+        })
+    }
+
+    /// Seeks the big session to step `k`.
+    #[wasm_bindgen]
+    pub fn session_seek(k: f64) -> Result<(), String> {
+        SESSION.with(|cell| match cell.borrow_mut().as_mut() {
+            Some(s) => s.seek(k as usize).map_err(|e| e.to_string()),
+            None => Err("session_build was not called".into()),
+        })
+    }
+
+    /// Drops the big session.
+    #[wasm_bindgen]
+    pub fn session_drop() {
+        SESSION.with(|cell| *cell.borrow_mut() = None);
+    }
+
+    /// `n` XADD steps through `Session::run` (`session_workload::session_run`).
+    #[wasm_bindgen]
+    pub fn session_run(n: f64) -> f64 {
+        crate::session_workload::session_run(n as u64) as f64
+    }
+
+    /// The same work on the bare engine (`session_workload::bare_run`).
+    #[wasm_bindgen]
+    pub fn bare_run(n: f64) -> f64 {
+        crate::session_workload::bare_run(n as u64) as f64
     }
 }

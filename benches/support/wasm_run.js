@@ -2,6 +2,9 @@
 // benches/streams.rs). Usage:
 //   node wasm_run.js <wasm_bench.js> <streams|pubsub> <runs> <entries> <ops> <pel> <deliveries>
 // `streams` runs the throughput and consumer-group workloads, `pubsub` the pub/sub ones.
+// `node wasm_run.js <wasm_bench.js> session <steps> <seeks> <ops> <runs>` is the session
+// benchmark's half (benches/session.rs): `BUILD s <secs>`, `SEEK ms <each seek>`,
+// `SESSION ops <each run>`, `BARE ops <each run>`.
 // Prints one line per workload: `NAME ops <ops/s of each run>` or `NAME skip <reason>`.
 // The group workloads print two lines, `NAME` (commands/s) and `NAME_ENTRIES`
 // (entries/s): the work-queue loop on a stream of <entries>, XAUTOCLAIM on a PEL of <pel>.
@@ -10,6 +13,35 @@
 const bench = require(process.argv[2]);
 const part = process.argv[3];
 const [runs, entries, ops, pel, deliveries] = process.argv.slice(4).map(Number);
+
+function session() {
+  const [steps, seeks, n, rounds] = process.argv.slice(4).map(Number);
+  const secs = (t0) => Number(process.hrtime.bigint() - t0) / 1e9;
+  let t0 = process.hrtime.bigint();
+  bench.session_build(steps);
+  console.log(`BUILD s ${secs(t0).toFixed(1)}`);
+  const times = [];
+  for (const k of bench.session_targets(seeks)) {
+    t0 = process.hrtime.bigint();
+    bench.session_seek(k);
+    times.push((secs(t0) * 1e3).toFixed(2));
+  }
+  console.log(`SEEK ms ${times.join(" ")}`);
+  bench.session_drop();
+  const session = [];
+  const bare = [];
+  for (let r = 0; r < rounds; r++) {
+    t0 = process.hrtime.bigint();
+    const a = bench.bare_run(n);
+    bare.push((n / secs(t0)).toFixed(0));
+    t0 = process.hrtime.bigint();
+    const b = bench.session_run(n);
+    session.push((n / secs(t0)).toFixed(0));
+    if (a !== b) throw new Error(`the session printed ${b} lines, the bare engine ${a}`);
+  }
+  console.log(`SESSION ops ${session.join(" ")}`);
+  console.log(`BARE ops ${bare.join(" ")}`);
+}
 
 function streams() {
   const workloads = ["XADD", "XRANGE", "XREAD"];
@@ -100,5 +132,6 @@ function pubsub() {
 }
 
 if (part === "streams") streams();
+else if (part === "session") session();
 else if (part === "pubsub") pubsub();
 else throw new Error(`no part ${part}`);

@@ -16,7 +16,7 @@
 use super::{Output, State};
 
 /// The most checkpoints kept at once.
-pub(crate) const MAX_KEPT: usize = 128;
+pub(crate) const MAX_KEPT: usize = 64;
 
 /// The work between checkpoints while the log is short.
 pub(crate) const FIRST_SPACING: u64 = 64;

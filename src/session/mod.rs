@@ -458,6 +458,13 @@ impl Session {
         (self.checkpoints.len(), self.checkpoints.spacing())
     }
 
+    /// Drops every checkpoint (seeks then replay from the start until new ones are taken):
+    /// the session benchmark measures the memory they held this way.
+    #[doc(hidden)]
+    pub fn clear_checkpoints(&mut self) {
+        self.checkpoints = Checkpoints::default();
+    }
+
     /// Sets the work between checkpoints (tests).
     #[cfg(test)]
     pub(crate) fn set_checkpoint_spacing(&mut self, spacing: u64) {

@@ -1,0 +1,311 @@
+//! The session benchmark (`./dev.sh bench-session`, or `cargo bench --bench session`): time
+//! travel and the session's overhead, native and wasm32 (the `wasm_bench` example built with
+//! opt-level 3 and run by Node, as `benches/streams.rs` does).
+//!
+//! 1. Seek: a session of 100,001 steps holding a 1,000,000-entry stream (the big session of
+//!    `benches/support/session_workload.rs`: `10 XADD s * f v` steps through the console's
+//!    repeat prefix, a group read and its XACK every 100 steps); `STREAMPLAY_SESSION_SEEKS`
+//!    (default 200) seeks to random steps (a fixed seed), median and max ms. Goals: under
+//!    50 ms native, 150 ms wasm.
+//! 2. Checkpoint memory (native): the heap the checkpoints hold beyond what the live state
+//!    shares with them (heap freed by dropping them all, counted by this file's
+//!    `#[global_allocator]`), against the live state's heap (the session's heap less its
+//!    checkpoints and its step log). Goal: under 2x.
+//! 3. Throughput: `XADD s * f v` as steps through `Session::run` against the bare engine doing
+//!    the same work (tokenize with `cli::split`, `Engine::execute`, format the reply with
+//!    `cli::format`), commands/s, median of `STREAMPLAY_BENCH_RUNS` runs (default 5) of
+//!    `STREAMPLAY_SESSION_OPS` commands (default 200,000). Goal: the session at least 0.9x.
+//!
+//! Quick mode: `STREAMPLAY_SESSION_STEPS` changes the 100,000 block steps (the stream holds
+//! ten entries per step), e.g. `STREAMPLAY_SESSION_STEPS=5000 STREAMPLAY_SESSION_OPS=20000`.
+//! `STREAMPLAY_SESSION_WASM=0` skips the wasm32 half.
+
+#[path = "support/session_workload.rs"]
+mod session_workload;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicIsize, Ordering};
+use std::time::Instant;
+
+use session_workload::{bare_run, build, console_run, entries, session_run, Rng};
+
+/// The system allocator, counting the bytes currently allocated.
+struct Counting;
+
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE.fetch_add(
+            new_size as isize - layout.size() as isize,
+            Ordering::Relaxed,
+        );
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn live() -> isize {
+    LIVE.load(Ordering::Relaxed)
+}
+
+fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(|a, b| a.total_cmp(b));
+    match xs.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => xs[n / 2],
+        n => (xs[n / 2 - 1] + xs[n / 2]) / 2.0,
+    }
+}
+
+fn max(xs: &[f64]) -> f64 {
+    xs.iter().copied().fold(f64::NAN, f64::max)
+}
+
+fn mb(bytes: isize) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
+}
+
+fn on_path(tool: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file()))
+}
+
+/// The seek targets: `n` random steps of a session of `len` steps, then its newest step.
+fn targets(len: usize, n: u64) -> Vec<usize> {
+    let mut rng = Rng(0x5e55_1017);
+    let mut t: Vec<usize> = (0..n)
+        .map(|_| rng.below(len as u64 + 1) as usize)
+        .collect();
+    t.push(len);
+    t
+}
+
+/// Builds `examples/wasm_bench.rs` for wasm32 (opt-level 3, the `bench` profile) with its
+/// Node bindings; returns the JS module path.
+fn build_wasm(root: &Path) -> Result<PathBuf, String> {
+    for tool in ["node", "wasm-bindgen"] {
+        if !on_path(tool) {
+            return Err(format!(
+                "{tool} is not installed (`./dev.sh setup` installs it)"
+            ));
+        }
+    }
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown"))
+        .unwrap_or(true);
+    if !installed {
+        return Err("the wasm32-unknown-unknown target is not installed (`./dev.sh setup`)".into());
+    }
+    // The streams benchmark's target directory for this profile: one build serves both.
+    let target = root.join("target/wasm-bench/bench");
+    let status = Command::new(env!("CARGO"))
+        .current_dir(root)
+        .env("CARGO_TARGET_DIR", &target)
+        .args(["build", "--quiet", "--profile", "bench"])
+        .args([
+            "--target",
+            "wasm32-unknown-unknown",
+            "--example",
+            "wasm_bench",
+        ])
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err("the wasm32 build of examples/wasm_bench.rs failed".into());
+    }
+    let wasm = target.join("wasm32-unknown-unknown/release/examples/wasm_bench.wasm");
+    let pkg = target.join("pkg");
+    let status = Command::new("wasm-bindgen")
+        .args(["--target", "nodejs", "--out-dir"])
+        .arg(&pkg)
+        .arg(&wasm)
+        .status()
+        .map_err(|e| format!("cannot run wasm-bindgen: {e}"))?;
+    if !status.success() {
+        return Err("wasm-bindgen failed".into());
+    }
+    Ok(pkg.join("wasm_bench.js"))
+}
+
+/// What the Node run printed: `SEEK ms <each>`, `SESSION ops <each run>`, `BARE ops <each run>`.
+struct WasmFigures {
+    seeks: Vec<f64>,
+    session: Vec<f64>,
+    bare: Vec<f64>,
+    build_secs: f64,
+}
+
+fn wasm_run(root: &Path, steps: u64, seeks: u64, ops: u64, runs: u64) -> Result<WasmFigures, String> {
+    let module = build_wasm(root)?;
+    let out = Command::new("node")
+        .arg(root.join("benches/support/wasm_run.js"))
+        .arg(&module)
+        .arg("session")
+        .args([steps, seeks, ops, runs].map(|n| n.to_string()))
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run node: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("node failed: {}", out.status));
+    }
+    let mut figures = WasmFigures {
+        seeks: vec![],
+        session: vec![],
+        bare: vec![],
+        build_secs: f64::NAN,
+    };
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let mut words = line.split(' ');
+        let (Some(name), Some(_)) = (words.next(), words.next()) else {
+            continue;
+        };
+        let values: Vec<f64> = words.filter_map(|v| v.parse().ok()).collect();
+        match name {
+            "SEEK" => figures.seeks = values,
+            "SESSION" => figures.session = values,
+            "BARE" => figures.bare = values,
+            "BUILD" => figures.build_secs = values.first().copied().unwrap_or(f64::NAN),
+            _ => {}
+        }
+    }
+    Ok(figures)
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; this benchmark has no harness and no filters.
+    let steps = env_u64("STREAMPLAY_SESSION_STEPS", 100_000);
+    let seeks = env_u64("STREAMPLAY_SESSION_SEEKS", 200);
+    let ops = env_u64("STREAMPLAY_SESSION_OPS", 200_000);
+    let runs = env_u64("STREAMPLAY_BENCH_RUNS", 5).max(1);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+
+    // 1. The big session, and seeks in it.
+    let h0 = live();
+    let t = Instant::now();
+    let mut s = build(steps);
+    let build_secs = t.elapsed().as_secs_f64();
+    let total = live() - h0;
+    let (kept, spacing) = s.checkpoint_stats();
+    println!(
+        "session: {} steps, {} entries, built in {build_secs:.1} s; {kept} checkpoints, {spacing} work apart",
+        s.len(),
+        entries(steps),
+    );
+    let mut times = Vec::new();
+    for k in targets(s.len(), seeks) {
+        let t = Instant::now();
+        s.seek(k).expect("a seek to a step that exists");
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    let seek_median = median(times.clone());
+    let seek_max = max(&times);
+
+    // 2. Memory, at the newest step (restored by the last seek, as after any seek).
+    let at = live();
+    let log = s.log().to_vec();
+    let log_bytes = live() - at;
+    drop(log);
+    let at = live();
+    s.clear_checkpoints();
+    let checkpoint_bytes = at - live();
+    let state_bytes = total - checkpoint_bytes - log_bytes;
+    drop(s);
+
+    // 3. Throughput.
+    let mut session_ops = Vec::new();
+    let mut bare_ops = Vec::new();
+    let mut console_ops = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        let c = console_run(ops);
+        console_ops.push(ops as f64 / t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        let a = bare_run(ops);
+        bare_ops.push(ops as f64 / t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        let b = session_run(ops);
+        session_ops.push(ops as f64 / t.elapsed().as_secs_f64());
+        assert_eq!(a, b, "the session and the bare engine printed the same lines");
+        assert_eq!(a, c, "the console and the bare engine printed the same lines");
+    }
+    let session_native = median(session_ops);
+    let bare_native = median(bare_ops);
+    let console_native = median(console_ops);
+
+    let wasm = if env_u64("STREAMPLAY_SESSION_WASM", 1) == 0 {
+        Err("skipped (STREAMPLAY_SESSION_WASM=0)".to_string())
+    } else {
+        wasm_run(&root, steps, seeks, ops, runs)
+    };
+
+    println!();
+    println!("| figure | native | wasm32 (Node) | goal |");
+    println!("|---|---|---|---|");
+    let (w_med, w_max, w_ratio, w_session, w_bare, w_build) = match &wasm {
+        Ok(w) => {
+            let session = median(w.session.clone());
+            let bare = median(w.bare.clone());
+            (
+                format!("{:.1}", median(w.seeks.clone())),
+                format!("{:.1}", max(&w.seeks)),
+                format!("{:.2}", session / bare),
+                format!("{session:.0}"),
+                format!("{bare:.0}"),
+                format!("{:.1} s", w.build_secs),
+            )
+        }
+        Err(e) => {
+            println!("(wasm32: {e})");
+            let n = || "-".to_string();
+            (n(), n(), n(), n(), n(), n())
+        }
+    };
+    println!(
+        "| build the session ({} steps) | {build_secs:.1} s | {w_build} | |",
+        steps + 1
+    );
+    println!("| seek, median ms ({seeks} random steps) | {seek_median:.1} | {w_med} | |");
+    println!("| seek, max ms | {seek_max:.1} | {w_max} | < 50 native, < 150 wasm |");
+    println!(
+        "| checkpoints / live state | {} / {} = {:.2} | | < 2 |",
+        mb(checkpoint_bytes),
+        mb(state_bytes),
+        checkpoint_bytes as f64 / state_bytes as f64
+    );
+    println!("| (the step log) | {} | | |", mb(log_bytes));
+    println!("| `Session::run` commands/s | {session_native:.0} | {w_session} | |");
+    println!("| bare engine commands/s | {bare_native:.0} | {w_bare} | |");
+    println!("| `console::run_line` commands/s | {console_native:.0} | | |");
+    println!(
+        "| session / bare | {:.2} | {w_ratio} | >= 0.9 |",
+        session_native / bare_native
+    );
+    println!(
+        "| session / console | {:.2} | | |",
+        session_native / console_native
+    );
+}
