@@ -12,6 +12,9 @@
 #   ./dev.sh bench   the benchmark: streams memory, throughput and consumer groups, and Pub/Sub
 #                    deliveries (native and wasm32 under Node) next to redis-server and
 #                    redis-benchmark (about eight minutes)
+#   ./dev.sh bench-session  the session benchmark: seeks in a 100,000-step session holding a
+#                    1,000,000-entry stream, checkpoint memory, Session::run against the bare
+#                    engine (native and wasm32 under Node; a few minutes)
 #   ./dev.sh diff-full  the random stream differential test at its full 100,000 commands
 #   ./dev.sh bench-browser  the consoles in headless Chromium: Enter → reply painted, and frame times
 #                    and lost messages under 1,000 pushes a second (about a minute)
@@ -182,6 +185,10 @@ case "${1:-}" in
     setup_build; setup_test
     say "streams and pub/sub benchmark (release build, then about seven minutes of measuring)"
     cargo bench --bench streams ;;
+  bench-session)
+    setup_build
+    say "session benchmark (release build, then a few minutes of measuring)"
+    cargo bench --bench session ;;
   bench-browser)
     setup_build; setup_test
     say "release build of the page"
@@ -192,5 +199,5 @@ case "${1:-}" in
     setup_build; setup_test
     say "random stream differential test, 100,000 commands against redis-server 7.0.15"
     STREAMPLAY_RANDOM_COMMANDS=100000 cargo test --release --test differential_streams_random -- --nocapture ;;
-  *) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -95,9 +95,7 @@ fn on_path(tool: &str) -> bool {
 /// The seek targets: `n` random steps of a session of `len` steps, then its newest step.
 fn targets(len: usize, n: u64) -> Vec<usize> {
     let mut rng = Rng(0x5e55_1017);
-    let mut t: Vec<usize> = (0..n)
-        .map(|_| rng.below(len as u64 + 1) as usize)
-        .collect();
+    let mut t: Vec<usize> = (0..n).map(|_| rng.below(len as u64 + 1) as usize).collect();
     t.push(len);
     t
 }
@@ -159,7 +157,13 @@ struct WasmFigures {
     build_secs: f64,
 }
 
-fn wasm_run(root: &Path, steps: u64, seeks: u64, ops: u64, runs: u64) -> Result<WasmFigures, String> {
+fn wasm_run(
+    root: &Path,
+    steps: u64,
+    seeks: u64,
+    ops: u64,
+    runs: u64,
+) -> Result<WasmFigures, String> {
     let module = build_wasm(root)?;
     let out = Command::new("node")
         .arg(root.join("benches/support/wasm_run.js"))
@@ -249,8 +253,14 @@ fn main() {
         let t = Instant::now();
         let b = session_run(ops);
         session_ops.push(ops as f64 / t.elapsed().as_secs_f64());
-        assert_eq!(a, b, "the session and the bare engine printed the same lines");
-        assert_eq!(a, c, "the console and the bare engine printed the same lines");
+        assert_eq!(
+            a, b,
+            "the session and the bare engine printed the same lines"
+        );
+        assert_eq!(
+            a, c,
+            "the console and the bare engine printed the same lines"
+        );
     }
     let session_native = median(session_ops);
     let bare_native = median(bare_ops);

@@ -333,8 +333,16 @@ impl Session {
         }
         let start = match (base, body.start) {
             (0, None) => None,
-            (0, Some(_)) => return Err(LoadError::Invalid("a start state without freed steps".into())),
-            (_, None) => return Err(LoadError::Invalid("freed steps without a start state".into())),
+            (0, Some(_)) => {
+                return Err(LoadError::Invalid(
+                    "a start state without freed steps".into(),
+                ))
+            }
+            (_, None) => {
+                return Err(LoadError::Invalid(
+                    "freed steps without a start state".into(),
+                ))
+            }
             (_, Some(saved)) => Some(Box::new(state_of(saved, "start")?)),
         };
         let state = match body.state {
@@ -446,7 +454,10 @@ mod tests {
             b.base = 1;
             b.dropped = 1;
         });
-        assert!(matches!(Session::load(&no_start), Err(LoadError::Invalid(_))));
+        assert!(matches!(
+            Session::load(&no_start),
+            Err(LoadError::Invalid(_))
+        ));
     }
 
     #[test]

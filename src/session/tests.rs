@@ -700,6 +700,10 @@ fn a_load_takes_the_engine_from_the_save_and_replays_nothing() {
     let bytes = s.save();
     let l = Session::load(&bytes).unwrap();
     assert_eq!(l.engine().save(), s.engine().save());
-    assert_eq!(l.checkpoint_indexes(), [2], "the loaded state is a checkpoint");
+    assert_eq!(
+        l.checkpoint_indexes(),
+        [2],
+        "the loaded state is a checkpoint"
+    );
     assert_eq!(l.next_event_seq(), s.next_event_seq());
 }
