@@ -109,8 +109,8 @@ impl Checkpoints {
     /// history cap makes it the new start).
     pub fn take_at_or_before(&mut self, index: usize) -> Option<Checkpoint> {
         let pos = self.kept.iter().rposition(|c| c.index <= index)?;
-        let taken = self.kept.drain(..=pos).last();
-        taken
+        let mut older: Vec<Checkpoint> = self.kept.drain(..=pos).collect();
+        older.pop()
     }
 
     /// Drops the checkpoints after step `index` (the steps they follow were dropped).
