@@ -19,6 +19,7 @@
 mod checkpoint;
 mod save;
 mod scenario;
+pub mod view_model;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 
