@@ -749,6 +749,11 @@ impl ViewModel {
                     g.last_id = *last_id;
                     g.entries_read = entries_read.and_then(|n| i64::try_from(n).ok());
                     g.lag = lag.and_then(|n| i64::try_from(n).ok());
+                    // The event's `None` is an unknown lag or a negative one (7.0 can
+                    // compute one after ENTRIESREAD): only XINFO's number can tell.
+                    if lag.is_none() {
+                        self.stale.insert(Part::Lags(*db, key.clone()));
+                    }
                 }
             }
             EventKind::EntriesAcked {
