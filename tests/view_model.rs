@@ -17,6 +17,7 @@ use proptest::prelude::*;
 use streamplay::engine::inspect::Window;
 use streamplay::engine::{ClientId, Config, Engine, Event, Profile, StreamId};
 use streamplay::session::view_model::{Pin, ViewConfig, ViewModel};
+use streamplay::session::{Session, SessionConfig};
 
 const CLIENTS: usize = 4;
 const START_MS: u64 = 1000;
@@ -485,4 +486,107 @@ fn huge_stream_costs_only_windows() {
     let mut fresh = ViewModel::from_inspect(&e, START_MS);
     fresh.effects = vm.effects.clone();
     assert_eq!(vm, fresh);
+}
+
+/// A typed line for `argv` (the workload's arguments quote only spaces).
+fn line(argv: &[String]) -> String {
+    argv.iter()
+        .map(|a| if a.contains(' ') || a.is_empty() { format!("\"{a}\"") } else { a.clone() })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The session's model must equal a fresh one of its engine.
+fn check_session(s: &Session, what: &str) -> Result<(), TestCaseError> {
+    let model = s.view_model();
+    let mut fresh = ViewModel::from_inspect_with(s.engine(), s.clock().now_ms, model.config().clone());
+    fresh.effects = model.effects.clone();
+    if *model != fresh {
+        return Err(TestCaseError::fail(format!("after {what}:\n{}", diff(model, &fresh))));
+    }
+    Ok(())
+}
+
+/// What a session step does in the session test.
+#[derive(Clone, Debug)]
+enum SessionAct {
+    Run(usize, Vec<String>),
+    Tick(u64),
+    Jump(u64),
+    Seek(usize),
+    Unblock(usize),
+    SaveLoad,
+    Profile(bool),
+}
+
+fn session_act() -> impl Strategy<Value = SessionAct> {
+    prop_oneof![
+        30 => (0..CLIENTS, command()).prop_map(|(c, argv)| {
+            let subscribes = argv[0].ends_with("SUBSCRIBE") && !argv[0].contains("UN");
+            SessionAct::Run(if subscribes { 3 } else { c }, argv)
+        }),
+        4 => (1u64..40).prop_map(SessionAct::Tick),
+        1 => pick(&[1000u64, 60_000]).prop_map(SessionAct::Jump),
+        2 => (0usize..40).prop_map(SessionAct::Seek),
+        1 => (0..CLIENTS).prop_map(SessionAct::Unblock),
+        1 => Just(SessionAct::SaveLoad),
+        1 => any::<bool>().prop_map(SessionAct::Profile),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: cases() / 4 + 1,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    /// Through a session (steps, ticks, clock jumps, seeks, Ctrl+C, save and load,
+    /// profile switches), the session's model is always its engine's.
+    #[test]
+    fn session_keeps_its_model(v8 in any::<bool>(), acts in proptest::collection::vec(session_act(), 1..50)) {
+        let profile = if v8 { Profile::V8 } else { Profile::V7 };
+        let panes = ["A", "B", "C", "D"];
+        let mut s = Session::with_panes(SessionConfig::default(), profile, START_MS, &panes)
+            .expect("pane names");
+        for setup in [
+            "CONFIG SET stream-node-max-entries 3",
+            "XADD s1 * f a",
+            "XADD s1 * f b",
+            "XGROUP CREATE s1 g1 0",
+            "XGROUP CREATE s2 g1 $ MKSTREAM",
+        ] {
+            s.run("A", setup).expect("a pane");
+        }
+        s.set_paused(false);
+        check_session(&s, "the start")?;
+        for act in &acts {
+            match act {
+                SessionAct::Run(c, argv) => {
+                    let text = line(argv);
+                    let _ = s.run(panes[*c], &text);
+                }
+                SessionAct::Tick(ms) => {
+                    s.set_paused(false);
+                    s.tick(*ms);
+                }
+                SessionAct::Jump(ms) => {
+                    let _ = s.jump(*ms);
+                }
+                SessionAct::Seek(i) => {
+                    let _ = s.seek(i % (s.len() + 1));
+                }
+                SessionAct::Unblock(c) => {
+                    let _ = s.unblock(panes[*c]);
+                }
+                SessionAct::SaveLoad => {
+                    s = Session::load(&s.save()).expect("a saved session loads");
+                }
+                SessionAct::Profile(v8) => {
+                    let _ = s.switch_profile(if *v8 { Profile::V8 } else { Profile::V7 });
+                }
+            }
+            check_session(&s, &format!("{act:?}"))?;
+        }
+    }
 }

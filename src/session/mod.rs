@@ -27,6 +27,7 @@ use crate::console::{self, Line, LineKind, RawFrame};
 use crate::engine::{ClientId, Config, DeliveryKind, Engine, Event, Outcome, Profile, Reply};
 
 use checkpoint::Checkpoints;
+use view_model::ViewModel;
 pub use save::LoadError;
 
 /// How a session sets up its engines and bounds its history.
@@ -284,6 +285,8 @@ pub struct Session {
     dropped: usize,
     log_bytes: usize,
     checkpoints: Checkpoints,
+    /// What the views draw, kept by each step's and tick's events (`view_model.rs`).
+    view_model: ViewModel,
 }
 
 impl Session {
@@ -332,6 +335,7 @@ impl Session {
         let mut clock = Clock::at(origin.time_ms);
         clock.paused = true;
         Session {
+            view_model: ViewModel::from_inspect(&state.engine, state.time_ms),
             checkpoints: Checkpoints::default(),
             config,
             origin,
@@ -370,6 +374,29 @@ impl Session {
 
     pub fn clock(&self) -> &Clock {
         &self.clock
+    }
+
+    /// What the views draw, current after every step, tick and seek.
+    pub fn view_model(&self) -> &ViewModel {
+        &self.view_model
+    }
+
+    /// Pins (or, with `None`, unpins) a window of a stream's entries in the view model.
+    pub fn pin_entries(&mut self, db: usize, key: &[u8], pin: Option<view_model::Pin>) {
+        self.view_model.pin(db, key, pin);
+        self.view_model.refill(&self.state.engine, self.state.time_ms);
+    }
+
+    /// Applies a step's or tick's events to the view model and refills what they left stale.
+    fn sync_view(&mut self, events: &[Event]) {
+        self.view_model.apply_step(events);
+        self.view_model.refill(&self.state.engine, self.state.time_ms);
+    }
+
+    /// Builds the view model again from the engine (a seek, a load, a new engine).
+    pub(crate) fn rebuild_view(&mut self) {
+        self.view_model
+            .rebuild(&self.state.engine, self.state.time_ms);
     }
 
     pub fn config(&self) -> &SessionConfig {
@@ -447,6 +474,7 @@ impl Session {
         }
         self.clock.now_ms = to;
         let out = apply_mark(&mut self.state, to);
+        self.sync_view(&out.events);
         if !out.is_empty() {
             self.truncate_future();
             match self.current {
@@ -537,6 +565,7 @@ impl Session {
                     self.truncate_future();
                     self.origin.profile = profile;
                     self.state = fresh_state(&self.config, &self.origin);
+                    self.rebuild_view();
                     return Ok(Output::default());
                 }
                 Step::ClockJump { .. } => {
@@ -548,6 +577,11 @@ impl Session {
         }
         let out = apply_step(&self.config, &mut self.state, &step, time_ms)?;
         self.clock.now_ms = time_ms;
+        match step {
+            // A fresh engine: nothing of the old model holds.
+            Step::Profile(_) => self.rebuild_view(),
+            _ => self.sync_view(&out.events),
+        }
         self.truncate_future();
         self.log_bytes += step.log_bytes();
         self.log.push(Logged {
@@ -622,6 +656,7 @@ impl Session {
         self.clock.now_ms = self.state.time_ms;
         self.clock.paused = true;
         self.clock.carry = 0;
+        self.rebuild_view();
         Ok(())
     }
 
@@ -884,6 +919,9 @@ fn apply_step(
             state.panes[index].client = Some(state.engine.connect(t));
         }
     }
+    // Connections opened without a call after them (a pane added, a reconnect, a profile
+    // switch) report `ClientConnected` with this step, not the next one.
+    out.events.extend(state.engine.drain_events());
     state.time_ms = t;
     Ok(out)
 }
