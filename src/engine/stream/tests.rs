@@ -629,9 +629,15 @@ mod engine_events {
                 assert!(out.events.is_empty(), "{:?}", out.events);
             } else {
                 assert_eq!(notifications(&out.events), ["xgroup-createconsumer"]);
+                let seen = EventKind::ConsumerSeen {
+                    db: 0,
+                    key: b"s".to_vec(),
+                    group: b"g".to_vec(),
+                    consumer: b"bob".to_vec(),
+                };
                 assert_eq!(
                     out.event_kinds(),
-                    [consumer_created("bob"), out.events[1].kind.clone()]
+                    [consumer_created("bob"), out.events[1].kind.clone(), seen]
                 );
                 assert!(matches!(out.events[1].kind, EventKind::Notification { .. }));
             }
