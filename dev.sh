@@ -13,6 +13,7 @@
 #                    deliveries (native and wasm32 under Node) next to redis-server and
 #                    redis-benchmark (about eight minutes)
 #   ./dev.sh diff-full  the random stream differential test at its full 100,000 commands
+#   ./dev.sh vm-full    the view model property test at 1,000,000 cases (release build)
 #   ./dev.sh bench-browser  the consoles in headless Chromium: Enter → reply painted, and frame times
 #                    and lost messages under 1,000 pushes a second (about a minute)
 #
@@ -160,6 +161,8 @@ verify_setup() {
 run_tests() {
   say "native tests (engine, transcripts, redis-cli golden screens, server, differential vs redis-server)"
   cargo test
+  say "view model property test, 10,000 cases (release build)"
+  STREAMPLAY_VM_CASES=10000 cargo test --release --test view_model
   say "wasm tests in headless Chromium"
   cargo test --target wasm32-unknown-unknown --test web
   say "release build of the page"
@@ -192,5 +195,8 @@ case "${1:-}" in
     setup_build; setup_test
     say "random stream differential test, 100,000 commands against redis-server 7.0.15"
     STREAMPLAY_RANDOM_COMMANDS=100000 cargo test --release --test differential_streams_random -- --nocapture ;;
-  *) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  vm-full)
+    say "view model property test, 1,000,000 cases (release build)"
+    STREAMPLAY_VM_CASES=1000000 cargo test --release --test view_model ;;
+  *) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
