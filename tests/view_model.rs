@@ -318,7 +318,11 @@ impl Harness {
     }
 
     /// Applies one call's events and refills; the model must equal a fresh one.
-    fn absorb(&mut self, events: &[Event], what: &dyn std::fmt::Debug) -> Result<(), TestCaseError> {
+    fn absorb(
+        &mut self,
+        events: &[Event],
+        what: &dyn std::fmt::Debug,
+    ) -> Result<(), TestCaseError> {
         self.model.apply_step(events);
         self.model.refill(&self.engine, self.now);
         let mut fresh =
@@ -378,7 +382,11 @@ fn diff(kept: &ViewModel, fresh: &ViewModel) -> String {
     let a = serde_json::to_string_pretty(kept).unwrap_or_default();
     let b = serde_json::to_string_pretty(fresh).unwrap_or_default();
     let (a, b): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
-    let first = a.iter().zip(&b).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
+    let first = a
+        .iter()
+        .zip(&b)
+        .position(|(x, y)| x != y)
+        .unwrap_or(a.len().min(b.len()));
     let from = first.saturating_sub(12);
     let mut out = String::new();
     for l in &a[from..(first + 8).min(a.len())] {
@@ -480,8 +488,14 @@ fn huge_stream_costs_only_windows() {
     vm.apply_step(&out.events);
     vm.refill(&e, START_MS);
     let s = vm.stream(0, b"big").expect("the stream");
-    assert_eq!(s.entries.last().map(|x| x.id), Some(StreamId::new(100_001, 1)));
-    assert_eq!(s.groups[0].consumers[0].pel.first().map(|p| p.id), Some(StreamId::new(2, 1)));
+    assert_eq!(
+        s.entries.last().map(|x| x.id),
+        Some(StreamId::new(100_001, 1))
+    );
+    assert_eq!(
+        s.groups[0].consumers[0].pel.first().map(|p| p.id),
+        Some(StreamId::new(2, 1))
+    );
     assert_eq!(s.groups[0].consumers[0].pel.len(), 64);
     let mut fresh = ViewModel::from_inspect(&e, START_MS);
     fresh.effects = vm.effects.clone();
@@ -491,7 +505,13 @@ fn huge_stream_costs_only_windows() {
 /// A typed line for `argv` (the workload's arguments quote only spaces).
 fn line(argv: &[String]) -> String {
     argv.iter()
-        .map(|a| if a.contains(' ') || a.is_empty() { format!("\"{a}\"") } else { a.clone() })
+        .map(|a| {
+            if a.contains(' ') || a.is_empty() {
+                format!("\"{a}\"")
+            } else {
+                a.clone()
+            }
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -499,10 +519,14 @@ fn line(argv: &[String]) -> String {
 /// The session's model must equal a fresh one of its engine.
 fn check_session(s: &Session, what: &str) -> Result<(), TestCaseError> {
     let model = s.view_model();
-    let mut fresh = ViewModel::from_inspect_with(s.engine(), s.clock().now_ms, model.config().clone());
+    let mut fresh =
+        ViewModel::from_inspect_with(s.engine(), s.clock().now_ms, model.config().clone());
     fresh.effects = model.effects.clone();
     if *model != fresh {
-        return Err(TestCaseError::fail(format!("after {what}:\n{}", diff(model, &fresh))));
+        return Err(TestCaseError::fail(format!(
+            "after {what}:\n{}",
+            diff(model, &fresh)
+        )));
     }
     Ok(())
 }

@@ -19,16 +19,16 @@
 mod checkpoint;
 mod save;
 mod scenario;
-pub mod view_model;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
+pub mod view_model;
 
 use crate::console::{self, Line, LineKind, RawFrame};
 use crate::engine::{ClientId, Config, DeliveryKind, Engine, Event, Outcome, Profile, Reply};
 
 use checkpoint::Checkpoints;
-use view_model::ViewModel;
 pub use save::LoadError;
+use view_model::ViewModel;
 
 /// How a session sets up its engines and bounds its history.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -384,13 +384,15 @@ impl Session {
     /// Pins (or, with `None`, unpins) a window of a stream's entries in the view model.
     pub fn pin_entries(&mut self, db: usize, key: &[u8], pin: Option<view_model::Pin>) {
         self.view_model.pin(db, key, pin);
-        self.view_model.refill(&self.state.engine, self.state.time_ms);
+        self.view_model
+            .refill(&self.state.engine, self.state.time_ms);
     }
 
     /// Applies a step's or tick's events to the view model and refills what they left stale.
     fn sync_view(&mut self, events: &[Event]) {
         self.view_model.apply_step(events);
-        self.view_model.refill(&self.state.engine, self.state.time_ms);
+        self.view_model
+            .refill(&self.state.engine, self.state.time_ms);
     }
 
     /// Builds the view model again from the engine (a seek, a load, a new engine).

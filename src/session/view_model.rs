@@ -353,7 +353,9 @@ fn block_group(argv: &[Vec<u8>]) -> Option<Vec<u8>> {
     let is_group_read = argv
         .first()
         .is_some_and(|c| c.eq_ignore_ascii_case(b"xreadgroup"));
-    let has_word = argv.get(1).is_some_and(|w| w.eq_ignore_ascii_case(b"group"));
+    let has_word = argv
+        .get(1)
+        .is_some_and(|w| w.eq_ignore_ascii_case(b"group"));
     (is_group_read && has_word)
         .then(|| argv.get(2).cloned())
         .flatten()
@@ -757,10 +759,18 @@ impl ViewModel {
                 }
             }
             EventKind::EntriesAcked {
-                db, key, group, ids, ..
+                db,
+                key,
+                group,
+                ids,
+                ..
             }
             | EventKind::ReferencesDeleted {
-                db, key, group, ids, ..
+                db,
+                key,
+                group,
+                ids,
+                ..
             }
             | EventKind::EntriesAckedAndDeleted {
                 db,
@@ -1026,7 +1036,8 @@ impl ViewModel {
         let gone: BTreeSet<StreamId> = ids.iter().copied().collect();
         let before = s.entries.len();
         s.entries.retain(|e| !gone.contains(&e.id));
-        let mut refill = s.entries.len() < before && (s.entries.len() as u64) < s.length.min(tail as u64);
+        let mut refill =
+            s.entries.len() < before && (s.entries.len() as u64) < s.length.min(tail as u64);
         if let Some(p) = &mut s.pinned {
             let full = p.entries.len() >= p.count;
             let before = p.entries.len();

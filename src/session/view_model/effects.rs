@@ -87,14 +87,18 @@ pub(super) fn describe(e: &Event) -> Option<Effect> {
             },
             vec![S::Client(*client_id)],
         ),
-        EventKind::KeyWritten { key: k, key_type, .. } => (
+        EventKind::KeyWritten {
+            key: k, key_type, ..
+        } => (
             "KeyWritten",
             format!("{} '{}' was written", key_type, s(k)),
             vec![key(k)],
         ),
-        EventKind::KeyDeleted { key: k, .. } => {
-            ("KeyDeleted", format!("'{}' was deleted", s(k)), vec![key(k)])
-        }
+        EventKind::KeyDeleted { key: k, .. } => (
+            "KeyDeleted",
+            format!("'{}' was deleted", s(k)),
+            vec![key(k)],
+        ),
         EventKind::KeyExpired { key: k, .. } => {
             ("KeyExpired", format!("'{}' expired", s(k)), vec![key(k)])
         }
@@ -118,8 +122,14 @@ pub(super) fn describe(e: &Event) -> Option<Effect> {
         EventKind::DbFlushed { db, keys } => (
             "DbFlushed",
             match db {
-                Some(d) => format!("database {d} was flushed ({})", plural(*keys as usize, "key")),
-                None => format!("every database was flushed ({})", plural(*keys as usize, "key")),
+                Some(d) => format!(
+                    "database {d} was flushed ({})",
+                    plural(*keys as usize, "key")
+                ),
+                None => format!(
+                    "every database was flushed ({})",
+                    plural(*keys as usize, "key")
+                ),
             },
             vec![],
         ),
@@ -138,10 +148,16 @@ pub(super) fn describe(e: &Event) -> Option<Effect> {
             let how = match reason {
                 TrimReason::MaxLen {
                     threshold, approx, ..
-                } => format!("trimmed to MAXLEN {}{threshold}", if *approx { "~ " } else { "" }),
+                } => format!(
+                    "trimmed to MAXLEN {}{threshold}",
+                    if *approx { "~ " } else { "" }
+                ),
                 TrimReason::MinId {
                     threshold, approx, ..
-                } => format!("trimmed to MINID {}{threshold}", if *approx { "~ " } else { "" }),
+                } => format!(
+                    "trimmed to MINID {}{threshold}",
+                    if *approx { "~ " } else { "" }
+                ),
                 TrimReason::Xdel => "deleted by XDEL".into(),
                 TrimReason::Xdelex => "deleted by XDELEX".into(),
                 TrimReason::Xackdel => "deleted by XACKDEL".into(),
@@ -157,13 +173,18 @@ pub(super) fn describe(e: &Event) -> Option<Effect> {
                 vec![key(k)],
             )
         }
-        EventKind::StreamIdSet { key: k, last_id, .. } => (
+        EventKind::StreamIdSet {
+            key: k, last_id, ..
+        } => (
             "StreamIdSet",
             format!("stream '{}' last ID set to {last_id}", s(k)),
             vec![key(k)],
         ),
         EventKind::GroupCreated {
-            key: k, group, last_id, ..
+            key: k,
+            group,
+            last_id,
+            ..
         } => (
             "GroupCreated",
             format!("group '{}' created on '{}' at {last_id}", s(group), s(k)),
@@ -185,7 +206,10 @@ pub(super) fn describe(e: &Event) -> Option<Effect> {
             vec![key(k), S::Group(s(group))],
         ),
         EventKind::GroupIdSet {
-            key: k, group, last_id, ..
+            key: k,
+            group,
+            last_id,
+            ..
         } => (
             "GroupIdSet",
             format!("group '{}' of '{}' moved to {last_id}", s(group), s(k)),
@@ -235,7 +259,9 @@ pub(super) fn describe(e: &Event) -> Option<Effect> {
             ),
             vec![key(k), S::Group(s(group)), S::Consumer(s(consumer))],
         ),
-        EventKind::EntriesAcked { key: k, group, ids, .. } => (
+        EventKind::EntriesAcked {
+            key: k, group, ids, ..
+        } => (
             "EntriesAcked",
             format!(
                 "{} acknowledged in group '{}' of '{}'",
@@ -262,7 +288,9 @@ pub(super) fn describe(e: &Event) -> Option<Effect> {
             ),
             vec![key(k), S::Group(s(group))],
         ),
-        EventKind::ReferencesDeleted { key: k, group, ids, .. } => (
+        EventKind::ReferencesDeleted {
+            key: k, group, ids, ..
+        } => (
             "ReferencesDeleted",
             format!(
                 "{} dropped from the pending list of group '{}'",
@@ -271,7 +299,9 @@ pub(super) fn describe(e: &Event) -> Option<Effect> {
             ),
             vec![key(k), S::Group(s(group))],
         ),
-        EventKind::ReferencesKept { key: k, group, ids, .. } => (
+        EventKind::ReferencesKept {
+            key: k, group, ids, ..
+        } => (
             "ReferencesKept",
             format!(
                 "{} deleted but still pending in group '{}'",
