@@ -112,8 +112,11 @@ impl Session {
             .take(limits.streams)
             .filter_map(|k| {
                 let info = engine.inspect_stream(0, &k.name, now)?;
-                let entries =
-                    |w| engine.inspect_entries(0, &k.name, now, w).unwrap_or_default();
+                let entries = |w| {
+                    engine
+                        .inspect_entries(0, &k.name, now, w)
+                        .unwrap_or_default()
+                };
                 let groups = engine
                     .inspect_groups(0, &k.name, now)
                     .unwrap_or_default()
@@ -231,7 +234,10 @@ mod tests {
         assert_eq!(st["key"], "s");
         assert_eq!(st["length"], 2);
         assert_eq!(st["first_entries"][0]["id"], "1-1");
-        assert_eq!(st["first_entries"][0]["fields"], serde_json::json!(["f", "v"]));
+        assert_eq!(
+            st["first_entries"][0]["fields"],
+            serde_json::json!(["f", "v"])
+        );
         assert_eq!(st["groups"][0]["name"], "g");
         assert_eq!(st["groups"][0]["pel"][0]["consumer"], "c1");
         assert_eq!(json["pubsub"]["channels"][0]["name"], "ch");

@@ -189,7 +189,11 @@ fn step_value(info: &StepInfo) -> JsValue {
     };
     let o = Object::new();
     set(&o, "index", &JsValue::from_f64(info.index as f64));
-    set(&o, "client", &client.map(JsValue::from_str).unwrap_or(JsValue::NULL));
+    set(
+        &o,
+        "client",
+        &client.map(JsValue::from_str).unwrap_or(JsValue::NULL),
+    );
     set(&o, "line", &JsValue::from_str(&line));
     set(&o, "time_ms", &JsValue::from_f64(info.time_ms as f64));
     o.into()
@@ -272,7 +276,11 @@ pub fn install(ctl: Ctl) {
                 return error_value("runScript(text): text must be a string");
             };
             match ctl.run_script(&text) {
-                Ok(outs) => outs.iter().map(|o| typed_value(o)).collect::<Array>().into(),
+                Ok(outs) => outs
+                    .iter()
+                    .map(|o| typed_value(o))
+                    .collect::<Array>()
+                    .into(),
                 Err(e) => error_value(&e),
             }
         })

@@ -51,10 +51,12 @@ pub fn App(props: &AppProps) -> Html {
     let ctl = boot.0.clone();
     let page = {
         let boot = boot.clone();
-        use_reducer(move || boot.1.borrow_mut().take().unwrap_or_else(|| {
-            // Only reached if Yew asked for the initial state twice; a fresh start is safe.
-            Ctl::boot("streamplay.unsaved").1
-        }))
+        use_reducer(move || {
+            boot.1.borrow_mut().take().unwrap_or_else(|| {
+                // Only reached if Yew asked for the initial state twice; a fresh start is safe.
+                Ctl::boot("streamplay.unsaved").1
+            })
+        })
     };
     ctl.set_dispatch(page.dispatcher());
 
@@ -70,7 +72,8 @@ pub fn App(props: &AppProps) -> Html {
                 Closure::<dyn Fn()>::new(move || ctl.save_now())
             };
             if let Some(w) = web_sys::window() {
-                let _ = w.add_event_listener_with_callback("pagehide", on_hide.as_ref().unchecked_ref());
+                let _ = w
+                    .add_event_listener_with_callback("pagehide", on_hide.as_ref().unchecked_ref());
             }
             let interval = Interval::new(clock::TICK_MS, move || ctl.tick());
             move || {

@@ -154,10 +154,11 @@ pub fn PaneView(props: &PaneProps) -> Html {
                 // everywhere on the page, so that the keyboard can leave the pane.
                 "Tab" if plain && !e.shift_key() && (completing || !input.value().is_empty()) => {
                     e.prevent_default();
-                    // The first Tab asks the session for candidates (key names); the next
-                    // ones cycle through them.
-                    let candidates =
-                        (!completing).then(|| ctl.completions(&name, &input.value(), v8));
+                    // The session gives the candidates (key names) for what is typed; the
+                    // reducer uses them for a first Tab and cycles on later ones. They are
+                    // found on every Tab: this render's view of whether a completion is in
+                    // progress may be older than the typing that just ended it.
+                    let candidates = Some(ctl.completions(&name, &input.value(), v8));
                     dispatch.dispatch(Action::Complete {
                         pane: key,
                         candidates,

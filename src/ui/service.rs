@@ -44,9 +44,7 @@ pub fn page_config() -> SessionConfig {
 /// A fresh, live session: one pane, the clock at real time and running.
 fn fresh_session(profile: Profile, real_ms: u64, names: &[&str]) -> Session {
     let mut session = Session::with_panes(page_config(), profile, real_ms, names)
-        .or_else(|_| {
-            Session::with_panes(page_config(), profile, real_ms, &[DEFAULT_PANE_NAME])
-        })
+        .or_else(|_| Session::with_panes(page_config(), profile, real_ms, &[DEFAULT_PANE_NAME]))
         .unwrap_or_else(|_| Session::new(page_config(), profile, real_ms));
     session.set_paused(false);
     session
@@ -217,8 +215,7 @@ impl Ctl {
 
     /// Hands a change to the reducer, the events to JS listeners, and schedules a save.
     fn publish(&self, items: Vec<Item>, persist: bool, fresh: bool) {
-        let Some((facts, profile, clock)) =
-            self.read(|s| (facts(s), s.profile(), clock_facts(s)))
+        let Some((facts, profile, clock)) = self.read(|s| (facts(s), s.profile(), clock_facts(s)))
         else {
             return;
         };
@@ -234,7 +231,8 @@ impl Ctl {
                 _ => {}
             }
         }
-        let changed = persist || !heard.is_empty() || items.iter().any(|i| matches!(i, Item::Output { .. }));
+        let changed =
+            persist || !heard.is_empty() || items.iter().any(|i| matches!(i, Item::Output { .. }));
         self.dispatch(Action::Applied(Box::new(Applied {
             items,
             facts,
@@ -361,7 +359,10 @@ impl Ctl {
     }
 
     /// Runs a step that only writes frames, and shows them.
-    fn step(&self, f: impl FnOnce(&mut Session) -> Result<Output, SessionError>) -> Result<(), SessionError> {
+    fn step(
+        &self,
+        f: impl FnOnce(&mut Session) -> Result<Output, SessionError>,
+    ) -> Result<(), SessionError> {
         let out = {
             let Ok(mut s) = self.0.session.try_borrow_mut() else {
                 return Ok(());
@@ -557,13 +558,7 @@ impl Ctl {
             )
         };
         self.publish(
-            vec![
-                Item::Reset,
-                Item::Note {
-                    pane: None,
-                    text,
-                },
-            ],
+            vec![Item::Reset, Item::Note { pane: None, text }],
             true,
             false,
         );
@@ -573,13 +568,16 @@ impl Ctl {
     /// Runs a scenario through the session's scenario runner, showing each step's output in
     /// the panes; returns each command's output, in order.
     pub fn run_script(&self, text: &str) -> Result<Vec<Rc<Output>>, String> {
-        let steps = transcript::parse(text).map_err(|e| format!("line {}: {}", e.line, e.message))?;
+        let steps =
+            transcript::parse(text).map_err(|e| format!("line {}: {}", e.line, e.message))?;
         let mut seen: Vec<(transcript::Step, Output)> = Vec::new();
         {
             let Ok(mut s) = self.0.session.try_borrow_mut() else {
                 return Err("the session is busy".into());
             };
-            s.run_steps_observed(&steps, &mut |step, out| seen.push((step.clone(), out.clone())));
+            s.run_steps_observed(&steps, &mut |step, out| {
+                seen.push((step.clone(), out.clone()))
+            });
         }
         let mut items = Vec::new();
         let mut commands = Vec::new();
@@ -596,13 +594,22 @@ impl Ctl {
                 }
                 transcript::Step::PaneRename { from, to } => {
                     items.push(Item::Renamed { from, to });
-                    items.push(Item::Output { out, command: false });
+                    items.push(Item::Output {
+                        out,
+                        command: false,
+                    });
                 }
                 transcript::Step::Profile(_) => {
                     items.push(Item::Reset);
-                    items.push(Item::Output { out, command: false });
+                    items.push(Item::Output {
+                        out,
+                        command: false,
+                    });
                 }
-                _ => items.push(Item::Output { out, command: false }),
+                _ => items.push(Item::Output {
+                    out,
+                    command: false,
+                }),
             }
         }
         self.publish(items, true, false);

@@ -252,7 +252,7 @@ impl Pane {
     }
 
     /// Tab: the next completion of the typed text, `candidates` being what the service found
-    /// for the first Tab (§10, plus keywords and keys).
+    /// for the typed text (§10, plus keywords and keys), used by a first Tab.
     fn complete(&mut self, candidates: Option<Rc<Vec<String>>>) {
         if let Some(c) = &mut self.completion {
             c.presses += 1;
@@ -306,21 +306,35 @@ pub struct Applied {
 /// Everything that changes the page's state. Pure actions name panes by their `key`.
 pub enum Action {
     /// The input's text changed.
-    Edit { pane: u64, text: String },
+    Edit {
+        pane: u64,
+        text: String,
+    },
     /// ↑ (`older`) or ↓ in the input.
-    History { pane: u64, older: bool },
+    History {
+        pane: u64,
+        older: bool,
+    },
     /// Tab; `candidates` for a first Tab (the service reads key names from the engine).
     Complete {
         pane: u64,
         candidates: Option<Rc<Vec<String>>>,
     },
     /// Escape: back to the text typed before Tab.
-    CancelCompletion { pane: u64 },
+    CancelCompletion {
+        pane: u64,
+    },
     /// Ctrl+L: clear the pane's lines.
-    ClearLines { pane: u64 },
+    ClearLines {
+        pane: u64,
+    },
     /// Ctrl+C on a pane that does not block: the input empties.
-    ClearInput { pane: u64 },
-    ToggleRaw { pane: u64 },
+    ClearInput {
+        pane: u64,
+    },
+    ToggleRaw {
+        pane: u64,
+    },
     /// The session changed.
     Applied(Box<Applied>),
     /// The clock was paused, resumed or its speed changed (not a step).
@@ -582,9 +596,10 @@ impl Page {
                         }
                     }
                 }
-                Item::Note { pane: Some(name), text } => {
-                    self.ensure(&name).push_line(LineKind::Info, text)
-                }
+                Item::Note {
+                    pane: Some(name),
+                    text,
+                } => self.ensure(&name).push_line(LineKind::Info, text),
                 Item::Note { pane: None, text } => {
                     for pane in self.panes.iter_mut() {
                         Rc::make_mut(pane).push_line(LineKind::Info, text.clone());
@@ -701,4 +716,3 @@ fn is_sensitive(argv: &[Vec<u8>]) -> bool {
         || (is(0, "hello") && any_after(2, &["auth"]))
         || (is(0, "migrate") && any_after(6, &["auth", "auth2"]))
 }
-

@@ -119,7 +119,11 @@ pub fn parse_session(text: &str) -> Result<(Session, bool), String> {
             .map_err(|e| format!("line {}: {}", e.line, e.message))?;
         // A scenario without expected output reports every output as a mismatch; only a
         // step the session refused (no output to compare) means the log is broken.
-        if let Some(m) = replay.mismatches.iter().find(|m| m.actual.is_empty() && m.expected.is_empty()) {
+        if let Some(m) = replay
+            .mismatches
+            .iter()
+            .find(|m| m.actual.is_empty() && m.expected.is_empty())
+        {
             return Err(format!("line {}: {}", m.line, m.what));
         }
         session.set_paused(false);
@@ -133,9 +137,13 @@ pub fn parse_session(text: &str) -> Result<(Session, bool), String> {
 pub enum Stored {
     Whole,
     /// Only the command log; `bytes`: the whole session's size.
-    Log { bytes: usize },
+    Log {
+        bytes: usize,
+    },
     /// Nothing of the session; `bytes`: its size.
-    PanesOnly { bytes: usize },
+    PanesOnly {
+        bytes: usize,
+    },
 }
 
 /// Saves the session under `<key>.state` by the rule in the module's documentation.
