@@ -199,6 +199,9 @@ fn step_value(info: &StepInfo) -> JsValue {
     o.into()
 }
 
+/// What the page shows of a pane: its name, protocol, state and line count.
+type Shown = (String, &'static str, &'static str, usize);
+
 /// `state()`: the session's snapshot (`Session::snapshot`), each pane with what the page shows
 /// of it too (`protocol`, `state`, `lines`).
 fn state_value(ctl: &Ctl) -> JsValue {
@@ -206,7 +209,7 @@ fn state_value(ctl: &Ctl) -> JsValue {
         return error_value("state(): the session is busy");
     };
     let value = to_js(&snapshot);
-    let shown: Rc<RefCell<Vec<(String, &'static str, &'static str, usize)>>> = Rc::default();
+    let shown: Rc<RefCell<Vec<Shown>>> = Rc::default();
     {
         let shown = Rc::clone(&shown);
         ctl.query(Action::Query(Box::new(move |page| {
