@@ -111,6 +111,35 @@ test('a session too large for storage keeps its command log, says so, and replay
   expect(await checks(page)).toEqual(before);
 });
 
+test('a session that does not fit at all keeps only the panes, says so, and never comes back stale', async ({ page }) => {
+  // This browser's storage takes no session at all (after one whole save, made below first).
+  await page.addInitScript(() => {
+    const setItem = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (key, value) {
+      if (key.endsWith('.state') && sessionStorage.getItem('full') === '1') {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      }
+      return setItem.call(this, key, value);
+    };
+  });
+  await open(page);
+  await runAll(page, ['SET old 1']);
+  await waitForSave(page);
+  await page.evaluate(() => sessionStorage.setItem('full', '1'));
+  await runAll(page, ['SET new 2']);
+  await expect(page.getByTestId('session-notice')).toContainText('only the panes and their histories are saved');
+  // The older copy went, so a reload cannot bring back a state that misses the newest steps.
+  expect(await page.evaluate((key) => localStorage.getItem(key), STATE_KEY)).toBe(null);
+
+  await page.reload();
+  await open(page);
+  await expect(pane(page, 'producer').lines('info').first()).toContainText('The server starts empty');
+  // ↑ still has the typed history.
+  await pane(page, 'producer').input.press('ArrowUp');
+  await expect(pane(page, 'producer').input).toHaveValue('SET new 2');
+  expect(await runAll(page, ['GET old', 'GET new'])).toEqual([null, null]);
+});
+
 test('engine events are plain, JSON-exact objects', async ({ page }) => {
   const problems = watchForErrors(page);
   await open(page);
