@@ -19,6 +19,7 @@
 mod checkpoint;
 mod save;
 mod scenario;
+mod snapshot;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 pub mod view_model;
@@ -29,6 +30,7 @@ use crate::engine::{ClientId, Config, DeliveryKind, Engine, Event, Outcome, Prof
 use checkpoint::Checkpoints;
 pub use save::LoadError;
 use view_model::ViewModel;
+pub use snapshot::{GroupSnapshot, Limits, PaneSnapshot, Snapshot, StreamSnapshot};
 
 /// How a session sets up its engines and bounds its history.
 #[derive(Clone, Debug, PartialEq, Eq)]
