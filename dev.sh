@@ -16,6 +16,7 @@
 #                    1,000,000-entry stream, checkpoint memory, Session::run against the bare
 #                    engine (native and wasm32 under Node; a few minutes)
 #   ./dev.sh diff-full  the random stream differential test at its full 100,000 commands
+#   ./dev.sh vm-full    the view model property test at 1,000,000 cases (release build)
 #   ./dev.sh bench-browser  the consoles in headless Chromium: Enter → reply painted, and frame times
 #                    and lost messages under 1,000 pushes a second (about a minute)
 #
@@ -163,6 +164,8 @@ verify_setup() {
 run_tests() {
   say "native tests (engine, transcripts, redis-cli golden screens, server, differential vs redis-server)"
   cargo test
+  say "view model property test, 10,000 cases (release build)"
+  STREAMPLAY_VM_CASES=10000 cargo test --release --test view_model
   say "wasm tests in headless Chromium"
   cargo test --target wasm32-unknown-unknown --test web
   say "release build of the page"
@@ -199,5 +202,8 @@ case "${1:-}" in
     setup_build; setup_test
     say "random stream differential test, 100,000 commands against redis-server 7.0.15"
     STREAMPLAY_RANDOM_COMMANDS=100000 cargo test --release --test differential_streams_random -- --nocapture ;;
-  *) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  vm-full)
+    say "view model property test, 1,000,000 cases (release build)"
+    STREAMPLAY_VM_CASES=1000000 cargo test --release --test view_model ;;
+  *) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

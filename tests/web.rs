@@ -1009,3 +1009,151 @@ async fn keyspace_notifications_and_resp3_pushes_arrive_as_pushes() {
     })
     .await;
 }
+
+/// Yields to the event loop (in 10 ms steps) until `probe` finds something: for what the page
+/// does on a timer, such as saving the session within a second of a step.
+async fn wait_long<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
+    for _ in 0..500 {
+        if let Some(found) = probe() {
+            return found;
+        }
+        TimeoutFuture::new(10).await;
+    }
+    panic!("gave up waiting for {what}");
+}
+
+#[wasm_bindgen_test]
+fn base64_round_trips_and_agrees_with_btoa() {
+    let window = web_sys::window().expect("a window");
+    for len in 0..64usize {
+        let bytes: Vec<u8> = (0..len).map(|i| (i * 37 + len * 11) as u8).collect();
+        let ours = streamplay::ui::base64_encode(&bytes);
+        // `btoa` takes a "binary string": one char per byte.
+        let binary: String = bytes.iter().map(|&b| b as char).collect();
+        assert_eq!(ours, window.btoa(&binary).expect("btoa"), "length {len}");
+        assert_eq!(streamplay::ui::base64_decode(&ours), Some(bytes));
+    }
+    for bad in ["A", "AB=C", "A===", "AAAA=AAA", "AA*A"] {
+        assert_eq!(streamplay::ui::base64_decode(bad), None, "{bad}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_keys_survive_a_reload_and_an_unreadable_state_is_kept_aside() {
+    let key = fresh_key();
+    let root = mount_with(&key);
+    let input = pane_input(&root).await;
+    submit(&input, "XADD s 1-1 f v");
+    submit(&input, "SET k v");
+    wait_for("two replies", || {
+        Some(()).filter(|_| lines(&root, "reply").len() == 2)
+    })
+    .await;
+    let state_key = format!("{key}.state");
+    wait_long("the session saved", || {
+        storage()
+            .get_item(&state_key)
+            .ok()
+            .flatten()
+            .filter(|s| s.starts_with("session:1:"))
+    })
+    .await;
+
+    // A second page on the same storage is a reload: the keys are there.
+    let again = mount_with(&key);
+    let input = pane_input(&again).await;
+    submit(&input, "XLEN s");
+    submit(&input, "GET k");
+    wait_for("the restored keys", || {
+        Some(()).filter(|_| lines(&again, "reply") == ["(integer) 1", "\"v\""])
+    })
+    .await;
+
+    // A damaged saved session is kept aside with a notice; the page starts empty and works.
+    storage()
+        .set_item(&state_key, "session:1:AAAA")
+        .expect("stored");
+    let third = mount_with(&key);
+    let input = pane_input(&third).await;
+    let notice = wait_for("the notice", || {
+        text_of(&third, "[data-testid=session-notice]")
+    })
+    .await;
+    assert!(notice.contains("could not be read"), "{notice}");
+    let keys: Vec<String> = (0..storage().length().unwrap_or(0))
+        .filter_map(|i| storage().key(i).ok().flatten())
+        .filter(|k| k.starts_with(&format!("{state_key}.unreadable.")))
+        .collect();
+    assert_eq!(keys.len(), 1);
+    assert_eq!(
+        storage().get_item(&keys[0]).ok().flatten().as_deref(),
+        Some("session:1:AAAA")
+    );
+    submit(&input, "GET k");
+    wait_for("an empty server", || {
+        Some(()).filter(|_| lines(&third, "reply") == ["(nil)"])
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn seek_shows_the_state_after_a_step_and_steps_lists_the_log() {
+    let window = web_sys::window().expect("a window");
+    Reflect::delete_property(&window, &"streamplay".into()).expect("deleted");
+    let root = mount();
+    pane_input(&root).await;
+    wait_for("window.streamplay", || api().is_object().then_some(())).await;
+    let run = api_fn("run");
+    for line in ["SET a 1", "INCR a", "INCR a"] {
+        run.call1(&JsValue::NULL, &line.into()).expect("run");
+    }
+    let steps = js_sys::Array::from(&api_fn("steps").call0(&JsValue::NULL).expect("steps"));
+    assert_eq!(steps.length(), 3);
+    let last = steps.get(2);
+    assert_eq!(
+        Reflect::get(&last, &"line".into())
+            .unwrap()
+            .as_string()
+            .as_deref(),
+        Some("INCR a")
+    );
+    assert_eq!(
+        Reflect::get(&last, &"index".into()).unwrap().as_f64(),
+        Some(3.0)
+    );
+    let now = api_fn("seek")
+        .call1(&JsValue::NULL, &2.into())
+        .expect("seek");
+    assert_eq!(now.as_f64(), Some(2.0));
+    let state = streamplay_state();
+    assert_eq!(
+        Reflect::get(&state, &"step".into()).unwrap().as_f64(),
+        Some(2.0)
+    );
+    // The pane says where the session is; the clock paused.
+    wait_for("the note", || {
+        lines(&root, "info")
+            .iter()
+            .any(|l| l.contains("step 2 of 3"))
+            .then_some(())
+    })
+    .await;
+    let got = run.call1(&JsValue::NULL, &"GET a".into()).expect("run");
+    assert_eq!(got.as_string().as_deref(), Some("2"));
+    let steps = js_sys::Array::from(&api_fn("steps").call0(&JsValue::NULL).expect("steps"));
+    assert_eq!(steps.length(), 3, "the later step went, GET a came");
+    let scenario = api_fn("exportScenario")
+        .call0(&JsValue::NULL)
+        .expect("export")
+        .as_string()
+        .unwrap_or_default();
+    assert_eq!(
+        scenario.matches("producer> INCR a\n").count(),
+        1,
+        "{scenario}"
+    );
+    assert!(
+        scenario.trim_end().ends_with("producer> GET a"),
+        "{scenario}"
+    );
+}

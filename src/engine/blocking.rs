@@ -198,7 +198,9 @@ impl Engine {
                 });
             }
             None => {
-                // Nothing for it yet: it keeps its deadline.
+                // Nothing for it yet: it keeps its deadline. What the re-run changed
+                // (a consumer it created or looked up) is still reported to the views.
+                out.events.extend(inner.events);
                 if let Some(wake) = rewake {
                     block.wake_at_ms = wake;
                 }

@@ -186,6 +186,19 @@ pub enum EventKind {
         consumer: Vec<u8>,
         pending: u64,
     },
+    /// A read (XREADGROUP) or, in profile 8, a claim looked the consumer up,
+    /// which sets its `seen-time` to this event's time even when nothing was
+    /// read or claimed (its `active-time` follows `EntriesDelivered` and
+    /// `EntriesClaimed`).
+    ConsumerSeen {
+        db: usize,
+        #[serde(with = "bytes")]
+        key: Vec<u8>,
+        #[serde(with = "bytes")]
+        group: Vec<u8>,
+        #[serde(with = "bytes")]
+        consumer: Vec<u8>,
+    },
     /// XREADGROUP gave entries to a consumer; afterwards the group's last
     /// delivered ID, `entries_read` and lag (`None`: unknown) are as given.
     EntriesDelivered {

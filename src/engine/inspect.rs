@@ -6,7 +6,9 @@
 //! an idle or seen time or count a statistic: a key whose time has passed is
 //! reported as absent, yet stays stored until a command or `advance` expires
 //! it (with its events). Results are owned, serde-serialisable values; byte
-//! strings are `Vec<u8>` and stream IDs serialise as `ms-seq` text in JSON.
+//! strings are `Vec<u8>`, serialised as the events' JSON helpers write them (text when
+//! UTF-8, `{"hex": ...}` otherwise; an entry's fields as one flat list `[f, v, ...]`), and
+//! stream IDs serialise as `ms-seq` text in JSON.
 
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +20,7 @@ use super::{ClientId, Engine, Profile, Protocol};
 /// One key of a database.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct KeyInfo {
+    #[serde(with = "crate::engine::event::bytes")]
     pub name: Vec<u8>,
     /// What `TYPE` reports: `string` or `stream`.
     pub type_name: String,
@@ -89,6 +92,7 @@ impl Window {
 pub struct EntryInfo {
     pub id: StreamId,
     /// Fields and values in order, duplicates kept.
+    #[serde(with = "pairs")]
     pub fields: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
@@ -106,6 +110,7 @@ pub struct NodeInfo {
 /// A consumer of a group.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ConsumerInfo {
+    #[serde(with = "crate::engine::event::bytes")]
     pub name: Vec<u8>,
     /// `seen-time`: the last interaction.
     pub seen_time_ms: u64,
@@ -117,6 +122,7 @@ pub struct ConsumerInfo {
 /// A consumer group, as `XINFO GROUPS` and `XINFO STREAM FULL` report it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct GroupInfo {
+    #[serde(with = "crate::engine::event::bytes")]
     pub name: Vec<u8>,
     pub last_delivered_id: StreamId,
     /// `None` where XINFO reports a null (unknown).
@@ -132,6 +138,7 @@ pub struct GroupInfo {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PendingInfo {
     pub id: StreamId,
+    #[serde(with = "crate::engine::event::bytes")]
     pub consumer: Vec<u8>,
     pub delivery_count: u64,
     /// The engine time of the last delivery.
@@ -141,6 +148,7 @@ pub struct PendingInfo {
 /// A channel, pattern or shard channel with its subscribers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SubscriptionInfo {
+    #[serde(with = "crate::engine::event::bytes")]
     pub name: Vec<u8>,
     /// In the registry's order (the order they subscribed).
     pub subscribers: Vec<ClientId>,
@@ -174,10 +182,13 @@ pub enum ClientMode {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct BlockInfo {
     /// The command's name, lower-case (`xread`, `xreadgroup`).
+    #[serde(with = "crate::engine::event::bytes")]
     pub command: Vec<u8>,
     /// The command as it will be re-run.
+    #[serde(with = "crate::engine::event::bytes_vec")]
     pub argv: Vec<Vec<u8>>,
     pub db: usize,
+    #[serde(with = "crate::engine::event::bytes_vec")]
     pub keys: Vec<Vec<u8>>,
     /// When its timeout passes; `None` for `BLOCK 0`.
     pub deadline_ms: Option<u64>,
@@ -187,6 +198,7 @@ pub struct BlockInfo {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ClientInfo {
     pub id: ClientId,
+    #[serde(with = "crate::engine::event::bytes_opt")]
     pub name: Option<Vec<u8>>,
     /// 2 or 3.
     pub protocol: u8,
@@ -196,8 +208,11 @@ pub struct ClientInfo {
     /// `CLIENT LIST`'s `flags=`.
     pub flags: String,
     /// Its channels, patterns and shard channels, each in subscription order.
+    #[serde(with = "crate::engine::event::bytes_vec")]
     pub channels: Vec<Vec<u8>>,
+    #[serde(with = "crate::engine::event::bytes_vec")]
     pub patterns: Vec<Vec<u8>>,
+    #[serde(with = "crate::engine::event::bytes_vec")]
     pub shard_channels: Vec<Vec<u8>>,
     /// Commands queued since MULTI (`None` outside a transaction).
     pub queued: Option<usize>,
@@ -453,5 +468,26 @@ impl Engine {
     /// One client connection.
     pub fn inspect_client(&self, client: ClientId) -> Option<ClientInfo> {
         self.clients.get(&client).map(client_info)
+    }
+}
+
+/// An entry's field-value pairs as one flat list `[f1, v1, f2, v2, ...]`, each byte string as
+/// [`crate::engine::event::bytes`] writes it: the form `StreamEntryAdded` events use, so a view
+/// reads fields the same way from an event and from a snapshot.
+mod pairs {
+    use serde::Serializer;
+
+    use crate::engine::event::bytes;
+
+    struct One<'a>(&'a [u8]);
+
+    impl serde::Serialize for One<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            bytes::serialize(self.0, s)
+        }
+    }
+
+    pub fn serialize<S: Serializer>(v: &[(Vec<u8>, Vec<u8>)], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(v.iter().flat_map(|(f, val)| [One(f), One(val)]))
     }
 }

@@ -231,7 +231,8 @@ impl Engine {
         let mut out = Outcome::default();
         out.push_event(EventKind::ClientConnected { client_id: id });
         self.stamp_events(&mut out, Some(id), now_ms);
-        self.pending_events = out.events;
+        // Several connects before the next outcome (a session's panes) keep every event.
+        self.pending_events.append(&mut out.events);
         id
     }
 

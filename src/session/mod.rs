@@ -19,14 +19,18 @@
 mod checkpoint;
 mod save;
 mod scenario;
+mod snapshot;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
+pub mod view_model;
 
 use crate::console::{self, Line, LineKind, RawFrame};
 use crate::engine::{ClientId, Config, DeliveryKind, Engine, Event, Outcome, Profile, Reply};
 
 use checkpoint::Checkpoints;
 pub use save::LoadError;
+use view_model::ViewModel;
+pub use snapshot::{GroupSnapshot, Limits, PaneSnapshot, Snapshot, StreamSnapshot};
 
 /// How a session sets up its engines and bounds its history.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -295,6 +299,8 @@ pub struct Session {
     /// The sequence number the next event gets: kept by the session, not by one engine, so
     /// that event numbers stay strictly increasing across seeks, loads and profile switches.
     next_seq: u64,
+    /// What the views draw, kept by each step's and tick's events (`view_model.rs`).
+    view_model: ViewModel,
 }
 
 impl Session {
@@ -343,6 +349,7 @@ impl Session {
         let mut clock = Clock::at(origin.time_ms);
         clock.paused = true;
         Session {
+            view_model: ViewModel::from_inspect(&state.engine, state.time_ms),
             checkpoints: Checkpoints::default(),
             config,
             origin,
@@ -384,6 +391,31 @@ impl Session {
 
     pub fn clock(&self) -> &Clock {
         &self.clock
+    }
+
+    /// What the views draw, current after every step, tick and seek.
+    pub fn view_model(&self) -> &ViewModel {
+        &self.view_model
+    }
+
+    /// Pins (or, with `None`, unpins) a window of a stream's entries in the view model.
+    pub fn pin_entries(&mut self, db: usize, key: &[u8], pin: Option<view_model::Pin>) {
+        self.view_model.pin(db, key, pin);
+        self.view_model
+            .refill(&self.state.engine, self.state.time_ms);
+    }
+
+    /// Applies a step's or tick's events to the view model and refills what they left stale.
+    fn sync_view(&mut self, events: &[Event]) {
+        self.view_model.apply_step(events);
+        self.view_model
+            .refill(&self.state.engine, self.state.time_ms);
+    }
+
+    /// Builds the view model again from the engine (a seek, a load, a new engine).
+    pub(crate) fn rebuild_view(&mut self) {
+        self.view_model
+            .rebuild(&self.state.engine, self.state.time_ms);
     }
 
     pub fn config(&self) -> &SessionConfig {
@@ -517,6 +549,7 @@ impl Session {
         self.clock.now_ms = to;
         let out = apply_mark(&mut self.state, to);
         self.next_seq = self.next_seq.max(self.state.engine.next_event_seq());
+        self.sync_view(&out.events);
         if !out.is_empty() {
             self.truncate_future();
             let marks = if self.current == self.base {
@@ -614,6 +647,7 @@ impl Session {
                     self.origin.profile = profile;
                     self.state = fresh_state(&self.config, &self.origin);
                     self.state.engine.set_next_event_seq(self.next_seq);
+                    self.rebuild_view();
                     return Ok(Output::default());
                 }
                 Step::ClockJump { .. } => {
@@ -626,6 +660,11 @@ impl Session {
         let out = apply_step(&self.config, &mut self.state, &step, time_ms)?;
         self.next_seq = self.next_seq.max(self.state.engine.next_event_seq());
         self.clock.now_ms = time_ms;
+        match step {
+            // A fresh engine: nothing of the old model holds.
+            Step::Profile(_) => self.rebuild_view(),
+            _ => self.sync_view(&out.events),
+        }
         self.truncate_future();
         self.log_bytes += step.log_bytes();
         self.log.push(Logged {
@@ -728,6 +767,7 @@ impl Session {
         self.clock.now_ms = self.state.time_ms;
         self.clock.paused = true;
         self.clock.carry = 0;
+        self.rebuild_view();
         Ok(())
     }
 
@@ -1012,6 +1052,9 @@ fn apply_step(
             state.panes[index].client = Some(connect(state, t, &mut out));
         }
     }
+    // Connections opened without a call after them (a pane added, a reconnect, a profile
+    // switch) report `ClientConnected` with this step, not the next one.
+    out.events.extend(state.engine.drain_events());
     state.time_ms = t;
     Ok(out)
 }

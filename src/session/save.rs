@@ -406,6 +406,7 @@ impl Session {
             paused: body.clock.paused,
             carry: 0,
         };
+        session.rebuild_view();
         Ok(session)
     }
 }

@@ -59,6 +59,16 @@ impl Session {
     /// Runs parsed transcript steps and compares every output with what they expect
     /// (a scenario without expectations simply reports its output as mismatches).
     pub fn run_steps(&mut self, steps: &[Located]) -> Replay {
+        self.run_steps_observed(steps, &mut |_, _| {})
+    }
+
+    /// [`Session::run_steps`], handing `seen` the output of every step that ran (the page
+    /// shows them in its panes, and the JS API's `runScript` returns the commands' replies).
+    pub fn run_steps_observed(
+        &mut self,
+        steps: &[Located],
+        seen: &mut dyn FnMut(&transcript::Step, &Output),
+    ) -> Replay {
         let mut result = Replay::default();
         let mut pending = Pending::new();
         for (index, located) in steps.iter().enumerate() {
@@ -112,6 +122,7 @@ impl Session {
                     }
                     match self.run(client, line) {
                         Ok(out) => {
+                            seen(&located.step, &out);
                             queue(&mut pending, &out);
                             let actual = texts(&out.lines);
                             if !lines_match(expected, &actual) {
@@ -150,7 +161,10 @@ impl Session {
                 }
             };
             match stepped {
-                Some(Ok(out)) => queue(&mut pending, &out),
+                Some(Ok(out)) => {
+                    seen(&located.step, &out);
+                    queue(&mut pending, &out);
+                }
                 Some(Err(e)) => result.mismatches.push(problem(at, e.to_string())),
                 None => {}
             }

@@ -1,22 +1,27 @@
 //! `window.streamplay`, the page's JS API (DESIGN.md "Automation hooks"; README "JS API"):
-//! `run(line, client?)`, `runScript(text)`, `state()` and `on(event, callback)`.
+//! `run(line, client?)`, `runScript(text)`, `state()`, `on(event, callback)`, `steps()`,
+//! `seek(index)` and `exportScenario()`.
 //!
-//! Calls go through the session's reducer like keystrokes do, synchronously, and read their
-//! result from a slot the reducer fills. Listeners are never called from inside the reducer (a
-//! listener that calls `run` would re-enter it): what they should hear is queued and handed to
-//! them by [`flush`] after the state change.
+//! Calls go to the service (`service.rs`), which changes the session and hands the result to
+//! the page's reducer, synchronously; return values are plain values, never Promises. Values
+//! built from Rust data go through `serde-wasm-bindgen`'s JSON-compatible serializer, so they
+//! are plain objects, arrays, strings and numbers (never `Map` or `BigInt`) and survive
+//! `JSON.stringify`. Listeners are never called from inside a change (a listener that calls
+//! `run` would re-enter it): what they should hear is queued and handed to them by [`flush`]
+//! after the change.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Reflect};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
-use yew::UseReducerDispatcher;
 
-use super::clock;
-use super::state::{Action, Session, Slot};
+use super::service::Ctl;
+use super::state::{protocol_label, Action};
 use crate::console::{self, LineKind};
 use crate::engine::{Event, Reply};
+use crate::session::{Output, Step, StepInfo};
 
 thread_local! {
     static LISTENERS: RefCell<Vec<(String, Function)>> = const { RefCell::new(Vec::new()) };
@@ -63,26 +68,34 @@ pub fn push(pane: &str, lines: &[&console::Line]) {
     queue("push", o.into());
 }
 
-/// The engine reported events (`engine-event` listeners get `{type, detail}`, `type` being the
-/// event's name such as `KeyWritten` or `ClientBlocked`, `detail` its fields as text).
+/// A Rust value as a plain JS value (objects, arrays, strings, numbers; `null` for none).
+pub fn to_js<T: Serialize>(value: &T) -> JsValue {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    value
+        .serialize(&serializer)
+        .unwrap_or_else(|e| error_value(&e.to_string()))
+}
+
+/// The engine reported events: `engine-event` listeners get one plain object per event, its
+/// serde JSON form (`{type: "StreamEntryAdded", seq, time_ms, client, key, id, fields, ...}`).
 pub fn events(events: &[Event]) {
     if events.is_empty() || !listening("engine-event") {
         return;
     }
     for e in events {
-        // The kind's `Debug` text starts with its variant name; the page part
-        // replaces this with the serde form.
-        let detail = format!("{:?}", e.kind);
-        let name = detail
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .next()
-            .unwrap_or_default()
-            .to_string();
-        let o = Object::new();
-        set(&o, "type", &JsValue::from_str(&name));
-        set(&o, "detail", &JsValue::from_str(&detail));
-        queue("engine-event", o.into());
+        queue("engine-event", to_js(e));
     }
+}
+
+/// The state was replaced (a seek, a profile switch, a new session): `engine-event` listeners
+/// get `{type: "Reset"}` before anything that follows.
+pub fn reset() {
+    if !listening("engine-event") {
+        return;
+    }
+    let o = Object::new();
+    set(&o, "type", &JsValue::from_str("Reset"));
+    queue("engine-event", o.into());
 }
 
 /// Hands queued notifications to the listeners.
@@ -145,14 +158,14 @@ pub fn reply_value(reply: &Reply) -> JsValue {
 
 /// What `run` returns for a typed line: the (last) reply; for local commands (HELP) their text;
 /// `undefined` while the command blocks (its reply comes later, as a `line`).
-pub fn typed_value(typed: &console::Typed) -> JsValue {
-    if let Some(reply) = typed.replies.last() {
+pub fn typed_value(out: &Output) -> JsValue {
+    if let Some(reply) = out.replies.last() {
         return reply_value(reply);
     }
-    if typed.blocked {
+    if out.blocked {
         return JsValue::UNDEFINED;
     }
-    let local: Vec<&str> = typed.lines.iter().map(|l| l.text.as_str()).collect();
+    let local: Vec<&str> = out.lines.iter().map(|l| l.text.as_str()).collect();
     if local.is_empty() {
         JsValue::UNDEFINED
     } else {
@@ -160,62 +173,146 @@ pub fn typed_value(typed: &console::Typed) -> JsValue {
     }
 }
 
-/// Installs `window.streamplay` for the page whose reducer `dispatch` drives.
-pub fn install(dispatch: UseReducerDispatcher<Session>) {
+/// A step of the timeline as `steps()` lists it: `{index, client, line, time_ms}`; `client` is
+/// the pane of a command (`null` for other steps), `line` the command or the scenario
+/// directive of the step (`@clock +1000`, `@profile 7.0`, `@pane add worker-1`, ...).
+fn step_value(info: &StepInfo) -> JsValue {
+    let (client, line) = match &info.step {
+        Step::Command { pane, line } => (Some(pane.as_str()), line.clone()),
+        Step::ClockJump { ms } => (None, format!("@clock +{ms}")),
+        Step::Profile(p) => (None, format!("@profile {}", p.name())),
+        Step::PaneAdd { name } => (None, format!("@pane add {name}")),
+        Step::PaneRemove { name } => (None, format!("@pane remove {name}")),
+        Step::PaneRename { from, to } => (None, format!("@pane rename {from} {to}")),
+        Step::Unblock { pane } => (None, format!("@unblock {pane}")),
+        Step::Reconnect { pane } => (None, format!("@reconnect {pane}")),
+    };
+    let o = Object::new();
+    set(&o, "index", &JsValue::from_f64(info.index as f64));
+    set(
+        &o,
+        "client",
+        &client.map(JsValue::from_str).unwrap_or(JsValue::NULL),
+    );
+    set(&o, "line", &JsValue::from_str(&line));
+    set(&o, "time_ms", &JsValue::from_f64(info.time_ms as f64));
+    o.into()
+}
+
+/// What the page shows of a pane: its name, protocol, state and line count.
+type Shown = (String, &'static str, &'static str, usize);
+
+/// `state()`: the session's snapshot (`Session::snapshot`), each pane with what the page shows
+/// of it too (`protocol`, `state`, `lines`).
+fn state_value(ctl: &Ctl) -> JsValue {
+    let Some(snapshot) = ctl.read(|s| s.snapshot()) else {
+        return error_value("state(): the session is busy");
+    };
+    let value = to_js(&snapshot);
+    let shown: Rc<RefCell<Vec<Shown>>> = Rc::default();
+    {
+        let shown = Rc::clone(&shown);
+        ctl.query(Action::Query(Box::new(move |page| {
+            *shown.borrow_mut() = page
+                .panes
+                .iter()
+                .map(|p| {
+                    (
+                        p.name().to_string(),
+                        protocol_label(p.facts.protocol),
+                        p.state_name(),
+                        p.lines.len(),
+                    )
+                })
+                .collect();
+        })));
+    }
+    let panes = Reflect::get(&value, &JsValue::from_str("panes")).unwrap_or(JsValue::UNDEFINED);
+    if Array::is_array(&panes) {
+        for pane in Array::from(&panes).iter() {
+            let name = Reflect::get(&pane, &JsValue::from_str("name"))
+                .ok()
+                .and_then(|n| n.as_string());
+            if let Some((_, protocol, state, lines)) =
+                shown.borrow().iter().find(|s| Some(&s.0) == name.as_ref())
+            {
+                set(&pane, "protocol", &JsValue::from_str(protocol));
+                set(&pane, "state", &JsValue::from_str(state));
+                set(&pane, "lines", &JsValue::from_f64(*lines as f64));
+            }
+        }
+    }
+    value
+}
+
+/// Installs `window.streamplay` for the page whose service is `ctl`.
+pub fn install(ctl: Ctl) {
     let Some(window) = web_sys::window() else {
         return;
     };
     let api = Object::new();
 
-    let call = {
-        let dispatch = dispatch.clone();
-        Rc::new(move |make: Box<dyn FnOnce(Slot) -> Action>| -> JsValue {
-            let slot: Slot = Rc::new(RefCell::new(JsValue::UNDEFINED));
-            dispatch.dispatch(make(Rc::clone(&slot)));
-            flush();
-            let value = slot.borrow().clone();
-            value
-        })
-    };
-
     let run = {
-        let call = Rc::clone(&call);
+        let ctl = ctl.clone();
         Closure::<dyn Fn(JsValue, JsValue) -> JsValue>::new(
             move |line: JsValue, client: JsValue| {
                 let Some(line) = line.as_string() else {
                     return error_value("run(line, client?): line must be a string");
                 };
-                let client = client.as_string();
-                call(Box::new(move |out| Action::ApiRun {
-                    line,
-                    client,
-                    now_ms: clock::now_ms(),
-                    out,
-                }))
+                let client = client.as_string().or_else(|| {
+                    ctl.read(|s| s.panes().first().map(|p| p.name.clone()))
+                        .flatten()
+                });
+                let client = client.unwrap_or_else(|| super::state::DEFAULT_PANE_NAME.to_string());
+                match ctl.submit(&client, &line) {
+                    Ok(Some(out)) => typed_value(&out),
+                    Ok(None) => JsValue::UNDEFINED,
+                    Err(e) => error_value(&e.to_string()),
+                }
             },
         )
     };
     let run_script = {
-        let call = Rc::clone(&call);
+        let ctl = ctl.clone();
         Closure::<dyn Fn(JsValue) -> JsValue>::new(move |text: JsValue| {
             let Some(text) = text.as_string() else {
                 return error_value("runScript(text): text must be a string");
             };
-            call(Box::new(move |out| Action::ApiScript {
-                text,
-                now_ms: clock::now_ms(),
-                out,
-            }))
+            match ctl.run_script(&text) {
+                Ok(outs) => outs
+                    .iter()
+                    .map(|o| typed_value(o))
+                    .collect::<Array>()
+                    .into(),
+                Err(e) => error_value(&e),
+            }
         })
     };
     let state = {
-        let call = Rc::clone(&call);
+        let ctl = ctl.clone();
+        Closure::<dyn Fn() -> JsValue>::new(move || state_value(&ctl))
+    };
+    let steps = {
+        let ctl = ctl.clone();
         Closure::<dyn Fn() -> JsValue>::new(move || {
-            call(Box::new(|out| Action::ApiState {
-                now_ms: clock::now_ms(),
-                out,
-            }))
+            ctl.steps().iter().map(step_value).collect::<Array>().into()
         })
+    };
+    let seek = {
+        let ctl = ctl.clone();
+        Closure::<dyn Fn(JsValue) -> JsValue>::new(move |index: JsValue| {
+            let Some(index) = index.as_f64().filter(|i| *i >= 0.0 && i.fract() == 0.0) else {
+                return error_value("seek(index): index is a whole number, 0 or more");
+            };
+            match ctl.seek(index as usize) {
+                Ok(now) => JsValue::from_f64(now as f64),
+                Err(e) => error_value(&e.to_string()),
+            }
+        })
+    };
+    let export = {
+        let ctl = ctl.clone();
+        Closure::<dyn Fn() -> JsValue>::new(move || JsValue::from_str(&ctl.export_scenario()))
     };
     let on =
         Closure::<dyn Fn(JsValue, JsValue) -> JsValue>::new(|event: JsValue, callback: JsValue| {
@@ -234,11 +331,17 @@ pub fn install(dispatch: UseReducerDispatcher<Session>) {
     set(&api, "run", run.as_ref());
     set(&api, "runScript", run_script.as_ref());
     set(&api, "state", state.as_ref());
+    set(&api, "steps", steps.as_ref());
+    set(&api, "seek", seek.as_ref());
+    set(&api, "exportScenario", export.as_ref());
     set(&api, "on", on.as_ref());
     // The API lives as long as the page.
     run.forget();
     run_script.forget();
     state.forget();
+    steps.forget();
+    seek.forget();
+    export.forget();
     on.forget();
     set(&window, "streamplay", &api);
 }

@@ -1,15 +1,19 @@
-//! The page shell: the heading, the toolbar (add a pane, profile, clock), the console panes, the
-//! clock tick that moves engine time, saving the session, and the JS API.
+//! The page shell: the heading, the toolbar (add a pane, profile, clock, a new session), the
+//! console panes, and the effects: the clock tick that moves the session's time, saving, and
+//! the JS API.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_timers::callback::Interval;
+use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
 use super::api;
-use super::clock::{self, VirtualClock, SPEEDS};
+use super::clock::{self, SPEEDS};
 use super::pane::PaneView;
-use super::state::{profile_label, Action, Session};
+use super::service::Ctl;
+use super::state::{profile_label, Action, ClockFacts};
 use super::storage;
 use crate::engine::Profile;
 
@@ -35,67 +39,85 @@ impl Default for AppProps {
 #[component]
 pub fn App(props: &AppProps) -> Html {
     let storage_key = props.storage_key.clone();
-    let session = {
+    // The service and the page's first state come from storage once; the session lives in the
+    // service, the page's own state in the reducer.
+    let boot = use_memo((), {
         let key = storage_key.clone();
+        move |_| {
+            let (ctl, page) = Ctl::boot(&key);
+            (ctl, RefCell::new(Some(page)))
+        }
+    });
+    let ctl = boot.0.clone();
+    let page = {
+        let boot = boot.clone();
         use_reducer(move || {
-            let now = clock::now_ms();
-            let (saved, notice) = storage::load(&key, now);
-            Session::restore(saved, notice, now)
+            boot.1.borrow_mut().take().unwrap_or_else(|| {
+                // Only reached if Yew asked for the initial state twice; a fresh start is safe.
+                Ctl::boot("streamplay.unsaved").1
+            })
         })
     };
+    ctl.set_dispatch(page.dispatcher());
 
-    // Time moves even when nobody types, so that a blocked client times out on its own. The
-    // interval lives as long as the page; dropping it in the cleanup stops it.
+    // Time moves even when nobody types, so that a blocked client times out on its own and a
+    // key expires with nobody looking. The interval lives as long as the page; dropping it in
+    // the cleanup stops it. The session is saved when the page goes away.
     {
-        let dispatcher = session.dispatcher();
+        let ctl = ctl.clone();
         use_effect_with((), move |_| {
-            api::install(dispatcher.clone());
-            let interval = Interval::new(clock::TICK_MS, move || {
-                dispatcher.dispatch(Action::Tick {
-                    now_ms: clock::now_ms(),
-                });
-                api::flush();
-            });
-            move || drop(interval)
+            api::install(ctl.clone());
+            let on_hide = {
+                let ctl = ctl.clone();
+                Closure::<dyn Fn()>::new(move || ctl.save_now())
+            };
+            if let Some(w) = web_sys::window() {
+                let _ = w
+                    .add_event_listener_with_callback("pagehide", on_hide.as_ref().unchecked_ref());
+            }
+            let interval = Interval::new(clock::TICK_MS, move || ctl.tick());
+            move || {
+                if let Some(w) = web_sys::window() {
+                    let _ = w.remove_event_listener_with_callback(
+                        "pagehide",
+                        on_hide.as_ref().unchecked_ref(),
+                    );
+                }
+                drop(interval);
+            }
         });
     }
-    // Saved whenever something worth saving changed.
+    // The pane state is saved whenever it changed.
     {
-        let session = session.clone();
-        use_effect_with(session.saved, move |generation| {
-            if *generation > 0 {
-                storage::save(&storage_key, &session.to_saved());
+        let page = page.clone();
+        use_effect_with(page.saved, move |generation| {
+            if *generation > 0 && !storage::save(&storage_key, &page.to_saved()) {
+                page.dispatch(Action::Notice(Some(
+                    "The browser's storage is full: the panes and their histories could not be saved.".into(),
+                )));
             }
         });
     }
     // Listeners of the JS API hear what the last change did.
     use_effect(api::flush);
 
-    let dispatcher = session.dispatcher();
-    let current = session.profile();
+    let dispatch = page.dispatcher();
+    let current = page.profile;
     let onchange = {
-        let dispatcher = dispatcher.clone();
+        let ctl = ctl.clone();
         Callback::from(move |e: Event| {
             let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else {
                 return;
             };
             if let Some(profile) = Profile::parse(&select.value()) {
-                dispatcher.dispatch(Action::SetProfile {
-                    profile,
-                    now_ms: clock::now_ms(),
-                });
+                ctl.set_profile(profile);
             }
         })
     };
     let on_add = {
-        let dispatcher = dispatcher.clone();
-        Callback::from(move |_: MouseEvent| {
-            dispatcher.dispatch(Action::AddPane {
-                now_ms: clock::now_ms(),
-            })
-        })
+        let ctl = ctl.clone();
+        Callback::from(move |_: MouseEvent| ctl.add_pane())
     };
-    let now = session.engine_time(clock::now_ms());
     let v8 = current == Profile::V8;
     html! {
         <main class="app">
@@ -115,18 +137,19 @@ pub fn App(props: &AppProps) -> Html {
                             }) }
                         </select>
                     </label>
-                    <ClockView clock={session.clock} dispatch={dispatcher.clone()} />
+                    <ClockView clock={page.clock} ctl={ctl.clone()} />
+                    <NewSession ctl={ctl.clone()} />
                 </div>
             </header>
-            if let Some(notice) = &session.notice {
+            if let Some(notice) = &page.notice {
                 <p class="notice" data-testid="session-notice" role="alert">{ notice.clone() }</p>
             }
             <div class="panes">
-                { for session.panes.iter().map(|pane| {
-                    let now_ms = if pane.block_deadline_ms.is_some() { now } else { 0 };
+                { for page.panes.iter().map(|pane| {
+                    let now_ms = if pane.facts.block_deadline_ms.is_some() { page.clock.now_ms } else { 0 };
                     html! {
-                        <PaneView key={pane.key} pane={Rc::clone(pane)} dispatch={dispatcher.clone()}
-                                  {v8} {now_ms} />
+                        <PaneView key={pane.key} pane={Rc::clone(pane)} ctl={ctl.clone()}
+                                  dispatch={dispatch.clone()} {v8} {now_ms} />
                     }
                 }) }
             </div>
@@ -135,9 +158,115 @@ pub fn App(props: &AppProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
+struct NewSessionProps {
+    ctl: Ctl,
+}
+
+/// The name of an exported scenario's file.
+const EXPORT_FILE: &str = "streamplay-session.txt";
+
+/// Offers `text` as a file download (a link to a Blob, clicked once).
+fn download(text: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/plain;charset=utf-8");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Ok(a) = document
+        .create_element("a")
+        .map(|a| a.unchecked_into::<web_sys::HtmlAnchorElement>())
+    {
+        a.set_href(&url);
+        a.set_download(EXPORT_FILE);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// The "new session" control: it says that the current session is discarded and offers its
+/// export (as a file, or copied) before anything is lost.
+#[component]
+fn NewSession(props: &NewSessionProps) -> Html {
+    let open = use_state(|| false);
+    let copied = use_state(|| false);
+    let ctl = props.ctl.clone();
+    let on_open = {
+        let open = open.clone();
+        let copied = copied.clone();
+        Callback::from(move |_: MouseEvent| {
+            copied.set(false);
+            open.set(!*open);
+        })
+    };
+    let button = html! {
+        <button type="button" class="new-session" data-testid="new-session"
+                aria-expanded={open.to_string()} aria-controls="new-session-panel"
+                onclick={on_open}>{ "New session" }</button>
+    };
+    if !*open {
+        return button;
+    }
+    let steps = ctl.read(|s| s.len()).unwrap_or_default();
+    let on_download = {
+        let ctl = ctl.clone();
+        Callback::from(move |_: MouseEvent| download(&ctl.export_scenario()))
+    };
+    let on_copy = {
+        let ctl = ctl.clone();
+        let copied = copied.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(w) = web_sys::window() {
+                // The promise settles later; the page only says that the copy was asked for.
+                let _ = w.navigator().clipboard().write_text(&ctl.export_scenario());
+                copied.set(true);
+            }
+        })
+    };
+    let on_confirm = {
+        let ctl = ctl.clone();
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| {
+            ctl.new_session();
+            open.set(false);
+        })
+    };
+    let on_cancel = {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(false))
+    };
+    html! {
+        <>
+            { button }
+            <div class="new-session-panel" id="new-session-panel" data-testid="new-session-panel"
+                 role="group" aria-label="Start a new session">
+                <p>
+                    { format!("A new session starts empty: the keys, the panes and the {steps} step(s) of this one are discarded. ") }
+                    { "Export it first to keep it: the scenario replays it in a new session." }
+                </p>
+                <div class="new-session-buttons">
+                    <button type="button" data-testid="new-session-export" onclick={on_download}>{ "Download scenario" }</button>
+                    <button type="button" data-testid="new-session-copy" onclick={on_copy}>
+                        { if *copied { "Copied" } else { "Copy scenario" } }
+                    </button>
+                    <button type="button" class="danger" data-testid="new-session-confirm" onclick={on_confirm}>{ "Discard and start new" }</button>
+                    <button type="button" data-testid="new-session-cancel" onclick={on_cancel}>{ "Cancel" }</button>
+                </div>
+            </div>
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
 struct ClockProps {
-    clock: VirtualClock,
-    dispatch: UseReducerDispatcher<Session>,
+    clock: ClockFacts,
+    ctl: Ctl,
 }
 
 /// How often the clock display is redrawn.
@@ -151,41 +280,29 @@ fn ClockView(props: &ClockProps) -> Html {
         let interval = Interval::new(CLOCK_REDRAW_MS, move || redraw.force_update());
         move || drop(interval)
     });
-    let now = props.clock.now(clock::now_ms());
-    let paused = props.clock.paused();
+    // The session's clock moves at every tick; the display reads it at each redraw.
+    let now = props.ctl.now_ms();
+    let paused = props.clock.paused;
     let on_toggle = {
-        let dispatch = props.dispatch.clone();
-        Callback::from(move |_: MouseEvent| {
-            dispatch.dispatch(Action::ClockPause {
-                paused: !paused,
-                now_ms: clock::now_ms(),
-            })
-        })
+        let ctl = props.ctl.clone();
+        Callback::from(move |_: MouseEvent| ctl.set_paused(!paused))
     };
     let jump = |ms: u64, label: &'static str, aria: &'static str| {
-        let dispatch = props.dispatch.clone();
-        let onclick = Callback::from(move |_: MouseEvent| {
-            dispatch.dispatch(Action::ClockJump {
-                ms,
-                now_ms: clock::now_ms(),
-            })
-        });
+        let ctl = props.ctl.clone();
+        let onclick = Callback::from(move |_: MouseEvent| ctl.jump(ms));
         html! {
             <button type="button" class="clock-button" data-testid="clock-jump" data-ms={ms.to_string()}
                     aria-label={aria} {onclick}>{ label }</button>
         }
     };
     let on_speed = {
-        let dispatch = props.dispatch.clone();
+        let ctl = props.ctl.clone();
         Callback::from(move |e: Event| {
             let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else {
                 return;
             };
             if let Ok(percent) = select.value().parse::<u32>() {
-                dispatch.dispatch(Action::ClockSpeed {
-                    percent,
-                    now_ms: clock::now_ms(),
-                });
+                ctl.set_speed(percent);
             }
         })
     };
@@ -205,7 +322,7 @@ fn ClockView(props: &ClockProps) -> Html {
             { jump(3_600_000, "+1 h", "Move the clock 1 hour forward") }
             <select class="clock-speed" data-testid="clock-speed" aria-label="Clock speed" onchange={on_speed}>
                 { for SPEEDS.iter().map(|&p| html! {
-                    <option value={p.to_string()} selected={p == props.clock.speed()}>
+                    <option value={p.to_string()} selected={p == props.clock.speed}>
                         { format!("{}×", p as f64 / 100.0) }
                     </option>
                 }) }

@@ -1,14 +1,15 @@
 //! The Yew page (wasm32 only): the app shell, its console panes, and the state they share.
 //!
-//! - `state`: the session (one engine, the panes, the virtual clock) and the actions that change
-//!   it; what a typed line does is `crate::console`'s job (shared with the transcript runner),
-//!   the pane adds the echo, the history, completion and the late frames;
+//! - `service`: the page's one `crate::session::Session` (outside the reducer) and the calls
+//!   that change it, each handing what the session returned to the reducer;
+//! - `state`: the page's own state (each pane's lines, input, history, toggles and client
+//!   facts) and its pure reducer;
 //! - `lines`: a pane's output store (reference-counted chunks, cheap to copy and append to);
-//! - `clock`: real time (read nowhere else) and the virtual clock the engine sees;
+//! - `clock`: real time (read nowhere else);
 //! - `app`: the page shell (toolbar, panes, the clock tick, saving, the JS API);
 //! - `pane`: one console pane (header, state, prompt, input keys, hint);
 //! - `output`: a pane's output lines, virtualized;
-//! - `storage`: the session across reloads in `localStorage`;
+//! - `storage`: the session and the pane state across reloads in `localStorage`;
 //! - `api`: `window.streamplay`.
 
 mod api;
@@ -17,10 +18,12 @@ mod clock;
 mod lines;
 mod output;
 mod pane;
+mod service;
 mod state;
 mod storage;
 
 pub use app::{App, AppProps, STORAGE_KEY};
+pub use storage::{base64_decode, base64_encode};
 
 /// Mounts the page into `<body>`.
 pub fn start() {

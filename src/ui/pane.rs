@@ -9,9 +9,9 @@ use wasm_bindgen::prelude::*;
 use web_sys::{HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
 
-use super::clock;
 use super::output::PaneOutput;
-use super::state::{protocol_label, Action, Pane, Session};
+use super::service::Ctl;
+use super::state::{protocol_label, Action, Page, Pane};
 use crate::cli::hints;
 
 thread_local! {
@@ -22,7 +22,10 @@ thread_local! {
 #[derive(Properties, PartialEq)]
 pub struct PaneProps {
     pub pane: Rc<Pane>,
-    pub dispatch: UseReducerDispatcher<Session>,
+    /// The session's service: steps (Enter, Ctrl+C on a blocked pane, rename, remove) go there.
+    pub ctl: Ctl,
+    /// The page's reducer: what only the page shows (the input, history, toggles) goes there.
+    pub dispatch: UseReducerDispatcher<Page>,
     /// The 8 profile's command table for hints and completion.
     pub v8: bool,
     /// Engine time, for the countdown of a blocked pane (0 when there is none, so that the
@@ -76,11 +79,13 @@ fn selection(input: &HtmlInputElement) -> (usize, usize) {
 pub fn PaneView(props: &PaneProps) -> Html {
     let PaneProps {
         pane,
+        ctl,
         dispatch,
         v8,
         now_ms,
     } = props;
     let key = pane.key;
+    let name = pane.name().to_string();
     let input_ref = use_node_ref();
     let rename_ref = use_node_ref();
     let renaming = use_state(|| false);
@@ -111,8 +116,11 @@ pub fn PaneView(props: &PaneProps) -> Html {
 
     let onkeydown = {
         let dispatch = dispatch.clone();
+        let ctl = ctl.clone();
+        let name = name.clone();
+        let v8 = *v8;
         let completing = pane.completion.is_some();
-        let blocked = pane.blocked_on.is_some();
+        let blocked = pane.facts.blocked_on.is_some();
         Callback::from(move |e: KeyboardEvent| {
             // While an input method composes a character, its keys belong to it.
             if e.is_composing() {
@@ -129,12 +137,10 @@ pub fn PaneView(props: &PaneProps) -> Html {
                     MEASURE_PENDING.with(|p| p.set(true));
                     // The line is read from the element rather than from the state, so that a
                     // value set by a script (a test, an embedding host) runs too.
-                    dispatch.dispatch(Action::Submit {
-                        pane: key,
-                        line: input.value(),
-                        now_ms: clock::now_ms(),
-                    });
+                    let line = input.value();
                     input.set_value("");
+                    // A line the session refuses (none can be typed here) changes nothing.
+                    let _ = ctl.submit(&name, &line);
                 }
                 k @ ("ArrowUp" | "ArrowDown") if plain => {
                     // Without this the caret would jump to the start or end of the line.
@@ -148,9 +154,14 @@ pub fn PaneView(props: &PaneProps) -> Html {
                 // everywhere on the page, so that the keyboard can leave the pane.
                 "Tab" if plain && !e.shift_key() && (completing || !input.value().is_empty()) => {
                     e.prevent_default();
+                    // The session gives the candidates (key names) for what is typed; the
+                    // reducer uses them for a first Tab and cycles on later ones. They are
+                    // found on every Tab: this render's view of whether a completion is in
+                    // progress may be older than the typing that just ended it.
+                    let candidates = Some(ctl.completions(&name, &input.value(), v8));
                     dispatch.dispatch(Action::Complete {
                         pane: key,
-                        now_ms: clock::now_ms(),
+                        candidates,
                     });
                 }
                 "Escape" if completing => {
@@ -170,10 +181,7 @@ pub fn PaneView(props: &PaneProps) -> Html {
                                 return;
                             }
                             e.prevent_default();
-                            dispatch.dispatch(Action::Interrupt {
-                                pane: key,
-                                now_ms: clock::now_ms(),
-                            });
+                            ctl.interrupt(key, &name);
                             // Yew renders later and compares with what it rendered last: the
                             // text typed since then would stay if the field were not emptied here.
                             // A blocked pane keeps what is typed.
@@ -203,7 +211,8 @@ pub fn PaneView(props: &PaneProps) -> Html {
 
     // Pasted text with line breaks runs line by line, as if each line were typed and entered.
     let onpaste = {
-        let dispatch = dispatch.clone();
+        let ctl = ctl.clone();
+        let name = name.clone();
         Callback::from(move |e: Event| {
             let Ok(e) = e.dyn_into::<web_sys::ClipboardEvent>() else {
                 return;
@@ -225,11 +234,7 @@ pub fn PaneView(props: &PaneProps) -> Html {
                 if line.trim().is_empty() {
                     continue;
                 }
-                dispatch.dispatch(Action::Submit {
-                    pane: key,
-                    line: line.to_string(),
-                    now_ms: clock::now_ms(),
-                });
+                let _ = ctl.submit(&name, line);
             }
             input.set_value("");
         })
@@ -254,7 +259,8 @@ pub fn PaneView(props: &PaneProps) -> Html {
         Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::ToggleRaw { pane: key }))
     };
     let on_remove = {
-        let dispatch = dispatch.clone();
+        let ctl = ctl.clone();
+        let name = name.clone();
         Callback::from(move |e: MouseEvent| {
             // The keyboard focus goes to the next pane's input (or the previous one's), not to
             // the page's start.
@@ -267,10 +273,7 @@ pub fn PaneView(props: &PaneProps) -> Html {
                 })
                 .and_then(|p| p.query_selector("[data-testid=pane-input]").ok().flatten())
                 .and_then(|i| i.dyn_into::<web_sys::HtmlElement>().ok());
-            dispatch.dispatch(Action::RemovePane {
-                pane: key,
-                now_ms: clock::now_ms(),
-            });
+            ctl.remove_pane(&name);
             if let Some(input) = next_focus {
                 let _ = input.focus();
             }
@@ -281,17 +284,15 @@ pub fn PaneView(props: &PaneProps) -> Html {
         Callback::from(move |_: MouseEvent| renaming.set(true))
     };
     let on_rename_key = {
-        let dispatch = dispatch.clone();
+        let ctl = ctl.clone();
+        let name = name.clone();
         let renaming = renaming.clone();
         let input_ref = input_ref.clone();
         Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
             "Enter" => {
                 e.prevent_default();
                 if let Some(field) = e.target_dyn_into::<HtmlInputElement>() {
-                    dispatch.dispatch(Action::Rename {
-                        pane: key,
-                        name: field.value(),
-                    });
+                    ctl.rename(&name, &field.value());
                 }
                 renaming.set(false);
                 focus(&input_ref);
@@ -309,7 +310,6 @@ pub fn PaneView(props: &PaneProps) -> Html {
         Callback::from(move |_: FocusEvent| renaming.set(false))
     };
 
-    let name = pane.name.clone();
     let state = pane.state_name();
     let hint = if pane.hints {
         hints::hint(&pane.draft, hints::help_table(*v8)).unwrap_or_default()
@@ -329,8 +329,8 @@ pub fn PaneView(props: &PaneProps) -> Html {
         html! { <h2 class="pane-name">{ name.clone() }</h2> }
     };
 
-    let blocked = pane.blocked_on.as_ref().map(|keys| {
-        let countdown = pane.block_deadline_ms.map(|deadline| {
+    let blocked = pane.facts.blocked_on.as_ref().map(|keys| {
+        let countdown = pane.facts.block_deadline_ms.map(|deadline| {
             let left = deadline.saturating_sub(*now_ms);
             html! {
                 <span class="pane-countdown" data-testid="pane-countdown" data-ms={left.to_string()}
@@ -348,10 +348,10 @@ pub fn PaneView(props: &PaneProps) -> Html {
         }
     });
     // Shown whenever the client has subscriptions (a RESP3 client may also be in MULTI).
-    let subscriptions = (!pane.subscriptions.is_empty()).then(|| html! {
+    let subscriptions = (!pane.facts.subscriptions.is_empty()).then(|| html! {
         <ul class="pane-detail pane-subscriptions" data-testid="pane-subscriptions"
             aria-label="Subscriptions">
-            { for pane.subscriptions.iter().map(|(kind, sub)| html! {
+            { for pane.facts.subscriptions.iter().map(|(kind, sub)| html! {
                 <li class={classes!("pane-subscription", kind.name())} data-testid="pane-subscription"
                     data-name={sub.clone()} data-kind={kind.name()}>{ sub.clone() }</li>
             }) }
@@ -364,8 +364,8 @@ pub fn PaneView(props: &PaneProps) -> Html {
             <header class="pane-head">
                 { title }
                 <span class="pane-meta">
-                    <span class="pane-id">{ "id " }<span data-testid="pane-client-id">{ pane.client.to_string() }</span></span>
-                    <span class="pane-protocol" data-testid="pane-protocol">{ protocol_label(pane.protocol) }</span>
+                    <span class="pane-id">{ "id " }<span data-testid="pane-client-id">{ pane.facts.client.map(|c| c.to_string()).unwrap_or_else(|| "–".into()) }</span></span>
+                    <span class="pane-protocol" data-testid="pane-protocol">{ protocol_label(pane.facts.protocol) }</span>
                     <span class={classes!("pane-state", state)} data-testid="pane-state" role="status">{ state }</span>
                 </span>
                 <span class="pane-buttons">
@@ -385,7 +385,7 @@ pub fn PaneView(props: &PaneProps) -> Html {
                 <PaneOutput lines={pane.lines.clone()} label={format!("Output of {name}")} />
             </div>
             <div class="pane-input-row">
-                <span class="pane-prompt" aria-hidden="true">{ pane.prompt.clone() }</span>
+                <span class="pane-prompt" aria-hidden="true">{ pane.facts.prompt.clone() }</span>
                 <span class="pane-input-wrap">
                     <input ref={input_ref} class="pane-input" data-testid="pane-input" type="text"
                            aria-label={format!("Command for {name}")} aria-describedby={hint_id.clone()}

@@ -1,23 +1,26 @@
-//! The page's state: one engine shared by the console panes, each pane's lines, history and
-//! view of its client, the virtual clock, and the actions (typing, Enter, keys, buttons, clock
-//! ticks, JS API calls) that change them.
+//! The page's own state, kept by a pure Yew reducer: the console panes as the page shows them
+//! (each pane's lines, input, history and completion, its raw-RESP and hint toggles, and what the
+//! session last said about its client), the histories of removed panes, the clock's settings
+//! and a notice.
+//!
+//! The reducer never touches the session or the engine. The session lives beside it in the
+//! service (`service.rs`): a callback asks the session to do something (run a line, tick, seek,
+//! ...) and dispatches an [`Action::Applied`] carrying what the session returned (its outputs and
+//! the facts about every pane), which the reducer turns into lines. The only thing the reducer
+//! does besides computing the next state is to queue `line`/`push` notifications for JS
+//! listeners, which the service hands out after the reducer returned (`api::flush`).
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use wasm_bindgen::JsValue;
 use yew::{AttrValue, Reducible};
 
 use super::api;
-use super::clock::VirtualClock;
 use super::lines::LineStore;
 use crate::cli::{hints, split, tokenize};
 use crate::console::{self, LineKind, RawFrame};
-use crate::engine::{
-    ClientId, Config, DeliveryKind, Engine, Outcome, Profile, Protocol, SubscriptionKind,
-};
-use crate::transcript::{self, Step};
+use crate::engine::{ClientId, Profile, Protocol};
+use crate::session::Output;
 
 /// The page's memory ceiling: past it, writes get Redis's OOM error while
 /// reads keep working, so a runaway script cannot take the tab down.
@@ -30,8 +33,8 @@ pub const MAX_HISTORY: usize = 100;
 /// The name of the first pane, the one that writes; later panes are `worker-1`, `worker-2`, ...
 pub const DEFAULT_PANE_NAME: &str = "producer";
 
-/// How many key names completion looks at.
-const MAX_KEY_CANDIDATES: usize = 200;
+/// How many removed panes' histories are kept.
+pub const MAX_OLD_HISTORIES: usize = 32;
 
 /// What a subscription is to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,30 +54,17 @@ impl SubKind {
     }
 }
 
-/// A Tab completion in progress: the typed text and what successive Tabs show.
+/// What the session says about a pane's client after a change (computed by the service from
+/// the engine, read-only).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Completion {
-    pub original: String,
-    pub candidates: Rc<Vec<String>>,
-    pub presses: usize,
-}
-
-/// One console pane: a client connection with its output and its input history. `Eq`, so that
-/// comparing an unchanged `Rc<Pane>` with itself is a pointer comparison.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Pane {
-    /// Stable for the pane's life (the render key; actions name panes by it).
-    pub key: u64,
-    /// The pane's name: `data-client`, the prompt, the JS API's `client`. Renaming the pane or
-    /// `CLIENT SETNAME` typed in it changes it.
+pub struct PaneFacts {
     pub name: String,
-    pub client: ClientId,
-    /// The client name the engine last reported, to notice `CLIENT SETNAME`.
-    client_name: Option<String>,
+    /// `None` after its connection closed and before its next line opens a new one.
+    pub client: Option<ClientId>,
     pub protocol: Protocol,
+    pub db: usize,
     /// What redis-cli would show before the cursor (`producer> `, `producer[2]> `).
     pub prompt: String,
-    pub db: usize,
     /// The keys the client waits on, when blocked.
     pub blocked_on: Option<Rc<Vec<String>>>,
     /// When the block times out on the engine clock (`None`: BLOCK 0, or not blocked).
@@ -83,6 +73,49 @@ pub struct Pane {
     pub in_multi: bool,
     /// Channels, patterns and shard channels the client is subscribed to.
     pub subscriptions: Rc<Vec<(SubKind, String)>>,
+}
+
+impl PaneFacts {
+    /// A pane the session has not described yet (or whose connection is closed).
+    pub fn unknown(name: &str) -> PaneFacts {
+        PaneFacts {
+            name: name.to_string(),
+            client: None,
+            protocol: Protocol::Resp2,
+            db: 0,
+            prompt: format!("{name}> "),
+            blocked_on: None,
+            block_deadline_ms: None,
+            in_multi: false,
+            subscriptions: Rc::new(Vec::new()),
+        }
+    }
+}
+
+/// The clock as the toolbar shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClockFacts {
+    pub now_ms: u64,
+    /// Percent of real time.
+    pub speed: u32,
+    pub paused: bool,
+}
+
+/// A Tab completion in progress: the typed text and what successive Tabs show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Completion {
+    pub original: String,
+    pub candidates: Rc<Vec<String>>,
+    pub presses: usize,
+}
+
+/// One console pane. `Eq`, so that comparing an unchanged `Rc<Pane>` with itself is cheap.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pane {
+    /// Stable for the pane's life (the render key; pure actions name panes by it).
+    pub key: u64,
+    /// The name (`data-client`, the prompt, the JS API's `client`) and the client's state.
+    pub facts: PaneFacts,
     /// Replies print as raw RESP bytes.
     pub raw: bool,
     /// Hints on (`:set hints`) or off (`:set nohints`).
@@ -100,19 +133,10 @@ pub struct Pane {
 }
 
 impl Pane {
-    fn new(engine: &Engine, key: u64, name: &str, client: ClientId) -> Pane {
+    fn new(key: u64, name: &str) -> Pane {
         Pane {
             key,
-            name: name.to_string(),
-            client,
-            client_name: None,
-            protocol: Protocol::Resp2,
-            prompt: console::prompt(engine, client, name),
-            db: 0,
-            blocked_on: None,
-            block_deadline_ms: None,
-            in_multi: false,
-            subscriptions: Rc::new(Vec::new()),
+            facts: PaneFacts::unknown(name),
             raw: false,
             hints: true,
             lines: LineStore::default(),
@@ -124,14 +148,18 @@ impl Pane {
         }
     }
 
+    pub fn name(&self) -> &str {
+        &self.facts.name
+    }
+
     /// `pane-state`: `blocked` while the client waits, `multi` inside a transaction,
     /// `subscribed` with subscriptions, else `normal`.
     pub fn state_name(&self) -> &'static str {
-        if self.blocked_on.is_some() {
+        if self.facts.blocked_on.is_some() {
             "blocked"
-        } else if self.in_multi {
+        } else if self.facts.in_multi {
             "multi"
-        } else if !self.subscriptions.is_empty() {
+        } else if !self.facts.subscriptions.is_empty() {
             "subscribed"
         } else {
             "normal"
@@ -141,27 +169,22 @@ impl Pane {
     /// Appends one output line.
     fn push_line(&mut self, kind: LineKind, text: impl Into<AttrValue>) {
         let text = text.into();
-        api::line(&self.name, kind, &text);
+        api::line(&self.facts.name, kind, &text);
         self.lines.push(kind, text);
     }
 
-    fn push_lines(&mut self, lines: Vec<console::Line>) {
+    fn push_lines(&mut self, lines: &[console::Line]) {
         for line in lines {
-            self.push_line(line.kind, line.text);
+            self.push_line(line.kind, line.text.clone());
         }
     }
 
     /// Shows what was written to this pane's client: the formatted `lines`, or, with the raw
-    /// view on, its `frames` (when there are any: local output has none).
-    fn show(&mut self, lines: Vec<console::Line>, frames: &[RawFrame]) {
-        let pushes: Vec<&console::Line> =
-            lines.iter().filter(|l| l.kind == LineKind::Push).collect();
-        if !pushes.is_empty() {
-            api::push(&self.name, &pushes);
-        }
-        let own: Vec<&RawFrame> = frames.iter().filter(|f| f.client == self.client).collect();
-        if self.raw && !own.is_empty() {
-            for frame in own {
+    /// view on, its `frames` (when there are any: local output such as HELP has none). Each
+    /// frame shows once whichever view is on.
+    fn show(&mut self, lines: &[console::Line], frames: &[&RawFrame]) {
+        if self.raw && !frames.is_empty() {
+            for frame in frames {
                 let line = frame.line();
                 self.push_line(line.kind, line.text);
             }
@@ -170,51 +193,18 @@ impl Pane {
         }
     }
 
-    /// Runs a line typed at `now_ms` and shows what it printed. Returns what it did, for the
-    /// other panes and the JS API.
-    fn run(&mut self, engine: &mut Engine, line: &str, now_ms: u64) -> console::Typed {
+    /// The echo of a typed line, and the line into the history; the input starts afresh.
+    fn typed(&mut self, line: &str) {
+        self.draft.clear();
+        self.stash.clear();
+        self.history_pos = None;
+        self.completion = None;
         // The typed line stays on screen after its prompt, as in a terminal.
-        let echo = format!("{}{line}", self.prompt);
+        let echo = format!("{}{line}", self.facts.prompt);
         self.push_line(LineKind::Command, echo);
         if goes_into_history(line) {
             self.remember(line);
         }
-        if engine.is_blocked(self.client) && !line.trim().is_empty() {
-            // redis-cli reads nothing while a command blocks; the pane says why nothing runs.
-            self.push_line(
-                LineKind::Info,
-                "This connection is waiting for its blocked command; Ctrl+C cancels it (as CLIENT UNBLOCK ... TIMEOUT).",
-            );
-            return console::Typed::default();
-        }
-        let mut typed = console::run_line(engine, self.client, line, now_ms);
-        if typed.clear {
-            // `clear` empties the screen, its own echo included, as redis-cli's does.
-            self.lines.clear();
-        }
-        if let Some(on) = typed.set_hints {
-            self.hints = on;
-        }
-        let lines = std::mem::take(&mut typed.lines);
-        self.show(lines, &typed.frames);
-        if typed.closed {
-            // `quit` ends redis-cli, and `QUIT` closes the connection; a pane outlives both, so it
-            // starts over on a fresh connection, as a new redis-cli would.
-            self.reconnect(
-                engine,
-                now_ms,
-                "The connection was closed; this pane now uses a new one.",
-            );
-        }
-        typed
-    }
-
-    /// Gives the pane a fresh connection after its own closed, and says so.
-    fn reconnect(&mut self, engine: &mut Engine, now_ms: u64, why: &str) {
-        let _ = engine.disconnect(self.client, now_ms);
-        self.client = engine.connect(now_ms);
-        self.client_name = None;
-        self.push_line(LineKind::Info, why.to_string());
     }
 
     /// Remembers a typed line for ↑, skipping a repeat of the newest entry as linenoise does.
@@ -261,27 +251,432 @@ impl Pane {
         }
     }
 
-    /// Tab: the next completion of the typed text (§10, plus keywords and keys).
-    fn complete(&mut self, engine: &Engine, now_ms: u64) {
+    /// Tab: the next completion of the typed text, `candidates` being what the service found
+    /// for the typed text (§10, plus keywords and keys), used by a first Tab.
+    fn complete(&mut self, candidates: Option<Rc<Vec<String>>>) {
         if let Some(c) = &mut self.completion {
             c.presses += 1;
             self.draft = hints::after_tabs(&c.original, &c.candidates, c.presses);
             return;
         }
-        let table = hints::help_table(engine.profile() == Profile::V8);
-        let partial = self.draft.rsplit([' ', '\t']).next().unwrap_or_default();
-        let keys = engine.key_names(self.db, partial.as_bytes(), now_ms, MAX_KEY_CANDIDATES);
-        let candidates = hints::console_completions(&self.draft, table, &keys);
-        if candidates.is_empty() {
+        let Some(candidates) = candidates.filter(|c| !c.is_empty()) else {
             return;
-        }
+        };
         let original = std::mem::take(&mut self.draft);
         self.draft = hints::after_tabs(&original, &candidates, 1);
         self.completion = Some(Completion {
             original,
-            candidates: Rc::new(candidates),
+            candidates,
             presses: 1,
         });
+    }
+}
+
+/// One thing the session did, in the order it happened, for the reducer to show.
+#[derive(Debug)]
+pub enum Item {
+    /// A line was typed in pane `pane` (its echo, and its history).
+    Typed { pane: String, line: String },
+    /// A step's or a tick's output; `command`: the output of a typed line, whose own lines are
+    /// in `lines` (other steps write only frames).
+    Output { out: Rc<Output>, command: bool },
+    /// The session renamed a pane.
+    Renamed { from: String, to: String },
+    /// An info line for one pane, or for every pane (`None`).
+    Note { pane: Option<String>, text: String },
+    /// The state was replaced (a seek, a profile switch, a new session): JS listeners hear
+    /// `{type: "Reset"}` here; the panes show nothing for it.
+    Reset,
+}
+
+/// What the session returned for one change, with the facts after it.
+#[derive(Debug)]
+pub struct Applied {
+    pub items: Vec<Item>,
+    /// Every pane the session has now, in order, and its client's state.
+    pub facts: Vec<PaneFacts>,
+    pub profile: Profile,
+    pub clock: ClockFacts,
+    /// Start over: every pane's lines go (a new session).
+    pub fresh: bool,
+    /// The change is worth saving (the panes, their names or histories may have changed).
+    pub persist: bool,
+}
+
+/// Everything that changes the page's state. Pure actions name panes by their `key`.
+pub enum Action {
+    /// The input's text changed.
+    Edit {
+        pane: u64,
+        text: String,
+    },
+    /// ↑ (`older`) or ↓ in the input.
+    History {
+        pane: u64,
+        older: bool,
+    },
+    /// Tab; `candidates` for a first Tab (the service reads key names from the engine).
+    Complete {
+        pane: u64,
+        candidates: Option<Rc<Vec<String>>>,
+    },
+    /// Escape: back to the text typed before Tab.
+    CancelCompletion {
+        pane: u64,
+    },
+    /// Ctrl+L: clear the pane's lines.
+    ClearLines {
+        pane: u64,
+    },
+    /// Ctrl+C on a pane that does not block: the input empties.
+    ClearInput {
+        pane: u64,
+    },
+    ToggleRaw {
+        pane: u64,
+    },
+    /// The session changed.
+    Applied(Box<Applied>),
+    /// The clock was paused, resumed or its speed changed (not a step).
+    Clock(ClockFacts),
+    /// A notice above the panes (saving, loading); `None` takes it away.
+    Notice(Option<String>),
+    /// Reads the state (the JS API's `state()`): changes nothing.
+    Query(Box<dyn FnOnce(&Page)>),
+}
+
+/// The page's state.
+#[derive(Clone)]
+pub struct Page {
+    pub panes: Vec<Rc<Pane>>,
+    next_key: u64,
+    pub profile: Profile,
+    pub clock: ClockFacts,
+    /// Shown above the panes: an unreadable saved session kept aside, a session too large to save.
+    pub notice: Option<AttrValue>,
+    /// The histories of pane names no pane has now (removed panes): a new pane with one of these
+    /// names gets its history back.
+    pub histories: Rc<BTreeMap<String, Vec<String>>>,
+    /// Grows whenever something in the saved pane state (names, histories, toggles) may have
+    /// changed, so that the page saves it only then.
+    pub saved: u64,
+}
+
+/// What the profile selector calls a profile.
+pub fn profile_label(profile: Profile) -> &'static str {
+    match profile {
+        Profile::V7 => "Redis 7.0",
+        Profile::V8 => "Redis 8",
+    }
+}
+
+/// `RESP2` or `RESP3`.
+pub fn protocol_label(p: Protocol) -> &'static str {
+    match p {
+        Protocol::Resp2 => "RESP2",
+        Protocol::Resp3 => "RESP3",
+    }
+}
+
+/// A pane as saved across reloads (beside the session itself).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SavedPane {
+    pub name: String,
+    pub history: Vec<String>,
+    pub raw: bool,
+    pub hints: bool,
+}
+
+/// The page's own state as saved across reloads: the panes' histories and toggles, the histories
+/// of removed panes by name, and the profile (used when the session itself was not saved).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Saved {
+    pub profile: Profile,
+    pub panes: Vec<SavedPane>,
+    pub histories: BTreeMap<String, Vec<String>>,
+}
+
+impl Page {
+    /// The page at start: the session's panes (`facts`), given back their histories and
+    /// toggles from `saved` by name, each with `greeting` (if any) as its first line.
+    pub fn start(
+        facts: Vec<PaneFacts>,
+        profile: Profile,
+        clock: ClockFacts,
+        saved: Option<Saved>,
+        greeting: Option<&str>,
+        notice: Option<String>,
+    ) -> Page {
+        let (panes, histories) = match saved {
+            Some(s) => (s.panes, s.histories),
+            None => (Vec::new(), BTreeMap::new()),
+        };
+        let mut page = Page {
+            panes: Vec::new(),
+            next_key: 0,
+            profile,
+            clock,
+            notice: notice.map(AttrValue::from),
+            histories: Rc::new(histories),
+            saved: 0,
+        };
+        for f in facts {
+            let mut pane = Pane::new(page.next_key, &f.name);
+            page.next_key += 1;
+            if let Some(sp) = panes.iter().find(|p| p.name == f.name) {
+                pane.history = Rc::new(sp.history.clone());
+                pane.raw = sp.raw;
+                pane.hints = sp.hints;
+            }
+            pane.facts = f;
+            if let Some(text) = greeting {
+                pane.push_line(LineKind::Info, text.to_string());
+            }
+            page.panes.push(Rc::new(pane));
+        }
+        page
+    }
+
+    /// What is saved across reloads.
+    pub fn to_saved(&self) -> Saved {
+        Saved {
+            profile: self.profile,
+            panes: self
+                .panes
+                .iter()
+                .map(|p| SavedPane {
+                    name: p.facts.name.clone(),
+                    history: p.history.to_vec(),
+                    raw: p.raw,
+                    hints: p.hints,
+                })
+                .collect(),
+            histories: (*self.histories).clone(),
+        }
+    }
+
+    /// The index of the pane named `name`.
+    pub fn pane_named(&self, name: &str) -> Option<usize> {
+        self.panes.iter().position(|p| p.facts.name == name)
+    }
+
+    /// A copy of the page with pane `key` changed by `f`; the same page if there is no such
+    /// pane (a late event from a pane that is gone must not crash the page).
+    fn with_pane(self: Rc<Self>, key: u64, f: impl FnOnce(&mut Pane)) -> Rc<Self> {
+        let Some(index) = self.panes.iter().position(|p| p.key == key) else {
+            return self;
+        };
+        let mut next = (*self).clone();
+        f(Rc::make_mut(&mut next.panes[index]));
+        Rc::new(next)
+    }
+
+    /// The pane named `name`, made if the page has none yet (a pane the session just made),
+    /// with the history a removed pane of that name had.
+    fn ensure(&mut self, name: &str) -> &mut Pane {
+        let index = match self.pane_named(name) {
+            Some(i) => i,
+            None => {
+                let pane = self.make_pane(name);
+                self.panes.push(Rc::new(pane));
+                self.panes.len() - 1
+            }
+        };
+        Rc::make_mut(&mut self.panes[index])
+    }
+
+    /// A new pane named `name`, with the history a removed pane of that name had.
+    fn make_pane(&mut self, name: &str) -> Pane {
+        let mut pane = Pane::new(self.next_key, name);
+        self.next_key += 1;
+        if let Some(history) = Rc::make_mut(&mut self.histories).remove(name) {
+            pane.history = Rc::new(history);
+        }
+        pane
+    }
+
+    /// Shows one output: the typing pane's own lines (for a command), then the frames written
+    /// to each pane, each frame once (as formatted lines, or as its RESP bytes in raw view).
+    fn show(&mut self, out: &Output, command: bool) {
+        let typing = out.pane.as_deref().filter(|_| command);
+        if let Some(name) = typing {
+            let frames: Vec<&RawFrame> = out
+                .raw
+                .iter()
+                .filter(|(p, _)| p == name)
+                .map(|(_, f)| f)
+                .collect();
+            let pane = self.ensure(name);
+            if out.clear {
+                // `clear` empties the screen, its own echo included, as redis-cli's does.
+                pane.lines.clear();
+            }
+            if let Some(on) = out.set_hints {
+                pane.hints = on;
+            }
+            let pushes: Vec<&console::Line> = out
+                .lines
+                .iter()
+                .filter(|l| l.kind == LineKind::Push)
+                .collect();
+            if !pushes.is_empty() {
+                api::push(name, &pushes);
+            }
+            pane.show(&out.lines, &frames);
+        }
+        // The other panes, each in the order its frames were written.
+        let mut receivers: Vec<&str> = Vec::new();
+        for (p, _) in &out.pushed {
+            if Some(p.as_str()) != typing && !receivers.contains(&p.as_str()) {
+                receivers.push(p);
+            }
+        }
+        for name in receivers {
+            let frames: Vec<&RawFrame> = out
+                .raw
+                .iter()
+                .filter(|(p, _)| p == name)
+                .map(|(_, f)| f)
+                .collect();
+            let mut lines = Vec::new();
+            for (p, frame) in &out.pushed {
+                if p == name {
+                    let pushes: Vec<&console::Line> =
+                        frame.iter().filter(|l| l.kind == LineKind::Push).collect();
+                    if !pushes.is_empty() {
+                        api::push(name, &pushes);
+                    }
+                    lines.extend(frame.iter().cloned());
+                }
+            }
+            self.ensure(name).show(&lines, &frames);
+        }
+    }
+
+    /// Takes the session's view of the panes: their order, names and client states. Panes the
+    /// session no longer has go (their histories are kept by name).
+    fn sync(&mut self, facts: Vec<PaneFacts>) {
+        let mut old = std::mem::take(&mut self.panes);
+        for f in facts {
+            let mut pane = match old.iter().position(|p| p.facts.name == f.name) {
+                Some(i) => old.remove(i),
+                None => Rc::new(self.make_pane(&f.name)),
+            };
+            if pane.facts != f {
+                Rc::make_mut(&mut pane).facts = f;
+            }
+            self.panes.push(pane);
+        }
+        for gone in old {
+            if !gone.history.is_empty() {
+                let histories = Rc::make_mut(&mut self.histories);
+                histories.insert(gone.facts.name.clone(), gone.history.to_vec());
+                while histories.len() > MAX_OLD_HISTORIES {
+                    histories.pop_first();
+                }
+            }
+        }
+    }
+
+    fn apply(mut self, applied: Applied) -> Page {
+        if applied.fresh {
+            for pane in self.panes.iter_mut() {
+                Rc::make_mut(pane).lines.clear();
+            }
+        }
+        for item in applied.items {
+            match item {
+                Item::Typed { pane, line } => self.ensure(&pane).typed(&line),
+                Item::Output { out, command } => self.show(&out, command),
+                Item::Renamed { from, to } => {
+                    if self.pane_named(&to).is_none() {
+                        if let Some(i) = self.pane_named(&from) {
+                            let pane = Rc::make_mut(&mut self.panes[i]);
+                            pane.facts.name = to;
+                        }
+                    }
+                }
+                Item::Note {
+                    pane: Some(name),
+                    text,
+                } => self.ensure(&name).push_line(LineKind::Info, text),
+                Item::Note { pane: None, text } => {
+                    for pane in self.panes.iter_mut() {
+                        Rc::make_mut(pane).push_line(LineKind::Info, text.clone());
+                    }
+                }
+                Item::Reset => {}
+            }
+        }
+        self.sync(applied.facts);
+        self.profile = applied.profile;
+        self.clock = applied.clock;
+        if applied.persist {
+            self.saved += 1;
+        }
+        self
+    }
+}
+
+impl Reducible for Page {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        match action {
+            Action::Edit { pane, text } => self.with_pane(pane, |p| {
+                p.draft = text;
+                p.completion = None;
+            }),
+            Action::History { pane, older } => self.with_pane(pane, |p| {
+                p.completion = None;
+                if older {
+                    p.history_older()
+                } else {
+                    p.history_newer()
+                }
+            }),
+            Action::Complete { pane, candidates } => {
+                self.with_pane(pane, |p| p.complete(candidates))
+            }
+            Action::CancelCompletion { pane } => self.with_pane(pane, |p| {
+                if let Some(c) = p.completion.take() {
+                    p.draft = c.original;
+                }
+            }),
+            Action::ClearLines { pane } => self.with_pane(pane, |p| p.lines.clear()),
+            Action::ClearInput { pane } => self.with_pane(pane, |p| {
+                p.draft.clear();
+                p.completion = None;
+                p.history_pos = None;
+            }),
+            Action::ToggleRaw { pane } => {
+                let mut next = self.with_pane(pane, |p| p.raw = !p.raw);
+                Rc::make_mut(&mut next).saved += 1;
+                next
+            }
+            Action::Applied(applied) => Rc::new((*self).clone().apply(*applied)),
+            Action::Clock(clock) => {
+                if self.clock == clock {
+                    return self;
+                }
+                let mut next = (*self).clone();
+                next.clock = clock;
+                Rc::new(next)
+            }
+            Action::Notice(notice) => {
+                let notice = notice.map(AttrValue::from);
+                if self.notice == notice {
+                    return self;
+                }
+                let mut next = (*self).clone();
+                next.notice = notice;
+                Rc::new(next)
+            }
+            Action::Query(read) => {
+                read(&self);
+                self
+            }
+        }
     }
 }
 
@@ -320,715 +715,4 @@ fn is_sensitive(argv: &[Vec<u8>]) -> bool {
             && any_after(2, &["masterauth", "masteruser", "requirepass"]))
         || (is(0, "hello") && any_after(2, &["auth"]))
         || (is(0, "migrate") && any_after(6, &["auth", "auth2"]))
-}
-
-/// Where a JS API call puts its result for the caller to read after `dispatch` returns.
-pub type Slot = Rc<RefCell<JsValue>>;
-
-/// Everything that changes the page's state. Panes are named by their `key`; `now_ms` is real
-/// time (the session turns it into engine time with its virtual clock).
-pub enum Action {
-    /// The input's text changed.
-    Edit {
-        pane: u64,
-        text: String,
-    },
-    /// Enter: run a typed line.
-    Submit {
-        pane: u64,
-        line: String,
-        now_ms: u64,
-    },
-    /// ↑ (`older`) or ↓ in the input.
-    History {
-        pane: u64,
-        older: bool,
-    },
-    /// Tab.
-    Complete {
-        pane: u64,
-        now_ms: u64,
-    },
-    /// Escape: back to the text typed before Tab.
-    CancelCompletion {
-        pane: u64,
-    },
-    /// Ctrl+L: clear the pane's lines.
-    ClearLines {
-        pane: u64,
-    },
-    /// Ctrl+C: a blocked client is released as `CLIENT UNBLOCK <id> TIMEOUT` does; otherwise
-    /// the input is cleared.
-    Interrupt {
-        pane: u64,
-        now_ms: u64,
-    },
-    AddPane {
-        now_ms: u64,
-    },
-    RemovePane {
-        pane: u64,
-        now_ms: u64,
-    },
-    Rename {
-        pane: u64,
-        name: String,
-    },
-    ToggleRaw {
-        pane: u64,
-    },
-    /// The clock moved: blocked clients may time out.
-    Tick {
-        now_ms: u64,
-    },
-    /// The profile selector changed: a fresh engine with that profile; the panes stay, each on a
-    /// new connection, and say so.
-    SetProfile {
-        profile: Profile,
-        now_ms: u64,
-    },
-    ClockPause {
-        paused: bool,
-        now_ms: u64,
-    },
-    ClockSpeed {
-        percent: u32,
-        now_ms: u64,
-    },
-    ClockJump {
-        ms: u64,
-        now_ms: u64,
-    },
-    /// `streamplay.run(line, client?)`.
-    ApiRun {
-        line: String,
-        client: Option<String>,
-        now_ms: u64,
-        out: Slot,
-    },
-    /// `streamplay.runScript(text)`.
-    ApiScript {
-        text: String,
-        now_ms: u64,
-        out: Slot,
-    },
-    /// `streamplay.state()`.
-    ApiState {
-        now_ms: u64,
-        out: Slot,
-    },
-}
-
-/// The page's session: the engine, its panes and the clock.
-#[derive(Clone)]
-pub struct Session {
-    /// Shared, not copied, between successive states: the engine holds the whole keyspace, so a
-    /// copy per command would cost far more than the command. Only the reducer borrows it mutably,
-    /// and Yew never runs a reducer inside another.
-    engine: Rc<RefCell<Engine>>,
-    pub panes: Vec<Rc<Pane>>,
-    next_key: u64,
-    pub clock: VirtualClock,
-    /// Engine time at the last tick that a countdown needed (0 otherwise).
-    pub now_ms: u64,
-    /// Shown above the panes: an unreadable saved session, kept aside.
-    pub notice: Option<AttrValue>,
-    /// The histories of pane names no pane has now (removed panes): a new pane with one of these
-    /// names gets its history back.
-    pub histories: Rc<BTreeMap<String, Vec<String>>>,
-    /// Grows whenever something that is saved (panes, names, histories, toggles, profile)
-    /// changes, so that the page saves only then.
-    pub saved: u64,
-}
-
-/// An engine as the page runs it.
-fn page_engine(profile: Profile) -> Engine {
-    Engine::new(Config {
-        profile,
-        maxmemory: PAGE_MAXMEMORY,
-        ..Config::default()
-    })
-}
-
-/// What the profile selector calls a profile.
-pub fn profile_label(profile: Profile) -> &'static str {
-    match profile {
-        Profile::V7 => "Redis 7.0",
-        Profile::V8 => "Redis 8",
-    }
-}
-
-/// A pane as saved across reloads.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SavedPane {
-    pub name: String,
-    pub history: Vec<String>,
-    pub raw: bool,
-    pub hints: bool,
-}
-
-/// A session as saved across reloads: the panes and their histories, the histories of removed
-/// panes by name, and the profile. The engine's keys are not saved (there is no snapshot of the
-/// engine yet).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Saved {
-    pub profile: Profile,
-    pub panes: Vec<SavedPane>,
-    pub histories: BTreeMap<String, Vec<String>>,
-}
-
-/// How many removed panes' histories are kept.
-pub const MAX_OLD_HISTORIES: usize = 32;
-
-impl Session {
-    /// The profile the engine runs.
-    pub fn profile(&self) -> Profile {
-        self.engine
-            .try_borrow()
-            .map(|e| e.profile())
-            .unwrap_or_default()
-    }
-
-    /// A session from a saved one (or a fresh one with one pane), with `notice` shown.
-    pub fn restore(saved: Option<Saved>, notice: Option<String>, real_ms: u64) -> Session {
-        let clock = VirtualClock::new(real_ms);
-        let now_ms = clock.now(real_ms);
-        let profile = saved.as_ref().map(|s| s.profile).unwrap_or_default();
-        let histories = saved
-            .as_ref()
-            .map(|s| s.histories.clone())
-            .unwrap_or_default();
-        let mut engine = page_engine(profile);
-        let mut panes = Vec::new();
-        let mut next_key = 0;
-        match saved {
-            Some(saved) if !saved.panes.is_empty() => {
-                for sp in saved.panes {
-                    let client = engine.connect(now_ms);
-                    let mut pane = Pane::new(&engine, next_key, &sp.name, client);
-                    next_key += 1;
-                    pane.history = Rc::new(sp.history);
-                    pane.raw = sp.raw;
-                    pane.hints = sp.hints;
-                    pane.push_line(
-                        LineKind::Info,
-                        "Restored from your last visit: this pane and its history (↑). The server starts empty: keys are not saved.",
-                    );
-                    panes.push(Rc::new(pane));
-                }
-            }
-            _ => {
-                let client = engine.connect(now_ms);
-                panes.push(Rc::new(Pane::new(&engine, 0, DEFAULT_PANE_NAME, client)));
-                next_key = 1;
-            }
-        }
-        Session {
-            engine: Rc::new(RefCell::new(engine)),
-            panes,
-            next_key,
-            clock,
-            now_ms: 0,
-            notice: notice.map(AttrValue::from),
-            histories: Rc::new(histories),
-            saved: 0,
-        }
-    }
-
-    /// What is saved across reloads.
-    pub fn to_saved(&self) -> Saved {
-        Saved {
-            profile: self.profile(),
-            panes: self
-                .panes
-                .iter()
-                .map(|p| SavedPane {
-                    name: p.name.clone(),
-                    history: p.history.to_vec(),
-                    raw: p.raw,
-                    hints: p.hints,
-                })
-                .collect(),
-            histories: (*self.histories).clone(),
-        }
-    }
-
-    /// The virtual time at real time `real_ms`.
-    pub fn engine_time(&self, real_ms: u64) -> u64 {
-        self.clock.now(real_ms)
-    }
-
-    /// A copy of the session with pane `key` changed by `f`; the same session if there is no such
-    /// pane (a late event from a pane that is gone must not crash the page).
-    fn with_pane(self: Rc<Self>, key: u64, f: impl FnOnce(&mut Pane)) -> Rc<Self> {
-        let Some(index) = self.panes.iter().position(|p| p.key == key) else {
-            return self;
-        };
-        let mut next = (*self).clone();
-        f(Rc::make_mut(&mut next.panes[index]));
-        Rc::new(next)
-    }
-
-    /// Runs `f` with the engine and a copy of the session to change; the same session if the
-    /// engine is somehow in use (a panic here would take the page down) or `f` says nothing changed.
-    fn with_engine(self: Rc<Self>, f: impl FnOnce(&mut Engine, &mut Session) -> bool) -> Rc<Self> {
-        let engine = Rc::clone(&self.engine);
-        let Ok(mut engine) = engine.try_borrow_mut() else {
-            debug_assert!(false, "the engine is borrowed outside the reducer");
-            return self;
-        };
-        let mut next = (*self).clone();
-        if !f(&mut engine, &mut next) {
-            return self;
-        }
-        refresh(&engine, &mut next.panes);
-        Rc::new(next)
-    }
-
-    /// The index of the pane named `name`.
-    fn pane_named(&self, name: &str) -> Option<usize> {
-        self.panes.iter().position(|p| p.name == name)
-    }
-
-    /// A name no pane has: `producer` first, then `worker-1`, `worker-2`, ...
-    fn fresh_name(&self) -> String {
-        if self.pane_named(DEFAULT_PANE_NAME).is_none() {
-            return DEFAULT_PANE_NAME.to_string();
-        }
-        (1..)
-            .map(|n| format!("worker-{n}"))
-            .find(|name| self.pane_named(name).is_none())
-            .unwrap_or_default()
-    }
-
-    /// Adds a pane named `name` on a new connection, with the history a pane of that name had;
-    /// returns its index.
-    fn add_pane(&mut self, engine: &mut Engine, name: &str, now_ms: u64) -> usize {
-        let client = engine.connect(now_ms);
-        let mut pane = Pane::new(engine, self.next_key, name, client);
-        if let Some(history) = Rc::make_mut(&mut self.histories).remove(name) {
-            pane.history = Rc::new(history);
-        }
-        self.next_key += 1;
-        self.panes.push(Rc::new(pane));
-        self.saved += 1;
-        self.panes.len() - 1
-    }
-
-    /// Runs `line` in pane `index` and hands what it did for other clients to their panes.
-    fn run_in(
-        &mut self,
-        engine: &mut Engine,
-        index: usize,
-        line: &str,
-        now_ms: u64,
-    ) -> console::Typed {
-        let pane = Rc::make_mut(&mut self.panes[index]);
-        pane.draft.clear();
-        pane.stash.clear();
-        pane.history_pos = None;
-        pane.completion = None;
-        let mut typed = pane.run(engine, line, now_ms);
-        for (client, lines) in std::mem::take(&mut typed.others) {
-            deliver(&mut self.panes, client, lines, &typed.frames);
-        }
-        // A pane whose client another pane killed (CLIENT KILL) starts over on a new
-        // connection, as redis-cli reconnects after the server closed it.
-        for &client in &typed.killed {
-            if let Some(pane) = self.panes.iter_mut().find(|p| p.client == client) {
-                Rc::make_mut(pane).reconnect(
-                    engine,
-                    now_ms,
-                    "The connection was killed (CLIENT KILL); this pane now uses a new one.",
-                );
-            }
-        }
-        api::events(&typed.events);
-        self.saved += 1;
-        typed
-    }
-
-    /// Shows an outcome produced by time or by the page (not by a typed line) in the panes.
-    fn show_outcome(&mut self, engine: &Engine, outcome: &Outcome) {
-        for frame in &outcome.deliveries {
-            let kind = match frame.kind {
-                DeliveryKind::Push => LineKind::Push,
-                DeliveryKind::Reply => LineKind::Reply,
-            };
-            let lines = console::frame_lines(engine, frame.client, &frame.frame, kind);
-            let raw = [RawFrame::new(engine, frame.client, &frame.frame, kind)];
-            deliver(&mut self.panes, frame.client, lines, &raw);
-        }
-        api::events(&outcome.events);
-    }
-
-    /// Switches to a fresh engine of `profile`; every pane gets a new connection and says so.
-    fn switch_profile(&mut self, engine: &mut Engine, profile: Profile, now_ms: u64) {
-        *engine = page_engine(profile);
-        let why = format!(
-            "Switched to the {} profile: a fresh server with no keys; this pane now uses a new connection.",
-            profile_label(profile)
-        );
-        for pane in self.panes.iter_mut() {
-            let pane = Rc::make_mut(pane);
-            pane.client = engine.connect(now_ms);
-            pane.client_name = None;
-            pane.push_line(LineKind::Info, why.clone());
-        }
-        self.saved += 1;
-    }
-
-    /// `streamplay.state()`.
-    fn state_value(&self, engine: &Engine, now_ms: u64) -> JsValue {
-        let panes = js_sys::Array::new();
-        for p in &self.panes {
-            let o = js_sys::Object::new();
-            api::set(&o, "name", &JsValue::from_str(&p.name));
-            api::set(&o, "client", &JsValue::from_f64(p.client as f64));
-            api::set(
-                &o,
-                "protocol",
-                &JsValue::from_str(protocol_label(p.protocol)),
-            );
-            api::set(&o, "state", &JsValue::from_str(p.state_name()));
-            api::set(&o, "lines", &JsValue::from_f64(p.lines.len() as f64));
-            panes.push(&o);
-        }
-        let o = js_sys::Object::new();
-        api::set(&o, "profile", &JsValue::from_str(engine.profile().name()));
-        api::set(&o, "clock", &JsValue::from_f64(now_ms as f64));
-        api::set(&o, "panes", &panes);
-        o.into()
-    }
-}
-
-/// `RESP2` or `RESP3`.
-pub fn protocol_label(p: Protocol) -> &'static str {
-    match p {
-        Protocol::Resp2 => "RESP2",
-        Protocol::Resp3 => "RESP3",
-    }
-}
-
-impl Reducible for Session {
-    type Action = Action;
-
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        match action {
-            Action::Edit { pane, text } => self.with_pane(pane, |p| {
-                p.draft = text;
-                p.completion = None;
-            }),
-            Action::History { pane, older } => self.with_pane(pane, |p| {
-                p.completion = None;
-                if older {
-                    p.history_older()
-                } else {
-                    p.history_newer()
-                }
-            }),
-            Action::CancelCompletion { pane } => self.with_pane(pane, |p| {
-                if let Some(c) = p.completion.take() {
-                    p.draft = c.original;
-                }
-            }),
-            Action::ClearLines { pane } => self.with_pane(pane, |p| p.lines.clear()),
-            Action::ToggleRaw { pane } => {
-                let mut next = self.with_pane(pane, |p| p.raw = !p.raw);
-                Rc::make_mut(&mut next).saved += 1;
-                next
-            }
-            Action::Rename { pane, name } => {
-                let name = name.trim().to_string();
-                let taken = self.panes.iter().any(|p| p.key != pane && p.name == name);
-                self.with_engine(|_, next| {
-                    let Some(p) = next.panes.iter_mut().find(|p| p.key == pane) else {
-                        return false;
-                    };
-                    if name.is_empty() || name == p.name {
-                        return false;
-                    }
-                    let p = Rc::make_mut(p);
-                    if taken {
-                        p.push_line(
-                            LineKind::Info,
-                            format!(
-                                "Another pane is already named '{name}'; this one keeps its name."
-                            ),
-                        );
-                    } else {
-                        p.name = name;
-                        next.saved += 1;
-                    }
-                    true
-                })
-            }
-            Action::Complete { pane, now_ms } => {
-                let now = self.engine_time(now_ms);
-                let engine = Rc::clone(&self.engine);
-                let Ok(engine) = engine.try_borrow() else {
-                    return self;
-                };
-                self.with_pane(pane, |p| p.complete(&engine, now))
-            }
-            Action::Submit { pane, line, now_ms } => {
-                let now = self.engine_time(now_ms);
-                self.with_engine(|engine, next| {
-                    let Some(index) = next.panes.iter().position(|p| p.key == pane) else {
-                        return false;
-                    };
-                    next.run_in(engine, index, &line, now);
-                    true
-                })
-            }
-            Action::Interrupt { pane, now_ms } => {
-                let now = self.engine_time(now_ms);
-                self.with_engine(|engine, next| {
-                    let Some(index) = next.panes.iter().position(|p| p.key == pane) else {
-                        return false;
-                    };
-                    let client = next.panes[index].client;
-                    if engine.is_blocked(client) {
-                        let out = engine.cancel_block(client, now);
-                        next.show_outcome(engine, &out);
-                    } else {
-                        let p = Rc::make_mut(&mut next.panes[index]);
-                        p.draft.clear();
-                        p.completion = None;
-                        p.history_pos = None;
-                    }
-                    true
-                })
-            }
-            Action::AddPane { now_ms } => {
-                let now = self.engine_time(now_ms);
-                self.with_engine(|engine, next| {
-                    let name = next.fresh_name();
-                    next.add_pane(engine, &name, now);
-                    true
-                })
-            }
-            Action::RemovePane { pane, now_ms } => {
-                let now = self.engine_time(now_ms);
-                self.with_engine(|engine, next| {
-                    let Some(index) = next.panes.iter().position(|p| p.key == pane) else {
-                        return false;
-                    };
-                    let removed = next.panes.remove(index);
-                    if !removed.history.is_empty() {
-                        let histories = Rc::make_mut(&mut next.histories);
-                        histories.insert(removed.name.clone(), removed.history.to_vec());
-                        while histories.len() > MAX_OLD_HISTORIES {
-                            histories.pop_first();
-                        }
-                    }
-                    let out = engine.disconnect(removed.client, now);
-                    next.show_outcome(engine, &out);
-                    next.saved += 1;
-                    true
-                })
-            }
-            Action::SetProfile { profile, now_ms } => {
-                let now = self.engine_time(now_ms);
-                self.with_engine(|engine, next| {
-                    if engine.profile() == profile {
-                        return false;
-                    }
-                    next.switch_profile(engine, profile, now);
-                    true
-                })
-            }
-            Action::Tick { now_ms } => {
-                let now = self.engine_time(now_ms);
-                self.with_engine(|engine, next| {
-                    let outcome = engine.advance(now);
-                    next.show_outcome(engine, &outcome);
-                    // A countdown on screen needs the new time even when nothing was delivered.
-                    let counting = next.panes.iter().any(|p| p.block_deadline_ms.is_some());
-                    if counting {
-                        next.now_ms = now;
-                    }
-                    !outcome.deliveries.is_empty() || counting
-                })
-            }
-            Action::ClockPause { paused, now_ms } => {
-                let mut next = (*self).clone();
-                next.clock.set_paused(paused, now_ms);
-                Rc::new(next)
-            }
-            Action::ClockSpeed { percent, now_ms } => {
-                let mut next = (*self).clone();
-                next.clock.set_speed(percent, now_ms);
-                Rc::new(next)
-            }
-            Action::ClockJump { ms, now_ms } => {
-                let mut next = (*self).clone();
-                next.clock.jump(ms, now_ms);
-                Rc::new(next).reduce(Action::Tick { now_ms })
-            }
-            Action::ApiState { now_ms, out } => {
-                let now = self.engine_time(now_ms);
-                if let Ok(engine) = self.engine.try_borrow() {
-                    *out.borrow_mut() = self.state_value(&engine, now);
-                }
-                self
-            }
-            Action::ApiRun {
-                line,
-                client,
-                now_ms,
-                out,
-            } => {
-                let now = self.engine_time(now_ms);
-                self.with_engine(|engine, next| {
-                    let index = match client {
-                        Some(name) => match next.pane_named(&name) {
-                            Some(i) => i,
-                            None => next.add_pane(engine, &name, now),
-                        },
-                        None if next.panes.is_empty() => {
-                            next.add_pane(engine, DEFAULT_PANE_NAME, now)
-                        }
-                        None => 0,
-                    };
-                    let typed = next.run_in(engine, index, &line, now);
-                    *out.borrow_mut() = api::typed_value(&typed);
-                    true
-                })
-            }
-            Action::ApiScript { text, now_ms, out } => {
-                let steps = match transcript::parse(&text) {
-                    Ok(steps) => steps,
-                    Err(e) => {
-                        *out.borrow_mut() =
-                            api::error_value(&format!("line {}: {}", e.line, e.message));
-                        return self;
-                    }
-                };
-                let mut next = (*self).clone();
-                let replies = js_sys::Array::new();
-                for located in steps {
-                    next = match located.step {
-                        Step::Command { client, line, .. } => {
-                            let slot: Slot = Rc::new(RefCell::new(JsValue::UNDEFINED));
-                            let after = Rc::new(next).reduce(Action::ApiRun {
-                                line,
-                                client: Some(client),
-                                now_ms,
-                                out: Rc::clone(&slot),
-                            });
-                            replies.push(&slot.borrow());
-                            (*after).clone()
-                        }
-                        Step::Profile(name) => match Profile::parse(&name) {
-                            Some(profile) => (*Rc::new(next)
-                                .reduce(Action::SetProfile { profile, now_ms }))
-                            .clone(),
-                            None => next,
-                        },
-                        Step::Clock { relative, ms } => {
-                            if relative {
-                                next.clock.jump(ms, now_ms);
-                            } else {
-                                next.clock.set(ms, now_ms);
-                            }
-                            (*Rc::new(next).reduce(Action::Tick { now_ms })).clone()
-                        }
-                        // The page part moves `runScript` onto the session's runner, which
-                        // knows the pane directives; until then the page skips them.
-                        Step::Comment(_)
-                        | Step::Pause
-                        | Step::Frame { .. }
-                        | Step::PaneAdd(_)
-                        | Step::PaneRemove(_)
-                        | Step::PaneRename { .. }
-                        | Step::Unblock(_)
-                        | Step::Reconnect(_) => next,
-                    };
-                }
-                *out.borrow_mut() = replies.into();
-                Rc::new(next)
-            }
-        }
-    }
-}
-
-/// Appends what was written to `client` to its pane. Clients without a pane show nothing.
-fn deliver(
-    panes: &mut [Rc<Pane>],
-    client: ClientId,
-    lines: Vec<console::Line>,
-    frames: &[RawFrame],
-) {
-    if let Some(pane) = panes.iter_mut().find(|p| p.client == client) {
-        Rc::make_mut(pane).show(lines, frames);
-    }
-}
-
-/// Copies what the panes show about their clients (name, protocol, state, prompt) from the
-/// engine, touching only panes where it changed so that the others are not re-rendered.
-fn refresh(engine: &Engine, panes: &mut [Rc<Pane>]) {
-    for pane in panes.iter_mut() {
-        let Some(state) = engine.client_state(pane.client) else {
-            continue;
-        };
-        let client_name = state
-            .name
-            .as_ref()
-            .map(|n| String::from_utf8_lossy(n).into_owned())
-            .filter(|n| !n.is_empty());
-        // `CLIENT SETNAME` renames the pane; clearing the client's name keeps the pane's.
-        let name = match &client_name {
-            Some(n) if pane.client_name.as_ref() != Some(n) => n.clone(),
-            _ => pane.name.clone(),
-        };
-        let blocked_on = state.blocked_on.as_ref().map(|keys| {
-            Rc::new(
-                keys.iter()
-                    .map(|k| String::from_utf8_lossy(k).into_owned())
-                    .collect::<Vec<_>>(),
-            )
-        });
-        let subscriptions = subscriptions_of(engine, pane.client);
-        let prompt = console::prompt(engine, pane.client, &name);
-        if pane.client_name != client_name
-            || pane.name != name
-            || pane.protocol != state.protocol
-            || pane.db != state.db
-            || pane.blocked_on != blocked_on
-            || pane.block_deadline_ms != state.block_deadline_ms
-            || pane.in_multi != state.in_multi
-            || *pane.subscriptions != subscriptions
-            || pane.prompt != prompt
-        {
-            let pane = Rc::make_mut(pane);
-            pane.client_name = client_name;
-            pane.name = name;
-            pane.protocol = state.protocol;
-            pane.db = state.db;
-            pane.blocked_on = blocked_on;
-            pane.block_deadline_ms = state.block_deadline_ms;
-            pane.in_multi = state.in_multi;
-            if *pane.subscriptions != subscriptions {
-                pane.subscriptions = Rc::new(subscriptions);
-            }
-            pane.prompt = prompt;
-        }
-    }
-}
-
-/// The channels, patterns and shard channels `client` is subscribed to.
-fn subscriptions_of(engine: &Engine, client: ClientId) -> Vec<(SubKind, String)> {
-    engine
-        .client_subscriptions(client)
-        .into_iter()
-        .map(|(kind, name)| {
-            let kind = match kind {
-                SubscriptionKind::Channel => SubKind::Channel,
-                SubscriptionKind::Pattern => SubKind::Pattern,
-                SubscriptionKind::Shard => SubKind::Shard,
-            };
-            (kind, String::from_utf8_lossy(&name).into_owned())
-        })
-        .collect()
 }

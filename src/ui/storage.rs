@@ -1,10 +1,23 @@
-//! The session across reloads, in `localStorage` (DESIGN.md "Sharing, embedding, persistence"):
-//! the panes (names, histories, raw and hint toggles) and the profile, as JSON
-//! `{"version":1,"profile":"7.0","panes":[{"name":..,"history":[..],"raw":false,"hints":true}],
-//! "histories":{"worker-3":[..]}}` (`histories`: the histories of removed panes, by name).
+//! The page across reloads, in `localStorage` (DESIGN.md "Sharing, embedding, persistence",
+//! "Saving"), under two keys:
 //!
-//! A saved session that cannot be read is never dropped: it is copied to
-//! `<key>.unreadable.<time>` and the page says so.
+//! - `<key>`: the page's own pane state (names, histories, raw and hint toggles) and the profile,
+//!   as JSON `{"version":1,"profile":"7.0","panes":[{"name":..,"history":[..],"raw":false,
+//!   "hints":true}],"histories":{"worker-3":[..]}}` (`histories`: the histories of removed panes,
+//!   by name), saved whenever it changes;
+//! - `<key>.state`: the session itself (the engine's keys, the clients, the clock, the step log),
+//!   `session:1:` and the base64 of `Session::save()`'s bytes, saved within a second of each
+//!   step and on `pagehide`.
+//!
+//! What does not fit (the storage quota is exceeded) follows one rule, and the page says so:
+//! first the whole session; failing that, its command log alone, as the scenario
+//! `Session::export_scenario` writes (`scenario:1:` and the text; a reload replays it: the
+//! engine's state comes back, the steps after a seek and the clock's speed do not); failing
+//! that, nothing of the session (its old copy is removed, so that a stale state never comes
+//! back) and only the pane state under `<key>`.
+//!
+//! A saved value that cannot be read is never dropped: it is copied to
+//! `<key>.unreadable.<time>` (`<key>.state.unreadable.<time>`) and the page says so.
 
 use std::collections::BTreeMap;
 
@@ -12,8 +25,15 @@ use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::JsValue;
 
 use super::api::set;
+use super::service::page_config;
 use super::state::{Saved, SavedPane, MAX_HISTORY};
 use crate::engine::Profile;
+use crate::session::Session;
+
+/// Where the session is saved, after the page state's key.
+pub const STATE_SUFFIX: &str = ".state";
+const WHOLE: &str = "session:1:";
+const LOG: &str = "scenario:1:";
 
 /// The format's version; another version is unreadable (and kept aside).
 const VERSION: f64 = 1.0;
@@ -22,34 +42,176 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-/// The saved session under `key`, if any, and a notice for the page when it could not be read.
-pub fn load(key: &str, now_ms: u64) -> (Option<Saved>, Option<String>) {
+/// What was saved under a key.
+pub struct Loaded {
+    /// The page's pane state.
+    pub ui: Option<Saved>,
+    /// The session.
+    pub session: Option<Session>,
+    /// It was replayed from the saved command log (the session had not fit whole).
+    pub from_log: bool,
+    /// What could not be read, for the page to say.
+    pub notices: Vec<String>,
+}
+
+/// Keeps an unreadable value aside, and says so.
+fn keep_aside(store: &web_sys::Storage, key: &str, text: &str, why: &str, now_ms: u64) -> String {
+    let aside = format!("{key}.unreadable.{now_ms}");
+    let kept = store.set_item(&aside, text).is_ok();
+    if kept {
+        let _ = store.remove_item(key);
+        format!(
+            "The saved session could not be read ({why}). It was kept in localStorage under \"{aside}\"; this is a new session."
+        )
+    } else {
+        format!(
+            "The saved session could not be read ({why}) and could not be copied aside (storage full?). It stays under \"{key}\" until this session is saved over it."
+        )
+    }
+}
+
+/// What was saved under `key` (the page state and the session), with a notice for each part
+/// that could not be read.
+pub fn load(key: &str, now_ms: u64) -> Loaded {
+    let mut loaded = Loaded {
+        ui: None,
+        session: None,
+        from_log: false,
+        notices: Vec::new(),
+    };
     let Some(store) = storage() else {
-        return (None, None);
+        return loaded;
     };
-    let Ok(Some(text)) = store.get_item(key) else {
-        return (None, None);
-    };
-    match parse(&text) {
-        Ok(saved) => (Some(saved), None),
-        Err(why) => {
-            let aside = format!("{key}.unreadable.{now_ms}");
-            let kept = store.set_item(&aside, &text).is_ok();
-            if kept {
-                let _ = store.remove_item(key);
-            }
-            let notice = if kept {
-                format!(
-                    "The saved session could not be read ({why}). It was kept in localStorage under \"{aside}\"; this is a new session."
-                )
-            } else {
-                format!(
-                    "The saved session could not be read ({why}) and could not be copied aside (storage full?). It stays under \"{key}\" until this session is saved over it."
-                )
-            };
-            (None, Some(notice))
+    if let Ok(Some(text)) = store.get_item(key) {
+        match parse(&text) {
+            Ok(saved) => loaded.ui = Some(saved),
+            Err(why) => loaded
+                .notices
+                .push(keep_aside(&store, key, &text, &why, now_ms)),
         }
     }
+    let state_key = format!("{key}{STATE_SUFFIX}");
+    if let Ok(Some(text)) = store.get_item(&state_key) {
+        match parse_session(&text) {
+            Ok((session, from_log)) => {
+                loaded.session = Some(session);
+                loaded.from_log = from_log;
+            }
+            Err(why) => loaded
+                .notices
+                .push(keep_aside(&store, &state_key, &text, &why, now_ms)),
+        }
+    }
+    loaded
+}
+
+/// Reads a saved session; the error says what is wrong with it.
+pub fn parse_session(text: &str) -> Result<(Session, bool), String> {
+    if let Some(b64) = text.strip_prefix(WHOLE) {
+        let bytes = base64_decode(b64).ok_or("it is not base64")?;
+        let session = Session::load(&bytes).map_err(|e| e.to_string())?;
+        return Ok((session, false));
+    }
+    if let Some(scenario) = text.strip_prefix(LOG) {
+        let mut session = Session::new(page_config(), Profile::default(), 0);
+        let replay = session
+            .run_scenario(scenario)
+            .map_err(|e| format!("line {}: {}", e.line, e.message))?;
+        // A scenario without expected output reports every output as a mismatch; only a
+        // step the session refused (no output to compare) means the log is broken.
+        if let Some(m) = replay
+            .mismatches
+            .iter()
+            .find(|m| m.actual.is_empty() && m.expected.is_empty())
+        {
+            return Err(format!("line {}: {}", m.line, m.what));
+        }
+        session.set_paused(false);
+        return Ok((session, true));
+    }
+    Err("unknown format".into())
+}
+
+/// How much of the session [`save_session`] could store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stored {
+    Whole,
+    /// Only the command log; `bytes`: the whole session's size.
+    Log {
+        bytes: usize,
+    },
+    /// Nothing of the session; `bytes`: its size.
+    PanesOnly {
+        bytes: usize,
+    },
+}
+
+/// Saves the session under `<key>.state` by the rule in the module's documentation.
+pub fn save_session(key: &str, session: &Session) -> Stored {
+    let Some(store) = storage() else {
+        return Stored::Whole;
+    };
+    let state_key = format!("{key}{STATE_SUFFIX}");
+    let bytes = session.save();
+    let size = bytes.len();
+    let whole = format!("{WHOLE}{}", base64_encode(&bytes));
+    drop(bytes);
+    if store.set_item(&state_key, &whole).is_ok() {
+        return Stored::Whole;
+    }
+    drop(whole);
+    // The old copy goes first: it may be what fills the storage.
+    let _ = store.remove_item(&state_key);
+    let log = format!("{LOG}{}", session.export_scenario());
+    if store.set_item(&state_key, &log).is_ok() {
+        return Stored::Log { bytes: size };
+    }
+    Stored::PanesOnly { bytes: size }
+}
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Standard base64 with padding.
+pub fn base64_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Decodes standard base64 with padding; `None` for anything else.
+pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let text = text.as_bytes();
+    if text.len() % 4 != 0 {
+        return None;
+    }
+    let value = |c: u8| ALPHABET.iter().position(|&a| a == c).map(|v| v as u32);
+    let mut out = Vec::with_capacity(text.len() / 4 * 3);
+    for (q, quad) in text.chunks(4).enumerate() {
+        let last = q + 1 == text.len() / 4;
+        let pad = quad.iter().rev().take_while(|&&c| c == b'=').count();
+        if pad > 2 || (pad > 0 && !last) {
+            return None;
+        }
+        let mut n = 0u32;
+        for (i, &c) in quad[..4 - pad].iter().enumerate() {
+            n |= value(c)? << (18 - 6 * i);
+        }
+        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+        out.extend_from_slice(&bytes[..3 - pad]);
+    }
+    Some(out)
 }
 
 fn field(o: &JsValue, name: &str) -> JsValue {
@@ -158,10 +320,10 @@ pub fn to_json(saved: &Saved) -> String {
         .unwrap_or_default()
 }
 
-/// Saves the session under `key` (silently skipped when storage is unavailable or full: the page
-/// keeps working, only the next reload starts fresh).
-pub fn save(key: &str, saved: &Saved) {
-    if let Some(store) = storage() {
-        let _ = store.set_item(key, &to_json(saved));
+/// Saves the page's pane state under `key`; `false` when the storage refused it (full).
+pub fn save(key: &str, saved: &Saved) -> bool {
+    match storage() {
+        Some(store) => store.set_item(key, &to_json(saved)).is_ok(),
+        None => true,
     }
 }

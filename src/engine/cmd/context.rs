@@ -248,6 +248,17 @@ impl Cx<'_> {
         );
     }
 
+    /// Reports that a command looked a consumer up (its seen-time is now).
+    pub fn consumer_seen(&mut self, key: &[u8], group: &[u8], consumer: &[u8]) {
+        let db = self.db_index();
+        self.out.push_event(EventKind::ConsumerSeen {
+            db,
+            key: key.to_vec(),
+            group: group.to_vec(),
+            consumer: consumer.to_vec(),
+        });
+    }
+
     /// Records a change to a stream's consumer groups: Redis counts it as
     /// `n` changes (`server.dirty`) but neither touches WATCHed keys nor wakes
     /// blocked clients for it.

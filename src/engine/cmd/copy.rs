@@ -68,6 +68,11 @@ pub(super) fn copy(cx: &mut Cx) -> CmdResult {
             return Ok(Reply::Integer(0).into());
         }
         target.remove(dst, now);
+        // The replaced value is gone: views are told, though Redis counts no change for it.
+        cx.out.push_event(crate::engine::EventKind::KeyDeleted {
+            db: dst_db,
+            key: dst.clone(),
+        });
     }
     target.set(dst.clone(), copy);
     cx.key_written_in(dst_db, dst);

@@ -33,6 +33,12 @@ fn rename_generic(cx: &mut Cx, nx: bool) -> CmdResult {
             return Ok(Reply::Integer(0).into());
         }
         cx.db().remove(dst, now);
+        // The replaced value is gone: views are told, though Redis counts no change for it.
+        let db = cx.db_index();
+        cx.out.push_event(crate::engine::EventKind::KeyDeleted {
+            db,
+            key: dst.clone(),
+        });
     }
     let Some(entry) = cx.db().take(src, now) else {
         debug_assert!(false, "the source key was just found");

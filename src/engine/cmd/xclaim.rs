@@ -208,6 +208,10 @@ pub(super) fn report_claims(
         changes += 1;
         cx.consumer_created(key, group, consumer);
     }
+    // Profile 8 looks the consumer up before claiming (its seen-time), claims or not.
+    if cx.engine.profile() != crate::engine::Profile::V7 {
+        cx.consumer_seen(key, group, consumer);
+    }
     if !claimed.is_empty() || !deleted.is_empty() {
         let db = cx.db_index();
         cx.out.push_event(EventKind::EntriesClaimed {

@@ -244,11 +244,13 @@ fn ensure_consumer(cx: &mut Cx, key: &[u8], group: &[u8], consumer: &[u8], now: 
                 created
             })
         })
-        .flatten()
-        .unwrap_or(false);
-    if created {
+        .flatten();
+    if created == Some(true) {
         cx.groups_changed(1);
         cx.consumer_created(key, group, consumer);
+    }
+    if created.is_some() {
+        cx.consumer_seen(key, group, consumer);
     }
 }
 

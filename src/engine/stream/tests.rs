@@ -593,6 +593,14 @@ mod engine_events {
         }
     }
 
+    /// The events but profile 8's `ConsumerSeen` (a claim looks its consumer up first).
+    fn changes(out: &crate::engine::Outcome) -> Vec<EventKind> {
+        out.event_kinds()
+            .into_iter()
+            .filter(|k| !matches!(k, EventKind::ConsumerSeen { .. }))
+            .collect()
+    }
+
     fn consumer_created(consumer: &str) -> EventKind {
         EventKind::ConsumerCreated {
             db: 0,
@@ -630,7 +638,7 @@ mod engine_events {
             } else {
                 assert_eq!(notifications(&out.events), ["xgroup-createconsumer"]);
                 assert_eq!(
-                    out.event_kinds(),
+                    changes(&out),
                     [consumer_created("bob"), out.events[1].kind.clone()]
                 );
                 assert!(matches!(out.events[1].kind, EventKind::Notification { .. }));
@@ -662,7 +670,7 @@ mod engine_events {
             e.execute(c, argv("XADD s 4-0 f v"), 6000);
             let out = e.execute(c, argv("XCLAIM s g bob 0 4-0 9-0 FORCE"), 6000);
             assert_eq!(
-                out.event_kinds(),
+                changes(&out),
                 [claim_event("bob", vec![claimed(4, None, 2)], vec![])]
             );
 
@@ -692,7 +700,7 @@ mod engine_events {
             // LASTID moves the group; nothing claimable reports no claim.
             let out = e.execute(c, argv("XCLAIM s g dave 0 LASTID 9-0"), 7000);
             assert_eq!(
-                out.event_kinds(),
+                changes(&out),
                 [EventKind::GroupIdSet {
                     db: 0,
                     key: b"s".to_vec(),
@@ -702,9 +710,9 @@ mod engine_events {
                 }]
             );
             let out = e.execute(c, argv("XAUTOCLAIM s g dave 60000 0"), 7000);
-            assert!(out.events.is_empty());
+            assert!(changes(&out).is_empty());
             let out = e.execute(c, argv("XCLAIM s g dave 0 LASTID 5-0"), 7000);
-            assert!(out.events.is_empty());
+            assert!(changes(&out).is_empty());
 
             // Errors change and report nothing.
             for line in [
