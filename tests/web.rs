@@ -1130,11 +1130,12 @@ async fn seek_shows_the_state_after_a_step_and_steps_lists_the_log() {
         Reflect::get(&state, &"step".into()).unwrap().as_f64(),
         Some(2.0)
     );
-    // The pane says where the session is; the clock paused.
+    // The pane says where the session is; the clock paused. A notice is written in short
+    // lines (a pane's output does not wrap), so its lines are read joined.
     wait_for("the note", || {
         lines(&root, "info")
-            .iter()
-            .any(|l| l.contains("step 2 of 3"))
+            .join(" ")
+            .contains("the state after step 2 of 3.")
             .then_some(())
     })
     .await;

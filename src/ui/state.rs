@@ -429,7 +429,9 @@ impl Page {
                 pane.hints = sp.hints;
             }
             pane.facts = f;
-            if let Some(text) = greeting {
+            // A notice is written in short lines: a pane's output does not wrap, and a pane
+            // on a 360 px screen is about 40 characters wide.
+            for text in greeting.iter().flat_map(|t| t.split('\n')) {
                 pane.push_line(LineKind::Info, text.to_string());
             }
             page.panes.push(Rc::new(pane));
@@ -599,10 +601,18 @@ impl Page {
                 Item::Note {
                     pane: Some(name),
                     text,
-                } => self.ensure(&name).push_line(LineKind::Info, text),
+                } => {
+                    let pane = self.ensure(&name);
+                    for line in text.split('\n') {
+                        pane.push_line(LineKind::Info, line.to_string());
+                    }
+                }
                 Item::Note { pane: None, text } => {
                     for pane in self.panes.iter_mut() {
-                        Rc::make_mut(pane).push_line(LineKind::Info, text.clone());
+                        let pane = Rc::make_mut(pane);
+                        for line in text.split('\n') {
+                            pane.push_line(LineKind::Info, line.to_string());
+                        }
                     }
                 }
                 Item::Reset => {}

@@ -12,7 +12,7 @@ async function useProfile70(page) {
   const select = page.getByTestId('profile');
   await select.selectOption('7.0');
   await expect(select).toHaveValue('7.0');
-  await expect(pane(page, 'producer').lines('info').last()).toContainText('Redis 7.0 profile');
+  await expect.poll(() => pane(page, 'producer').notices()).toContain('Redis 7.0 profile');
 }
 
 /** The hint's exact text, or '' when there is none. */
@@ -129,7 +129,7 @@ test('the grey hint is redis-cli\'s hint for what is typed, and shrinks as argum
   await expect.poll(() => hintText(producer)).toMatch(/^ key \[NOMKSTREAM\]/);
   // The 8 profile hints from its own table: 8.4's XADD syntax, the one its HELP prints.
   await page.getByTestId('profile').selectOption('8');
-  await expect(producer.lines('info').last()).toContainText('Redis 8 profile');
+  await expect.poll(() => producer.notices()).toContain('Redis 8 profile');
   await producer.run('HELP XADD');
   const syntax = (await producer.texts('info')).find((t) => t.startsWith('  XADD '))?.slice('  XADD '.length);
   expect(syntax).toContain('KEEPREF');

@@ -75,7 +75,7 @@ test('the keys, a group and its pending entries survive a reload', async ({ page
 
   await page.reload();
   await open(page);
-  await expect(pane(page, 'producer').lines('info').first()).toContainText("the server's keys");
+  await expect.poll(() => pane(page, 'producer').notices()).toContain('its history (↑) and the keys.');
   const state = await page.evaluate(() => window.streamplay.state());
   expect(state.steps).toBe(stepsBefore);
   expect(state.keys.map((k) => k.name)).toEqual(['orders', 'plain']);
@@ -107,7 +107,7 @@ test('a session too large for storage keeps its command log, says so, and replay
 
   await page.reload();
   await open(page);
-  await expect(pane(page, 'producer').lines('info').first()).toContainText('replayed from the saved command log');
+  await expect.poll(() => pane(page, 'producer').notices()).toContain('(replayed from the saved command log)');
   expect(await checks(page)).toEqual(before);
 });
 
@@ -133,7 +133,7 @@ test('a session that does not fit at all keeps only the panes, says so, and neve
 
   await page.reload();
   await open(page);
-  await expect(pane(page, 'producer').lines('info').first()).toContainText('The server starts empty');
+  await expect.poll(() => pane(page, 'producer').notices()).toContain('The server starts empty');
   // ↑ still has the typed history.
   await pane(page, 'producer').input.press('ArrowUp');
   await expect(pane(page, 'producer').input).toHaveValue('SET new 2');
@@ -185,7 +185,7 @@ test('steps(), seek() and exportScenario(); a new step after a seek drops the la
   const state = await page.evaluate(() => window.streamplay.state());
   expect(state).toMatchObject({ step: 2, steps: 4, paused: true });
   expect(state.keys.map((k) => k.name)).toEqual(['a']);
-  await expect(producer.lines('info').last()).toContainText('step 2 of 4');
+  await expect.poll(() => producer.notices()).toContain('the state after step 2 of 4.');
   await expect(page.getByTestId('clock-toggle')).toHaveText('Play');
 
   // The start: nothing.

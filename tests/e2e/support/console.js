@@ -54,6 +54,13 @@ function pane(page, name) {
     async texts(kind) {
       return this.lines(kind).allTextContents();
     },
+    /**
+     * The pane's notices (its `info` lines) as one text: a notice is written in short lines,
+     * since a pane's output does not wrap, so a check reads them joined by spaces.
+     */
+    async notices() {
+      return (await this.lines('info').allTextContents()).join(' ');
+    },
     /** Types a line and presses Enter, as a person would. */
     async run(line) {
       await input.fill(line);
