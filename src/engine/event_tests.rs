@@ -494,3 +494,41 @@ fn every_event_of_a_workload_round_trips_through_json() {
         assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), ev, "{json}");
     }
 }
+
+#[test]
+fn a_trim_that_frees_only_an_emptied_node_reports_it() {
+    // Two entries a node: 1-2 and 1-3 in the first, 1-4 in the second. With 1-3 deleted,
+    // `XTRIM MINID = 1-3` marks 1-2 deleted without freeing its node (it stops at 1-3, a
+    // tombstone of the same node); `XTRIM MINID = 1-4` then removes no entry (the reply is
+    // 0, as Redis answers) but frees that node. The views' node layout changed, so an event
+    // says so, with no ids and no notification.
+    let (mut e, c) = connected(Profile::V8);
+    for line in [
+        "CONFIG SET stream-node-max-entries 2",
+        "XADD s 1-2 f v",
+        "XADD s 1-3 f v",
+        "XADD s 1-4 f v",
+        "XDEL s 1-3",
+        "XTRIM s MINID = 1-3",
+    ] {
+        e.execute(c, argv(line), 1);
+    }
+    assert_eq!(e.inspect_stream(0, b"s", 1).map(|s| s.node_count), Some(2));
+    let out = e.execute(c, argv("XTRIM s MINID = 1-4"), 2);
+    assert_eq!(out.reply, Some(crate::engine::Reply::Integer(0)));
+    assert_eq!(e.inspect_stream(0, b"s", 2).map(|s| s.node_count), Some(1));
+    assert_eq!(
+        out.event_kinds(),
+        [EventKind::StreamEntriesRemoved {
+            db: 0,
+            key: b("s"),
+            ids: vec![],
+            reason: TrimReason::MinId {
+                threshold: id(1, 4),
+                approx: false,
+                limit: 0,
+            },
+            nodes_removed: 1,
+        }]
+    );
+}

@@ -238,6 +238,10 @@ pub(super) fn xtrim(cx: &mut Cx) -> CmdResult {
         // the write counted one.
         cx.engine.dirty_adjust += n as i64 - 1;
         removed_event(cx, key, removed, trim_reason(&spec), nodes_before);
+    } else if cx.stream_nodes(key) != nodes_before {
+        // No entry went, but a node that held only deleted entries did: no notification
+        // and no change (Redis counts neither), but the views' node layout changed.
+        removed_event(cx, key, removed, trim_reason(&spec), nodes_before);
     }
     Ok(Reply::Integer(n as i64).into())
 }
