@@ -884,13 +884,22 @@ fn absorb(state: &State, outcome: Outcome, out: &mut Output) {
             DeliveryKind::Reply => LineKind::Reply,
         };
         let lines = console::frame_lines(&state.engine, d.client, &d.frame, kind);
+        out.pushed.push((pane.name.clone(), lines));
         out.raw.push((
             pane.name.clone(),
-            RawFrame::new(&state.engine, d.client, &d.frame, kind),
+            RawFrame::new(&state.engine, d.client, d.frame, kind),
         ));
-        out.pushed.push((pane.name.clone(), lines));
     }
-    out.events.extend(outcome.events);
+    append_events(&mut out.events, outcome.events);
+}
+
+/// Appends `more` events to `events`, taking the vector itself when `events` is empty.
+fn append_events(events: &mut Vec<Event>, more: Vec<Event>) {
+    if events.is_empty() {
+        *events = more;
+    } else {
+        events.extend(more);
+    }
 }
 
 /// Opens a connection at `t`; its `ClientConnected` event goes into the step's output at once
@@ -899,6 +908,15 @@ fn connect(state: &mut State, t: u64, out: &mut Output) -> ClientId {
     let id = state.engine.connect(t);
     out.events.extend(state.engine.drain_events());
     id
+}
+
+/// The name of the pane whose client is `client`.
+fn pane_name_of(state: &State, client: ClientId) -> Option<&String> {
+    state
+        .panes
+        .iter()
+        .find(|p| p.client == Some(client))
+        .map(|p| &p.name)
 }
 
 fn pane_index(state: &State, name: &str) -> Result<usize, SessionError> {
@@ -959,17 +977,24 @@ fn apply_step(
             };
             let typed = console::run_line(&mut state.engine, id, line, t);
             out.lines = typed.lines;
+            out.raw.reserve(typed.frames.len());
             for frame in typed.frames {
-                if let Some(p) = state.panes.iter().find(|p| p.client == Some(frame.client)) {
-                    out.raw.push((p.name.clone(), frame));
+                // The typing pane's own frames are most of them: its name is at hand.
+                let name = if frame.client == id {
+                    Some(pane)
+                } else {
+                    pane_name_of(state, frame.client)
+                };
+                if let Some(name) = name {
+                    out.raw.push((name.clone(), frame));
                 }
             }
             for (client, lines) in typed.others {
-                if let Some(p) = state.panes.iter().find(|p| p.client == Some(client)) {
-                    out.pushed.push((p.name.clone(), lines));
+                if let Some(name) = pane_name_of(state, client) {
+                    out.pushed.push((name.clone(), lines));
                 }
             }
-            out.events.extend(typed.events);
+            append_events(&mut out.events, typed.events);
             out.replies = typed.replies;
             out.blocked = typed.blocked;
             out.clear = typed.clear;
