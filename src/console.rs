@@ -201,7 +201,7 @@ fn text_lines(mut text: String, kind: LineKind) -> Vec<Line> {
 /// redis-cli compares it: case-insensitively, after a lossy UTF-8 reading.
 fn word_is(word: &[u8], lower: &str) -> bool {
     if word.is_ascii() {
-        word.eq_ignore_ascii_case(lower.as_bytes())
+        word.len() == lower.len() && word.eq_ignore_ascii_case(lower.as_bytes())
     } else {
         String::from_utf8_lossy(word).to_lowercase() == lower
     }

@@ -26,7 +26,7 @@ use crate::engine::{
 };
 
 mod effects;
-pub use effects::{Effect, Subject};
+pub use effects::{Effect, Effects, Subject};
 
 /// How big the windows are. The defaults keep a huge stream at a few hundred items.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -299,7 +299,7 @@ pub struct ViewModel {
     /// Shard channels in byte order.
     pub shard_channels: Vec<SubscriptionView>,
     /// The last step's events, as sentences with what they name.
-    pub effects: Vec<Effect>,
+    pub effects: Effects,
     #[serde(skip)]
     stale: BTreeSet<Part>,
     /// Upper bounds of groups' pending IDs (absent: unknown). Bookkeeping, not state: an
@@ -427,7 +427,7 @@ impl ViewModel {
             channels: Vec::new(),
             patterns: Vec::new(),
             shard_channels: Vec::new(),
-            effects: Vec::new(),
+            effects: Effects::default(),
             stale: BTreeSet::new(),
             bounds: BTreeMap::new(),
             appended: Vec::new(),
@@ -533,9 +533,7 @@ impl ViewModel {
     /// Applies one event, without looking at the engine; what it cannot update exactly is
     /// marked stale for `refill`.
     pub fn apply(&mut self, event: &Event) {
-        if let Some(effect) = effects::describe(event) {
-            self.effects.push(effect);
-        }
+        self.effects.push(event);
         let t = event.time_ms;
         match &event.kind {
             EventKind::ClientConnected { client_id } => {
@@ -1328,8 +1326,8 @@ impl ViewModel {
                 }
             }
         }
-        for ((db, key), appended) in appended {
-            self.refill_tail(engine, db, &key, now_ms, appended);
+        for (sk, appended) in appended {
+            self.refill_tail(engine, sk, now_ms, appended);
         }
         // A refill never leaves parts behind: nothing above marks anything stale.
         debug_assert!(self.stale.is_empty());
@@ -1342,9 +1340,10 @@ impl ViewModel {
     /// is checked against that (the nodes before the old last one unchanged, exactly
     /// `appended` more entries from the old last node on); anything else reads the whole
     /// window again.
-    fn refill_tail(&mut self, engine: &Engine, db: usize, key: &[u8], now_ms: u64, appended: u64) {
+    fn refill_tail(&mut self, engine: &Engine, sk: (usize, Vec<u8>), now_ms: u64, appended: u64) {
         let tail = self.config.nodes_tail;
-        let Some(s) = self.streams.get_mut(&(db, key.to_vec())) else {
+        let (db, key) = (sk.0, sk.1.as_slice());
+        let Some(s) = self.streams.get_mut(&sk) else {
             return;
         };
         let read = usize::try_from(appended)
