@@ -17,6 +17,7 @@
 //! here reads a clock or touches a browser or OS API.
 
 mod checkpoint;
+mod lazy_view;
 mod save;
 mod scenario;
 mod snapshot;
@@ -28,6 +29,7 @@ use crate::console::{self, Line, LineKind, RawFrame};
 use crate::engine::{ClientId, Config, DeliveryKind, Engine, Event, Outcome, Profile, Reply};
 
 use checkpoint::Checkpoints;
+use lazy_view::LazyView;
 pub use save::LoadError;
 use view_model::ViewModel;
 pub use snapshot::{GroupSnapshot, Limits, PaneSnapshot, Snapshot, StreamSnapshot};
@@ -299,8 +301,9 @@ pub struct Session {
     /// The sequence number the next event gets: kept by the session, not by one engine, so
     /// that event numbers stay strictly increasing across seeks, loads and profile switches.
     next_seq: u64,
-    /// What the views draw, kept by each step's and tick's events (`view_model.rs`).
-    view_model: ViewModel,
+    /// What the views draw, kept by each step's and tick's events (`view_model.rs`), brought
+    /// up to date when read (`lazy_view.rs`).
+    view_model: LazyView,
 }
 
 impl Session {
@@ -349,7 +352,7 @@ impl Session {
         let mut clock = Clock::at(origin.time_ms);
         clock.paused = true;
         Session {
-            view_model: ViewModel::from_inspect(&state.engine, state.time_ms),
+            view_model: LazyView::new(ViewModel::from_inspect(&state.engine, state.time_ms)),
             checkpoints: Checkpoints::default(),
             config,
             origin,
@@ -395,21 +398,23 @@ impl Session {
 
     /// What the views draw, current after every step, tick and seek.
     pub fn view_model(&self) -> &ViewModel {
-        &self.view_model
+        self.view_model
+            .get(&self.state.engine, self.state.time_ms)
     }
 
     /// Pins (or, with `None`, unpins) a window of a stream's entries in the view model.
     pub fn pin_entries(&mut self, db: usize, key: &[u8], pin: Option<view_model::Pin>) {
-        self.view_model.pin(db, key, pin);
-        self.view_model
-            .refill(&self.state.engine, self.state.time_ms);
+        let model = self
+            .view_model
+            .get_mut(&self.state.engine, self.state.time_ms);
+        model.pin(db, key, pin);
+        model.refill(&self.state.engine, self.state.time_ms);
     }
 
-    /// Applies a step's or tick's events to the view model and refills what they left stale.
+    /// Records a step's or tick's events for the view model (applied, and the parts they left
+    /// stale refilled, when the model is next read).
     fn sync_view(&mut self, events: &[Event]) {
-        self.view_model.apply_step(events);
-        self.view_model
-            .refill(&self.state.engine, self.state.time_ms);
+        self.view_model.record(events);
     }
 
     /// Builds the view model again from the engine (a seek, a load, a new engine).

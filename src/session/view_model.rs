@@ -530,6 +530,15 @@ impl ViewModel {
         }
     }
 
+    /// Makes `events` the effects without applying them (a model read again from the engine
+    /// after them).
+    pub(crate) fn set_effects(&mut self, events: &[Event]) {
+        self.effects.clear();
+        for e in events {
+            self.effects.push(e);
+        }
+    }
+
     /// Applies one event, without looking at the engine; what it cannot update exactly is
     /// marked stale for `refill`.
     pub fn apply(&mut self, event: &Event) {
