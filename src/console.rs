@@ -197,6 +197,14 @@ fn text_lines(mut text: String, kind: LineKind) -> Vec<Line> {
         .collect()
 }
 
+/// Whether `word` can be one of the local commands whose first letters are `leads` (lower-case
+/// ASCII): a quick test before [`word_is`], which only a word starting with one of them, or
+/// with a non-ASCII byte (whose lower case is not known from its first byte), can pass.
+fn could_be_local(word: &[u8], leads: &[u8]) -> bool {
+    word.first()
+        .is_some_and(|&b| !b.is_ascii() || leads.contains(&b.to_ascii_lowercase()))
+}
+
 /// Whether the typed `word` is the local command `lower` (lower-case ASCII), compared as
 /// redis-cli compares it: case-insensitively, after a lossy UTF-8 reading.
 fn word_is(word: &[u8], lower: &str) -> bool {
@@ -233,7 +241,7 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
     // Local commands are recognised on the first word of the whole line, before
     // the repeat count is taken off (so `2 clear` is sent to the server).
     let first = args[0].as_slice();
-    if word_is(first, "quit") || word_is(first, "exit") {
+    if could_be_local(first, b"qe:rc") && (word_is(first, "quit") || word_is(first, "exit")) {
         typed.closed = true;
         return typed;
     }
@@ -256,17 +264,19 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
         }
         return typed;
     }
-    if word_is(first, "restart") {
+    if could_be_local(first, b"qe:rc") && word_is(first, "restart") {
         typed
             .lines
             .push(info("Use 'restart' only in Lua debugging mode."));
         return typed;
     }
-    if word_is(first, "clear") && args.len() == 1 {
+    if args.len() == 1 && could_be_local(first, b"qe:rc") && word_is(first, "clear") {
         typed.clear = true;
         return typed;
     }
-    if word_is(&command[0], "help") || word_is(&command[0], "?") {
+    if could_be_local(&command[0], b"h?")
+        && (word_is(&command[0], "help") || word_is(&command[0], "?"))
+    {
         let words: Vec<String> = command[1..]
             .iter()
             .map(|w| String::from_utf8_lossy(w).into_owned())
