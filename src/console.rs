@@ -65,11 +65,25 @@ pub struct Typed {
     pub events: Vec<Event>,
     /// `:set hints` (`Some(true)`) or `:set nohints` (`Some(false)`) was typed.
     pub set_hints: Option<bool>,
-    /// The caller's own replies, in order, as the client's protocol shows them (for the JS API).
-    pub replies: Vec<Reply>,
     /// Every frame written, to the caller and to others, with the receiver's protocol, in the
     /// order written (for panes that show raw RESP).
     pub frames: Vec<RawFrame>,
+}
+
+impl Typed {
+    /// The caller's own replies, in order, as the client's protocol shows them (for the JS API).
+    pub fn replies(&self) -> Vec<Reply> {
+        own_replies(&self.frames)
+    }
+}
+
+/// The own replies among `frames`, as their client's protocol shows them.
+pub fn own_replies<'a>(frames: impl IntoIterator<Item = &'a RawFrame>) -> Vec<Reply> {
+    frames
+        .into_iter()
+        .filter(|f| f.own_reply)
+        .map(|f| f.reply().into_owned())
+        .collect()
 }
 
 /// One frame as a client receives it: the reply and the protocol it is written in. Its RESP
@@ -84,6 +98,8 @@ pub struct RawFrame {
     pub frame: Reply,
     /// The receiver's protocol when the frame was written.
     pub protocol: Protocol,
+    /// The frame is the typing client's own reply to its command (what the JS API returns).
+    pub own_reply: bool,
 }
 
 impl RawFrame {
@@ -99,7 +115,13 @@ impl RawFrame {
             kind,
             frame,
             protocol: engine.protocol(client),
+            own_reply: false,
         }
+    }
+
+    /// The frame as the client's protocol shows it (RESP2 downgrades RESP3 types).
+    pub fn reply(&self) -> Cow<'_, Reply> {
+        view(&self.frame, self.protocol)
     }
 
     /// The RESP bytes the client receives.
@@ -323,10 +345,9 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
                     .lines
                     .extend(frame_lines(engine, client, &r, LineKind::Reply));
             }
-            typed.replies.push(view(&r, protocol).into_owned());
-            typed
-                .frames
-                .push(RawFrame::new(engine, client, r, LineKind::Reply));
+            let mut frame = RawFrame::new(engine, client, r, LineKind::Reply);
+            frame.own_reply = true;
+            typed.frames.push(frame);
         };
         for (i, d) in out.deliveries.into_iter().enumerate() {
             if i == reply_at {
@@ -459,7 +480,7 @@ mod raw_tests {
         run_line(&mut engine, client, "HELLO 3", 0);
         let typed = run_line(&mut engine, client, "GET nothing", 0);
         assert_eq!(typed.frames[0].line().text, r"_\r\n");
-        assert_eq!(typed.replies, [Reply::Null]);
+        assert_eq!(typed.replies(), [Reply::Null]);
     }
 
     #[test]

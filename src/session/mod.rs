@@ -212,8 +212,6 @@ pub struct Output {
     /// Every frame written, as RESP bytes in the receiver's protocol, with the receiving pane.
     pub raw: Vec<(String, RawFrame)>,
     pub events: Vec<Event>,
-    /// The typing pane's own replies (for the JS API).
-    pub replies: Vec<Reply>,
     /// The command blocked.
     pub blocked: bool,
     /// `clear` was typed.
@@ -225,6 +223,11 @@ pub struct Output {
 }
 
 impl Output {
+    /// The typing pane's own replies, as its protocol shows them (for the JS API).
+    pub fn replies(&self) -> Vec<Reply> {
+        console::own_replies(self.raw.iter().map(|(_, f)| f))
+    }
+
     /// Whether anything was written or reported.
     pub fn is_empty(&self) -> bool {
         self.lines.is_empty() && self.pushed.is_empty() && self.events.is_empty()
@@ -1000,7 +1003,6 @@ fn apply_step(
                 }
             }
             append_events(&mut out.events, typed.events);
-            out.replies = typed.replies;
             out.blocked = typed.blocked;
             out.clear = typed.clear;
             out.set_hints = typed.set_hints;
