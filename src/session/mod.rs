@@ -209,7 +209,9 @@ pub struct Output {
     /// Frames written to panes, one entry per frame in the order written, formatted for the
     /// receiving pane: frames for other panes after a command, every frame of other steps and ticks.
     pub pushed: Vec<(String, Vec<Line>)>,
-    /// Every frame written, as RESP bytes in the receiver's protocol, with the receiving pane.
+    /// Every frame written, with the receiver's protocol (its RESP bytes on demand:
+    /// `RawFrame::bytes`, `RawFrame::line`) and the receiving pane; the typing pane's own
+    /// replies are marked (`RawFrame::own_reply`, read with [`Output::replies`]).
     pub raw: Vec<(String, RawFrame)>,
     pub events: Vec<Event>,
     /// The command blocked.
