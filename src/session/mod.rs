@@ -403,8 +403,7 @@ impl Session {
 
     /// What the views draw, current after every step, tick and seek.
     pub fn view_model(&self) -> &ViewModel {
-        self.view_model
-            .get(&self.state.engine, self.state.time_ms)
+        self.view_model.get(&self.state.engine, self.state.time_ms)
     }
 
     /// Pins (or, with `None`, unpins) a window of a stream's entries in the view model.

@@ -1301,9 +1301,9 @@ impl ViewModel {
         // A stream read whole, or whose nodes are read again, needs nothing for its appends.
         let mut appended = std::mem::take(&mut self.appended);
         appended.retain(|((db, key), _)| {
-            !parts.iter().any(|p| {
-                matches!(p, Part::Stream(d, k) | Part::Nodes(d, k) if d == db && k == key)
-            })
+            !parts
+                .iter()
+                .any(|p| matches!(p, Part::Stream(d, k) | Part::Nodes(d, k) if d == db && k == key))
         });
         for part in parts {
             match part {
