@@ -8,7 +8,9 @@
 
 use crate::cli::help::help_lines;
 use crate::cli::{format, split, tokenize};
-use crate::engine::{ClientId, DeliveryKind, Engine, Event, Reply};
+use std::borrow::Cow;
+
+use crate::engine::{ClientId, DeliveryKind, Engine, Event, Protocol, Reply};
 
 /// What kind of output a line is (the panes' `data-kind`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,25 +65,46 @@ pub struct Typed {
     pub events: Vec<Event>,
     /// `:set hints` (`Some(true)`) or `:set nohints` (`Some(false)`) was typed.
     pub set_hints: Option<bool>,
-    /// The caller's own replies, in order, as the client's protocol shows them (for the JS API).
-    pub replies: Vec<Reply>,
-    /// Every frame written, to the caller and to others, as RESP bytes in the receiver's
-    /// protocol, in the order written (for panes that show raw RESP).
+    /// Every frame written, to the caller and to others, with the receiver's protocol, in the
+    /// order written (for panes that show raw RESP).
     pub frames: Vec<RawFrame>,
 }
 
-/// One frame as the RESP bytes a client receives.
-#[derive(Clone, Debug, PartialEq, Eq)]
+impl Typed {
+    /// The caller's own replies, in order, as the client's protocol shows them (for the JS API).
+    pub fn replies(&self) -> Vec<Reply> {
+        own_replies(&self.frames)
+    }
+}
+
+/// The own replies among `frames`, as their client's protocol shows them.
+pub fn own_replies<'a>(frames: impl IntoIterator<Item = &'a RawFrame>) -> Vec<Reply> {
+    frames
+        .into_iter()
+        .filter(|f| f.own_reply)
+        .map(|f| f.reply().into_owned())
+        .collect()
+}
+
+/// One frame as a client receives it: the reply and the protocol it is written in. Its RESP
+/// bytes are encoded on demand ([`RawFrame::bytes`]), so that a step pays for them only when a
+/// pane shows raw RESP.
+#[derive(Clone, Debug, PartialEq)]
 pub struct RawFrame {
     pub client: ClientId,
     /// `Reply`, `Push` or `Error`.
     pub kind: LineKind,
-    pub bytes: Vec<u8>,
+    /// The frame as the engine produced it (the RESP3 superset).
+    pub frame: Reply,
+    /// The receiver's protocol when the frame was written.
+    pub protocol: Protocol,
+    /// The frame is the typing client's own reply to its command (what the JS API returns).
+    pub own_reply: bool,
 }
 
 impl RawFrame {
-    /// The frame `frame` for `client`, encoded in its protocol.
-    pub fn new(engine: &Engine, client: ClientId, frame: &Reply, kind: LineKind) -> RawFrame {
+    /// The frame `frame` for `client`, to be encoded in its current protocol.
+    pub fn new(engine: &Engine, client: ClientId, frame: Reply, kind: LineKind) -> RawFrame {
         let kind = if frame.is_error() {
             LineKind::Error
         } else {
@@ -90,15 +113,28 @@ impl RawFrame {
         RawFrame {
             client,
             kind,
-            bytes: crate::engine::resp::encode(frame, engine.protocol(client)),
+            frame,
+            protocol: engine.protocol(client),
+            own_reply: false,
         }
+    }
+
+    /// The frame as the client's protocol shows it (RESP2 downgrades RESP3 types).
+    pub fn reply(&self) -> Cow<'_, Reply> {
+        view(&self.frame, self.protocol)
+    }
+
+    /// The RESP bytes the client receives.
+    pub fn bytes(&self) -> Vec<u8> {
+        crate::engine::resp::encode(&self.frame, self.protocol)
     }
 
     /// The frame as one screen line, every byte visible: printable ASCII as itself, `\\`,
     /// `\r`, `\n`, `\t`, anything else `\xNN` (`*1\r\n$4\r\nPING\r\n`).
     pub fn line(&self) -> Line {
-        let mut text = String::with_capacity(self.bytes.len() + 8);
-        for &b in &self.bytes {
+        let bytes = self.bytes();
+        let mut text = String::with_capacity(bytes.len() + 8);
+        for &b in &bytes {
             match b {
                 b'\\' => text.push_str("\\\\"),
                 b'\r' => text.push_str("\\r"),
@@ -115,10 +151,39 @@ impl RawFrame {
     }
 }
 
+/// The frame as a client of `protocol` receives it: borrowed unless RESP2 changes it.
+fn view(frame: &Reply, protocol: Protocol) -> Cow<'_, Reply> {
+    if protocol == Protocol::Resp2 && degrades(frame) {
+        Cow::Owned(frame.to_resp2())
+    } else {
+        Cow::Borrowed(frame)
+    }
+}
+
+/// Whether RESP2 shows `frame` as a different value (it holds a RESP3-only type).
+fn degrades(frame: &Reply) -> bool {
+    match frame {
+        Reply::Simple(_)
+        | Reply::Error(_)
+        | Reply::Integer(_)
+        | Reply::Bulk(_)
+        | Reply::Null
+        | Reply::NullArray => false,
+        Reply::Array(items) => items.iter().any(degrades),
+        Reply::Map(_)
+        | Reply::Set(_)
+        | Reply::Double(_)
+        | Reply::Boolean(_)
+        | Reply::Verbatim(..)
+        | Reply::BigNumber(_)
+        | Reply::Push(_) => true,
+    }
+}
+
 /// Formats one frame for `client` as redis-cli prints it, in the client's
 /// current protocol. Errors are `Error` lines, the rest have `kind`.
 pub fn frame_lines(engine: &Engine, client: ClientId, frame: &Reply, kind: LineKind) -> Vec<Line> {
-    let view = frame.for_protocol(engine.protocol(client));
+    let view = view(frame, engine.protocol(client));
     let kind = if view.is_error() {
         LineKind::Error
     } else {
@@ -131,21 +196,45 @@ pub fn frame_lines(engine: &Engine, client: ClientId, frame: &Reply, kind: LineK
     } else {
         format::format(&view)
     };
-    text_lines(&text, kind)
+    text_lines(text, kind)
 }
 
 /// Splits formatter output into screen lines (the final newline ends the last line).
-fn text_lines(text: &str, kind: LineKind) -> Vec<Line> {
-    let body = text.strip_suffix('\n').unwrap_or(text);
+fn text_lines(mut text: String, kind: LineKind) -> Vec<Line> {
     if text.is_empty() {
         return Vec::new();
     }
-    body.split('\n')
+    if text.ends_with('\n') {
+        text.pop();
+    }
+    // Most replies are one line: that line is the formatter's own string.
+    if !text.contains('\n') {
+        return vec![Line { kind, text }];
+    }
+    text.split('\n')
         .map(|t| Line {
             kind,
             text: t.to_string(),
         })
         .collect()
+}
+
+/// Whether `word` can be one of the local commands whose first letters are `leads` (lower-case
+/// ASCII): a quick test before [`word_is`], which only a word starting with one of them, or
+/// with a non-ASCII byte (whose lower case is not known from its first byte), can pass.
+fn could_be_local(word: &[u8], leads: &[u8]) -> bool {
+    word.first()
+        .is_some_and(|&b| !b.is_ascii() || leads.contains(&b.to_ascii_lowercase()))
+}
+
+/// Whether the typed `word` is the local command `lower` (lower-case ASCII), compared as
+/// redis-cli compares it: case-insensitively, after a lossy UTF-8 reading.
+fn word_is(word: &[u8], lower: &str) -> bool {
+    if word.is_ascii() {
+        word.len() == lower.len() && word.eq_ignore_ascii_case(lower.as_bytes())
+    } else {
+        String::from_utf8_lossy(word).to_lowercase() == lower
+    }
 }
 
 fn info(text: &str) -> Line {
@@ -173,13 +262,14 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
     };
     // Local commands are recognised on the first word of the whole line, before
     // the repeat count is taken off (so `2 clear` is sent to the server).
-    let first = String::from_utf8_lossy(&args[0]).to_lowercase();
-    if first == "quit" || first == "exit" {
+    let first = args[0].as_slice();
+    if could_be_local(first, b"qe:rc") && (word_is(first, "quit") || word_is(first, "exit")) {
         typed.closed = true;
         return typed;
     }
-    if first.starts_with(':') {
-        if first == ":set" && args.len() >= 2 {
+    // No character but `:` itself lower-cases to a leading `:`.
+    if first.first() == Some(&b':') {
+        if word_is(first, ":set") && args.len() >= 2 {
             let pref = String::from_utf8_lossy(&args[1]);
             match pref.to_lowercase().as_str() {
                 "hints" => typed.set_hints = Some(true),
@@ -196,18 +286,19 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
         }
         return typed;
     }
-    if first == "restart" {
+    if could_be_local(first, b"qe:rc") && word_is(first, "restart") {
         typed
             .lines
             .push(info("Use 'restart' only in Lua debugging mode."));
         return typed;
     }
-    if first == "clear" && args.len() == 1 {
+    if args.len() == 1 && could_be_local(first, b"qe:rc") && word_is(first, "clear") {
         typed.clear = true;
         return typed;
     }
-    let name = String::from_utf8_lossy(&command[0]).to_lowercase();
-    if name == "help" || name == "?" {
+    if could_be_local(&command[0], b"h?")
+        && (word_is(&command[0], "help") || word_is(&command[0], "?"))
+    {
         let words: Vec<String> = command[1..]
             .iter()
             .map(|w| String::from_utf8_lossy(w).into_owned())
@@ -220,59 +311,70 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
         return typed;
     }
     let raw = format::uses_raw_output(command);
-    for _ in 0..repeat {
-        let out = engine.execute(client, command.to_vec(), now_ms);
-        let mut own = Vec::new();
-        let reply_lines = |engine: &Engine, reply: &Reply| {
+    // The command without the repeat count, owned: the last run takes it, the others a copy.
+    let skip = args.len() - command.len();
+    let mut argv = args;
+    argv.drain(..skip);
+    for run in 0..repeat {
+        let command = if run + 1 == repeat {
+            std::mem::take(&mut argv)
+        } else {
+            argv.clone()
+        };
+        let mut out = engine.execute(client, command, now_ms);
+        let reply_at = out.reply_at.min(out.deliveries.len());
+        let replied = out.reply.is_some();
+        let mut reply = out.reply.take();
+        let mut own_reply = |typed: &mut Typed, engine: &Engine| {
+            let Some(r) = reply.take() else {
+                return;
+            };
+            let protocol = engine.protocol(client);
             if raw {
-                let view = reply.for_protocol(engine.protocol(client));
+                let view = view(&r, protocol);
                 let kind = if view.is_error() {
                     LineKind::Error
                 } else {
                     LineKind::Reply
                 };
-                text_lines(&format::format_raw(&view), kind)
+                typed
+                    .lines
+                    .extend(text_lines(format::format_raw(&view), kind));
             } else {
-                frame_lines(engine, client, reply, LineKind::Reply)
+                typed
+                    .lines
+                    .extend(frame_lines(engine, client, &r, LineKind::Reply));
             }
+            let mut frame = RawFrame::new(engine, client, r, LineKind::Reply);
+            frame.own_reply = true;
+            typed.frames.push(frame);
         };
-        let own_reply = |typed: &mut Typed, engine: &Engine, r: &Reply| {
-            typed
-                .frames
-                .push(RawFrame::new(engine, client, r, LineKind::Reply));
-            typed.replies.push(r.for_protocol(engine.protocol(client)));
-        };
-        for (i, d) in out.deliveries.iter().enumerate() {
-            if i == out.reply_at {
-                if let Some(r) = &out.reply {
-                    own.extend(reply_lines(engine, r));
-                    own_reply(&mut typed, engine, r);
-                }
+        for (i, d) in out.deliveries.into_iter().enumerate() {
+            if i == reply_at {
+                own_reply(&mut typed, engine);
             }
             let kind = match d.kind {
                 DeliveryKind::Push => LineKind::Push,
                 DeliveryKind::Reply => LineKind::Reply,
             };
             let lines = frame_lines(engine, d.client, &d.frame, kind);
-            typed
-                .frames
-                .push(RawFrame::new(engine, d.client, &d.frame, kind));
             if d.client == client {
-                own.extend(lines);
+                typed.lines.extend(lines);
             } else {
                 typed.others.push((d.client, lines));
             }
+            typed
+                .frames
+                .push(RawFrame::new(engine, d.client, d.frame, kind));
         }
-        if out.reply_at >= out.deliveries.len() {
-            if let Some(r) = &out.reply {
-                own.extend(reply_lines(engine, r));
-                own_reply(&mut typed, engine, r);
-            }
+        own_reply(&mut typed, engine);
+        if typed.events.is_empty() {
+            typed.events = out.events;
+        } else {
+            typed.events.extend(out.events);
         }
-        typed.lines.extend(own);
-        typed.events.extend(out.events);
         typed.killed.extend(out.killed);
-        if out.reply.is_none() && engine.is_blocked(client) {
+        if !replied && engine.is_blocked(client) {
             typed.blocked = true;
             break;
         }
@@ -378,7 +480,7 @@ mod raw_tests {
         run_line(&mut engine, client, "HELLO 3", 0);
         let typed = run_line(&mut engine, client, "GET nothing", 0);
         assert_eq!(typed.frames[0].line().text, r"_\r\n");
-        assert_eq!(typed.replies, [Reply::Null]);
+        assert_eq!(typed.replies(), [Reply::Null]);
     }
 
     #[test]

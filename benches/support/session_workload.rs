@@ -77,6 +77,7 @@ pub const THROUGHPUT_LINE: &str = "XADD s * f v";
 
 /// `n` steps of [`THROUGHPUT_LINE`] through `Session::run` in a fresh session; returns the
 /// reply lines printed (so nothing is optimised away).
+#[inline(never)]
 pub fn session_run(n: u64) -> u64 {
     let config = SessionConfig {
         max_steps: n as usize + 1,
@@ -93,6 +94,7 @@ pub fn session_run(n: u64) -> u64 {
 
 /// The same work on the bare engine: tokenize the line (`cli::split`), `Engine::execute`,
 /// format the reply as the console does (`cli::format`); returns the lines printed.
+#[inline(never)]
 pub fn bare_run(n: u64) -> u64 {
     let mut engine = Engine::new(Config {
         profile: Profile::V8,
@@ -112,6 +114,7 @@ pub fn bare_run(n: u64) -> u64 {
 
 /// The same work through the console's own `run_line` (what the session calls for a typed
 /// line: redis-cli lines, the raw RESP frame, the replies); returns the lines printed.
+#[inline(never)]
 pub fn console_run(n: u64) -> u64 {
     let mut engine = Engine::new(Config {
         profile: Profile::V8,

@@ -24,7 +24,8 @@ pub(crate) const FIRST_SPACING: u64 = 64;
 /// What a step or mark costs to replay, roughly: one for the call, and one for each reply,
 /// frame and event it produced (a repeated command produces one reply per run).
 pub(crate) fn work_of(out: &Output) -> u64 {
-    1 + (out.replies.len() + out.raw.len() + out.events.len()) as u64
+    let replies = out.raw.iter().filter(|(_, f)| f.own_reply).count();
+    1 + (replies + out.raw.len() + out.events.len()) as u64
 }
 
 /// One checkpoint: the state after step `index` (absolute) and its first `marks` clock marks.

@@ -17,6 +17,7 @@
 //! here reads a clock or touches a browser or OS API.
 
 mod checkpoint;
+mod lazy_view;
 mod save;
 mod scenario;
 mod snapshot;
@@ -28,6 +29,7 @@ use crate::console::{self, Line, LineKind, RawFrame};
 use crate::engine::{ClientId, Config, DeliveryKind, Engine, Event, Outcome, Profile, Reply};
 
 use checkpoint::Checkpoints;
+use lazy_view::LazyView;
 pub use save::LoadError;
 use view_model::ViewModel;
 pub use snapshot::{GroupSnapshot, Limits, PaneSnapshot, Snapshot, StreamSnapshot};
@@ -207,11 +209,11 @@ pub struct Output {
     /// Frames written to panes, one entry per frame in the order written, formatted for the
     /// receiving pane: frames for other panes after a command, every frame of other steps and ticks.
     pub pushed: Vec<(String, Vec<Line>)>,
-    /// Every frame written, as RESP bytes in the receiver's protocol, with the receiving pane.
+    /// Every frame written, with the receiver's protocol (its RESP bytes on demand:
+    /// `RawFrame::bytes`, `RawFrame::line`) and the receiving pane; the typing pane's own
+    /// replies are marked (`RawFrame::own_reply`, read with [`Output::replies`]).
     pub raw: Vec<(String, RawFrame)>,
     pub events: Vec<Event>,
-    /// The typing pane's own replies (for the JS API).
-    pub replies: Vec<Reply>,
     /// The command blocked.
     pub blocked: bool,
     /// `clear` was typed.
@@ -223,6 +225,11 @@ pub struct Output {
 }
 
 impl Output {
+    /// The typing pane's own replies, as its protocol shows them (for the JS API).
+    pub fn replies(&self) -> Vec<Reply> {
+        console::own_replies(self.raw.iter().map(|(_, f)| f))
+    }
+
     /// Whether anything was written or reported.
     pub fn is_empty(&self) -> bool {
         self.lines.is_empty() && self.pushed.is_empty() && self.events.is_empty()
@@ -299,8 +306,9 @@ pub struct Session {
     /// The sequence number the next event gets: kept by the session, not by one engine, so
     /// that event numbers stay strictly increasing across seeks, loads and profile switches.
     next_seq: u64,
-    /// What the views draw, kept by each step's and tick's events (`view_model.rs`).
-    view_model: ViewModel,
+    /// What the views draw, kept by each step's and tick's events (`view_model.rs`), brought
+    /// up to date when read (`lazy_view.rs`).
+    view_model: LazyView,
 }
 
 impl Session {
@@ -349,7 +357,7 @@ impl Session {
         let mut clock = Clock::at(origin.time_ms);
         clock.paused = true;
         Session {
-            view_model: ViewModel::from_inspect(&state.engine, state.time_ms),
+            view_model: LazyView::new(ViewModel::from_inspect(&state.engine, state.time_ms)),
             checkpoints: Checkpoints::default(),
             config,
             origin,
@@ -395,21 +403,22 @@ impl Session {
 
     /// What the views draw, current after every step, tick and seek.
     pub fn view_model(&self) -> &ViewModel {
-        &self.view_model
+        self.view_model.get(&self.state.engine, self.state.time_ms)
     }
 
     /// Pins (or, with `None`, unpins) a window of a stream's entries in the view model.
     pub fn pin_entries(&mut self, db: usize, key: &[u8], pin: Option<view_model::Pin>) {
-        self.view_model.pin(db, key, pin);
-        self.view_model
-            .refill(&self.state.engine, self.state.time_ms);
+        let model = self
+            .view_model
+            .get_mut(&self.state.engine, self.state.time_ms);
+        model.pin(db, key, pin);
+        model.refill(&self.state.engine, self.state.time_ms);
     }
 
-    /// Applies a step's or tick's events to the view model and refills what they left stale.
+    /// Records a step's or tick's events for the view model (applied, and the parts they left
+    /// stale refilled, when the model is next read).
     fn sync_view(&mut self, events: &[Event]) {
-        self.view_model.apply_step(events);
-        self.view_model
-            .refill(&self.state.engine, self.state.time_ms);
+        self.view_model.record(events);
     }
 
     /// Builds the view model again from the engine (a seek, a load, a new engine).
@@ -884,13 +893,22 @@ fn absorb(state: &State, outcome: Outcome, out: &mut Output) {
             DeliveryKind::Reply => LineKind::Reply,
         };
         let lines = console::frame_lines(&state.engine, d.client, &d.frame, kind);
+        out.pushed.push((pane.name.clone(), lines));
         out.raw.push((
             pane.name.clone(),
-            RawFrame::new(&state.engine, d.client, &d.frame, kind),
+            RawFrame::new(&state.engine, d.client, d.frame, kind),
         ));
-        out.pushed.push((pane.name.clone(), lines));
     }
-    out.events.extend(outcome.events);
+    append_events(&mut out.events, outcome.events);
+}
+
+/// Appends `more` events to `events`, taking the vector itself when `events` is empty.
+fn append_events(events: &mut Vec<Event>, more: Vec<Event>) {
+    if events.is_empty() {
+        *events = more;
+    } else {
+        events.extend(more);
+    }
 }
 
 /// Opens a connection at `t`; its `ClientConnected` event goes into the step's output at once
@@ -899,6 +917,15 @@ fn connect(state: &mut State, t: u64, out: &mut Output) -> ClientId {
     let id = state.engine.connect(t);
     out.events.extend(state.engine.drain_events());
     id
+}
+
+/// The name of the pane whose client is `client`.
+fn pane_name_of(state: &State, client: ClientId) -> Option<&String> {
+    state
+        .panes
+        .iter()
+        .find(|p| p.client == Some(client))
+        .map(|p| &p.name)
 }
 
 fn pane_index(state: &State, name: &str) -> Result<usize, SessionError> {
@@ -959,18 +986,24 @@ fn apply_step(
             };
             let typed = console::run_line(&mut state.engine, id, line, t);
             out.lines = typed.lines;
+            out.raw.reserve(typed.frames.len());
             for frame in typed.frames {
-                if let Some(p) = state.panes.iter().find(|p| p.client == Some(frame.client)) {
-                    out.raw.push((p.name.clone(), frame));
+                // The typing pane's own frames are most of them: its name is at hand.
+                let name = if frame.client == id {
+                    Some(pane)
+                } else {
+                    pane_name_of(state, frame.client)
+                };
+                if let Some(name) = name {
+                    out.raw.push((name.clone(), frame));
                 }
             }
             for (client, lines) in typed.others {
-                if let Some(p) = state.panes.iter().find(|p| p.client == Some(client)) {
-                    out.pushed.push((p.name.clone(), lines));
+                if let Some(name) = pane_name_of(state, client) {
+                    out.pushed.push((name.clone(), lines));
                 }
             }
-            out.events.extend(typed.events);
-            out.replies = typed.replies;
+            append_events(&mut out.events, typed.events);
             out.blocked = typed.blocked;
             out.clear = typed.clear;
             out.set_hints = typed.set_hints;

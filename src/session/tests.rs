@@ -707,3 +707,30 @@ fn a_load_takes_the_engine_from_the_save_and_replays_nothing() {
     );
     assert_eq!(l.next_event_seq(), s.next_event_seq());
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// The view model is brought up to date when read (`lazy_view.rs`): read only every few
+    /// steps and ticks (one batch of events applied, or several and a rebuild), it equals the
+    /// model of a twin session read after every one, effects included, and so the engine's.
+    #[test]
+    fn a_view_model_read_now_and_then_equals_one_read_every_step(
+        ops in prop::collection::vec(op(), 1..40),
+        every in 1usize..5,
+    ) {
+        let mut eager = session();
+        let mut lazy = session();
+        for (i, op) in ops.iter().enumerate() {
+            apply_op(&mut eager, op);
+            apply_op(&mut lazy, op);
+            let want = eager.view_model().clone();
+            if i % every == 0 || i + 1 == ops.len() {
+                prop_assert_eq!(lazy.view_model(), &want, "after op {} ({:?})", i, op);
+                let mut fresh = ViewModel::from_inspect(lazy.engine(), lazy.state.time_ms);
+                fresh.effects = want.effects.clone();
+                prop_assert_eq!(&fresh, &want);
+            }
+        }
+    }
+}

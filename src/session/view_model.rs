@@ -26,7 +26,7 @@ use crate::engine::{
 };
 
 mod effects;
-pub use effects::{Effect, Subject};
+pub use effects::{Effect, Effects, Subject};
 
 /// How big the windows are. The defaults keep a huge stream at a few hundred items.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -299,13 +299,18 @@ pub struct ViewModel {
     /// Shard channels in byte order.
     pub shard_channels: Vec<SubscriptionView>,
     /// The last step's events, as sentences with what they name.
-    pub effects: Vec<Effect>,
+    pub effects: Effects,
     #[serde(skip)]
     stale: BTreeSet<Part>,
     /// Upper bounds of groups' pending IDs (absent: unknown). Bookkeeping, not state: an
     /// applied model may hold a looser bound than a fresh one, so it is not compared.
     #[serde(skip)]
     bounds: BTreeMap<GroupKey, Bound>,
+    /// Streams that only had entries appended since the last refill, with how many: their node
+    /// window is brought up to date from the last few nodes ([`ViewModel::refill_tail`]) instead
+    /// of being read again. Bookkeeping for `refill`, like `stale`; usually empty or one stream.
+    #[serde(skip)]
+    appended: Vec<((usize, Vec<u8>), u64)>,
 }
 
 fn values<S: Serializer, K, V: Serialize>(m: &BTreeMap<K, V>, s: S) -> Result<S::Ok, S::Error> {
@@ -422,9 +427,10 @@ impl ViewModel {
             channels: Vec::new(),
             patterns: Vec::new(),
             shard_channels: Vec::new(),
-            effects: Vec::new(),
+            effects: Effects::default(),
             stale: BTreeSet::new(),
             bounds: BTreeMap::new(),
+            appended: Vec::new(),
         };
         vm.rebuild(engine, now_ms);
         vm
@@ -437,6 +443,7 @@ impl ViewModel {
         self.streams.clear();
         self.bounds.clear();
         self.stale.clear();
+        self.appended.clear();
         self.effects.clear();
         for db in 0..DATABASES {
             self.refill_keys(engine, db, now_ms);
@@ -496,12 +503,12 @@ impl ViewModel {
 
     /// Whether some part waits for `refill`.
     pub fn is_stale(&self) -> bool {
-        !self.stale.is_empty()
+        !self.stale.is_empty() || !self.appended.is_empty()
     }
 
     /// How many parts wait for `refill` (for tests and benchmarks).
     pub fn stale_parts(&self) -> usize {
-        self.stale.len()
+        self.stale.len() + self.appended.len()
     }
 
     /// The clients blocked in a command, by id.
@@ -523,12 +530,19 @@ impl ViewModel {
         }
     }
 
+    /// Makes `events` the effects without applying them (a model read again from the engine
+    /// after them).
+    pub(crate) fn set_effects(&mut self, events: &[Event]) {
+        self.effects.clear();
+        for e in events {
+            self.effects.push(e);
+        }
+    }
+
     /// Applies one event, without looking at the engine; what it cannot update exactly is
     /// marked stale for `refill`.
     pub fn apply(&mut self, event: &Event) {
-        if let Some(effect) = effects::describe(event) {
-            self.effects.push(effect);
-        }
+        self.effects.push(event);
         let t = event.time_ms;
         match &event.kind {
             EventKind::ClientConnected { client_id } => {
@@ -613,6 +627,7 @@ impl ViewModel {
                 self.dbs.retain(|&d, _| !gone(d));
                 self.streams.retain(|(d, _), _| !gone(*d));
                 self.bounds.retain(|(d, _, _), _| !gone(*d));
+                self.appended.retain(|((d, _), _)| !gone(*d));
                 self.stale.retain(|p| match p {
                     Part::Keys(d)
                     | Part::Key(d, _)
@@ -948,6 +963,7 @@ impl ViewModel {
         let sk = (db, key.to_vec());
         self.streams.remove(&sk);
         self.bounds.retain(|(d, k, _), _| !(*d == db && k == key));
+        self.appended.retain(|((d, k), _)| !(*d == db && k == key));
         self.stale.retain(|p| match p {
             Part::Key(d, k)
             | Part::Stream(d, k)
@@ -1019,8 +1035,16 @@ impl ViewModel {
             }
         }
         let (length, has_groups) = (s.length, !s.groups.is_empty());
-        // Where the entry went (a new node or the last one) depends on listpack sizes.
-        self.stale.insert(Part::Nodes(db, key.to_vec()));
+        // Where the entry went (a new node or the last one) depends on listpack sizes: `refill`
+        // reads the last nodes back.
+        match self
+            .appended
+            .iter_mut()
+            .find(|((d, k), _)| *d == db && k == key)
+        {
+            Some((_, n)) => *n += 1,
+            None => self.appended.push(((db, key.to_vec()), 1)),
+        }
         if has_groups {
             self.stale.insert(Part::Lags(db, key.to_vec()));
         }
@@ -1274,6 +1298,13 @@ impl ViewModel {
     /// into it), so the model equals `from_inspect` again.
     pub fn refill(&mut self, engine: &Engine, now_ms: u64) {
         let parts = std::mem::take(&mut self.stale);
+        // A stream read whole, or whose nodes are read again, needs nothing for its appends.
+        let mut appended = std::mem::take(&mut self.appended);
+        appended.retain(|((db, key), _)| {
+            !parts
+                .iter()
+                .any(|p| matches!(p, Part::Stream(d, k) | Part::Nodes(d, k) if d == db && k == key))
+        });
         for part in parts {
             match part {
                 Part::Keys(db) => self.refill_keys(engine, db, now_ms),
@@ -1304,9 +1335,70 @@ impl ViewModel {
                 }
             }
         }
+        for (sk, appended) in appended {
+            self.refill_tail(engine, sk, now_ms, appended);
+        }
         // A refill never leaves parts behind: nothing above marks anything stale.
         debug_assert!(self.stale.is_empty());
         self.stale.clear();
+    }
+
+    /// Brings a stream's node window and node count up to date after `appended` entries were
+    /// added to it and nothing else changed its nodes, reading only its last `appended + 1`
+    /// nodes: an append goes into the last node or opens one new node after it. What is read
+    /// is checked against that (the nodes before the old last one unchanged, exactly
+    /// `appended` more entries from the old last node on); anything else reads the whole
+    /// window again.
+    fn refill_tail(&mut self, engine: &Engine, sk: (usize, Vec<u8>), now_ms: u64, appended: u64) {
+        let tail = self.config.nodes_tail;
+        let (db, key) = (sk.0, sk.1.as_slice());
+        let Some(s) = self.streams.get_mut(&sk) else {
+            return;
+        };
+        let read = usize::try_from(appended)
+            .ok()
+            .and_then(|n| n.checked_add(1))
+            .filter(|&n| n <= tail);
+        let (Some(read), Some(last)) = (read, s.nodes.last()) else {
+            return self.refill_nodes(engine, db, key, now_ms);
+        };
+        let fresh = engine
+            .inspect_nodes(db, key, now_ms, Window::Last(read))
+            .unwrap_or_default();
+        let Some(p) = fresh.iter().position(|n| n.first_id == last.first_id) else {
+            return self.refill_nodes(engine, db, key, now_ms);
+        };
+        let same = |v: &NodeView, n: &crate::engine::inspect::NodeInfo| {
+            v.first_id == n.first_id
+                && v.last_id == n.last_id
+                && v.live == n.live
+                && v.deleted == n.deleted
+        };
+        let kept = s.nodes.len() - 1;
+        let entries = |n: &crate::engine::inspect::NodeInfo| n.live + n.deleted;
+        let grew = fresh[p..].iter().map(entries).sum::<u64>() - (last.live + last.deleted);
+        let exact = p <= kept
+            && fresh[..p]
+                .iter()
+                .zip(&s.nodes[kept - p..kept])
+                .all(|(n, v)| same(v, n))
+            && fresh[p].deleted == last.deleted
+            && grew == appended;
+        if !exact {
+            return self.refill_nodes(engine, db, key, now_ms);
+        }
+        let opened = (fresh.len() - 1 - p) as u64;
+        s.nodes.truncate(kept);
+        s.nodes.extend(fresh[p..].iter().map(|n| NodeView {
+            first_id: n.first_id,
+            last_id: n.last_id,
+            live: n.live,
+            deleted: n.deleted,
+        }));
+        if s.nodes.len() > tail {
+            s.nodes.drain(..s.nodes.len() - tail);
+        }
+        s.node_count += opened;
     }
 
     fn refill_keys(&mut self, engine: &Engine, db: usize, now_ms: u64) {

@@ -159,7 +159,7 @@ pub fn reply_value(reply: &Reply) -> JsValue {
 /// What `run` returns for a typed line: the (last) reply; for local commands (HELP) their text;
 /// `undefined` while the command blocks (its reply comes later, as a `line`).
 pub fn typed_value(out: &Output) -> JsValue {
-    if let Some(reply) = out.replies.last() {
+    if let Some(reply) = out.replies().last() {
         return reply_value(reply);
     }
     if out.blocked {

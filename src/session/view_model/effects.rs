@@ -2,7 +2,9 @@
 //! step, with the keys, channels, groups, consumers and clients it names, so that a view
 //! can highlight them. Listener-only events (notifications, the probe) give none.
 
-use serde::Serialize;
+use std::cell::OnceCell;
+
+use serde::{Serialize, Serializer};
 
 use crate::engine::{ClaimCommand, ClientId, Event, EventKind, SubscriptionKind, TrimReason};
 
@@ -31,6 +33,58 @@ pub struct Effect {
     pub kind: &'static str,
     pub text: String,
     pub subjects: Vec<Subject>,
+}
+
+/// The last step's effects: its events, described as sentences when first read. A step pays
+/// for a copy of its events, not for their sentences, which only a view that shows them needs.
+#[derive(Clone, Default)]
+pub struct Effects {
+    events: Vec<Event>,
+    described: OnceCell<Vec<Effect>>,
+}
+
+impl Effects {
+    /// The sentences, one per event worth one, in event order.
+    pub fn as_slice(&self) -> &[Effect] {
+        self.described
+            .get_or_init(|| self.events.iter().filter_map(describe).collect())
+    }
+
+    pub(super) fn clear(&mut self) {
+        self.events.clear();
+        self.described = OnceCell::new();
+    }
+
+    pub(super) fn push(&mut self, event: &Event) {
+        self.events.push(event.clone());
+        self.described = OnceCell::new();
+    }
+}
+
+impl std::ops::Deref for Effects {
+    type Target = [Effect];
+
+    fn deref(&self) -> &[Effect] {
+        self.as_slice()
+    }
+}
+
+impl PartialEq for Effects {
+    fn eq(&self, other: &Effects) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl std::fmt::Debug for Effects {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.as_slice()).finish()
+    }
+}
+
+impl Serialize for Effects {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.as_slice())
+    }
 }
 
 fn s(b: &[u8]) -> String {
