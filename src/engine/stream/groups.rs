@@ -5,11 +5,20 @@
 //! name bytes, as Redis's rax orders them. Lookups, acks and deliveries are
 //! logarithmic in the PEL size.
 //!
+//! The PELs (the group's, each consumer's, and the delivery-time records of
+//! pel_time.rs) are persistent B-trees (`imbl`'s `OrdMap`/`OrdSet`, 16-entry
+//! nodes behind `Arc`): cloning a group shares them, and a change after the
+//! clone copies only the nodes on one root-to-leaf path, so an engine
+//! checkpoint that shares a 100,000-entry PEL costs a few kilobytes per later
+//! ack or delivery instead of a copy of the whole PEL.
+//!
 //! Each group keeps the bytes it is charged in the memory accounting, changed
 //! by every method that changes the group, so the stream's byte counter stays
 //! exact.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+
+use imbl::{OrdMap, OrdSet};
 
 use super::StreamId;
 use crate::engine::event::ClaimedEntry;
@@ -39,7 +48,7 @@ pub(crate) struct Nack {
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Consumer {
     /// The IDs pending for this consumer (their NACKs are in the group's PEL).
-    pub pel: BTreeSet<StreamId>,
+    pub pel: OrdSet<StreamId>,
     /// The last time the consumer was seen (any interaction).
     pub seen_time: u64,
     /// The last time the consumer read entries (Redis 7.2+'s `active-time`);
@@ -82,14 +91,14 @@ pub(crate) struct Group {
     pub last_id: StreamId,
     /// The logical count of entries read; `ENTRIES_READ_UNKNOWN` when unknown.
     pub entries_read: i64,
-    pub(super) pel: BTreeMap<StreamId, Nack>,
+    pub(super) pel: OrdMap<StreamId, Nack>,
     pub(super) consumers: BTreeMap<Vec<u8>, Consumer>,
     /// The bytes charged for this group (its name included).
     pub(super) bytes: usize,
     /// For each pending ID, the delivery time it was last given and when (a
     /// count), so that entries delivered in the same millisecond keep Redis's
     /// time-list order (pel_time.rs).
-    pub(super) touched: BTreeMap<StreamId, (u64, u64)>,
+    pub(super) touched: OrdMap<StreamId, (u64, u64)>,
     pub(super) touch_seq: u64,
 }
 
@@ -98,10 +107,10 @@ impl Group {
         Group {
             last_id,
             entries_read,
-            pel: BTreeMap::new(),
+            pel: OrdMap::new(),
             consumers: BTreeMap::new(),
             bytes: GROUP_OVERHEAD + name.len(),
-            touched: BTreeMap::new(),
+            touched: OrdMap::new(),
             touch_seq: 0,
         }
     }
@@ -111,7 +120,7 @@ impl Group {
         self.bytes
     }
 
-    pub fn pel(&self) -> &BTreeMap<StreamId, Nack> {
+    pub fn pel(&self) -> &OrdMap<StreamId, Nack> {
         &self.pel
     }
 
@@ -131,7 +140,7 @@ impl Group {
         self.consumers.insert(
             name.to_vec(),
             Consumer {
-                pel: BTreeSet::new(),
+                pel: OrdSet::new(),
                 seen_time: now_ms,
                 active_time: None,
             },

@@ -21,10 +21,17 @@ impl Group {
         };
         self.touch_seq += 1;
         self.touched.insert(id, (time, self.touch_seq));
-        // Forget acknowledged IDs now and then.
+        // Forget acknowledged IDs now and then: the map is rebuilt (a
+        // persistent map has no `retain`) once the records have doubled, so
+        // the cost is amortised.
         if self.touched.len() > 2 * self.pel.len() + 16 {
             let pel = &self.pel;
-            self.touched.retain(|id, _| pel.contains_key(id));
+            self.touched = self
+                .touched
+                .iter()
+                .filter(|(id, _)| pel.contains_key(*id))
+                .map(|(id, v)| (*id, *v))
+                .collect();
         }
     }
 
