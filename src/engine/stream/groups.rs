@@ -287,14 +287,16 @@ impl Group {
                 if let Some(c) = self.consumers.get_mut(consumer) {
                     c.pel.insert(id);
                 }
-                if let Some(nack) = self.pel.get_mut(&id) {
-                    nack.consumer = consumer.to_vec();
-                }
                 self.bytes = self.bytes + consumer.len() - old.len();
             }
             Some(_) => {}
         }
+        // One mutable look-up of the NACK for the owner, time and count (a
+        // look-up in the persistent PEL costs more than in a plain map).
         let nack = self.pel.get_mut(&id)?;
+        if from.as_deref().is_some_and(|old| old != consumer) {
+            nack.consumer = consumer.to_vec();
+        }
         nack.delivery_time_ms = spec.delivery_time_ms;
         if let Some(n) = spec.retry_count {
             nack.delivery_count = n;
@@ -304,7 +306,7 @@ impl Group {
         let delivery_count = nack.delivery_count;
         // The new delivery time puts the entry last among its time in the
         // delivery-time order XREADGROUP CLAIM walks.
-        self.touch_order(id);
+        self.record_touch(id, spec.delivery_time_ms);
         Some(ClaimedEntry {
             id,
             from,
@@ -333,11 +335,18 @@ impl Group {
         };
         let mut attempts = count.saturating_mul(10);
         let mut left = count;
-        // The lower bound of the next look; `None` once past the greatest ID.
-        let mut from = Some(start);
+        // The IDs the scan can look at and the one after them (the cursor),
+        // taken in one walk of the PEL: the loop changes only the NACK it looks
+        // at (a claim moves it, a deletion removes it), so the next pending ID
+        // after each one is the next one taken here.
+        let take = usize::try_from(attempts)
+            .unwrap_or(usize::MAX)
+            .saturating_add(1);
+        let ids: Vec<StreamId> = self.pel.range(start..).take(take).map(|(id, _)| *id).collect();
+        let mut ids = ids.into_iter();
         while attempts > 0 && left > 0 {
             attempts -= 1;
-            let Some(id) = from.and_then(|f| self.pel.range(f..).next().map(|(id, _)| *id)) else {
+            let Some(id) = ids.next() else {
                 break;
             };
             if !exists(id) {
@@ -348,11 +357,8 @@ impl Group {
                 out.claimed.push(c);
                 left -= 1;
             }
-            from = id.next();
         }
-        out.cursor = from
-            .and_then(|f| self.pel.range(f..).next().map(|(id, _)| *id))
-            .unwrap_or(StreamId::MIN);
+        out.cursor = ids.next().unwrap_or(StreamId::MIN);
         out
     }
 
