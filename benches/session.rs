@@ -16,6 +16,13 @@
 //!    `cli::format`), commands/s, median of `STREAMPLAY_BENCH_RUNS` runs (default 5) of
 //!    `STREAMPLAY_SESSION_OPS` commands (default 200,000). Goal: the session at least 0.9x.
 //!
+//! 4. A group-heavy session (native): a 100,000-entry PEL (`STREAMPLAY_SESSION_PEL`) built by
+//!    reads of 100, then `STREAMPLAY_SESSION_GROUP_BLOCKS` (default 10,000) blocks of three steps
+//!    that read and ack in it as a work queue does: `10 XADD s * f v`, `XREADGROUP GROUP g c
+//!    COUNT 10 STREAMS s >` and the `XACK` of the ten oldest pending ids, so the PEL keeps its
+//!    size while every block changes the group. 20 random seeks (median, max), then the
+//!    checkpoints against the live state as in 2. Goal: under 2x.
+//!
 //! Quick mode: `STREAMPLAY_SESSION_STEPS` changes the 100,000 block steps (the stream holds
 //! ten entries per step), e.g. `STREAMPLAY_SESSION_STEPS=5000 STREAMPLAY_SESSION_OPS=20000`.
 //! `STREAMPLAY_SESSION_WASM=0` skips the wasm32 half.
@@ -29,7 +36,9 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicIsize, Ordering};
 use std::time::Instant;
 
-use session_workload::{bare_run, build, console_run, entries, session_run, Rng};
+use session_workload::{bare_run, build, console_run, entries, session_run, Rng, START_MS};
+use streamplay::engine::{Profile, Reply};
+use streamplay::session::{Session, SessionConfig};
 
 /// The system allocator, counting the bytes currently allocated.
 struct Counting;
@@ -199,6 +208,83 @@ fn wasm_run(
     Ok(figures)
 }
 
+/// The group-heavy session: `pel` entries added and read by `c` in group `g` (reads of 100),
+/// then `blocks` blocks of `10 XADD s * f v`, a read of ten and the XACK of the ten oldest
+/// pending ids (the clock is paused, so entry `n` is `START_MS-n`).
+fn build_group_session(pel: u64, blocks: u64) -> Session {
+    let config = SessionConfig {
+        max_steps: (pel / 100 * 2 + blocks * 3 + 2) as usize,
+        ..SessionConfig::default()
+    };
+    let mut s = Session::new(config, Profile::V8, START_MS);
+    s.run("A", "XGROUP CREATE s g $ MKSTREAM")
+        .expect("the first step runs");
+    for _ in 0..pel / 100 {
+        s.run("A", "100 XADD s * f v").expect("an XADD step runs");
+    }
+    for _ in 0..pel / 100 {
+        s.run("A", "XREADGROUP GROUP g c COUNT 100 STREAMS s >")
+            .expect("a read step runs");
+    }
+    for b in 0..blocks {
+        s.run("A", "10 XADD s * f v").expect("an XADD step runs");
+        s.run("A", "XREADGROUP GROUP g c COUNT 10 STREAMS s >")
+            .expect("a read step runs");
+        let ids: Vec<String> = (0..10)
+            .map(|n| format!("{START_MS}-{}", b * 10 + n))
+            .collect();
+        let out = s
+            .run("A", &format!("XACK s g {}", ids.join(" ")))
+            .expect("an XACK step runs");
+        assert_eq!(out.replies, [Reply::Integer(10)], "each XACK acks ten pending ids");
+    }
+    s
+}
+
+/// What the group-heavy session measured.
+struct GroupFigures {
+    steps: usize,
+    pel: u64,
+    build_secs: f64,
+    seek_median: f64,
+    seek_max: f64,
+    checkpoint_bytes: isize,
+    state_bytes: isize,
+    log_bytes: isize,
+}
+
+fn group_session(pel: u64, blocks: u64, seeks: u64) -> GroupFigures {
+    let h0 = live();
+    let t = Instant::now();
+    let mut s = build_group_session(pel, blocks);
+    let build_secs = t.elapsed().as_secs_f64();
+    let total = live() - h0;
+    let mut times = Vec::new();
+    for k in targets(s.len(), seeks) {
+        let t = Instant::now();
+        s.seek(k).expect("a seek to a step that exists");
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    let steps = s.len();
+    let at = live();
+    let log = s.log().to_vec();
+    let log_bytes = live() - at;
+    drop(log);
+    let at = live();
+    s.clear_checkpoints();
+    let checkpoint_bytes = at - live();
+    GroupFigures {
+        steps,
+        pel,
+        build_secs,
+        seek_median: median(times.clone()),
+        seek_max: max(&times),
+        checkpoint_bytes,
+        state_bytes: total - checkpoint_bytes - log_bytes,
+        log_bytes,
+    }
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; this benchmark has no harness and no filters.
     let steps = env_u64("STREAMPLAY_SESSION_STEPS", 100_000);
@@ -262,6 +348,13 @@ fn main() {
             "the console and the bare engine printed the same lines"
         );
     }
+    // 4. The group-heavy session.
+    let group = group_session(
+        env_u64("STREAMPLAY_SESSION_PEL", 100_000).max(100),
+        env_u64("STREAMPLAY_SESSION_GROUP_BLOCKS", 10_000),
+        20,
+    );
+
     let session_native = median(session_ops);
     let bare_native = median(bare_ops);
     let console_native = median(console_ops);
@@ -318,4 +411,24 @@ fn main() {
         "| session / console | {:.2} | | |",
         session_native / console_native
     );
+
+    println!();
+    println!(
+        "group-heavy session: {} steps, a {}-entry PEL read and acked in, built in {:.1} s",
+        group.steps, group.pel, group.build_secs
+    );
+    println!();
+    println!("| figure | native | goal |");
+    println!("|---|---|---|");
+    println!(
+        "| seek, median / max ms (20 random steps) | {:.1} / {:.1} | |",
+        group.seek_median, group.seek_max
+    );
+    println!(
+        "| checkpoints / live state | {} / {} = {:.2} | < 2 |",
+        mb(group.checkpoint_bytes),
+        mb(group.state_bytes),
+        group.checkpoint_bytes as f64 / group.state_bytes as f64
+    );
+    println!("| (the step log) | {} | |", mb(group.log_bytes));
 }

@@ -5,11 +5,20 @@
 //! name bytes, as Redis's rax orders them. Lookups, acks and deliveries are
 //! logarithmic in the PEL size.
 //!
+//! The PELs (the group's, each consumer's, and the delivery-time records of
+//! pel_time.rs) are persistent B-trees (`imbl`'s `OrdMap`/`OrdSet`, 16-entry
+//! nodes behind `Arc`): cloning a group shares them, and a change after the
+//! clone copies only the nodes on one root-to-leaf path, so an engine
+//! checkpoint that shares a 100,000-entry PEL costs a few kilobytes per later
+//! ack or delivery instead of a copy of the whole PEL.
+//!
 //! Each group keeps the bytes it is charged in the memory accounting, changed
 //! by every method that changes the group, so the stream's byte counter stays
 //! exact.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+
+use imbl::{OrdMap, OrdSet};
 
 use super::StreamId;
 use crate::engine::event::ClaimedEntry;
@@ -39,7 +48,7 @@ pub(crate) struct Nack {
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Consumer {
     /// The IDs pending for this consumer (their NACKs are in the group's PEL).
-    pub pel: BTreeSet<StreamId>,
+    pub pel: OrdSet<StreamId>,
     /// The last time the consumer was seen (any interaction).
     pub seen_time: u64,
     /// The last time the consumer read entries (Redis 7.2+'s `active-time`);
@@ -82,14 +91,14 @@ pub(crate) struct Group {
     pub last_id: StreamId,
     /// The logical count of entries read; `ENTRIES_READ_UNKNOWN` when unknown.
     pub entries_read: i64,
-    pub(super) pel: BTreeMap<StreamId, Nack>,
+    pub(super) pel: OrdMap<StreamId, Nack>,
     pub(super) consumers: BTreeMap<Vec<u8>, Consumer>,
     /// The bytes charged for this group (its name included).
     pub(super) bytes: usize,
     /// For each pending ID, the delivery time it was last given and when (a
     /// count), so that entries delivered in the same millisecond keep Redis's
     /// time-list order (pel_time.rs).
-    pub(super) touched: BTreeMap<StreamId, (u64, u64)>,
+    pub(super) touched: OrdMap<StreamId, (u64, u64)>,
     pub(super) touch_seq: u64,
 }
 
@@ -98,10 +107,10 @@ impl Group {
         Group {
             last_id,
             entries_read,
-            pel: BTreeMap::new(),
+            pel: OrdMap::new(),
             consumers: BTreeMap::new(),
             bytes: GROUP_OVERHEAD + name.len(),
-            touched: BTreeMap::new(),
+            touched: OrdMap::new(),
             touch_seq: 0,
         }
     }
@@ -111,7 +120,7 @@ impl Group {
         self.bytes
     }
 
-    pub fn pel(&self) -> &BTreeMap<StreamId, Nack> {
+    pub fn pel(&self) -> &OrdMap<StreamId, Nack> {
         &self.pel
     }
 
@@ -131,7 +140,7 @@ impl Group {
         self.consumers.insert(
             name.to_vec(),
             Consumer {
-                pel: BTreeSet::new(),
+                pel: OrdSet::new(),
                 seen_time: now_ms,
                 active_time: None,
             },
@@ -278,14 +287,16 @@ impl Group {
                 if let Some(c) = self.consumers.get_mut(consumer) {
                     c.pel.insert(id);
                 }
-                if let Some(nack) = self.pel.get_mut(&id) {
-                    nack.consumer = consumer.to_vec();
-                }
                 self.bytes = self.bytes + consumer.len() - old.len();
             }
             Some(_) => {}
         }
+        // One mutable look-up of the NACK for the owner, time and count (a
+        // look-up in the persistent PEL costs more than in a plain map).
         let nack = self.pel.get_mut(&id)?;
+        if from.as_deref().is_some_and(|old| old != consumer) {
+            nack.consumer = consumer.to_vec();
+        }
         nack.delivery_time_ms = spec.delivery_time_ms;
         if let Some(n) = spec.retry_count {
             nack.delivery_count = n;
@@ -295,7 +306,7 @@ impl Group {
         let delivery_count = nack.delivery_count;
         // The new delivery time puts the entry last among its time in the
         // delivery-time order XREADGROUP CLAIM walks.
-        self.touch_order(id);
+        self.record_touch(id, spec.delivery_time_ms);
         Some(ClaimedEntry {
             id,
             from,
@@ -324,11 +335,18 @@ impl Group {
         };
         let mut attempts = count.saturating_mul(10);
         let mut left = count;
-        // The lower bound of the next look; `None` once past the greatest ID.
-        let mut from = Some(start);
+        // The IDs the scan can look at and the one after them (the cursor),
+        // taken in one walk of the PEL: the loop changes only the NACK it looks
+        // at (a claim moves it, a deletion removes it), so the next pending ID
+        // after each one is the next one taken here.
+        let take = usize::try_from(attempts)
+            .unwrap_or(usize::MAX)
+            .saturating_add(1);
+        let ids: Vec<StreamId> = self.pel.range(start..).take(take).map(|(id, _)| *id).collect();
+        let mut ids = ids.into_iter();
         while attempts > 0 && left > 0 {
             attempts -= 1;
-            let Some(id) = from.and_then(|f| self.pel.range(f..).next().map(|(id, _)| *id)) else {
+            let Some(id) = ids.next() else {
                 break;
             };
             if !exists(id) {
@@ -339,11 +357,8 @@ impl Group {
                 out.claimed.push(c);
                 left -= 1;
             }
-            from = id.next();
         }
-        out.cursor = from
-            .and_then(|f| self.pel.range(f..).next().map(|(id, _)| *id))
-            .unwrap_or(StreamId::MIN);
+        out.cursor = ids.next().unwrap_or(StreamId::MIN);
         out
     }
 

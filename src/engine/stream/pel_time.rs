@@ -19,12 +19,26 @@ impl Group {
         let Some(time) = self.pel.get(&id).map(|n| n.delivery_time_ms) else {
             return;
         };
+        self.record_touch(id, time);
+    }
+
+    /// `touch_order` for a caller that just gave the pending `id` the
+    /// delivery time `time` (so the PEL need not be looked up again).
+    pub(super) fn record_touch(&mut self, id: StreamId, time: u64) {
+        debug_assert_eq!(self.pel.get(&id).map(|n| n.delivery_time_ms), Some(time));
         self.touch_seq += 1;
         self.touched.insert(id, (time, self.touch_seq));
-        // Forget acknowledged IDs now and then.
+        // Forget acknowledged IDs now and then: the map is rebuilt (a
+        // persistent map has no `retain`) once the records have doubled, so
+        // the cost is amortised.
         if self.touched.len() > 2 * self.pel.len() + 16 {
             let pel = &self.pel;
-            self.touched.retain(|id, _| pel.contains_key(id));
+            self.touched = self
+                .touched
+                .iter()
+                .filter(|(id, _)| pel.contains_key(*id))
+                .map(|(id, v)| (*id, *v))
+                .collect();
         }
     }
 
@@ -74,7 +88,7 @@ impl Group {
         if let Some(c) = self.consumers.get_mut(consumer) {
             c.active_time = Some(now_ms);
         }
-        self.touch_order(id);
+        self.record_touch(id, now_ms);
         Some(before)
     }
 }

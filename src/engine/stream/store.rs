@@ -299,7 +299,9 @@ pub(crate) struct Stream {
     /// The bytes charged for the nodes (memory accounting).
     bytes: usize,
     /// The consumer groups, by name, each behind `Arc` like the nodes: a
-    /// clone shares a group (its PEL may be large) until either side changes it.
+    /// clone shares a group until either side changes it, and then the copy
+    /// still shares the PELs' persistent B-trees (groups.rs), so only the
+    /// small parts of the group and the PEL nodes the change touches are copied.
     groups: BTreeMap<Vec<u8>, Arc<Group>>,
     /// The bytes charged for the groups (the sum of `Group::bytes`).
     group_bytes: usize,
