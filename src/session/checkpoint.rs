@@ -5,7 +5,7 @@
 //! consumer groups behind `Arc` (copy-on-write), so a checkpoint costs the engine's maps of
 //! pointers, not its entries. Where checkpoints go is decided by *work*, not by step count, so
 //! that a step like `1000 XADD s * f v` counts for what it costs to replay: a step's work is
-//! one plus the replies, frames and events it produced ([`work_of`]).
+//! one plus the replies, events and the values of the frames it produced ([`work_of`]).
 //!
 //! Bounds: at most [`MAX_KEPT`] checkpoints are kept. The first ones are [`FIRST_SPACING`]
 //! work apart; whenever the count would pass the bound, every other checkpoint goes and the
@@ -14,6 +14,7 @@
 //! spacing, which grows with the log (1/64 to 1/128 of its work once it is long).
 
 use super::{Output, State};
+use crate::engine::Reply;
 
 /// The most checkpoints kept at once.
 pub(crate) const MAX_KEPT: usize = 64;
@@ -21,11 +22,26 @@ pub(crate) const MAX_KEPT: usize = 64;
 /// The work between checkpoints while the log is short.
 pub(crate) const FIRST_SPACING: u64 = 64;
 
-/// What a step or mark costs to replay, roughly: one for the call, and one for each reply,
-/// frame and event it produced (a repeated command produces one reply per run).
+/// What a step or mark costs to replay, roughly: one for the call, one for each reply and
+/// event, and each frame's values (a repeated command produces one reply per run; a big read
+/// one value per element).
 pub(crate) fn work_of(out: &Output) -> u64 {
-    let replies = out.raw.iter().filter(|(_, f)| f.own_reply).count();
-    1 + (replies + out.raw.len() + out.events.len()) as u64
+    let replies = out.raw.iter().filter(|(_, f)| f.own_reply).count() as u64;
+    let frames: u64 = out.raw.iter().map(|(_, f)| weight(&f.frame)).sum();
+    1 + replies + frames + out.events.len() as u64
+}
+
+/// A frame's values: one for a plain value, one plus its elements for an aggregate. A read
+/// that returns 100,000 entries (`XREADGROUP ... COUNT 100000`) costs its replay that much,
+/// so it must count that much, or a seek after it would replay it from far back.
+fn weight(frame: &Reply) -> u64 {
+    match frame {
+        Reply::Array(items) | Reply::Set(items) | Reply::Push(items) => {
+            1 + items.iter().map(weight).sum::<u64>()
+        }
+        Reply::Map(pairs) => 1 + pairs.iter().map(|(k, v)| weight(k) + weight(v)).sum::<u64>(),
+        _ => 1,
+    }
 }
 
 /// One checkpoint: the state after step `index` (absolute) and its first `marks` clock marks.
