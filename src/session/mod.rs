@@ -69,10 +69,11 @@ impl Default for SessionConfig {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Step {
     /// A line typed in a pane (created, and its client connected, on first use). The pane's
-    /// name is shared with the pane (interned), so a step does not copy it.
+    /// name is shared with the pane (interned), so a step does not copy it; a line typed again
+    /// (the same as the previous command's) shares that command's text.
     Command {
         pane: Rc<str>,
-        line: String,
+        line: Rc<str>,
     },
     /// The clock jumped forward by `ms` (+1 s, +1 min, +1 h, a scenario's `@clock +ms`).
     ClockJump {
@@ -314,6 +315,8 @@ pub struct Session {
     /// What the views draw, kept by each step's and tick's events (`view_model.rs`), brought
     /// up to date when read (`lazy_view.rs`).
     view_model: LazyView,
+    /// The text of the last line run, shared with the next command if it is the same line.
+    last_line: Option<Rc<str>>,
 }
 
 impl Session {
@@ -376,6 +379,7 @@ impl Session {
             current: 0,
             dropped: 0,
             log_bytes: 0,
+            last_line: None,
         }
     }
 
@@ -600,10 +604,14 @@ impl Session {
             Some(p) => Rc::clone(&p.name),
             None => Rc::from(pane),
         };
-        self.step(Step::Command {
-            pane,
-            line: line.to_string(),
-        })
+        // A repeated line (a loop, a script, the history's last line) shares the previous
+        // command's text rather than adding a copy to the log.
+        let line = match &self.last_line {
+            Some(last) if **last == *line => Rc::clone(last),
+            _ => Rc::from(line),
+        };
+        self.last_line = Some(Rc::clone(&line));
+        self.step(Step::Command { pane, line })
     }
 
     /// Jumps the clock forward by `ms` (a step).

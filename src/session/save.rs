@@ -188,7 +188,7 @@ fn saved_kind(step: &Step) -> SavedKind {
     match step.clone() {
         Step::Command { pane, line } => SavedKind::Command {
             pane: pane.to_string(),
-            line,
+            line: line.to_string(),
         },
         Step::ClockJump { ms } => SavedKind::ClockJump { ms },
         Step::Profile(p) => SavedKind::Profile(p.name().to_string()),
@@ -208,7 +208,7 @@ fn step_of(kind: SavedKind) -> Result<Step, LoadError> {
     Ok(match kind {
         SavedKind::Command { pane, line } => Step::Command {
             pane: Rc::from(pane),
-            line,
+            line: Rc::from(line),
         },
         SavedKind::ClockJump { ms } => Step::ClockJump { ms },
         SavedKind::Profile(p) => Step::Profile(profile(&p)?),

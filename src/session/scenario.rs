@@ -260,7 +260,7 @@ impl Session {
             match &l.step {
                 Step::Command { pane, line } => push(T::Command {
                     client: pane.to_string(),
-                    line: line.clone(),
+                    line: line.to_string(),
                     expected: out.as_ref().map(|o| texts(&o.lines)).unwrap_or_default(),
                 }),
                 Step::ClockJump { ms } => push(T::Clock {
