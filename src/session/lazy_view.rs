@@ -12,9 +12,10 @@
 
 use std::cell::{OnceCell, RefCell};
 
-use crate::engine::{Engine, Event};
+use crate::engine::Engine;
 
 use super::view_model::ViewModel;
+use super::Events;
 
 pub(crate) struct LazyView {
     /// The model once brought up to date since the last change.
@@ -25,7 +26,8 @@ pub(crate) struct LazyView {
     /// Batches of events (steps and ticks that reported any) since `base`.
     batches: usize,
     /// The events of the last such batch: applied when it is the only one, and the effects.
-    last: Vec<Event>,
+    /// Shared with the step's output, not copied.
+    last: Events,
     /// A step or tick came since `base`.
     touched: bool,
     /// A step or tick that reported nothing came after `last`: the effects are empty.
@@ -38,7 +40,7 @@ impl LazyView {
             current: OnceCell::from(model),
             base: RefCell::new(None),
             batches: 0,
-            last: Vec::new(),
+            last: Events::default(),
             touched: false,
             quiet_after: false,
         }
@@ -85,15 +87,14 @@ impl LazyView {
     }
 
     /// A step or tick reported `events` (possibly none).
-    pub fn record(&mut self, events: &[Event]) {
+    pub fn record(&mut self, events: &Events) {
         self.settle();
         self.touched = true;
         if events.is_empty() {
             self.quiet_after = true;
         } else {
             self.batches += 1;
-            self.last.clear();
-            self.last.extend_from_slice(events);
+            self.last = events.clone();
             self.quiet_after = false;
         }
     }
@@ -111,7 +112,7 @@ impl LazyView {
         self.batches = 0;
         self.touched = false;
         self.quiet_after = false;
-        self.last.clear();
+        self.last = Events::default();
         self.current = OnceCell::from(model);
     }
 }

@@ -25,14 +25,16 @@ mod snapshot;
 mod tests;
 pub mod view_model;
 
+use std::rc::Rc;
+
 use crate::console::{self, Line, LineKind, RawFrame};
 use crate::engine::{ClientId, Config, DeliveryKind, Engine, Event, Outcome, Profile, Reply};
 
 use checkpoint::Checkpoints;
 use lazy_view::LazyView;
 pub use save::LoadError;
-use view_model::ViewModel;
 pub use snapshot::{GroupSnapshot, Limits, PaneSnapshot, Snapshot, StreamSnapshot};
+use view_model::ViewModel;
 
 /// How a session sets up its engines and bounds its history.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,10 +68,12 @@ impl Default for SessionConfig {
 /// One thing that changes the state, as the log records it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Step {
-    /// A line typed in a pane (created, and its client connected, on first use).
+    /// A line typed in a pane (created, and its client connected, on first use). The pane's
+    /// name is shared with the pane (interned), so a step does not copy it; a line typed again
+    /// (the same as the previous command's) shares that command's text.
     Command {
-        pane: String,
-        line: String,
+        pane: Rc<str>,
+        line: Rc<str>,
     },
     /// The clock jumped forward by `ms` (+1 s, +1 min, +1 h, a scenario's `@clock +ms`).
     ClockJump {
@@ -101,8 +105,8 @@ impl Step {
     /// The pane the step is about, if any.
     pub fn pane(&self) -> Option<&str> {
         match self {
-            Step::Command { pane, .. }
-            | Step::Unblock { pane }
+            Step::Command { pane, .. } => Some(pane),
+            Step::Unblock { pane }
             | Step::Reconnect { pane }
             | Step::PaneAdd { name: pane }
             | Step::PaneRemove { name: pane }
@@ -148,7 +152,8 @@ pub struct StepInfo {
 /// connection was closed by QUIT or CLIENT KILL; its next line opens a new one).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pane {
-    pub name: String,
+    /// Shared by the pane's steps and outputs: a step or frame about the pane copies a pointer.
+    pub name: Rc<str>,
     pub client: Option<ClientId>,
 }
 
@@ -203,17 +208,18 @@ pub(crate) struct State {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Output {
     /// The pane the step is about (the typing pane for a command).
-    pub pane: Option<String>,
+    pub pane: Option<Rc<str>>,
     /// What the typing pane shows for a command (redis-cli form, its own frames included).
     pub lines: Vec<Line>,
     /// Frames written to panes, one entry per frame in the order written, formatted for the
     /// receiving pane: frames for other panes after a command, every frame of other steps and ticks.
-    pub pushed: Vec<(String, Vec<Line>)>,
+    pub pushed: Vec<(Rc<str>, Vec<Line>)>,
     /// Every frame written, with the receiver's protocol (its RESP bytes on demand:
     /// `RawFrame::bytes`, `RawFrame::line`) and the receiving pane; the typing pane's own
     /// replies are marked (`RawFrame::own_reply`, read with [`Output::replies`]).
-    pub raw: Vec<(String, RawFrame)>,
-    pub events: Vec<Event>,
+    pub raw: Vec<(Rc<str>, RawFrame)>,
+    /// Shared with the view model, which reads them when it is next drawn (`Events`).
+    pub events: Events,
     /// The command blocked.
     pub blocked: bool,
     /// `clear` was typed.
@@ -309,6 +315,8 @@ pub struct Session {
     /// What the views draw, kept by each step's and tick's events (`view_model.rs`), brought
     /// up to date when read (`lazy_view.rs`).
     view_model: LazyView,
+    /// The text of the last line run, shared with the next command if it is the same line.
+    last_line: Option<Rc<str>>,
 }
 
 impl Session {
@@ -371,6 +379,7 @@ impl Session {
             current: 0,
             dropped: 0,
             log_bytes: 0,
+            last_line: None,
         }
     }
 
@@ -389,7 +398,7 @@ impl Session {
     }
 
     pub fn pane(&self, name: &str) -> Option<&Pane> {
-        self.state.panes.iter().find(|p| p.name == name)
+        self.state.panes.iter().find(|p| &*p.name == name)
     }
 
     /// The pane whose client is `client`.
@@ -417,7 +426,7 @@ impl Session {
 
     /// Records a step's or tick's events for the view model (applied, and the parts they left
     /// stale refilled, when the model is next read).
-    fn sync_view(&mut self, events: &[Event]) {
+    fn sync_view(&mut self, events: &Events) {
         self.view_model.record(events);
     }
 
@@ -590,10 +599,19 @@ impl Session {
 
     /// Runs a typed line in pane `pane` (created, and connected, on first use).
     pub fn run(&mut self, pane: &str, line: &str) -> Result<Output, SessionError> {
-        self.step(Step::Command {
-            pane: pane.to_string(),
-            line: line.to_string(),
-        })
+        // The pane's own name when it exists: the log and the output share it.
+        let pane = match self.state.panes.iter().find(|p| &*p.name == pane) {
+            Some(p) => Rc::clone(&p.name),
+            None => Rc::from(pane),
+        };
+        // A repeated line (a loop, a script, the history's last line) shares the previous
+        // command's text rather than adding a copy to the log.
+        let line = match &self.last_line {
+            Some(last) if **last == *line => Rc::clone(last),
+            _ => Rc::from(line),
+        };
+        self.last_line = Some(Rc::clone(&line));
+        self.step(Step::Command { pane, line })
     }
 
     /// Jumps the clock forward by `ms` (a step).
@@ -742,7 +760,7 @@ impl Session {
         // The origin describes the start for export and the save format's header.
         self.origin.profile = state.profile;
         self.origin.time_ms = state.time_ms;
-        self.origin.panes = state.panes.iter().map(|p| p.name.clone()).collect();
+        self.origin.panes = state.panes.iter().map(|p| p.name.to_string()).collect();
         self.start = Some(Box::new(state));
     }
 
@@ -835,7 +853,7 @@ fn fresh_state(config: &SessionConfig, origin: &Origin) -> State {
         .panes
         .iter()
         .map(|name| Pane {
-            name: name.clone(),
+            name: Rc::from(name.as_str()),
             client: Some(engine.connect(origin.time_ms)),
         })
         .collect();
@@ -893,9 +911,9 @@ fn absorb(state: &State, outcome: Outcome, out: &mut Output) {
             DeliveryKind::Reply => LineKind::Reply,
         };
         let lines = console::frame_lines(&state.engine, d.client, &d.frame, kind);
-        out.pushed.push((pane.name.clone(), lines));
+        out.pushed.push((Rc::clone(&pane.name), lines));
         out.raw.push((
-            pane.name.clone(),
+            Rc::clone(&pane.name),
             RawFrame::new(&state.engine, d.client, d.frame, kind),
         ));
     }
@@ -903,11 +921,11 @@ fn absorb(state: &State, outcome: Outcome, out: &mut Output) {
 }
 
 /// Appends `more` events to `events`, taking the vector itself when `events` is empty.
-fn append_events(events: &mut Vec<Event>, more: Vec<Event>) {
+fn append_events(events: &mut Events, more: Vec<Event>) {
     if events.is_empty() {
-        *events = more;
+        *events = Events::from(more);
     } else {
-        events.extend(more);
+        events.to_mut().extend(more);
     }
 }
 
@@ -915,12 +933,12 @@ fn append_events(events: &mut Vec<Event>, more: Vec<Event>) {
 /// (the engine keeps it for the next outcome otherwise).
 fn connect(state: &mut State, t: u64, out: &mut Output) -> ClientId {
     let id = state.engine.connect(t);
-    out.events.extend(state.engine.drain_events());
+    append_events(&mut out.events, state.engine.drain_events());
     id
 }
 
 /// The name of the pane whose client is `client`.
-fn pane_name_of(state: &State, client: ClientId) -> Option<&String> {
+fn pane_name_of(state: &State, client: ClientId) -> Option<&Rc<str>> {
     state
         .panes
         .iter()
@@ -932,7 +950,7 @@ fn pane_index(state: &State, name: &str) -> Result<usize, SessionError> {
     state
         .panes
         .iter()
-        .position(|p| p.name == name)
+        .position(|p| &*p.name == name)
         .ok_or_else(|| SessionError::NoSuchPane(name.to_string()))
 }
 
@@ -940,7 +958,7 @@ fn check_new_name(state: &State, name: &str) -> Result<(), SessionError> {
     if !valid_pane_name(name) {
         return Err(SessionError::BadPaneName(name.to_string()));
     }
-    if state.panes.iter().any(|p| p.name == name) {
+    if state.panes.iter().any(|p| &*p.name == name) {
         return Err(SessionError::PaneExists(name.to_string()));
     }
     Ok(())
@@ -956,8 +974,11 @@ fn apply_step(
     t: u64,
 ) -> Result<Output, SessionError> {
     let mut out = Output {
-        pane: step.pane().map(str::to_string),
         ..Output::default()
+    };
+    out.pane = match step {
+        Step::Command { pane, .. } => Some(Rc::clone(pane)),
+        _ => step.pane().map(Rc::from),
     };
     match step {
         Step::Command { pane, line } => {
@@ -969,7 +990,7 @@ fn apply_step(
                 Err(_) => {
                     check_new_name(state, pane)?;
                     state.panes.push(Pane {
-                        name: pane.clone(),
+                        name: Rc::clone(pane),
                         client: None,
                     });
                     state.panes.len() - 1
@@ -995,12 +1016,12 @@ fn apply_step(
                     pane_name_of(state, frame.client)
                 };
                 if let Some(name) = name {
-                    out.raw.push((name.clone(), frame));
+                    out.raw.push((Rc::clone(name), frame));
                 }
             }
             for (client, lines) in typed.others {
                 if let Some(name) = pane_name_of(state, client) {
-                    out.pushed.push((name.clone(), lines));
+                    out.pushed.push((Rc::clone(name), lines));
                 }
             }
             append_events(&mut out.events, typed.events);
@@ -1012,7 +1033,7 @@ fn apply_step(
             for killed in typed.killed {
                 if let Some(p) = state.panes.iter_mut().find(|p| p.client == Some(killed)) {
                     p.client = None;
-                    out.disconnected.push(p.name.clone());
+                    out.disconnected.push(p.name.to_string());
                 }
             }
             if typed.closed {
@@ -1020,7 +1041,7 @@ fn apply_step(
                 absorb(state, outcome, &mut out);
                 if let Some(p) = state.panes.iter_mut().find(|p| p.client == Some(id)) {
                     p.client = None;
-                    out.disconnected.push(p.name.clone());
+                    out.disconnected.push(p.name.to_string());
                 }
             }
         }
@@ -1045,7 +1066,7 @@ fn apply_step(
             catch_up(state, t, &mut out);
             let client = Some(connect(state, t, &mut out));
             state.panes.push(Pane {
-                name: name.clone(),
+                name: Rc::from(name.as_str()),
                 client,
             });
         }
@@ -1061,7 +1082,7 @@ fn apply_step(
         Step::PaneRename { from, to } => {
             let index = pane_index(state, from)?;
             check_new_name(state, to)?;
-            state.panes[index].name = to.clone();
+            state.panes[index].name = Rc::from(to.as_str());
         }
         Step::Unblock { pane } => {
             let index = pane_index(state, pane)?;
@@ -1087,7 +1108,62 @@ fn apply_step(
     }
     // Connections opened without a call after them (a pane added, a reconnect, a profile
     // switch) report `ClientConnected` with this step, not the next one.
-    out.events.extend(state.engine.drain_events());
+    let last = state.engine.drain_events();
+    if !last.is_empty() {
+        append_events(&mut out.events, last);
+    }
     state.time_ms = t;
     Ok(out)
+}
+
+/// A step's or tick's events, shared between its [`Output`] and the view model, which reads
+/// them when it is next drawn: handing them to both copies a pointer, not the events. Reads
+/// as a slice; changing them (`to_mut`, `&mut` iteration) copies them first if shared.
+#[derive(Clone, Debug, Default)]
+pub struct Events(Option<Rc<Vec<Event>>>);
+
+impl Events {
+    /// The events, for changing them: copied first if the view model still shares them.
+    pub fn to_mut(&mut self) -> &mut Vec<Event> {
+        Rc::make_mut(self.0.get_or_insert_with(Default::default))
+    }
+}
+
+impl From<Vec<Event>> for Events {
+    fn from(events: Vec<Event>) -> Events {
+        // No events: nothing to allocate or share.
+        Events((!events.is_empty()).then(|| Rc::new(events)))
+    }
+}
+
+impl std::ops::Deref for Events {
+    type Target = [Event];
+
+    fn deref(&self) -> &[Event] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl PartialEq for Events {
+    fn eq(&self, other: &Events) -> bool {
+        **self == **other
+    }
+}
+
+impl<'a> IntoIterator for &'a Events {
+    type Item = &'a Event;
+    type IntoIter = std::slice::Iter<'a, Event>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a mut Events {
+    type Item = &'a mut Event;
+    type IntoIter = std::slice::IterMut<'a, Event>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.to_mut().iter_mut()
+    }
 }

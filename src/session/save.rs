@@ -16,6 +16,8 @@
 //! Loading builds a new session: bytes that are corrupt, truncated, of another format or of
 //! an unknown version are a [`LoadError`], and whatever session the caller holds is untouched.
 
+use std::rc::Rc;
+
 use serde::{Deserialize, Serialize};
 
 use super::checkpoint::Checkpoint;
@@ -98,7 +100,7 @@ fn saved_state(state: &State) -> SavedState {
         panes: state
             .panes
             .iter()
-            .map(|p| (p.name.clone(), p.client))
+            .map(|p| (p.name.to_string(), p.client))
             .collect(),
         time_ms: state.time_ms,
         advanced_to: state.advanced_to,
@@ -118,7 +120,7 @@ fn state_of(saved: SavedState, what: &str) -> Result<State, LoadError> {
     }
     let mut panes: Vec<Pane> = Vec::new();
     for (name, client) in saved.panes {
-        if !valid_pane_name(&name) || panes.iter().any(|p| p.name == name) {
+        if !valid_pane_name(&name) || panes.iter().any(|p| *p.name == *name) {
             return Err(LoadError::Invalid(format!("bad pane name {name:?}")));
         }
         if client.is_some_and(|id| engine.client_state(id).is_none()) {
@@ -126,7 +128,10 @@ fn state_of(saved: SavedState, what: &str) -> Result<State, LoadError> {
                 "pane {name:?} has a client the engine does not know"
             )));
         }
-        panes.push(Pane { name, client });
+        panes.push(Pane {
+            name: Rc::from(name),
+            client,
+        });
     }
     Ok(State {
         engine,
@@ -181,7 +186,10 @@ enum SavedKind {
 
 fn saved_kind(step: &Step) -> SavedKind {
     match step.clone() {
-        Step::Command { pane, line } => SavedKind::Command { pane, line },
+        Step::Command { pane, line } => SavedKind::Command {
+            pane: pane.to_string(),
+            line: line.to_string(),
+        },
         Step::ClockJump { ms } => SavedKind::ClockJump { ms },
         Step::Profile(p) => SavedKind::Profile(p.name().to_string()),
         Step::PaneAdd { name } => SavedKind::PaneAdd { name },
@@ -198,7 +206,10 @@ fn profile(name: &str) -> Result<Profile, LoadError> {
 
 fn step_of(kind: SavedKind) -> Result<Step, LoadError> {
     Ok(match kind {
-        SavedKind::Command { pane, line } => Step::Command { pane, line },
+        SavedKind::Command { pane, line } => Step::Command {
+            pane: Rc::from(pane),
+            line: Rc::from(line),
+        },
         SavedKind::ClockJump { ms } => Step::ClockJump { ms },
         SavedKind::Profile(p) => Step::Profile(profile(&p)?),
         SavedKind::PaneAdd { name } => Step::PaneAdd { name },
@@ -241,7 +252,12 @@ impl Session {
                 speed: self.clock.speed,
                 paused: self.clock.paused,
             },
-            panes: self.state.panes.iter().map(|p| p.name.clone()).collect(),
+            panes: self
+                .state
+                .panes
+                .iter()
+                .map(|p| p.name.to_string())
+                .collect(),
             base: self.base as u64,
             log: self
                 .log
@@ -368,7 +384,7 @@ impl Session {
                 state
             }
         };
-        let names: Vec<&str> = state.panes.iter().map(|p| p.name.as_str()).collect();
+        let names: Vec<&str> = state.panes.iter().map(|p| &*p.name).collect();
         if names != body.panes.iter().map(String::as_str).collect::<Vec<_>>() {
             return Err(LoadError::Invalid(
                 "the panes differ from the saved state's".into(),

@@ -34,7 +34,7 @@ type Pending = BTreeMap<String, VecDeque<Vec<String>>>;
 fn queue(pending: &mut Pending, out: &Output) {
     for (pane, lines) in &out.pushed {
         pending
-            .entry(pane.clone())
+            .entry(pane.to_string())
             .or_default()
             .push_back(texts(lines));
     }
@@ -203,7 +203,7 @@ impl Session {
         let frames = |out: &Output, push: &mut dyn FnMut(T)| {
             for (pane, lines) in &out.pushed {
                 push(T::Frame {
-                    client: pane.clone(),
+                    client: pane.to_string(),
                     expected: texts(lines),
                 });
             }
@@ -259,8 +259,8 @@ impl Session {
             });
             match &l.step {
                 Step::Command { pane, line } => push(T::Command {
-                    client: pane.clone(),
-                    line: line.clone(),
+                    client: pane.to_string(),
+                    line: line.to_string(),
                     expected: out.as_ref().map(|o| texts(&o.lines)).unwrap_or_default(),
                 }),
                 Step::ClockJump { ms } => push(T::Clock {

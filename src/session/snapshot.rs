@@ -151,7 +151,7 @@ impl Session {
                 .panes()
                 .iter()
                 .map(|p| PaneSnapshot {
-                    name: p.name.clone(),
+                    name: p.name.to_string(),
                     client: p.client,
                 })
                 .collect(),

@@ -14,7 +14,12 @@ fn texts(out: &Output) -> Vec<String> {
 fn pushed(out: &Output) -> Vec<(String, Vec<String>)> {
     out.pushed
         .iter()
-        .map(|(p, lines)| (p.clone(), lines.iter().map(|l| l.text.clone()).collect()))
+        .map(|(p, lines)| {
+            (
+                p.to_string(),
+                lines.iter().map(|l| l.text.clone()).collect(),
+            )
+        })
         .collect()
 }
 
@@ -129,7 +134,7 @@ fn pane_steps_and_a_profile_switch() {
     assert_eq!(
         s.panes()
             .iter()
-            .map(|p| (p.name.as_str(), p.client))
+            .map(|p| (&*p.name, p.client))
             .collect::<Vec<_>>(),
         [("A", Some(3)), ("C", Some(4))]
     );
@@ -451,7 +456,7 @@ fn unseq(mut out: Output) -> Output {
 
 /// What two sessions in the same state print for the same probes.
 fn probe(s: &mut Session) -> Vec<Output> {
-    let names: Vec<String> = s.panes().iter().map(|p| p.name.clone()).collect();
+    let names: Vec<String> = s.panes().iter().map(|p| p.name.to_string()).collect();
     let mut outs = Vec::new();
     for line in [
         "CLIENT LIST",

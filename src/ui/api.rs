@@ -178,7 +178,7 @@ pub fn typed_value(out: &Output) -> JsValue {
 /// directive of the step (`@clock +1000`, `@profile 7.0`, `@pane add worker-1`, ...).
 fn step_value(info: &StepInfo) -> JsValue {
     let (client, line) = match &info.step {
-        Step::Command { pane, line } => (Some(pane.as_str()), line.clone()),
+        Step::Command { pane, line } => (Some(&**pane), line.to_string()),
         Step::ClockJump { ms } => (None, format!("@clock +{ms}")),
         Step::Profile(p) => (None, format!("@profile {}", p.name())),
         Step::PaneAdd { name } => (None, format!("@pane add {name}")),
@@ -260,7 +260,7 @@ pub fn install(ctl: Ctl) {
                     return error_value("run(line, client?): line must be a string");
                 };
                 let client = client.as_string().or_else(|| {
-                    ctl.read(|s| s.panes().first().map(|p| p.name.clone()))
+                    ctl.read(|s| s.panes().first().map(|p| p.name.to_string()))
                         .flatten()
                 });
                 let client = client.unwrap_or_else(|| super::state::DEFAULT_PANE_NAME.to_string());

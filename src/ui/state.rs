@@ -505,7 +505,7 @@ impl Page {
             let frames: Vec<&RawFrame> = out
                 .raw
                 .iter()
-                .filter(|(p, _)| p == name)
+                .filter(|(p, _)| **p == *name)
                 .map(|(_, f)| f)
                 .collect();
             let pane = self.ensure(name);
@@ -529,7 +529,7 @@ impl Page {
         // The other panes, each in the order its frames were written.
         let mut receivers: Vec<&str> = Vec::new();
         for (p, _) in &out.pushed {
-            if Some(p.as_str()) != typing && !receivers.contains(&p.as_str()) {
+            if Some(&**p) != typing && !receivers.contains(&&**p) {
                 receivers.push(p);
             }
         }
@@ -537,12 +537,12 @@ impl Page {
             let frames: Vec<&RawFrame> = out
                 .raw
                 .iter()
-                .filter(|(p, _)| p == name)
+                .filter(|(p, _)| **p == *name)
                 .map(|(_, f)| f)
                 .collect();
             let mut lines = Vec::new();
             for (p, frame) in &out.pushed {
-                if p == name {
+                if **p == *name {
                     let pushes: Vec<&console::Line> =
                         frame.iter().filter(|l| l.kind == LineKind::Push).collect();
                     if !pushes.is_empty() {
