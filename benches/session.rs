@@ -236,7 +236,11 @@ fn build_group_session(pel: u64, blocks: u64) -> Session {
         let out = s
             .run("A", &format!("XACK s g {}", ids.join(" ")))
             .expect("an XACK step runs");
-        assert_eq!(out.replies(), [Reply::Integer(10)], "each XACK acks ten pending ids");
+        assert_eq!(
+            out.replies(),
+            [Reply::Integer(10)],
+            "each XACK acks ten pending ids"
+        );
     }
     s
 }

@@ -37,7 +37,9 @@ impl Model {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
-            .expect("the project's Python runs the stream node model (tests/stream_node_driver.py)");
+            .expect(
+                "the project's Python runs the stream node model (tests/stream_node_driver.py)",
+            );
         let input = child.stdin.take().unwrap();
         let output = BufReader::new(child.stdout.take().unwrap());
         Model {

@@ -39,7 +39,12 @@ fn weight(frame: &Reply) -> u64 {
         Reply::Array(items) | Reply::Set(items) | Reply::Push(items) => {
             1 + items.iter().map(weight).sum::<u64>()
         }
-        Reply::Map(pairs) => 1 + pairs.iter().map(|(k, v)| weight(k) + weight(v)).sum::<u64>(),
+        Reply::Map(pairs) => {
+            1 + pairs
+                .iter()
+                .map(|(k, v)| weight(k) + weight(v))
+                .sum::<u64>()
+        }
         _ => 1,
     }
 }

@@ -164,7 +164,14 @@ impl Cx<'_> {
         group: &[u8],
     ) -> Option<(crate::engine::StreamId, Option<u64>, Option<u64>)> {
         let db = self.db_index();
-        let s = self.engine.dbs.get(db)?.peek_stored(key)?.value.stream().ok()?;
+        let s = self
+            .engine
+            .dbs
+            .get(db)?
+            .peek_stored(key)?
+            .value
+            .stream()
+            .ok()?;
         let g = s.group(group)?;
         let v8 = self.engine.profile() == crate::engine::Profile::V8;
         let lag = s.group_lag(g, v8).and_then(|l| u64::try_from(l).ok());

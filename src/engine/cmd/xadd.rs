@@ -127,7 +127,10 @@ pub(super) fn xadd(cx: &mut Cx) -> CmdResult {
         if let Some(spec) = &trim {
             removed_event(cx, key, removed, trim_reason(spec), nodes_before);
         }
-    } else if let Some(spec) = trim.as_ref().filter(|_| cx.stream_nodes(key) != nodes_before) {
+    } else if let Some(spec) = trim
+        .as_ref()
+        .filter(|_| cx.stream_nodes(key) != nodes_before)
+    {
         // A trim that removed no entry can still free a node that held only deleted ones:
         // no notification (Redis sends none), but the views' node layout changed.
         removed_event(cx, key, removed, trim_reason(spec), nodes_before);

@@ -342,7 +342,12 @@ impl Group {
         let take = usize::try_from(attempts)
             .unwrap_or(usize::MAX)
             .saturating_add(1);
-        let ids: Vec<StreamId> = self.pel.range(start..).take(take).map(|(id, _)| *id).collect();
+        let ids: Vec<StreamId> = self
+            .pel
+            .range(start..)
+            .take(take)
+            .map(|(id, _)| *id)
+            .collect();
         let mut ids = ids.into_iter();
         while attempts > 0 && left > 0 {
             attempts -= 1;
