@@ -13,14 +13,16 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "support/workload.rs"]
+mod workload;
+
 use proptest::prelude::*;
-use streamplay::engine::inspect::Window;
 use streamplay::engine::{ClientId, Config, Engine, Event, Profile, StreamId};
 use streamplay::session::view_model::{Pin, ViewConfig, ViewModel};
 use streamplay::session::{Session, SessionConfig};
+use workload::{near_id, pick, resolve, some_id, words, START_MS};
 
 const CLIENTS: usize = 4;
-const START_MS: u64 = 1000;
 
 /// One step of a workload: the clock moves by `dt`, then client `client` acts.
 #[derive(Clone, Debug)]
@@ -36,28 +38,6 @@ enum Act {
     Run(Vec<String>),
     /// The connection closes and a new one opens.
     Reconnect,
-}
-
-fn pick<T: Clone + std::fmt::Debug + 'static>(xs: &'static [T]) -> impl Strategy<Value = T> {
-    proptest::sample::select(xs)
-}
-
-fn words(parts: &[&str]) -> Vec<String> {
-    parts.iter().map(|p| p.to_string()).collect()
-}
-
-fn near_id() -> impl Strategy<Value = String> {
-    (START_MS..START_MS + 120, 0u64..2).prop_map(|(ms, seq)| format!("{ms}-{seq}"))
-}
-
-/// `@e<k>`: the k-th live entry of the stream in `argv[1]`; `@p<k>`: the k-th pending
-/// entry of the group in `argv[2]` (see `resolve`); else an id near the ones made.
-fn some_id() -> impl Strategy<Value = String> {
-    prop_oneof![
-        2 => (0u8..20).prop_map(|k| format!("@e{k}")),
-        2 => (0u8..20).prop_map(|k| format!("@p{k}")),
-        1 => near_id(),
-    ]
 }
 
 fn ids(n: std::ops::Range<usize>) -> impl Strategy<Value = Vec<String>> {
@@ -399,41 +379,6 @@ fn diff(kept: &ViewModel, fresh: &ViewModel) -> String {
         out += "(the JSON forms agree: a stale part was left)\n";
     }
     out
-}
-
-/// Replaces `@e<k>` / `@p<k>` (see `some_id`) with ids from the client's database.
-fn resolve(e: &Engine, client: ClientId, argv: &[String], now: u64) -> Vec<Vec<u8>> {
-    let db = e.inspect_client(client).map_or(0, |c| c.db);
-    let key = argv.get(1).map(|k| k.as_bytes()).unwrap_or_default();
-    let nth = |ids: Vec<StreamId>, k: usize| {
-        if ids.is_empty() {
-            "0-1".to_string()
-        } else {
-            ids[k % ids.len()].to_string()
-        }
-    };
-    argv.iter()
-        .map(|a| {
-            let k = a.get(2..).and_then(|n| n.parse::<usize>().ok());
-            let resolved = match (a.get(..2), k) {
-                (Some("@e"), Some(k)) => {
-                    let entries = e
-                        .inspect_entries(db, key, now, Window::First(usize::MAX))
-                        .unwrap_or_default();
-                    nth(entries.into_iter().map(|x| x.id).collect(), k)
-                }
-                (Some("@p"), Some(k)) => {
-                    let group = argv.get(2).map(|g| g.as_bytes()).unwrap_or_default();
-                    let pel = e
-                        .inspect_pel(db, key, group, None, now, Window::First(usize::MAX))
-                        .unwrap_or_default();
-                    nth(pel.into_iter().map(|p| p.id).collect(), k)
-                }
-                _ => a.clone(),
-            };
-            resolved.into_bytes()
-        })
-        .collect()
 }
 
 fn cases() -> u32 {
