@@ -27,50 +27,22 @@
 //! ten entries per step), e.g. `STREAMPLAY_SESSION_STEPS=5000 STREAMPLAY_SESSION_OPS=20000`.
 //! `STREAMPLAY_SESSION_WASM=0` skips the wasm32 half.
 
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
 #[path = "support/session_workload.rs"]
 mod session_workload;
+#[path = "support/wasm_build.rs"]
+mod wasm_build;
+use counting_alloc::live;
+use wasm_build::build_wasm;
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicIsize, Ordering};
 use std::time::Instant;
 
 use session_workload::{bare_run, build, console_run, entries, session_run, Rng, START_MS};
 use streamplay::engine::{Profile, Reply};
 use streamplay::session::{Session, SessionConfig};
-
-/// The system allocator, counting the bytes currently allocated.
-struct Counting;
-
-static LIVE: AtomicIsize = AtomicIsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE.fetch_add(
-            new_size as isize - layout.size() as isize,
-            Ordering::Relaxed,
-        );
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-fn live() -> isize {
-    LIVE.load(Ordering::Relaxed)
-}
 
 fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -96,66 +68,12 @@ fn mb(bytes: isize) -> String {
     format!("{:.1} MB", bytes as f64 / 1e6)
 }
 
-fn on_path(tool: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file()))
-}
-
 /// The seek targets: `n` random steps of a session of `len` steps, then its newest step.
 fn targets(len: usize, n: u64) -> Vec<usize> {
     let mut rng = Rng(0x5e55_1017);
     let mut t: Vec<usize> = (0..n).map(|_| rng.below(len as u64 + 1) as usize).collect();
     t.push(len);
     t
-}
-
-/// Builds `examples/wasm_bench.rs` for wasm32 (opt-level 3, the `bench` profile) with its
-/// Node bindings; returns the JS module path.
-fn build_wasm(root: &Path) -> Result<PathBuf, String> {
-    for tool in ["node", "wasm-bindgen"] {
-        if !on_path(tool) {
-            return Err(format!(
-                "{tool} is not installed (`./dev.sh setup` installs it)"
-            ));
-        }
-    }
-    let installed = Command::new("rustup")
-        .args(["target", "list", "--installed"])
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown"))
-        .unwrap_or(true);
-    if !installed {
-        return Err("the wasm32-unknown-unknown target is not installed (`./dev.sh setup`)".into());
-    }
-    // The streams benchmark's target directory for this profile: one build serves both.
-    let target = root.join("target/wasm-bench/bench");
-    let status = Command::new(env!("CARGO"))
-        .current_dir(root)
-        .env("CARGO_TARGET_DIR", &target)
-        .args(["build", "--quiet", "--profile", "bench"])
-        .args([
-            "--target",
-            "wasm32-unknown-unknown",
-            "--example",
-            "wasm_bench",
-        ])
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !status.success() {
-        return Err("the wasm32 build of examples/wasm_bench.rs failed".into());
-    }
-    let wasm = target.join("wasm32-unknown-unknown/release/examples/wasm_bench.wasm");
-    let pkg = target.join("pkg");
-    let status = Command::new("wasm-bindgen")
-        .args(["--target", "nodejs", "--out-dir"])
-        .arg(&pkg)
-        .arg(&wasm)
-        .status()
-        .map_err(|e| format!("cannot run wasm-bindgen: {e}"))?;
-    if !status.success() {
-        return Err("wasm-bindgen failed".into());
-    }
-    Ok(pkg.join("wasm_bench.js"))
 }
 
 /// What the Node run printed: `SEEK ms <each>`, `SESSION ops <each run>`, `BARE ops <each run>`.
@@ -173,7 +91,8 @@ fn wasm_run(
     ops: u64,
     runs: u64,
 ) -> Result<WasmFigures, String> {
-    let module = build_wasm(root)?;
+    // The streams benchmark's `bench` build: one build serves both benchmarks.
+    let module = build_wasm(root, "bench")?;
     let out = Command::new("node")
         .arg(root.join("benches/support/wasm_run.js"))
         .arg(&module)

@@ -76,8 +76,11 @@
 //! `STREAMPLAY_BENCH_ENTRIES` changes the 1,000,000 (for a quick try; the PEL
 //! of the XAUTOCLAIM walks is a tenth of it, the frames of a pub/sub run equal it).
 
+#[path = "support/wasm_build.rs"]
+mod wasm_build;
 #[path = "support/workload.rs"]
 mod workload;
+use wasm_build::{build_wasm, on_path};
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::{Read, Write};
@@ -169,11 +172,6 @@ fn median(mut xs: Vec<f64>) -> f64 {
     } else {
         (xs[n / 2 - 1] + xs[n / 2]) / 2.0
     }
-}
-
-fn on_path(tool: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file()))
 }
 
 // ---------------------------------------------------------------- redis-server
@@ -786,57 +784,6 @@ fn group_medians<C>(
         ys.push(entries as f64 / secs);
     }
     Ok((median(xs), median(ys)))
-}
-
-/// Builds the wasm benchmark with a cargo profile (`bench`: opt-level 3;
-/// `release`: the page's own settings, opt-level "z") and its Node bindings;
-/// returns the JS module path.
-fn build_wasm(root: &Path, profile: &str) -> Result<PathBuf, String> {
-    for tool in ["node", "wasm-bindgen"] {
-        if !on_path(tool) {
-            return Err(format!(
-                "{tool} is not installed (`./dev.sh setup` installs it)"
-            ));
-        }
-    }
-    let installed = Command::new("rustup")
-        .args(["target", "list", "--installed"])
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown"))
-        .unwrap_or(true);
-    if !installed {
-        return Err("the wasm32-unknown-unknown target is not installed (`./dev.sh setup`)".into());
-    }
-    // A target directory of its own, so the build never waits on the lock of the
-    // `cargo bench` that runs this (and one per profile: both write `release/`).
-    let target = root.join("target/wasm-bench").join(profile);
-    let status = Command::new(env!("CARGO"))
-        .current_dir(root)
-        .env("CARGO_TARGET_DIR", &target)
-        .args(["build", "--quiet", "--profile", profile])
-        .args([
-            "--target",
-            "wasm32-unknown-unknown",
-            "--example",
-            "wasm_bench",
-        ])
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !status.success() {
-        return Err("the wasm32 build of examples/wasm_bench.rs failed".into());
-    }
-    let wasm = target.join("wasm32-unknown-unknown/release/examples/wasm_bench.wasm");
-    let pkg = target.join("pkg");
-    let status = Command::new("wasm-bindgen")
-        .args(["--target", "nodejs", "--out-dir"])
-        .arg(&pkg)
-        .arg(&wasm)
-        .status()
-        .map_err(|e| format!("cannot run wasm-bindgen: {e}"))?;
-    if !status.success() {
-        return Err("wasm-bindgen failed".into());
-    }
-    Ok(pkg.join("wasm_bench.js"))
 }
 
 /// A workload's name and its median ops/s, or why it was skipped.

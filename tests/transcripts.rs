@@ -10,8 +10,8 @@ use std::path::PathBuf;
 
 use streamplay::transcript;
 
-#[test]
-fn transcripts() {
+/// Every transcript under tests/transcripts/, in name order.
+fn transcript_files() -> Vec<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/transcripts");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("tests/transcripts exists")
@@ -20,6 +20,12 @@ fn transcripts() {
         .collect();
     files.sort();
     assert!(!files.is_empty(), "no transcripts found");
+    files
+}
+
+#[test]
+fn transcripts() {
+    let files = transcript_files();
     let bless = std::env::var_os("BLESS").is_some();
     let mut failures = Vec::new();
     let mut commands = 0;
@@ -75,14 +81,7 @@ fn transcripts() {
 /// `Probe` event on and off.
 #[test]
 fn transcripts_do_not_depend_on_events() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/transcripts");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("tests/transcripts exists")
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "no transcripts found");
+    let files = transcript_files();
     for path in &files {
         let text = std::fs::read_to_string(path).unwrap();
         let Ok(steps) = transcript::parse(&text) else {

@@ -87,21 +87,25 @@ impl Engine {
     /// `handleClientsBlockedOnKeys`): key by key in the order they were written,
     /// and for each key its clients first come first served. Keys written while
     /// serving are handled after the current batch.
+    /// The blocked clients whose block `pred` accepts, first blocked first.
+    pub(super) fn blocked_where(&self, pred: impl Fn(&Block) -> bool) -> Vec<ClientId> {
+        self.blocked
+            .iter()
+            .copied()
+            .filter(|id| {
+                self.clients
+                    .get(id)
+                    .and_then(|c| c.block.as_ref())
+                    .is_some_and(&pred)
+            })
+            .collect()
+    }
+
     pub(super) fn serve_ready_keys(&mut self, now_ms: u64, out: &mut Outcome) {
         while !self.ready_keys.is_empty() {
             let ready = std::mem::take(&mut self.ready_keys);
             for (db, key) in ready {
-                let waiting: Vec<ClientId> = self
-                    .blocked
-                    .iter()
-                    .copied()
-                    .filter(|id| {
-                        self.clients
-                            .get(id)
-                            .and_then(|c| c.block.as_ref())
-                            .is_some_and(|b| b.db == db && b.keys.contains(&key))
-                    })
-                    .collect();
+                let waiting = self.blocked_where(|b| b.db == db && b.keys.contains(&key));
                 for id in waiting {
                     self.serve_blocked(id, db, &key, now_ms, out);
                 }

@@ -485,18 +485,7 @@ impl Engine {
     pub fn advance(&mut self, now_ms: u64) -> Outcome {
         self.saw_time(now_ms);
         let mut out = Outcome::default();
-        let expired: Vec<ClientId> = self
-            .blocked
-            .iter()
-            .copied()
-            .filter(|id| {
-                self.clients
-                    .get(id)
-                    .and_then(|c| c.block.as_ref())
-                    .and_then(|b| b.deadline_ms)
-                    .is_some_and(|d| d <= now_ms)
-            })
-            .collect();
+        let expired = self.blocked_where(|b| b.deadline_ms.is_some_and(|d| d <= now_ms));
         for id in expired {
             self.unblock(id, UnblockReason::TimedOut, None, &mut out);
         }
