@@ -145,9 +145,9 @@ impl Ctl {
             Some(session) => (
                 session,
                 Some(if loaded.from_log {
-                    "Restored from your last visit: this\npane, its history (↑) and the keys\n(replayed from the saved command log)."
+                    "Restored from your last visit: this pane, its history (↑) and the keys (replayed from the saved command log)."
                 } else {
-                    "Restored from your last visit: this\npane, its history (↑) and the keys."
+                    "Restored from your last visit: this pane, its history (↑) and the keys."
                 }),
             ),
             None => {
@@ -164,7 +164,7 @@ impl Ctl {
                 (
                     fresh_session(profile, real, &names),
                     had_panes.then_some(
-                        "Restored this pane and its history (↑).\nThe server starts empty: its state\nwas not saved.",
+                        "Restored this pane and its history (↑). The server starts empty: its state was not saved.",
                     ),
                 )
             }
@@ -280,7 +280,7 @@ impl Ctl {
                 // redis-cli reads nothing while a command blocks; the pane says why nothing runs.
                 items.push(Item::Note {
                     pane: Some(pane.to_string()),
-                    text: "This connection waits for its blocked\ncommand; Ctrl+C cancels it (as CLIENT\nUNBLOCK <id> TIMEOUT does).".into(),
+                    text: "This connection waits for its blocked command; Ctrl+C cancels it (as CLIENT UNBLOCK <id> TIMEOUT does).".into(),
                 });
                 None
             } else {
@@ -302,9 +302,9 @@ impl Ctl {
                     items.push(Item::Note {
                         pane: Some(gone.clone()),
                         text: if gone == pane {
-                            "The connection was closed; this pane\nnow uses a new one.".into()
+                            "The connection was closed; this pane now uses a new one.".into()
                         } else {
-                            "The connection was killed (CLIENT KILL);\nthis pane now uses a new one.".into()
+                            "The connection was killed (CLIENT KILL); this pane now uses a new one.".into()
                         },
                     });
                 }
@@ -424,11 +424,11 @@ impl Ctl {
             ],
             Err(SessionError::PaneExists(_)) => vec![Item::Note {
                 pane: Some(from.to_string()),
-                text: format!("Another pane is already named '{to}';\nthis one keeps its name."),
+                text: format!("Another pane is already named '{to}'; this one keeps its name."),
             }],
             Err(e) => vec![Item::Note {
                 pane: Some(from.to_string()),
-                text: format!("{e};\nthis one keeps its name."),
+                text: format!("{e}; this one keeps its name."),
             }],
         };
         self.publish(items, true, false);
@@ -449,7 +449,7 @@ impl Ctl {
             }
         };
         let why = format!(
-            "Switched to the {} profile: a\nfresh server with no keys; this pane\nuses a new connection.",
+            "Switched to the {} profile: a fresh server with no keys; this pane uses a new connection.",
             profile_label(profile)
         );
         self.publish(
@@ -549,10 +549,10 @@ impl Ctl {
             (s.current(), s.len())
         };
         let text = if now == len {
-            format!("Time travel: back at the newest step\n({now}).")
+            format!("Time travel: back at the newest step ({now}).")
         } else {
             format!(
-                "Time travel: the state after step {now}\nof {len}. The clock is paused; a new\nstep drops the {} later step(s).",
+                "Time travel: the state after step {now} of {len}. The clock is paused; a new step drops the {} later step(s).",
                 len - now
             )
         };

@@ -370,6 +370,30 @@ pub fn profile_label(profile: Profile) -> &'static str {
     }
 }
 
+/// The widest line of a pane's notice, in characters: a pane's output does not wrap, and a
+/// pane on a 360 px screen shows about 40 characters.
+const NOTICE_WIDTH: usize = 40;
+
+/// A notice (an `info` line of the page's own) as the lines a pane shows: its words wrapped
+/// at [`NOTICE_WIDTH`], a word longer than that on a line of its own.
+fn notice_lines(text: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > NOTICE_WIDTH {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 /// `RESP2` or `RESP3`.
 pub fn protocol_label(p: Protocol) -> &'static str {
     match p {
@@ -429,10 +453,8 @@ impl Page {
                 pane.hints = sp.hints;
             }
             pane.facts = f;
-            // A notice is written in short lines: a pane's output does not wrap, and a pane
-            // on a 360 px screen is about 40 characters wide.
-            for text in greeting.iter().flat_map(|t| t.split('\n')) {
-                pane.push_line(LineKind::Info, text.to_string());
+            for line in greeting.iter().flat_map(|t| notice_lines(t)) {
+                pane.push_line(LineKind::Info, line);
             }
             page.panes.push(Rc::new(pane));
         }
@@ -603,15 +625,15 @@ impl Page {
                     text,
                 } => {
                     let pane = self.ensure(&name);
-                    for line in text.split('\n') {
-                        pane.push_line(LineKind::Info, line.to_string());
+                    for line in notice_lines(&text) {
+                        pane.push_line(LineKind::Info, line);
                     }
                 }
                 Item::Note { pane: None, text } => {
                     for pane in self.panes.iter_mut() {
                         let pane = Rc::make_mut(pane);
-                        for line in text.split('\n') {
-                            pane.push_line(LineKind::Info, line.to_string());
+                        for line in notice_lines(&text) {
+                            pane.push_line(LineKind::Info, line);
                         }
                     }
                 }
