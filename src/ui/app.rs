@@ -247,7 +247,7 @@ fn NewSession(props: &NewSessionProps) -> Html {
             <div class="new-session-panel" id="new-session-panel" data-testid="new-session-panel"
                  role="group" aria-label="Start a new session">
                 <p>
-                    { format!("A new session starts empty: the keys, the panes and the {steps} step(s) of this one are discarded. ") }
+                    { format!("A new session starts empty: the keys, the panes and the {} of this one are discarded. ", steps_text(steps)) }
                     { "Export it first to keep it: the scenario replays it in a new session." }
                 </p>
                 <div class="new-session-buttons">
@@ -328,5 +328,14 @@ fn ClockView(props: &ClockProps) -> Html {
                 }) }
             </select>
         </div>
+    }
+}
+
+/// "1 step", "6 steps".
+pub(crate) fn steps_text(n: usize) -> String {
+    if n == 1 {
+        "1 step".to_string()
+    } else {
+        format!("{n} steps")
     }
 }

@@ -552,8 +552,8 @@ impl Ctl {
             format!("Time travel: back at the newest step ({now}).")
         } else {
             format!(
-                "Time travel: the state after step {now} of {len}. The clock is paused; a new step drops the {} later step(s).",
-                len - now
+                "Time travel: the state after step {now} of {len}. The clock is paused; a new step drops the later {}.",
+                super::app::steps_text(len - now)
             )
         };
         self.publish(

@@ -371,8 +371,8 @@ pub fn profile_label(profile: Profile) -> &'static str {
 }
 
 /// The widest line of a pane's notice, in characters: a pane's output does not wrap, and a
-/// pane on a 360 px screen shows about 40 characters.
-const NOTICE_WIDTH: usize = 40;
+/// pane on a 360 px screen shows about 38 characters.
+const NOTICE_WIDTH: usize = 36;
 
 /// A notice (an `info` line of the page's own) as the lines a pane shows: its words wrapped
 /// at [`NOTICE_WIDTH`], a word longer than that on a line of its own.
