@@ -304,7 +304,8 @@ impl Ctl {
                         text: if gone == pane {
                             "The connection was closed; this pane now uses a new one.".into()
                         } else {
-                            "The connection was killed (CLIENT KILL); this pane now uses a new one.".into()
+                            "The connection was killed (CLIENT KILL); this pane now uses a new one."
+                                .into()
                         },
                     });
                 }
