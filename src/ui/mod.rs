@@ -10,7 +10,9 @@
 //! - `pane`: one console pane (header, state, prompt, input keys, hint);
 //! - `output`: a pane's output lines, virtualized;
 //! - `storage`: the session and the pane state across reloads in `localStorage`;
-//! - `api`: `window.streamplay`.
+//! - `api`: `window.streamplay`;
+//! - `views`: the views beside the consoles (keyspace, Pub/Sub, streams and groups, what just
+//!   happened) and the timeline, drawn from the session's view model.
 
 mod api;
 mod app;
@@ -21,6 +23,7 @@ mod pane;
 mod service;
 mod state;
 mod storage;
+mod views;
 
 pub use app::{App, AppProps, STORAGE_KEY};
 pub use storage::{base64_decode, base64_encode};

@@ -27,6 +27,9 @@ pub struct OutputProps {
     pub lines: LineStore,
     /// What assistive technology calls the output.
     pub label: AttrValue,
+    /// The line (by id) of the command whose changes the pointer is on in a view.
+    #[prop_or_default]
+    pub highlight: Option<u64>,
 }
 
 /// Where the output is scrolled to.
@@ -124,7 +127,7 @@ pub fn PaneOutput(props: &OutputProps) -> Html {
              aria-label={props.label.clone()} tabindex="0">
             <div class="pane-lines" style={format!("height:{}px", total * ROW_PX)}>
                 { for shown.map(|(i, line)| html! {
-                    <div key={line.id} class={classes!("pane-line", line.kind.name())}
+                    <div key={line.id} class={classes!("pane-line", line.kind.name(), (props.highlight == Some(line.id)).then_some("caused"))}
                          style={format!("top:{}px", i * ROW_PX)}
                          data-testid="pane-line" data-kind={line.kind.name()}>
                         { line.text.clone() }
