@@ -129,7 +129,8 @@ pub fn PaneOutput(props: &OutputProps) -> Html {
                 { for shown.map(|(i, line)| html! {
                     <div key={line.id} class={classes!("pane-line", line.kind.name(), (props.highlight == Some(line.id)).then_some("caused"))}
                          style={format!("top:{}px", i * ROW_PX)}
-                         data-testid="pane-line" data-kind={line.kind.name()}>
+                         data-testid="pane-line" data-kind={line.kind.name()}
+                         data-caused={(props.highlight == Some(line.id)).then_some("true")}>
                         { line.text.clone() }
                     </div>
                 }) }

@@ -25,7 +25,7 @@ use super::state::{
     PAGE_MAXMEMORY,
 };
 use super::storage::{self, Stored};
-use super::views::{step_text, Batched, Cause, TimelineFacts, ViewsFacts};
+use super::views::{step_text, Batched, Cause, Causes, TimelineFacts, ViewsFacts};
 use crate::cli::hints;
 use crate::engine::{Profile, SubscriptionKind};
 use crate::session::view_model::ViewModel;
@@ -154,10 +154,13 @@ struct ViewsPending {
     last: Option<Rc<Cause>>,
     /// How many later steps the newest step dropped (a step after going back).
     dropped_later: usize,
+    /// The timeline's length and current step after the last change.
+    position: (usize, usize),
     /// The timeline as of the last frame, and what it was built from.
     timeline: Option<((usize, usize, usize, usize), Rc<TimelineFacts>)>,
     /// The real time of the last frame drawn for time alone.
     time_frame_ms: u64,
+    causes: Causes,
     callback: Option<Closure<dyn FnMut()>>,
 }
 
@@ -230,6 +233,7 @@ impl Ctl {
             greeting,
             notice,
         );
+        let position = (session.len(), session.current());
         let ctl = Ctl(Rc::new(Inner {
             session: RefCell::new(session),
             dispatch: RefCell::new(None),
@@ -240,6 +244,7 @@ impl Ctl {
             storage_notice: Cell::new(false),
             views: RefCell::new(ViewsPending {
                 vm_dirty: true,
+                position,
                 ..ViewsPending::default()
             }),
         }));
@@ -349,6 +354,8 @@ impl Ctl {
                     v.batch.clear();
                     v.reset = true;
                     v.last = None;
+                    v.causes = Causes::default();
+                    v.dropped_later = 0;
                 }
                 Item::Output { out, .. } => {
                     let cause = if persist {
@@ -367,6 +374,9 @@ impl Ctl {
                         v.last = cause.clone();
                     }
                     for event in out.events.iter() {
+                        if let Some(c) = &cause {
+                            v.causes.record(event, c);
+                        }
                         v.batch.push_back((
                             real,
                             Batched {
@@ -384,12 +394,10 @@ impl Ctl {
         }
         if persist && items.iter().any(|i| matches!(i, Item::Output { .. })) {
             // A step after going back dropped what followed the step it was made at.
-            let before = v.timeline.as_ref().map(|((l, c, _, _), _)| (*l, *c));
-            v.dropped_later = match before {
-                Some((l, c)) if c < l && current == len => l - c,
-                _ => 0,
-            };
+            let (l, c) = v.position;
+            v.dropped_later = if c < l && current == len { l - c } else { 0 };
         }
+        v.position = (len, current);
         drop(v);
         self.schedule_views();
     }
@@ -461,6 +469,7 @@ impl Ctl {
                 reset: std::mem::take(&mut v.reset),
                 last: v.last.clone(),
                 timeline,
+                causes: v.causes.clone(),
                 panes: Rc::new(
                     s.panes()
                         .iter()

@@ -58,7 +58,7 @@ pub fn EffectsView(props: &EffectsProps) -> Html {
                                     data-testid="effect-line" data-type={e.kind}
                                     data-subjects={subjects.join(" ")}>
                                     <span class="effect-mark" aria-hidden="true">{ effect_mark(e.kind) }</span>
-                                    { e.text.clone() }
+                                    { with_panes(&e.text, facts) }
                                 </li>
                             }
                         }) }
@@ -67,6 +67,32 @@ pub fn EffectsView(props: &EffectsProps) -> Html {
             </div>
         </section>
     }
+}
+
+/// A sentence with each `client N` that has a pane called by its pane's name, as the consoles
+/// show it (`worker-1`), with the id after it the first time.
+fn with_panes(text: &str, facts: &Facts) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(at) = rest.find("client ") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + "client ".len()..];
+        let digits = after.chars().take_while(char::is_ascii_digit).count();
+        let pane = after[..digits]
+            .parse()
+            .ok()
+            .and_then(|id| facts.pane_of(id).map(|p| (id, p)));
+        match pane {
+            Some((id, name)) if !out.contains(name) => {
+                out.push_str(&format!("{name} (client {id})"))
+            }
+            Some((_, name)) => out.push_str(name),
+            None => out.push_str(&rest[at..at + "client ".len() + digits]),
+        }
+        rest = &after[digits..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The colour family of an effect, by its event.

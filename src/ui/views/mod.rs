@@ -24,7 +24,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::engine::{ClientId, Event, Profile};
+use crate::engine::{ClientId, Event, EventKind, Profile, StreamId};
 use crate::session::view_model::{Subject, ViewModel};
 
 pub use common::Cause;
@@ -62,6 +62,8 @@ pub struct ViewsFacts {
     pub timeline: Rc<TimelineFacts>,
     /// Each client's pane, by client id.
     pub panes: Rc<Vec<(ClientId, String)>>,
+    /// The step that last changed each key and entry (since the last reset).
+    pub causes: Causes,
     pub profile: Profile,
 }
 
@@ -77,6 +79,7 @@ impl ViewsFacts {
             last: None,
             timeline: Rc::new(TimelineFacts::default()),
             panes: Rc::default(),
+            causes: Causes::default(),
             profile: Profile::default(),
         }
     }
@@ -89,16 +92,62 @@ impl ViewsFacts {
             .map(|(_, name)| name.as_str())
     }
 
-    /// The cause of the newest event in the batch about `key` (for hover titles).
+    /// The step that last changed `key`.
     pub fn cause_for_key(&self, key: &[u8]) -> Option<Rc<Cause>> {
-        let name = String::from_utf8_lossy(key);
-        self.batch.iter().rev().find_map(|b| {
-            common::event_keys(&b.event)
-                .iter()
-                .any(|k| *k == *name)
-                .then(|| b.cause.clone())
-                .flatten()
-        })
+        self.causes
+            .keys
+            .get(&String::from_utf8_lossy(key).into_owned())
+            .cloned()
+    }
+
+    /// The step that last added, delivered or claimed entry `id` of stream `key`.
+    pub fn cause_for_entry(&self, key: &[u8], id: StreamId) -> Option<Rc<Cause>> {
+        self.causes
+            .entries
+            .get(&(String::from_utf8_lossy(key).into_owned(), id))
+            .cloned()
+    }
+}
+
+/// The step that last changed each key and each stream entry, kept by the service from the
+/// events (persistent maps: a frame's copy shares them).
+#[derive(Clone, Debug, Default)]
+pub struct Causes {
+    pub keys: imbl::OrdMap<String, Rc<Cause>>,
+    pub entries: imbl::OrdMap<(String, StreamId), Rc<Cause>>,
+}
+
+/// How many entries' causes are remembered; past it they are forgotten all at once (a burst of
+/// thousands of steps; the newest frames' entries get causes again).
+const MAX_ENTRY_CAUSES: usize = 20_000;
+
+impl Causes {
+    /// Records what `event` changed as caused by `cause`.
+    pub fn record(&mut self, event: &Event, cause: &Rc<Cause>) {
+        for key in common::event_keys(event) {
+            self.keys.insert(key, Rc::clone(cause));
+        }
+        let mut entry = |key: &[u8], id: StreamId| {
+            self.entries
+                .insert((common::text(key), id), Rc::clone(cause));
+        };
+        match &event.kind {
+            EventKind::StreamEntryAdded { key, id, .. } => entry(key, *id),
+            EventKind::EntriesDelivered { key, entries, .. } => {
+                for e in entries {
+                    entry(key, e.id);
+                }
+            }
+            EventKind::EntriesClaimed { key, claimed, .. } => {
+                for e in claimed {
+                    entry(key, e.id);
+                }
+            }
+            _ => {}
+        }
+        if self.entries.len() > MAX_ENTRY_CAUSES {
+            self.entries.clear();
+        }
     }
 }
 
