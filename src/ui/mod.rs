@@ -6,6 +6,7 @@
 //!   facts) and its pure reducer;
 //! - `lines`: a pane's output store (reference-counted chunks, cheap to copy and append to);
 //! - `clock`: real time (read nowhere else);
+//! - `frame`: layout reads deferred to the next animation frame, once per frame;
 //! - `app`: the page shell (toolbar, panes, the clock tick, saving, the JS API);
 //! - `pane`: one console pane (header, state, prompt, input keys, hint);
 //! - `output`: a pane's output lines, virtualized;
@@ -17,6 +18,7 @@
 mod api;
 mod app;
 mod clock;
+mod frame;
 mod lines;
 mod output;
 mod pane;

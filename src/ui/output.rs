@@ -73,12 +73,16 @@ pub fn PaneOutput(props: &OutputProps) -> Html {
         let output_ref = output_ref.clone();
         let follow = Rc::clone(&follow);
         let newest = props.lines.last().map(|l| l.id);
+        let pending = use_mut_ref(|| Rc::new(std::cell::Cell::new(false)));
         use_effect_with((total, newest), move |_| {
-            if *follow.borrow() {
-                if let Some(el) = output_ref.cast::<Element>() {
-                    el.set_scroll_top(el.scroll_height());
+            let pending = Rc::clone(&pending.borrow());
+            super::frame::next_frame(&pending, move || {
+                if *follow.borrow() {
+                    if let Some(el) = output_ref.cast::<Element>() {
+                        el.set_scroll_top(el.scroll_height());
+                    }
                 }
-            }
+            });
         });
     }
 

@@ -11,7 +11,7 @@ use super::super::service::Ctl;
 use crate::session::{Logged, Session, Step};
 
 /// How many of the newest steps the timeline draws (older ones are summarised by a count).
-const SHOWN: usize = 200;
+const SHOWN: usize = 120;
 
 /// A step as the timeline shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -110,17 +110,25 @@ fn time_of_day(ms: u64) -> String {
 pub fn TimelineView(props: &TimelineProps) -> Html {
     let t = &props.facts;
     let list_ref = use_node_ref();
-    // The current step stays in view.
+    // The current step stays in view (measured in the next frame, once per frame).
     {
         let list_ref = list_ref.clone();
+        let pending = use_mut_ref(|| Rc::new(std::cell::Cell::new(false)));
+        let newest = t.current == t.len;
         use_effect_with((t.current, t.len), move |_| {
-            if let Some(list) = list_ref.cast::<HtmlElement>() {
-                if let Ok(Some(el)) = list.query_selector("[data-current]") {
+            let pending = Rc::clone(&pending.borrow());
+            super::super::frame::next_frame(&pending, move || {
+                let Some(list) = list_ref.cast::<HtmlElement>() else {
+                    return;
+                };
+                if newest {
+                    list.set_scroll_left(i32::MAX / 2);
+                } else if let Ok(Some(el)) = list.query_selector("[data-current]") {
                     let el: HtmlElement = wasm_bindgen::JsCast::unchecked_into(el);
                     let left = el.offset_left() - list.client_width() / 2 + el.client_width() / 2;
                     list.set_scroll_left(left.max(0));
                 }
-            }
+            });
         });
     }
     let seek = |index: usize| {
@@ -165,16 +173,16 @@ pub fn TimelineView(props: &TimelineProps) -> Html {
                     aria-label="Step back">{ "◀ Back" }</button>
             <ol class="timeline-steps" ref={list_ref} tabindex="0" {onkeydown}
                 aria-label="Steps: ← and → move through them, Home and End go to the start and the newest">
-                <li class="timeline-step start" data-testid="timeline-step" data-index="0"
-                    data-current={(t.current == 0).then_some("true")}>
-                    <button type="button" onclick={seek(0)} aria-current={(t.current == 0).then_some("step")}>
-                        <span class="step-index">{ "0" }</span><span class="step-line">{ "start" }</span>
-                    </button>
-                </li>
-                if hidden > 0 {
-                    <li class="timeline-more muted">{ format!("{hidden} earlier") }</li>
-                }
-                { for t.steps.iter().map(|s| {
+                { for std::iter::once(html! {
+                    <li key="start" class="timeline-step start" data-testid="timeline-step" data-index="0"
+                        data-current={(t.current == 0).then_some("true")}>
+                        <button type="button" onclick={seek(0)} aria-current={(t.current == 0).then_some("step")}>
+                            <span class="step-index">{ "0" }</span><span class="step-line">{ "start" }</span>
+                        </button>
+                    </li>
+                }).chain((hidden > 0).then(|| html! {
+                    <li key="earlier" class="timeline-more muted">{ format!("{hidden} earlier") }</li>
+                })).chain(t.steps.iter().map(|s| {
                     let current = s.index == t.current;
                     let later = s.index > t.current;
                     html! {
@@ -189,7 +197,7 @@ pub fn TimelineView(props: &TimelineProps) -> Html {
                             </button>
                         </li>
                     }
-                }) }
+                })) }
             </ol>
             <button type="button" class="timeline-button" data-testid="timeline-forward"
                     disabled={t.current >= t.len} onclick={seek((t.current + 1).min(t.len))}
