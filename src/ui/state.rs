@@ -707,7 +707,27 @@ impl Reducible for Page {
                 Rc::make_mut(&mut next).saved += 1;
                 next
             }
-            Action::Applied(applied) => Rc::new((*self).clone().apply(*applied)),
+            Action::Applied(applied) => {
+                // A stream's name typed in a command (XRANGE orders - +, which changes nothing)
+                // brings its view up too.
+                let typed: Vec<String> = applied
+                    .items
+                    .iter()
+                    .filter_map(|i| match i {
+                        Item::Typed { line, .. } => Some(line.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                let mut next = (*self).clone().apply(*applied);
+                for line in typed {
+                    let words = split::split_args(line.as_bytes()).unwrap_or_default();
+                    if words.len() > 1 {
+                        let ui = Rc::make_mut(&mut next.views_ui);
+                        ui.typed(&next.views.vm, &words[1..]);
+                    }
+                }
+                Rc::new(next)
+            }
             Action::Clock(clock) => {
                 if self.clock == clock {
                     return self;

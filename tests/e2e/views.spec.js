@@ -152,7 +152,7 @@ test('the clock offers 0.1x to 100x; animations can be switched off', async ({ p
   expect(problems).toEqual([]);
 });
 
-test('views can be pinned, collapsed and closed; a key clicked opens its view again', async ({ page }) => {
+test('views can be pinned, collapsed and closed; a key clicked or typed opens its view again', async ({ page }) => {
   const problems = watchForErrors(page);
   await open(page);
   await runAll(page, ['XADD a * f 1', 'XADD b * f 2']);
@@ -176,6 +176,11 @@ test('views can be pinned, collapsed and closed; a key clicked opens its view ag
   await b.getByRole('button', { name: 'Close this view' }).click();
   await expect(b).toHaveCount(0);
   await page.locator('[data-testid="key"][data-name="b"] button').click();
+  await expect(b).toHaveCount(1);
+  // Closed again, then a command typed that names it (and changes nothing) opens it.
+  await b.getByRole('button', { name: 'Close this view' }).click();
+  await expect(b).toHaveCount(0);
+  await pane(page, 'producer').runAndWait('XLEN b');
   await expect(b).toHaveCount(1);
   expect(problems).toEqual([]);
 });

@@ -306,6 +306,15 @@ impl ViewsUi {
         }
     }
 
+    /// A command was typed with these arguments: a stream named among them comes first.
+    pub fn typed(&mut self, vm: &ViewModel, args: &[Vec<u8>]) {
+        for (db, key) in vm.streams.keys() {
+            if args.iter().any(|a| a == key) {
+                self.touch(ViewId::Stream(*db, String::from_utf8_lossy(key).into_owned()));
+            }
+        }
+    }
+
     /// The stream views to draw, in order: pinned, then most recently used, then the rest by
     /// key; closed ones left out.
     pub fn order(&self, vm: &ViewModel) -> Vec<ViewId> {
