@@ -65,6 +65,24 @@ const MAX_GHOSTS: usize = 24;
 /// Pending entries flown into place per frame; the rest just appear.
 const MAX_FLIPS: usize = 20;
 
+/// A hover title and handlers for an element a step changed; none for the rest, so that a
+/// large PEL does not make callbacks every frame.
+type Hover = (
+    Option<String>,
+    Option<Callback<MouseEvent>>,
+    Option<Callback<MouseEvent>>,
+);
+
+fn hover(cause: Option<&Rc<Cause>>, dispatch: &Callback<ViewAction>) -> Hover {
+    match cause {
+        Some(_) => {
+            let (title, enter, leave) = caused(cause, dispatch);
+            (title, Some(enter), Some(leave))
+        }
+        None => (None, None, None),
+    }
+}
+
 /// The consumer whose window in `group` of the previous model showed `id`.
 fn owner(
     prev: Option<&Rc<ViewModel>>,
@@ -220,10 +238,12 @@ pub fn GroupsView(props: &GroupsProps) -> Html {
             Gone::Dropped => ("dropped", "✕ entry was deleted: claim dropped it"),
             Gone::Claimed => ("moved", "→ claimed"),
         };
-        let (title, enter, leave) = caused(g.cause.as_ref(), dispatch);
+        let (title, enter, leave) = hover(g.cause.as_ref(), dispatch);
+        // The FLIP of a claim starts at this ghost: `flip` looks it up by this key.
+        let ghost_key = format!("{}-{}", g.seq, g.id);
         html! {
-            <li key={format!("g{}-{}", g.seq, g.id)} class={classes!("pel-ghost", class)}
-                data-ghost-of={format!("{}-{}", g.seq, g.id)} aria-hidden="true"
+            <li key={ghost_key.clone()} class={classes!("pel-ghost", class)}
+                data-ghost-of={ghost_key} aria-hidden="true"
                 {title} onmouseenter={enter} onmouseleave={leave}>
                 { entry_id(g.id) }<span class="ghost-label">{ label }</span>
             </li>
@@ -236,7 +256,7 @@ pub fn GroupsView(props: &GroupsProps) -> Html {
         let claim = claimed_now.get(&(group.name.as_slice(), p.id));
         let seq = moved.map(|m| m.0).or(claim.copied());
         let cause = seq.and_then(cause_of);
-        let (title, enter, leave) = caused(cause.as_ref(), dispatch);
+        let (title, enter, leave) = hover(cause.as_ref(), dispatch);
         let idle = now.saturating_sub(p.delivery_time_ms);
         // Pips up to the threshold: filled for each delivery, a plus past it.
         let shown = threshold.min(10);
@@ -346,7 +366,7 @@ pub fn GroupsView(props: &GroupsProps) -> Html {
             if !notes.is_empty() {
                 <ul class="group-notes">
                     { for notes.into_iter().map(|(seq, note, cause)| {
-                        let (title, enter, leave) = caused(cause.as_ref(), dispatch);
+                        let (title, enter, leave) = hover(cause.as_ref(), dispatch);
                         html! { <li key={seq.to_string()} class="group-note" {title} onmouseenter={enter} onmouseleave={leave}>{ note }</li> }
                     }) }
                 </ul>
@@ -395,18 +415,18 @@ fn caption(c: &ConsumerView, name: &str, now: u64, threshold: u64) -> String {
         .count();
     let dangling = c.pel.iter().filter(|p| p.deleted).count();
     let mut out = format!(
-        "{} pending until {name} XACKs them; XCLAIM or XAUTOCLAIM with a min-idle-time up to {} can give the oldest to another consumer.",
+        "{} pending until {name} XACKs; XCLAIM or XAUTOCLAIM with a min-idle-time up to {} can give the oldest to another consumer.",
         c.pending,
         duration(oldest)
     );
     if dead > 0 {
         out.push_str(&format!(
-            " {dead} delivered {threshold}+ times: look at it, XACK it, or claim it to a dead-letter consumer."
+            " Delivered {threshold}+ times: {dead}; look at them, XACK them, or claim them for a dead-letter consumer."
         ));
     }
     if dangling > 0 {
         out.push_str(&format!(
-            " {dangling} point at deleted entries: a claim drops such references, XACK clears them."
+            " Entries deleted but still pending: {dangling}; a claim drops such references, XACK clears them."
         ));
     }
     out
