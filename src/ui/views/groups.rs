@@ -64,6 +64,8 @@ struct Memory {
 const MAX_GHOSTS: usize = 24;
 /// Pending entries flown into place per frame; the rest just appear.
 const MAX_FLIPS: usize = 20;
+/// Frames between two FLIPs (see `flip`).
+const FLIP_EVERY: u64 = 12;
 
 /// A hover title and handlers for an element a step changed; none for the rest, so that a
 /// large PEL does not make callbacks every frame.
@@ -108,12 +110,12 @@ pub fn GroupsView(props: &GroupsProps) -> Html {
     let facts = &props.facts;
     let root = use_node_ref();
     let memory = use_mut_ref(Memory::default);
-    let flipped = use_mut_ref(|| 0u64);
+    let flipped = use_mut_ref(|| (0u64, 0u64));
     {
         let (root, flipped, motion) = (root.clone(), flipped.clone(), props.ui.motion);
         let newest = facts.batch.last().map_or(0, |b| b.event.seq);
-        let reset = facts.reset;
-        use_effect(move || flip(&root, &flipped, newest, reset, motion));
+        let (reset, frame) = (facts.reset, facts.frame);
+        use_effect(move || flip(&root, &flipped, newest, frame, reset, motion));
     }
     let Some(s) = facts.vm.stream(props.db, props.name.as_bytes()) else {
         return html! {};
@@ -435,22 +437,32 @@ fn caption(c: &ConsumerView, name: &str, now: u64, threshold: u64) -> String {
 /// FLIP: each pending entry that arrived in this batch starts where it came from (its
 /// stream-entry on the tape, or its ghost in the box it was claimed from) and slides into
 /// place. Rects are read once for all, then transforms written, so layout runs once.
-fn flip(root: &NodeRef, flipped: &Rc<RefCell<u64>>, newest: u64, reset: bool, motion: bool) {
+///
+/// `flipped` holds the newest event seq looked at and the frame of the last FLIP: a steady
+/// stream of deliveries (hundreds a second) flips at most every `FLIP_EVERY` frames, and the
+/// entries in between just appear, so layout is not forced every frame.
+fn flip(
+    root: &NodeRef,
+    flipped: &Rc<RefCell<(u64, u64)>>,
+    newest: u64,
+    frame: u64,
+    reset: bool,
+    motion: bool,
+) {
     let mut done = flipped.borrow_mut();
     if reset {
-        *done = 0;
+        *done = (0, 0);
     }
-    if newest <= *done {
+    if newest <= done.0 {
         return;
     }
-    let last = std::mem::replace(&mut *done, newest);
-    drop(done);
+    let last = std::mem::replace(&mut done.0, newest);
+    if !motion || (done.1 != 0 && frame.saturating_sub(done.1) < FLIP_EVERY) {
+        return;
+    }
     let Some(root) = root.cast::<web_sys::Element>() else {
         return;
     };
-    if !motion {
-        return;
-    }
     let Ok(list) = root.query_selector_all("[data-flip]") else {
         return;
     };
@@ -501,6 +513,7 @@ fn flip(root: &NodeRef, flipped: &Rc<RefCell<u64>>, newest: u64, reset: bool, mo
     if moves.is_empty() {
         return;
     }
+    done.1 = frame;
     // One forced layout puts every entry at its start; then the CSS transition runs to none.
     let _ = root.get_bounding_client_rect();
     for (el, _, _) in &moves {
