@@ -48,6 +48,8 @@ struct Ghost {
     consumer: Option<Vec<u8>>,
     id: StreamId,
     gone: Gone,
+    /// The consumer that claimed it (for `Gone::Claimed`).
+    to: Option<Vec<u8>>,
     cause: Option<Rc<Cause>>,
 }
 
@@ -150,6 +152,7 @@ pub fn GroupsView(props: &GroupsProps) -> Html {
             consumer,
             id,
             gone,
+            to: None,
             cause: b.cause.clone(),
         };
         match &e.kind {
@@ -167,7 +170,10 @@ pub fn GroupsView(props: &GroupsProps) -> Html {
                     if c.from.as_deref() != Some(consumer.as_slice()) {
                         arrived.insert((group, consumer, c.id), (e.seq, false));
                         if new && c.from.is_some() {
-                            fresh.push(ghost(group, c.from.clone(), c.id, Gone::Claimed));
+                            fresh.push(Ghost {
+                                to: Some(consumer.clone()),
+                                ..ghost(group, c.from.clone(), c.id, Gone::Claimed)
+                            });
                         }
                     }
                 }
@@ -239,6 +245,10 @@ pub fn GroupsView(props: &GroupsProps) -> Html {
             Gone::RefDeleted => ("dropped", "✕ reference deleted (DELREF)"),
             Gone::Dropped => ("dropped", "✕ entry was deleted: claim dropped it"),
             Gone::Claimed => ("moved", "→ claimed"),
+        };
+        let label = match &g.to {
+            Some(to) => format!("→ claimed by {}", text(to)),
+            None => label.to_string(),
         };
         let (title, enter, leave) = hover(g.cause.as_ref(), dispatch);
         // The FLIP of a claim starts at this ghost: `flip` looks it up by this key.
@@ -399,7 +409,7 @@ fn id_list(ids: &[StreamId]) -> String {
 fn caption(c: &ConsumerView, name: &str, now: u64, threshold: u64) -> String {
     if c.pending == 0 {
         return if c.active_time_ms.is_some() {
-            format!("Nothing pending: {name} acknowledged everything it was given.")
+            format!("Nothing pending: what {name} was given is acknowledged or claimed by another consumer.")
         } else {
             format!("Nothing delivered yet: XREADGROUP ... {name} ... > gives it new entries.")
         };
