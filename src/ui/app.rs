@@ -164,7 +164,7 @@ pub fn App(props: &AppProps) -> Html {
                 <p class="notice" data-testid="session-notice" role="alert">{ notice.clone() }</p>
             }
             <div class="workspace">
-                <div class="panes" aria-label="Consoles">
+                <div class="panes" aria-label="Consoles" style={format!("--panes:{}", page.panes.len().max(1))}>
                     { for page.panes.iter().map(|pane| {
                         let now_ms = if pane.facts.block_deadline_ms.is_some() { page.clock.now_ms } else { 0 };
                         let highlight = hover.as_ref()

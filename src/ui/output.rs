@@ -74,13 +74,24 @@ pub fn PaneOutput(props: &OutputProps) -> Html {
         let follow = Rc::clone(&follow);
         let newest = props.lines.last().map(|l| l.id);
         let pending = use_mut_ref(|| Rc::new(std::cell::Cell::new(false)));
+        let view = view.clone();
         use_effect_with((total, newest), move |_| {
             let pending = Rc::clone(&pending.borrow());
             super::frame::next_frame(&pending, move || {
+                let Some(el) = output_ref.cast::<Element>() else {
+                    return;
+                };
                 if *follow.borrow() {
-                    if let Some(el) = output_ref.cast::<Element>() {
-                        el.set_scroll_top(el.scroll_height());
-                    }
+                    el.set_scroll_top(el.scroll_height());
+                }
+                // The output's height follows the number of panes (CSS): keep the window of
+                // rendered lines as tall as the box.
+                let height = el.client_height().max(0) as usize;
+                if height > 0 && height != view.height {
+                    view.set(View {
+                        top: el.scroll_top().max(0) as usize,
+                        height,
+                    });
                 }
             });
         });

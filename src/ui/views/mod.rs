@@ -310,7 +310,10 @@ impl ViewsUi {
     pub fn typed(&mut self, vm: &ViewModel, args: &[Vec<u8>]) {
         for (db, key) in vm.streams.keys() {
             if args.iter().any(|a| a == key) {
-                self.touch(ViewId::Stream(*db, String::from_utf8_lossy(key).into_owned()));
+                self.touch(ViewId::Stream(
+                    *db,
+                    String::from_utf8_lossy(key).into_owned(),
+                ));
             }
         }
     }
