@@ -137,10 +137,17 @@ pub fn TimelineView(props: &TimelineProps) -> Html {
             let _ = ctl.seek(index);
         })
     };
+    // Keys and the back/forward buttons move from the session's current step, not the drawn
+    // one: two quick presses come before the next frame redraws the timeline.
+    let live = {
+        let ctl = props.ctl.clone();
+        move || ctl.read(|s| (s.current(), s.len())).unwrap_or((0, 0))
+    };
     let onkeydown = {
         let ctl = props.ctl.clone();
-        let (current, len) = (t.current, t.len);
+        let live = live.clone();
         Callback::from(move |e: KeyboardEvent| {
+            let (current, len) = live();
             let to = match e.key().as_str() {
                 "ArrowLeft" => current.checked_sub(1),
                 "ArrowRight" => (current < len).then_some(current + 1),
@@ -150,6 +157,21 @@ pub fn TimelineView(props: &TimelineProps) -> Html {
             };
             if let Some(to) = to {
                 e.prevent_default();
+                let _ = ctl.seek(to);
+            }
+        })
+    };
+    let step_by = |forward: bool| {
+        let ctl = props.ctl.clone();
+        let live = live.clone();
+        Callback::from(move |_: MouseEvent| {
+            let (current, len) = live();
+            let to = if forward {
+                (current < len).then_some(current + 1)
+            } else {
+                current.checked_sub(1)
+            };
+            if let Some(to) = to {
                 let _ = ctl.seek(to);
             }
         })
@@ -169,7 +191,7 @@ pub fn TimelineView(props: &TimelineProps) -> Html {
         <section class="timeline" data-testid="timeline" aria-label="Timeline">
             <h2 class="timeline-title">{ "Timeline" }</h2>
             <button type="button" class="timeline-button" data-testid="timeline-back"
-                    disabled={t.current == 0} onclick={seek(t.current.saturating_sub(1))}
+                    disabled={t.current == 0} onclick={step_by(false)}
                     aria-label="Step back">{ "◀ Back" }</button>
             <ol class="timeline-steps" ref={list_ref} tabindex="0" {onkeydown}
                 aria-label="Steps: ← and → move through them, Home and End go to the start and the newest">
@@ -200,7 +222,7 @@ pub fn TimelineView(props: &TimelineProps) -> Html {
                 })) }
             </ol>
             <button type="button" class="timeline-button" data-testid="timeline-forward"
-                    disabled={t.current >= t.len} onclick={seek((t.current + 1).min(t.len))}
+                    disabled={t.current >= t.len} onclick={step_by(true)}
                     aria-label="Step forward">{ "Forward ▶" }</button>
             <p class="timeline-status" data-testid="timeline-status" aria-live="polite">
                 { status }
