@@ -685,7 +685,8 @@ impl Session {
                 _ => {}
             }
         }
-        let mut out = apply_step(&self.config, &mut self.state, &step, time_ms)?;
+        let mut out = Output::default();
+        apply_step_into(&self.config, &mut self.state, &step, time_ms, &mut out)?;
         self.next_seq = self.next_seq.max(self.state.engine.next_event_seq());
         self.clock.now_ms = time_ms;
         match step {
@@ -974,9 +975,20 @@ fn apply_step(
     step: &Step,
     t: u64,
 ) -> Result<Output, SessionError> {
-    let mut out = Output {
-        ..Output::default()
-    };
+    let mut out = Output::default();
+    apply_step_into(config, state, step, t, &mut out)?;
+    Ok(out)
+}
+
+/// As [`apply_step`], writing into `out` (empty): a live step's output is built where it is
+/// returned from, not moved through each call.
+fn apply_step_into(
+    config: &SessionConfig,
+    state: &mut State,
+    step: &Step,
+    t: u64,
+    out: &mut Output,
+) -> Result<(), SessionError> {
     out.pane = match step {
         Step::Command { pane, .. } => Some(Rc::clone(pane)),
         _ => step.pane().map(Rc::from),
@@ -998,11 +1010,11 @@ fn apply_step(
                     state.panes.len() - 1
                 }
             };
-            catch_up(state, t, &mut out);
+            catch_up(state, t, out);
             let id = match state.panes[index].client {
                 Some(id) => id,
                 None => {
-                    let id = connect(state, t, &mut out);
+                    let id = connect(state, t, out);
                     state.panes[index].client = Some(id);
                     id
                 }
@@ -1049,7 +1061,7 @@ fn apply_step(
             }
             if typed.closed {
                 let outcome = state.engine.disconnect(id, t);
-                absorb(state, outcome, &mut out);
+                absorb(state, outcome, out);
                 if let Some(p) = state.panes.iter_mut().find(|p| p.client == Some(id)) {
                     p.client = None;
                     out.disconnected.push(p.name.to_string());
@@ -1059,7 +1071,7 @@ fn apply_step(
         Step::ClockJump { .. } => {
             let outcome = state.engine.advance(t);
             state.advanced_to = Some(t);
-            absorb(state, outcome, &mut out);
+            absorb(state, outcome, out);
         }
         Step::Profile(profile) => {
             // The fresh server numbers its events after the old one's.
@@ -1069,13 +1081,13 @@ fn apply_step(
             state.profile = *profile;
             state.advanced_to = None;
             for i in 0..state.panes.len() {
-                state.panes[i].client = Some(connect(state, t, &mut out));
+                state.panes[i].client = Some(connect(state, t, out));
             }
         }
         Step::PaneAdd { name } => {
             check_new_name(state, name)?;
-            catch_up(state, t, &mut out);
-            let client = Some(connect(state, t, &mut out));
+            catch_up(state, t, out);
+            let client = Some(connect(state, t, out));
             state.panes.push(Pane {
                 name: Rc::from(name.as_str()),
                 client,
@@ -1083,11 +1095,11 @@ fn apply_step(
         }
         Step::PaneRemove { name } => {
             let index = pane_index(state, name)?;
-            catch_up(state, t, &mut out);
+            catch_up(state, t, out);
             let pane = state.panes.remove(index);
             if let Some(id) = pane.client {
                 let outcome = state.engine.disconnect(id, t);
-                absorb(state, outcome, &mut out);
+                absorb(state, outcome, out);
             }
         }
         Step::PaneRename { from, to } => {
@@ -1103,18 +1115,18 @@ fn apply_step(
             else {
                 return Err(SessionError::NotBlocked(pane.clone()));
             };
-            catch_up(state, t, &mut out);
+            catch_up(state, t, out);
             let outcome = state.engine.cancel_block(id, t);
-            absorb(state, outcome, &mut out);
+            absorb(state, outcome, out);
         }
         Step::Reconnect { pane } => {
             let index = pane_index(state, pane)?;
-            catch_up(state, t, &mut out);
+            catch_up(state, t, out);
             if let Some(id) = state.panes[index].client {
                 let outcome = state.engine.disconnect(id, t);
-                absorb(state, outcome, &mut out);
+                absorb(state, outcome, out);
             }
-            state.panes[index].client = Some(connect(state, t, &mut out));
+            state.panes[index].client = Some(connect(state, t, out));
         }
     }
     // Connections opened without a call after them (a pane added, a reconnect, a profile
@@ -1124,7 +1136,7 @@ fn apply_step(
         append_events(&mut out.events, last);
     }
     state.time_ms = t;
-    Ok(out)
+    Ok(())
 }
 
 /// A step's or tick's events, shared between its [`Output`] and the view model, which reads
