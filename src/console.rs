@@ -9,6 +9,7 @@
 use crate::cli::help::help_lines;
 use crate::cli::{format, split, tokenize};
 use std::borrow::Cow;
+use std::rc::Rc;
 
 use crate::engine::{ClientId, DeliveryKind, Engine, Event, Protocol, Reply};
 
@@ -92,6 +93,9 @@ pub fn own_replies<'a>(frames: impl IntoIterator<Item = &'a RawFrame>) -> Vec<Re
 #[derive(Clone, Debug, PartialEq)]
 pub struct RawFrame {
     pub client: ClientId,
+    /// The receiving pane's name: the console leaves it empty, the session names the pane (so
+    /// that a step's frames are one vector, not a second one collected with the names).
+    pub pane: Option<Rc<str>>,
     /// `Reply`, `Push` or `Error`.
     pub kind: LineKind,
     /// The frame as the engine produced it (the RESP3 superset).
@@ -112,6 +116,7 @@ impl RawFrame {
         };
         RawFrame {
             client,
+            pane: None,
             kind,
             frame,
             protocol: engine.protocol(client),
@@ -183,7 +188,15 @@ fn degrades(frame: &Reply) -> bool {
 /// Formats one frame for `client` as redis-cli prints it, in the client's
 /// current protocol. Errors are `Error` lines, the rest have `kind`.
 pub fn frame_lines(engine: &Engine, client: ClientId, frame: &Reply, kind: LineKind) -> Vec<Line> {
-    let view = view(frame, engine.protocol(client));
+    let mut lines = Vec::new();
+    push_frame_lines(frame, engine.protocol(client), kind, &mut lines);
+    lines
+}
+
+/// As [`frame_lines`] for a client of `protocol`, appending the lines to `into` (the typing
+/// pane's lines are one vector).
+fn push_frame_lines(frame: &Reply, protocol: Protocol, kind: LineKind, into: &mut Vec<Line>) {
+    let view = view(frame, protocol);
     let kind = if view.is_error() {
         LineKind::Error
     } else {
@@ -196,27 +209,27 @@ pub fn frame_lines(engine: &Engine, client: ClientId, frame: &Reply, kind: LineK
     } else {
         format::format(&view)
     };
-    text_lines(text, kind)
+    text_lines(text, kind, into);
 }
 
-/// Splits formatter output into screen lines (the final newline ends the last line).
-fn text_lines(mut text: String, kind: LineKind) -> Vec<Line> {
+/// Splits formatter output into screen lines (the final newline ends the last line), appended
+/// to `into`.
+fn text_lines(mut text: String, kind: LineKind, into: &mut Vec<Line>) {
     if text.is_empty() {
-        return Vec::new();
+        return;
     }
     if text.ends_with('\n') {
         text.pop();
     }
     // Most replies are one line: that line is the formatter's own string.
     if !text.contains('\n') {
-        return vec![Line { kind, text }];
+        into.push(Line { kind, text });
+        return;
     }
-    text.split('\n')
-        .map(|t| Line {
-            kind,
-            text: t.to_string(),
-        })
-        .collect()
+    into.extend(text.split('\n').map(|t| Line {
+        kind,
+        text: t.to_string(),
+    }));
 }
 
 /// Whether `word` can be one of the local commands whose first letters are `leads` (lower-case
@@ -315,6 +328,11 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
     let skip = args.len() - command.len();
     let mut argv = args;
     argv.drain(..skip);
+    // Each run prints a line and writes a frame, most often exactly one: the vectors are sized
+    // once rather than grown from empty.
+    let runs = usize::try_from(repeat).unwrap_or(usize::MAX).min(64);
+    typed.lines = Vec::with_capacity(runs);
+    typed.frames = Vec::with_capacity(runs);
     for run in 0..repeat {
         let command = if run + 1 == repeat {
             std::mem::take(&mut argv)
@@ -337,16 +355,24 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
                 } else {
                     LineKind::Reply
                 };
-                typed
-                    .lines
-                    .extend(text_lines(format::format_raw(&view), kind));
+                text_lines(format::format_raw(&view), kind, &mut typed.lines);
             } else {
-                typed
-                    .lines
-                    .extend(frame_lines(engine, client, &r, LineKind::Reply));
+                push_frame_lines(&r, protocol, LineKind::Reply, &mut typed.lines);
             }
-            let mut frame = RawFrame::new(engine, client, r, LineKind::Reply);
-            frame.own_reply = true;
+            let kind = if r.is_error() {
+                LineKind::Error
+            } else {
+                LineKind::Reply
+            };
+            // As `RawFrame::new`, with the protocol already at hand.
+            let frame = RawFrame {
+                client,
+                pane: None,
+                kind,
+                frame: r,
+                protocol,
+                own_reply: true,
+            };
             typed.frames.push(frame);
         };
         for (i, d) in out.deliveries.into_iter().enumerate() {
@@ -357,10 +383,12 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
                 DeliveryKind::Push => LineKind::Push,
                 DeliveryKind::Reply => LineKind::Reply,
             };
-            let lines = frame_lines(engine, d.client, &d.frame, kind);
+            let protocol = engine.protocol(d.client);
             if d.client == client {
-                typed.lines.extend(lines);
+                push_frame_lines(&d.frame, protocol, kind, &mut typed.lines);
             } else {
+                let mut lines = Vec::new();
+                push_frame_lines(&d.frame, protocol, kind, &mut lines);
                 typed.others.push((d.client, lines));
             }
             typed

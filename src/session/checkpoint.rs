@@ -26,8 +26,8 @@ pub(crate) const FIRST_SPACING: u64 = 64;
 /// event, and each frame's values (a repeated command produces one reply per run; a big read
 /// one value per element).
 pub(crate) fn work_of(out: &Output) -> u64 {
-    let replies = out.raw.iter().filter(|(_, f)| f.own_reply).count() as u64;
-    let frames: u64 = out.raw.iter().map(|(_, f)| weight(&f.frame)).sum();
+    let replies = out.raw.iter().filter(|f| f.own_reply).count() as u64;
+    let frames: u64 = out.raw.iter().map(|f| weight(&f.frame)).sum();
     1 + replies + frames + out.events.len() as u64
 }
 

@@ -86,14 +86,16 @@ impl LazyView {
         }
     }
 
-    /// A step or tick reported `events` (possibly none).
-    pub fn record(&mut self, events: &Events) {
+    /// A step or tick reported `events` (possibly none): they are made shareable (in the box
+    /// of the last batch when the step's caller no longer holds it) and kept.
+    pub fn record(&mut self, events: &mut Events) {
         self.settle();
         self.touched = true;
         if events.is_empty() {
             self.quiet_after = true;
         } else {
             self.batches += 1;
+            events.share(std::mem::take(&mut self.last));
             self.last = events.clone();
             self.quiet_after = false;
         }

@@ -214,10 +214,11 @@ pub struct Output {
     /// Frames written to panes, one entry per frame in the order written, formatted for the
     /// receiving pane: frames for other panes after a command, every frame of other steps and ticks.
     pub pushed: Vec<(Rc<str>, Vec<Line>)>,
-    /// Every frame written, with the receiver's protocol (its RESP bytes on demand:
-    /// `RawFrame::bytes`, `RawFrame::line`) and the receiving pane; the typing pane's own
-    /// replies are marked (`RawFrame::own_reply`, read with [`Output::replies`]).
-    pub raw: Vec<(Rc<str>, RawFrame)>,
+    /// Every frame written to a pane, with the receiver's protocol (its RESP bytes on demand:
+    /// `RawFrame::bytes`, `RawFrame::line`) and the receiving pane (`RawFrame::pane`, always
+    /// named here); the typing pane's own replies are marked (`RawFrame::own_reply`, read with
+    /// [`Output::replies`]).
+    pub raw: Vec<RawFrame>,
     /// Shared with the view model, which reads them when it is next drawn (`Events`).
     pub events: Events,
     /// The command blocked.
@@ -233,7 +234,7 @@ pub struct Output {
 impl Output {
     /// The typing pane's own replies, as its protocol shows them (for the JS API).
     pub fn replies(&self) -> Vec<Reply> {
-        console::own_replies(self.raw.iter().map(|(_, f)| f))
+        console::own_replies(&self.raw)
     }
 
     /// Whether anything was written or reported.
@@ -426,7 +427,7 @@ impl Session {
 
     /// Records a step's or tick's events for the view model (applied, and the parts they left
     /// stale refilled, when the model is next read).
-    fn sync_view(&mut self, events: &Events) {
+    fn sync_view(&mut self, events: &mut Events) {
         self.view_model.record(events);
     }
 
@@ -565,9 +566,9 @@ impl Session {
             return Output::default();
         }
         self.clock.now_ms = to;
-        let out = apply_mark(&mut self.state, to);
+        let mut out = apply_mark(&mut self.state, to);
         self.next_seq = self.next_seq.max(self.state.engine.next_event_seq());
-        self.sync_view(&out.events);
+        self.sync_view(&mut out.events);
         if !out.is_empty() {
             self.truncate_future();
             let marks = if self.current == self.base {
@@ -684,13 +685,14 @@ impl Session {
                 _ => {}
             }
         }
-        let out = apply_step(&self.config, &mut self.state, &step, time_ms)?;
+        let mut out = Output::default();
+        apply_step_into(&self.config, &mut self.state, &step, time_ms, &mut out)?;
         self.next_seq = self.next_seq.max(self.state.engine.next_event_seq());
         self.clock.now_ms = time_ms;
         match step {
             // A fresh engine: nothing of the old model holds.
             Step::Profile(_) => self.rebuild_view(),
-            _ => self.sync_view(&out.events),
+            _ => self.sync_view(&mut out.events),
         }
         self.truncate_future();
         self.log_bytes += step.log_bytes();
@@ -721,6 +723,7 @@ impl Session {
     }
 
     /// Drops the steps after the current one (a new step after a seek, like an editor's undo).
+    #[inline]
     fn truncate_future(&mut self) {
         if self.current < self.end() {
             for l in self.log.drain(self.current - self.base..) {
@@ -912,10 +915,9 @@ fn absorb(state: &State, outcome: Outcome, out: &mut Output) {
         };
         let lines = console::frame_lines(&state.engine, d.client, &d.frame, kind);
         out.pushed.push((Rc::clone(&pane.name), lines));
-        out.raw.push((
-            Rc::clone(&pane.name),
-            RawFrame::new(&state.engine, d.client, d.frame, kind),
-        ));
+        let mut frame = RawFrame::new(&state.engine, d.client, d.frame, kind);
+        frame.pane = Some(Rc::clone(&pane.name));
+        out.raw.push(frame);
     }
     append_events(&mut out.events, outcome.events);
 }
@@ -973,16 +975,28 @@ fn apply_step(
     step: &Step,
     t: u64,
 ) -> Result<Output, SessionError> {
-    let mut out = Output {
-        ..Output::default()
-    };
+    let mut out = Output::default();
+    apply_step_into(config, state, step, t, &mut out)?;
+    Ok(out)
+}
+
+/// As [`apply_step`], writing into `out` (empty): a live step's output is built where it is
+/// returned from, not moved through each call.
+fn apply_step_into(
+    config: &SessionConfig,
+    state: &mut State,
+    step: &Step,
+    t: u64,
+    out: &mut Output,
+) -> Result<(), SessionError> {
     out.pane = match step {
         Step::Command { pane, .. } => Some(Rc::clone(pane)),
         _ => step.pane().map(Rc::from),
     };
     match step {
         Step::Command { pane, line } => {
-            if line.contains(['\n', '\r']) {
+            // Bytes, not chars: both are ASCII, and a byte scan is cheaper than decoding.
+            if line.bytes().any(|b| b == b'\n' || b == b'\r') {
                 return Err(SessionError::LineBreak);
             }
             let index = match pane_index(state, pane) {
@@ -996,28 +1010,37 @@ fn apply_step(
                     state.panes.len() - 1
                 }
             };
-            catch_up(state, t, &mut out);
+            catch_up(state, t, out);
             let id = match state.panes[index].client {
                 Some(id) => id,
                 None => {
-                    let id = connect(state, t, &mut out);
+                    let id = connect(state, t, out);
                     state.panes[index].client = Some(id);
                     id
                 }
             };
-            let typed = console::run_line(&mut state.engine, id, line, t);
+            let mut typed = console::run_line(&mut state.engine, id, line, t);
             out.lines = typed.lines;
-            out.raw.reserve(typed.frames.len());
-            for frame in typed.frames {
+            // The console's frames become the output's, each named after its pane; frames for
+            // clients without a pane are dropped, as nobody can see them.
+            let mut unseen = false;
+            for frame in &mut typed.frames {
                 // The typing pane's own frames are most of them: its name is at hand.
-                let name = if frame.client == id {
-                    Some(pane)
+                frame.pane = if frame.client == id {
+                    Some(Rc::clone(pane))
                 } else {
-                    pane_name_of(state, frame.client)
+                    pane_name_of(state, frame.client).cloned()
                 };
-                if let Some(name) = name {
-                    out.raw.push((Rc::clone(name), frame));
-                }
+                unseen |= frame.pane.is_none();
+            }
+            if unseen {
+                typed.frames.retain(|f| f.pane.is_some());
+            }
+            // Time passing before the command (`catch_up`) may have written frames first.
+            if out.raw.is_empty() {
+                out.raw = typed.frames;
+            } else {
+                out.raw.append(&mut typed.frames);
             }
             for (client, lines) in typed.others {
                 if let Some(name) = pane_name_of(state, client) {
@@ -1038,7 +1061,7 @@ fn apply_step(
             }
             if typed.closed {
                 let outcome = state.engine.disconnect(id, t);
-                absorb(state, outcome, &mut out);
+                absorb(state, outcome, out);
                 if let Some(p) = state.panes.iter_mut().find(|p| p.client == Some(id)) {
                     p.client = None;
                     out.disconnected.push(p.name.to_string());
@@ -1048,7 +1071,7 @@ fn apply_step(
         Step::ClockJump { .. } => {
             let outcome = state.engine.advance(t);
             state.advanced_to = Some(t);
-            absorb(state, outcome, &mut out);
+            absorb(state, outcome, out);
         }
         Step::Profile(profile) => {
             // The fresh server numbers its events after the old one's.
@@ -1058,13 +1081,13 @@ fn apply_step(
             state.profile = *profile;
             state.advanced_to = None;
             for i in 0..state.panes.len() {
-                state.panes[i].client = Some(connect(state, t, &mut out));
+                state.panes[i].client = Some(connect(state, t, out));
             }
         }
         Step::PaneAdd { name } => {
             check_new_name(state, name)?;
-            catch_up(state, t, &mut out);
-            let client = Some(connect(state, t, &mut out));
+            catch_up(state, t, out);
+            let client = Some(connect(state, t, out));
             state.panes.push(Pane {
                 name: Rc::from(name.as_str()),
                 client,
@@ -1072,11 +1095,11 @@ fn apply_step(
         }
         Step::PaneRemove { name } => {
             let index = pane_index(state, name)?;
-            catch_up(state, t, &mut out);
+            catch_up(state, t, out);
             let pane = state.panes.remove(index);
             if let Some(id) = pane.client {
                 let outcome = state.engine.disconnect(id, t);
-                absorb(state, outcome, &mut out);
+                absorb(state, outcome, out);
             }
         }
         Step::PaneRename { from, to } => {
@@ -1092,18 +1115,18 @@ fn apply_step(
             else {
                 return Err(SessionError::NotBlocked(pane.clone()));
             };
-            catch_up(state, t, &mut out);
+            catch_up(state, t, out);
             let outcome = state.engine.cancel_block(id, t);
-            absorb(state, outcome, &mut out);
+            absorb(state, outcome, out);
         }
         Step::Reconnect { pane } => {
             let index = pane_index(state, pane)?;
-            catch_up(state, t, &mut out);
+            catch_up(state, t, out);
             if let Some(id) = state.panes[index].client {
                 let outcome = state.engine.disconnect(id, t);
-                absorb(state, outcome, &mut out);
+                absorb(state, outcome, out);
             }
-            state.panes[index].client = Some(connect(state, t, &mut out));
+            state.panes[index].client = Some(connect(state, t, out));
         }
     }
     // Connections opened without a call after them (a pane added, a reconnect, a profile
@@ -1113,26 +1136,63 @@ fn apply_step(
         append_events(&mut out.events, last);
     }
     state.time_ms = t;
-    Ok(out)
+    Ok(())
 }
 
 /// A step's or tick's events, shared between its [`Output`] and the view model, which reads
 /// them when it is next drawn: handing them to both copies a pointer, not the events. Reads
 /// as a slice; changing them (`to_mut`, `&mut` iteration) copies them first if shared.
-#[derive(Clone, Debug, Default)]
-pub struct Events(Option<Rc<Vec<Event>>>);
+///
+/// A step's events start as the engine's own vector and are boxed for sharing when the view
+/// model records them, in the box of the step before when nobody holds that any more (the
+/// caller dropped its output): a step then allocates no box of its own.
+#[derive(Clone, Debug)]
+pub struct Events(Repr);
+
+#[derive(Clone, Debug)]
+enum Repr {
+    Owned(Vec<Event>),
+    Shared(Rc<Vec<Event>>),
+}
+
+impl Default for Events {
+    fn default() -> Events {
+        Events(Repr::Owned(Vec::new()))
+    }
+}
 
 impl Events {
     /// The events, for changing them: copied first if the view model still shares them.
     pub fn to_mut(&mut self) -> &mut Vec<Event> {
-        Rc::make_mut(self.0.get_or_insert_with(Default::default))
+        match &mut self.0 {
+            Repr::Owned(events) => events,
+            Repr::Shared(events) => Rc::make_mut(events),
+        }
+    }
+
+    /// Makes the events shareable (a clone then copies a pointer), in `spare`'s box if nothing
+    /// else holds it (its old events go), else in a new one.
+    pub(crate) fn share(&mut self, spare: Events) {
+        let Repr::Owned(events) = &mut self.0 else {
+            return;
+        };
+        let events = std::mem::take(events);
+        self.0 = Repr::Shared(match spare.0 {
+            Repr::Shared(mut rc) => match Rc::get_mut(&mut rc) {
+                Some(slot) => {
+                    *slot = events;
+                    rc
+                }
+                None => Rc::new(events),
+            },
+            Repr::Owned(_) => Rc::new(events),
+        });
     }
 }
 
 impl From<Vec<Event>> for Events {
     fn from(events: Vec<Event>) -> Events {
-        // No events: nothing to allocate or share.
-        Events((!events.is_empty()).then(|| Rc::new(events)))
+        Events(Repr::Owned(events))
     }
 }
 
@@ -1140,7 +1200,10 @@ impl std::ops::Deref for Events {
     type Target = [Event];
 
     fn deref(&self) -> &[Event] {
-        self.0.as_deref().map_or(&[], Vec::as_slice)
+        match &self.0 {
+            Repr::Owned(events) => events,
+            Repr::Shared(events) => events,
+        }
     }
 }
 

@@ -71,10 +71,44 @@ fn frames_for_other_panes_are_named_and_a_blocked_read_is_served() {
         )]
     );
     assert_eq!(out.raw.len(), 2, "A's reply and B's deferred reply");
+    // Each frame names its receiving pane (the typing pane's own reply, and B's).
+    let names: Vec<Option<&str>> = out.raw.iter().map(|f| f.pane.as_deref()).collect();
+    assert_eq!(names, [Some("A"), Some("B")]);
     assert!(out
         .events
         .iter()
         .any(|e| matches!(e.kind, EventKind::StreamEntryAdded { .. })));
+}
+
+/// A step's events are shared with the view model in the previous step's box once its output
+/// is dropped, and a kept output keeps its own events: neither sees the other's.
+#[test]
+fn events_boxes_are_reused_only_when_free() {
+    let mut s = Session::new(SessionConfig::default(), Profile::V8, 1_000);
+    let kept = s.run("A", "SET k 1").expect("runs");
+    let second = s.run("A", "XADD s 1-1 f v").expect("runs");
+    drop(second);
+    let third = s.run("A", "DEL k").expect("runs");
+    // The first output is still held: its events are still SET's.
+    assert!(kept
+        .events
+        .iter()
+        .all(|e| !matches!(e.kind, EventKind::StreamEntryAdded { .. })));
+    assert!(!kept.events.is_empty());
+    // The third step (in the second's box) reports its own events and the model agrees.
+    assert!(!third.events.is_empty());
+    assert!(third
+        .events
+        .iter()
+        .all(|e| !matches!(e.kind, EventKind::StreamEntryAdded { .. })));
+    let fresh = ViewModel::from_inspect(s.engine(), s.clock().now_ms);
+    assert_eq!(s.view_model().dbs, fresh.dbs);
+    let names: Vec<&[u8]> = fresh
+        .dbs
+        .values()
+        .flat_map(|d| d.keys.iter().map(|k| k.name.as_slice()))
+        .collect();
+    assert_eq!(names, [b"s".as_slice()]);
 }
 
 #[test]

@@ -548,8 +548,7 @@ impl Page {
             let frames: Vec<&RawFrame> = out
                 .raw
                 .iter()
-                .filter(|(p, _)| **p == *name)
-                .map(|(_, f)| f)
+                .filter(|f| f.pane.as_deref() == Some(name))
                 .collect();
             let pane = self.ensure(name);
             if out.clear {
@@ -580,8 +579,7 @@ impl Page {
             let frames: Vec<&RawFrame> = out
                 .raw
                 .iter()
-                .filter(|(p, _)| **p == *name)
-                .map(|(_, f)| f)
+                .filter(|f| f.pane.as_deref() == Some(name))
                 .collect();
             let mut lines = Vec::new();
             for (p, frame) in &out.pushed {
