@@ -34,71 +34,71 @@ const MAX_PUBS: usize = 8;
 /// nodes, which sit beside their subscribers; no path ever crosses a node.
 struct Geo {
     narrow: bool,
-    width: f64,
-    x: [f64; 3],
-    w: [f64; 3],
-    pitch: f64,
-    h: f64,
+    width: i32,
+    x: [i32; 3],
+    w: [i32; 3],
+    pitch: i32,
+    h: i32,
 }
 
 const WIDE: Geo = Geo {
     narrow: false,
-    width: 900.0,
-    x: [6.0, 300.0, 640.0],
-    w: [176.0, 214.0, 254.0],
-    pitch: 62.0,
-    h: 46.0,
+    width: 900,
+    x: [6, 300, 640],
+    w: [176, 214, 254],
+    pitch: 62,
+    h: 46,
 };
 
 const NARROW: Geo = Geo {
     narrow: true,
-    width: 340.0,
-    x: [6.0, 18.0, 194.0],
-    w: [160.0, 150.0, 140.0],
-    pitch: 62.0,
-    h: 44.0,
+    width: 340,
+    x: [6, 18, 194],
+    w: [160, 150, 140],
+    pitch: 62,
+    h: 46,
 };
 
 /// Room above a row for a message's bubble.
-const TOP: f64 = 22.0;
+const TOP: i32 = 22;
 /// The bus's distance from the left edge (narrow).
-const BUS_X: f64 = 6.0;
+const BUS_X: i32 = 6;
 
 #[derive(Clone, Copy)]
 struct Rect {
-    x: f64,
-    y: f64,
-    w: f64,
-    h: f64,
+    x: i32,
+    y: i32,
+    w: i32,
+    h: i32,
 }
 
 impl Rect {
     /// Where paths leave: the bottom of a publisher when narrow, else the right edge.
-    fn out(&self, down: bool) -> (f64, f64) {
+    fn out(&self, down: bool) -> (i32, i32) {
         if down {
-            (self.x + self.w / 2.0, self.y + self.h)
+            (self.x + self.w / 2, self.y + self.h)
         } else {
-            (self.x + self.w, self.y + self.h / 2.0)
+            (self.x + self.w, self.y + self.h / 2)
         }
     }
-    fn inn(&self) -> (f64, f64) {
-        (self.x, self.y + self.h / 2.0)
+    fn inn(&self) -> (i32, i32) {
+        (self.x, self.y + self.h / 2)
     }
 }
 
 /// The boxes of each tier, the height of the graph, and the bus's height (narrow).
-fn place(geo: &Geo, counts: [usize; 3]) -> ([Vec<Rect>; 3], f64, f64) {
+fn place(geo: &Geo, counts: [usize; 3]) -> ([Vec<Rect>; 3], i32, i32) {
     let mut tiers: [Vec<Rect>; 3] = Default::default();
-    let mut top = 0.0;
+    let mut top = 0;
     if geo.narrow && counts[0] > 0 {
         let n = counts[0];
         for i in 0..n {
             let x = if i + 1 == n && n % 2 == 1 {
-                (geo.width - geo.w[0]) / 2.0
+                (geo.width - geo.w[0]) / 2
             } else {
-                geo.x[0] + (i % 2) as f64 * (geo.width - 2.0 * geo.x[0] - geo.w[0])
+                geo.x[0] + (i % 2) as i32 * (geo.width - 2 * geo.x[0] - geo.w[0])
             };
-            let y = 6.0 + (i / 2) as f64 * (geo.h + 8.0);
+            let y = 6 + (i / 2) as i32 * (geo.h + 8);
             tiers[0].push(Rect {
                 x,
                 y,
@@ -106,18 +106,18 @@ fn place(geo: &Geo, counts: [usize; 3]) -> ([Vec<Rect>; 3], f64, f64) {
                 h: geo.h,
             });
         }
-        top = 6.0 + n.div_ceil(2) as f64 * (geo.h + 8.0) + 6.0;
+        top = 6 + n.div_ceil(2) as i32 * (geo.h + 8) + 6;
     }
     let bus = top;
     let first = if geo.narrow { 1 } else { 0 };
     let rows = counts[first..].iter().copied().max().unwrap_or(0).max(1);
     for t in first..3 {
         // Shorter tiers are centred against the tallest.
-        let off = top + TOP + (rows - counts[t]) as f64 * geo.pitch / 2.0;
+        let off = top + TOP + (rows - counts[t]) as i32 * geo.pitch / 2;
         for i in 0..counts[t] {
             tiers[t].push(Rect {
                 x: geo.x[t],
-                y: off + i as f64 * geo.pitch,
+                y: off + i as i32 * geo.pitch,
                 w: geo.w[t],
                 h: geo.h,
             });
@@ -125,26 +125,23 @@ fn place(geo: &Geo, counts: [usize; 3]) -> ([Vec<Rect>; 3], f64, f64) {
     }
     (
         tiers,
-        top + TOP + rows as f64 * geo.pitch - (geo.pitch - geo.h) + 6.0,
+        top + TOP + rows as i32 * geo.pitch - (geo.pitch - geo.h) + 6,
         bus,
     )
 }
 
 /// An S-shaped curve from `a` to `b`, leaving and arriving horizontally.
-fn curve(a: (f64, f64), b: (f64, f64)) -> String {
-    let mx = (a.0 + b.0) / 2.0;
-    format!(
-        "C{mx:.0} {:.0} {mx:.0} {:.0} {:.0} {:.0}",
-        a.1, b.1, b.0, b.1
-    )
+fn curve(a: (i32, i32), b: (i32, i32)) -> String {
+    let mx = (a.0 + b.0) / 2;
+    format!("C{mx} {} {mx} {} {} {}", a.1, b.1, b.0, b.1)
 }
 
 /// From the bottom of publisher box `a` down to the bus, along it to the left edge, down the
 /// edge and into node box `b` from its left (narrow).
-fn bus_path(a: (f64, f64), bus: f64, b: (f64, f64)) -> String {
-    let r = 6.0;
+fn bus_path(a: (i32, i32), bus: i32, b: (i32, i32)) -> String {
+    let r = 6;
     format!(
-        "L{:.0} {:.0}Q{:.0} {bus:.0} {:.0} {bus:.0}L{:.0} {bus:.0}Q{BUS_X:.0} {bus:.0} {BUS_X:.0} {:.0}L{BUS_X:.0} {:.0}Q{BUS_X:.0} {:.0} {:.0} {:.0}L{:.0} {:.0}",
+        "L{} {}Q{} {bus} {} {bus}L{} {bus}Q{BUS_X} {bus} {BUS_X} {}L{BUS_X} {}Q{BUS_X} {} {} {}L{} {}",
         a.0, bus - r, a.0, a.0 - r, BUS_X + r, bus + r, b.1 - r, b.1, BUS_X + r, b.1, b.0, b.1
     )
 }
@@ -207,6 +204,97 @@ struct Route<'a> {
     cause: Option<&'a Rc<Cause>>,
 }
 
+/// What a node's box shows, and its hooks.
+struct Spec {
+    key: String,
+    /// `channel`, `pattern`, `message-dropped`, `subscriber`, `subscriber-group` (none for a
+    /// publisher).
+    testid: &'static str,
+    /// `data-name`, `data-client`, `data-subscribers`, `data-count`, `data-slot`.
+    name: Option<String>,
+    client: Option<String>,
+    subscribers: Option<usize>,
+    count: Option<usize>,
+    slot: Option<u16>,
+    class: &'static str,
+    /// A pill (a pattern) rather than a rounded box.
+    pill: bool,
+    glyph: &'static str,
+    round: bool,
+    mark: &'static str,
+    label: String,
+    line: String,
+    /// The line is a loss, in red.
+    lost: bool,
+    title: String,
+    cause: Option<Rc<Cause>>,
+}
+
+impl Default for Spec {
+    fn default() -> Spec {
+        Spec {
+            key: String::new(),
+            testid: "",
+            name: None,
+            client: None,
+            subscribers: None,
+            count: None,
+            slot: None,
+            class: "ps-box",
+            pill: false,
+            glyph: "ps-pane",
+            round: false,
+            mark: "▸",
+            label: String::new(),
+            line: String::new(),
+            lost: false,
+            title: String::new(),
+            cause: None,
+        }
+    }
+}
+
+/// A node's box at `r`: its shape, a glyph, its name and a line under it, with its hooks and
+/// the step that changed it. Inside the box everything sits at fixed offsets, so only the
+/// box's position is formatted.
+fn node(r: &Rect, spec: Spec, dispatch: &Callback<ViewAction>) -> Html {
+    let (cause, enter, leave) = caused(spec.cause.as_ref(), dispatch);
+    let title = match cause {
+        Some(c) => format!("{}\n{c}", spec.title),
+        None => spec.title,
+    };
+    let num = |n: Option<usize>| n.map(|n| n.to_string());
+    html! {
+        <g key={spec.key} transform={format!("translate({} {})", r.x, r.y)}
+           class={classes!(spec.lost.then_some("ps-lost"))}
+           data-testid={(!spec.testid.is_empty()).then_some(spec.testid)} data-name={spec.name}
+           data-client={spec.client} data-subscribers={num(spec.subscribers)} data-count={num(spec.count)}
+           data-shard={spec.slot.map(|_| "true")} data-slot={spec.slot.map(|s| s.to_string())}
+           onmouseenter={enter} onmouseleave={leave}>
+            <title>{ title }</title>
+            <rect class={spec.class} width={r.w.to_string()} height="46" rx={if spec.pill { "23" } else { "10" }} />
+            if spec.round {
+                <circle class={spec.glyph} cx="20" cy="23" r="11" />
+            } else {
+                <rect class={spec.glyph} x="9" y="12" width="22" height="22" rx="5" />
+            }
+            <text class="ps-glyph-text" x="20" y="28" text-anchor="middle">{ spec.mark }</text>
+            <text class="ps-name" x="38" y="21">{ fit(&spec.label, chars(r.w)) }</text>
+            <text class={if spec.lost { "ps-sub ps-lost-text" } else { "ps-sub" }} x="38" y="35">{ spec.line }</text>
+        </g>
+    }
+}
+
+/// Characters that fit in a box of width `w`: of a name at 13 px, of the line under it at
+/// 10.5 px.
+fn chars(w: i32) -> usize {
+    ((w - 44) * 10 / 78).max(6) as usize
+}
+
+fn small(w: i32) -> usize {
+    ((w - 44) * 10 / 64).max(6) as usize
+}
+
 /// `s` cut to `n` characters with an ellipsis.
 fn fit(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
@@ -215,6 +303,15 @@ fn fit(s: &str, n: usize) -> String {
         let mut out: String = s.chars().take(n.saturating_sub(1)).collect();
         out.push('…');
         out
+    }
+}
+
+/// `long` if it fits in `n` characters, else `short` cut to fit.
+fn either(long: String, short: String, n: usize) -> String {
+    if long.chars().count() <= n {
+        long
+    } else {
+        fit(&short, n)
     }
 }
 
@@ -451,9 +548,6 @@ pub fn PubSubView(props: &PubSubProps) -> Html {
 
     let (boxes, height, bus) = place(geo, [pubs.len(), hubs.len(), subs.len()]);
     let v = geo.narrow;
-    // Characters that fit in a box: names at 13 px, the line under them at 10.5 px.
-    let chars = |w: f64| ((w - 44.0) / 7.8).max(6.0) as usize;
-    let small = |w: f64| ((w - 44.0) / 6.4).max(6.0) as usize;
     let sub_word = if v { "sub" } else { "subscriber" };
 
     // The wires: which node each subscriber box hangs from.
@@ -473,11 +567,11 @@ pub fn PubSubView(props: &PubSubProps) -> Html {
         for t in targets {
             let a = boxes[1][h].out(false);
             let b = boxes[2][t].inn();
-            let d = format!("M{:.0} {:.0}{}", a.0, a.1, curve(a, b));
+            let d = format!("M{} {}{}", a.0, a.1, curve(a, b));
             let label = (!v && subs.len() <= 8).then(|| {
                 html! {
-                    <text class="ps-wire-label" x={format!("{:.0}", (a.0 + b.0) / 2.0)}
-                          y={format!("{:.0}", (a.1 + b.1) / 2.0 - 4.0)} text-anchor="middle">{ hub.push_kind() }</text>
+                    <text class="ps-wire-label" x={((a.0 + b.0) / 2).to_string()}
+                          y={((a.1 + b.1) / 2 - 4).to_string()} text-anchor="middle">{ hub.push_kind() }</text>
                 }
             });
             wires.push(html! {
@@ -499,10 +593,10 @@ pub fn PubSubView(props: &PubSubProps) -> Html {
         } else {
             curve(p, hin)
         };
-        let mut d = format!("M{:.0} {:.0}{way}", p.0, p.1);
+        let mut d = format!("M{} {}{way}", p.0, p.1);
         if let Some(t) = r.to {
             let s = boxes[2][t].inn();
-            d.push_str(&format!("L{:.0} {:.0}{}", hout.0, hout.1, curve(hout, s)));
+            d.push_str(&format!("L{} {}{}", hout.0, hout.1, curve(hout, s)));
         }
         d
     };
@@ -530,9 +624,9 @@ pub fn PubSubView(props: &PubSubProps) -> Html {
                 _ => ("message", "ps-dot"),
             };
             let many = (r.count > 1).then(|| {
-                let (x, y) = r.to.map(|t| boxes[2][t].inn()).unwrap_or((0.0, 0.0));
+                let (x, y) = r.to.map(|t| boxes[2][t].inn()).unwrap_or((0, 0));
                 html! {
-                    <text class="ps-count" x={format!("{:.0}", x - 4.0)} y={format!("{:.0}", y - 8.0)}
+                    <text class="ps-count" x={(x - 4).to_string()} y={(y - 8).to_string()}
                           text-anchor="end">{ format!("×{}", r.count) }</text>
                 }
             });
@@ -544,8 +638,8 @@ pub fn PubSubView(props: &PubSubProps) -> Html {
                     <path class={class} d={route_d(r)} pathLength="100" />
                     { for many }
                     if hub.kind == Kind::Pattern && !v {
-                        <text class="ps-count ps-matches" x={format!("{:.0}", boxes[1][r.hub].x - 6.0)}
-                              y={format!("{:.0}", boxes[1][r.hub].y + 4.0)} text-anchor="end">
+                        <text class="ps-count ps-matches" x={(boxes[1][r.hub].x - 6).to_string()}
+                              y={(boxes[1][r.hub].y + 4).to_string()} text-anchor="end">
                             { format!("matches {}", tail(&text(r.channel), 16)) }</text>
                     }
                 </g>
@@ -553,165 +647,154 @@ pub fn PubSubView(props: &PubSubProps) -> Html {
         })
         .collect();
 
-    let node_box = |r: &Rect,
-                    class: &'static str,
-                    rx: f64,
-                    glyph: Html,
-                    name: String,
-                    sub: Html| {
-        html! {
-            <>
-                <rect class={class} x={format!("{:.0}", r.x)} y={format!("{:.0}", r.y)}
-                      width={format!("{:.0}", r.w)} height={format!("{:.0}", r.h)} rx={format!("{rx:.0}")} />
-                { glyph }
-                <text class="ps-name" x={format!("{:.0}", r.x + 38.0)} y={format!("{:.0}", r.y + r.h / 2.0 - 2.0)}>
-                    { fit(&name, chars(r.w)) }</text>
-                <text class="ps-sub" x={format!("{:.0}", r.x + 38.0)} y={format!("{:.0}", r.y + r.h / 2.0 + 12.0)}>
-                    { sub }</text>
-            </>
+    let hub_nodes = hubs.iter().enumerate().map(|(i, hub)| {
+        let name = text(hub.name);
+        let n = hub.subs.len();
+        let w = boxes[1][i].w;
+        let mut spec = Spec {
+            key: format!("h{}:{name}", hub.kind as u8),
+            name: Some(name.clone()),
+            subscribers: Some(n),
+            class: "ps-hub",
+            glyph: "ps-glyph",
+            label: name.clone(),
+            title: name.clone(),
+            cause: facts
+                .batch
+                .iter()
+                .rev()
+                .find_map(|b| match &b.event.kind {
+                    EventKind::Subscribed { name: s, .. }
+                    | EventKind::Unsubscribed { name: s, .. }
+                        if s == hub.name =>
+                    {
+                        Some(b.cause.clone())
+                    }
+                    _ => None,
+                })
+                .flatten(),
+            ..Spec::default()
+        };
+        match hub.kind {
+            Kind::Lost => {
+                spec.testid = "message-dropped";
+                spec.subscribers = None;
+                spec.class = "ps-ghost";
+                spec.glyph = "ps-lost-glyph";
+                spec.round = true;
+                spec.mark = "✕";
+                spec.line = "lost: no subscriber".into();
+                spec.lost = true;
+                spec.title = format!("{name}: lost, no subscriber");
+                spec.cause = lost
+                    .iter()
+                    .find(|(l, _)| *l == hub.name)
+                    .and_then(|l| l.1.cloned());
+            }
+            Kind::Pattern => {
+                spec.testid = "pattern";
+                spec.pill = true;
+                spec.round = true;
+                spec.mark = "*";
+                spec.line = either(
+                    format!("pattern · {}", plural(n, sub_word)),
+                    plural(n, sub_word),
+                    small(w),
+                );
+            }
+            kind => {
+                let shard = kind == Kind::Shard;
+                spec.testid = "channel";
+                spec.mark = if shard { "§" } else { "#" };
+                spec.slot = shard.then(|| key_hash_slot(hub.name));
+                let line = match spec.slot {
+                    Some(s) if v => format!("shard slot {s}"),
+                    Some(s) => format!("shard · slot {s} · {n} sub"),
+                    None => format!("channel · {}", plural(n, sub_word)),
+                };
+                spec.line = either(line, plural(n, sub_word), small(w));
+            }
         }
-    };
-    let glyph = |r: &Rect, class: &'static str, round: bool, mark: &'static str| {
-        let (cx, cy) = (r.x + 20.0, r.y + r.h / 2.0);
-        html! {
-            <>
-                if round {
-                    <circle class={class} cx={format!("{cx:.0}")} cy={format!("{cy:.0}")} r="11" />
+        (1, i, spec)
+    });
+
+    let sub_nodes = subs.iter().enumerate().map(|(i, s)| {
+        let w = boxes[2][i].w;
+        let spec = match *s {
+            Sub::Client(c) => {
+                let name = pane(c);
+                let line = vm.clients.get(&c).map(|cv| {
+                    let all = cv.channels.len() + cv.patterns.len() + cv.shard_channels.len();
+                    let one =
+                        |cmd: &str, l: &[Vec<u8>]| l.first().map(|n| format!("{cmd} {}", text(n)));
+                    if all == 1 {
+                        one("SUBSCRIBE", &cv.channels)
+                            .or_else(|| one("PSUBSCRIBE", &cv.patterns))
+                            .or_else(|| one("SSUBSCRIBE", &cv.shard_channels))
+                            .unwrap_or_default()
+                    } else {
+                        plural(all, "subscription")
+                    }
+                });
+                let line = line.unwrap_or_default();
+                let line = if v { line } else { format!("id {c} · {line}") };
+                Spec {
+                    key: format!("u{c}"),
+                    testid: "subscriber",
+                    client: Some(name.clone()),
+                    title: format!("{name}\n{line}"),
+                    line: fit(&line, small(w)),
+                    label: name,
+                    ..Spec::default()
+                }
+            }
+            Sub::Group(h) => {
+                let hub = &hubs[h];
+                let n = hub.subs.len();
+                let names: Vec<String> = hub.subs.iter().take(3).map(|c| pane(*c)).collect();
+                let more = if n > 3 {
+                    format!(" … +{}", n - 3)
                 } else {
-                    <rect class={class} x={format!("{:.0}", cx - 11.0)} y={format!("{:.0}", cy - 11.0)} width="22" height="22" rx="5" />
+                    String::new()
+                };
+                let line = format!("{}{more}", names.join(", "));
+                Spec {
+                    key: format!("g{}", text(hub.name)),
+                    testid: "subscriber-group",
+                    name: Some(text(hub.name)),
+                    count: Some(n),
+                    class: "ps-box ps-group",
+                    mark: "≡",
+                    title: format!("{} of {}\n{line}", plural(n, "subscriber"), text(hub.name)),
+                    line: fit(&line, small(w)),
+                    label: plural(n, sub_word),
+                    ..Spec::default()
                 }
-                <text class="ps-glyph-text" x={format!("{cx:.0}")} y={format!("{:.0}", cy + 5.0)} text-anchor="middle">{ mark }</text>
-            </>
+            }
+        };
+        (2, i, spec)
+    });
+
+    let pub_nodes = pubs.iter().enumerate().map(|(i, p)| {
+        let name = p.client.map_or_else(|| "server".to_string(), pane);
+        let mut line = format!("→ {}", text(p.channel));
+        if !v {
+            line = format!("{line} · {}", plural(p.receivers, "receiver"));
         }
-    };
-
-    let hub_nodes: Vec<Html> = hubs
-        .iter()
-        .enumerate()
-        .map(|(i, hub)| {
-            let r = &boxes[1][i];
-            let name = text(hub.name);
-            let n = hub.subs.len();
-            let cause = facts.batch.iter().rev().find_map(|b| match &b.event.kind {
-                EventKind::Subscribed { name: s, .. } | EventKind::Unsubscribed { name: s, .. } if s == hub.name => {
-                    Some(b.cause.clone())
-                }
-                _ => None,
-            });
-            let (title, enter, leave) = caused(cause.flatten().as_ref(), &props.dispatch);
-            let full = title.map_or_else(|| name.clone(), |t| format!("{name}\n{t}"));
-            match hub.kind {
-                Kind::Lost => {
-                    let cause = lost.iter().find(|(l, _)| *l == hub.name).and_then(|l| l.1);
-                    let (title, enter, leave) = caused(cause, &props.dispatch);
-                    html! {
-                        <g key={format!("l:{name}")} class="ps-lost" data-testid="message-dropped" data-name={name.clone()}
-                           onmouseenter={enter} onmouseleave={leave}>
-                            <title>{ format!("{name}: lost, no subscriber{}", title.map(|t| format!("\n{t}")).unwrap_or_default()) }</title>
-                            { node_box(r, "ps-ghost", 10.0, glyph(r, "ps-lost-glyph", true, "✕"), name,
-                                       html! { <tspan class="ps-lost-text">{ "lost: no subscriber" }</tspan> }) }
-                        </g>
-                    }
-                }
-                Kind::Pattern => html! {
-                    <g key={format!("p:{name}")} data-testid="pattern" data-name={name.clone()}
-                       data-subscribers={n.to_string()} onmouseenter={enter} onmouseleave={leave}>
-                        <title>{ full }</title>
-                        { node_box(r, "ps-hub", r.h / 2.0, glyph(r, "ps-glyph", true, "*"), name,
-                                   html! { { fit(&format!("pattern · {}", plural(n, sub_word)), small(r.w)) } }) }
-                    </g>
-                },
-                kind => {
-                    let shard = kind == Kind::Shard;
-                    let slot = shard.then(|| key_hash_slot(hub.name));
-                    let sub = match slot {
-                        Some(s) if v => format!("shard slot {s}"),
-                        Some(s) => format!("shard · slot {s} · {n} sub"),
-                        None => format!("channel · {}", plural(n, sub_word)),
-                    };
-                    let sub = fit(&sub, small(r.w));
-                    html! {
-                        <g key={format!("{}:{name}", if shard { "s" } else { "c" })} data-testid="channel"
-                           data-name={name.clone()} data-shard={shard.then_some("true")}
-                           data-slot={slot.map(|s| s.to_string())} data-subscribers={n.to_string()}
-                           onmouseenter={enter} onmouseleave={leave}>
-                            <title>{ full }</title>
-                            { node_box(r, "ps-hub", 10.0, glyph(r, "ps-glyph", false, if shard { "§" } else { "#" }), name, html! { { sub } }) }
-                        </g>
-                    }
-                }
-            }
-        })
-        .collect();
-
-    let sub_nodes: Vec<Html> = subs
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let r = &boxes[2][i];
-            match *s {
-                Sub::Client(c) => {
-                    let name = pane(c);
-                    let line = vm.clients.get(&c).map(|cv| {
-                        let all = cv.channels.len() + cv.patterns.len() + cv.shard_channels.len();
-                        let one = |cmd: &str, l: &[Vec<u8>]| l.first().map(|n| format!("{cmd} {}", text(n)));
-                        if all == 1 {
-                            one("SUBSCRIBE", &cv.channels)
-                                .or_else(|| one("PSUBSCRIBE", &cv.patterns))
-                                .or_else(|| one("SSUBSCRIBE", &cv.shard_channels))
-                                .unwrap_or_default()
-                        } else {
-                            plural(all, "subscription")
-                        }
-                    });
-                    let line = line.unwrap_or_default();
-                    let line = if v { line } else { format!("id {c} · {line}") };
-                    html! {
-                        <g key={format!("u{c}")} data-testid="subscriber" data-client={name.clone()}>
-                            <title>{ format!("{name}\n{line}") }</title>
-                            { node_box(r, "ps-box", 10.0, glyph(r, "ps-pane", false, "▸"), name,
-                                       html! { { fit(&line, small(r.w)) } }) }
-                        </g>
-                    }
-                }
-                Sub::Group(h) => {
-                    let hub = &hubs[h];
-                    let n = hub.subs.len();
-                    let names: Vec<String> = hub.subs.iter().take(3).map(|c| pane(*c)).collect();
-                    let line = format!("{}{}", names.join(", "), if n > 3 { format!(" … +{}", n - 3) } else { String::new() });
-                    html! {
-                        <g key={format!("g{}", text(hub.name))} data-testid="subscriber-group"
-                           data-name={text(hub.name)} data-count={n.to_string()}>
-                            <title>{ format!("{} of {}\n{line}", plural(n, "subscriber"), text(hub.name)) }</title>
-                            { node_box(r, "ps-box ps-group", 10.0, glyph(r, "ps-pane", false, "≡"), plural(n, sub_word),
-                                       html! { { fit(&line, small(r.w)) } }) }
-                        </g>
-                    }
-                }
-            }
-        })
-        .collect();
-
-    let pub_nodes: Vec<Html> = pubs
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let r = &boxes[0][i];
-            let name = p.client.map_or_else(|| "server".to_string(), pane);
-            let mut line = format!("→ {}", text(p.channel));
-            if !v {
-                line = format!("{line} · {}", plural(p.receivers, "receiver"));
-            }
-            let (title, enter, leave) = caused(p.cause, &props.dispatch);
-            html! {
-                <g key={format!("p{}", p.client.map_or(-1, |c| c as i64))} class="ps-publisher"
-                   onmouseenter={enter} onmouseleave={leave}>
-                    <title>{ format!("{name}: published {}\n{}", plural(p.count, "message"), title.unwrap_or_default()) }</title>
-                    { node_box(r, "ps-box", 10.0, glyph(r, "ps-pane", false, "▸"), name,
-                               html! { { fit(&line, small(r.w)) } }) }
-                </g>
-            }
-        })
+        let spec = Spec {
+            key: format!("p{}", p.client.map_or(-1, |c| c as i64)),
+            title: format!("{name}: published {}", plural(p.count, "message")),
+            line: fit(&line, small(boxes[0][i].w)),
+            label: name,
+            cause: p.cause.cloned(),
+            ..Spec::default()
+        };
+        (0, i, spec)
+    });
+    let nodes: Vec<Html> = pub_nodes
+        .chain(hub_nodes)
+        .chain(sub_nodes)
+        .map(|(t, i, spec)| node(&boxes[t][i], spec, &props.dispatch))
         .collect();
 
     let bubble_nodes: Vec<Html> = bubbles
@@ -722,7 +805,7 @@ pub fn PubSubView(props: &PubSubProps) -> Html {
                 EventKind::MessagePublished { payload, .. } | EventKind::MessageDropped { payload, .. } => text(payload),
                 _ => String::new(),
             };
-            let (x, y) = (r.x + 6.0, r.y - 6.0);
+            let (x, y) = (r.x + 6, r.y - 6);
             let channel = match &event.kind {
                 EventKind::MessagePublished { channel, .. } | EventKind::MessageDropped { channel, .. } => text(channel),
                 _ => String::new(),
@@ -732,7 +815,7 @@ pub fn PubSubView(props: &PubSubProps) -> Html {
                 <g key={format!("b{}", event.seq)} class="ps-bubble" data-testid="message" data-channel={channel}
                    data-receivers={n.to_string()} onmouseenter={enter} onmouseleave={leave}>
                     if let Some(t) = title { <title>{ t }</title> }
-                    <text x={format!("{x:.0}")} y={format!("{y:.0}")} >
+                    <text x={x.to_string()} y={y.to_string()}>
                         { format!("\"{}\" → {}", fit(&payload, 16), plural(*n, "receiver")) }</text>
                 </g>
             }
@@ -770,13 +853,11 @@ pub fn PubSubView(props: &PubSubProps) -> Html {
             if empty {
                 <p class="view-empty muted">{ "Nobody is subscribed. Try " }<code>{ "SUBSCRIBE news" }</code>{ " in one console and " }<code>{ "PUBLISH news hello" }</code>{ " in another." }</p>
             } else {
-                <svg class={classes!("ps-graph", v.then_some("narrow"))} viewBox={format!("0 0 {:.0} {height:.0}", geo.width)}
-                     style={format!("max-width:{:.0}px", geo.width * 1.15)} role="img" aria-label={aria}>
+                <svg class={classes!("ps-graph", v.then_some("narrow"))} viewBox={format!("0 0 {} {height}", geo.width)}
+                     style={format!("max-width:{}px", geo.width * 115 / 100)} role="img" aria-label={aria}>
                     <g class="ps-wires">{ for wires }</g>
                     <g class="ps-trails">{ for trails }</g>
-                    { for pub_nodes }
-                    { for hub_nodes }
-                    { for sub_nodes }
+                    { for nodes }
                     <g class="ps-dots">{ for dots }</g>
                     { for bubble_nodes }
                 </svg>
