@@ -41,6 +41,9 @@ test('subscribe, publish, pattern delivery, lost message and unsubscribe in the 
     .toHaveAttribute('data-via', 'news');
   await expect(view.locator('[data-testid="message-path"][data-kind="pmessage"][data-client="listener-2"]'))
     .toHaveAttribute('data-via', 'n*');
+  // Hovering a path names the step that sent it.
+  await expect(view.locator('[data-testid="message-path"][data-kind="message"] title'))
+    .toHaveText(/producer> PUBLISH news hello/);
   // The receiver count PUBLISH returned is on the message.
   await expect(view.locator('[data-testid="message"][data-channel="news"]')).toHaveAttribute('data-receivers', '2');
   await expect(view.getByTestId('message-dropped')).toHaveCount(0);

@@ -9,6 +9,7 @@
 //! the motion follows `--motion-scale` and switches off with the other animations; without
 //! motion a dot rests at its receiver.
 
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
@@ -18,7 +19,7 @@ use yew::prelude::*;
 use super::common::ViewFrame;
 use super::common::{caused, text, Cause};
 use super::{Facts, ViewAction, ViewId, ViewsUi};
-use crate::engine::{ClientId, EventKind, Via};
+use crate::engine::{ClientId, EventKind, SubscriptionKind, Via};
 use crate::session::view_model::{key_hash_slot, SubscriptionView};
 
 /// A node with more subscribers than this draws them as one group box with a count, so a
@@ -153,6 +154,9 @@ enum Kind {
     Pattern,
     /// The ghost of a channel a publish reached nobody on (Redis has no such channel).
     Lost,
+    /// The ghost of a channel or pattern the last subscriber just left, fading out (a pattern
+    /// when `true`); not a live node, so it has no `channel` or `pattern` hook.
+    Gone(bool),
 }
 
 struct Hub<'a> {
@@ -226,6 +230,8 @@ struct Spec {
     line: String,
     /// The line is a loss, in red.
     lost: bool,
+    /// A ghost fading out.
+    leaving: bool,
     title: String,
     cause: Option<Rc<Cause>>,
 }
@@ -248,6 +254,7 @@ impl Default for Spec {
             label: String::new(),
             line: String::new(),
             lost: false,
+            leaving: false,
             title: String::new(),
             cause: None,
         }
@@ -266,7 +273,7 @@ fn node(r: &Rect, spec: Spec, dispatch: &Callback<ViewAction>) -> Html {
     let num = |n: Option<usize>| n.map(|n| n.to_string());
     html! {
         <g key={spec.key} transform={format!("translate({} {})", r.x, r.y)}
-           class={classes!(spec.lost.then_some("ps-lost"))}
+           class={classes!(spec.lost.then_some("ps-lost"), spec.leaving.then_some("ps-leaving"))}
            data-testid={(!spec.testid.is_empty()).then_some(spec.testid)} data-name={spec.name}
            data-client={spec.client} data-subscribers={num(spec.subscribers)} data-count={num(spec.count)}
            data-shard={spec.slot.map(|_| "true")} data-slot={spec.slot.map(|s| s.to_string())}
@@ -402,11 +409,14 @@ pub fn PubSubView(props: &PubSubProps) -> Html {
     let mut hubs: Vec<Hub> = Vec::new();
     let total = vm.channels.len() + vm.shard_channels.len() + vm.patterns.len();
     let room = MAX_NODES.saturating_sub(lost.len().min(4));
+    // Many channels leave room for a few patterns, which a message may go through.
+    let channels = room - vm.patterns.len().min(room / 4);
     let all = vm
         .channels
         .iter()
         .map(|s| (Kind::Channel, s))
         .chain(vm.shard_channels.iter().map(|s| (Kind::Shard, s)))
+        .take(channels)
         .chain(vm.patterns.iter().map(|s| (Kind::Pattern, s)));
     for (kind, s) in all.take(room) {
         let s: &SubscriptionView = s;
@@ -418,6 +428,30 @@ pub fn PubSubView(props: &PubSubProps) -> Html {
     }
     let hidden_hubs = total - hubs.len();
     let live_hubs = hubs.len();
+    // Nodes whose last subscriber left in the batch leave as ghosts.
+    for b in facts.batch.iter() {
+        if let EventKind::Unsubscribed { kind, name, .. } = &b.event.kind {
+            let live = match kind {
+                SubscriptionKind::Channel => &vm.channels,
+                SubscriptionKind::Pattern => &vm.patterns,
+                SubscriptionKind::Shard => &vm.shard_channels,
+            };
+            let pattern = *kind == SubscriptionKind::Pattern;
+            let gone = Kind::Gone(pattern);
+            if hubs.len() < live_hubs + 4
+                && !live.iter().any(|s| s.name == *name)
+                && !hubs
+                    .iter()
+                    .any(|h| h.kind == gone && h.name == name.as_slice())
+            {
+                hubs.push(Hub {
+                    kind: gone,
+                    name,
+                    subs: &[],
+                });
+            }
+        }
+    }
     for (name, _) in lost.iter().take(4) {
         hubs.push(Hub {
             kind: Kind::Lost,
@@ -428,24 +462,27 @@ pub fn PubSubView(props: &PubSubProps) -> Html {
 
     // The subscriber boxes, in the order of the nodes they hang from.
     let mut subs: Vec<Sub> = Vec::new();
-    let mut hidden_subs = 0usize;
     for (i, hub) in hubs.iter().enumerate() {
         if hub.grouped() {
             if subs.len() < MAX_SUBS {
                 subs.push(Sub::Group(i));
-            } else {
-                hidden_subs += hub.subs.len();
             }
             continue;
         }
         for c in hub.subs {
-            if !subs.contains(&Sub::Client(*c)) {
-                if subs.len() < MAX_SUBS {
-                    subs.push(Sub::Client(*c));
-                } else {
-                    hidden_subs += 1;
-                }
+            if subs.len() < MAX_SUBS && !subs.contains(&Sub::Client(*c)) {
+                subs.push(Sub::Client(*c));
             }
+        }
+    }
+    // The subscribers some box stands for (each box lists at most FANOUT of them).
+    let mut drawn: BTreeSet<ClientId> = BTreeSet::new();
+    for s in &subs {
+        match *s {
+            Sub::Client(c) => {
+                drawn.insert(c);
+            }
+            Sub::Group(h) => drawn.extend(hubs[h].subs.iter().copied()),
         }
     }
 
@@ -652,7 +689,7 @@ pub fn PubSubView(props: &PubSubProps) -> Html {
         let n = hub.subs.len();
         let w = boxes[1][i].w;
         let mut spec = Spec {
-            key: format!("h{}:{name}", hub.kind as u8),
+            key: format!("h{}:{name}", hub.push_kind()),
             name: Some(name.clone()),
             subscribers: Some(n),
             class: "ps-hub",
@@ -677,6 +714,7 @@ pub fn PubSubView(props: &PubSubProps) -> Html {
         };
         match hub.kind {
             Kind::Lost => {
+                spec.key = format!("lost:{name}");
                 spec.testid = "message-dropped";
                 spec.subscribers = None;
                 spec.class = "ps-ghost";
@@ -690,6 +728,17 @@ pub fn PubSubView(props: &PubSubProps) -> Html {
                     .iter()
                     .find(|(l, _)| *l == hub.name)
                     .and_then(|l| l.1.cloned());
+            }
+            Kind::Gone(pattern) => {
+                spec.key = format!("gone{pattern}:{name}");
+                spec.subscribers = None;
+                spec.class = "ps-ghost";
+                spec.pill = pattern;
+                spec.round = pattern;
+                spec.mark = if pattern { "*" } else { "#" };
+                spec.line = "no subscribers: gone".into();
+                spec.title = format!("{name}: its last subscriber left");
+                spec.leaving = true;
             }
             Kind::Pattern => {
                 spec.testid = "pattern";
@@ -822,18 +871,14 @@ pub fn PubSubView(props: &PubSubProps) -> Html {
         })
         .collect();
 
-    let listeners: usize = {
-        let mut all: Vec<ClientId> = vm
-            .channels
-            .iter()
-            .chain(vm.patterns.iter())
-            .chain(vm.shard_channels.iter())
-            .flat_map(|s| s.subscribers.iter().copied())
-            .collect();
-        all.sort_unstable();
-        all.dedup();
-        all.len()
-    };
+    let listeners = vm
+        .channels
+        .iter()
+        .chain(vm.patterns.iter())
+        .chain(vm.shard_channels.iter())
+        .flat_map(|s| s.subscribers.iter().copied())
+        .collect::<BTreeSet<ClientId>>()
+        .len();
     let summary = html! {
         <span class="chip">{ format!("{} · {} · {}", plural(vm.channels.len() + vm.shard_channels.len(), "channel"),
                                      plural(vm.patterns.len(), "pattern"), plural(listeners, "subscriber")) }</span>
@@ -861,9 +906,9 @@ pub fn PubSubView(props: &PubSubProps) -> Html {
                     <g class="ps-dots">{ for dots }</g>
                     { for bubble_nodes }
                 </svg>
-                if hidden_hubs + hidden_subs > 0 {
-                    <p class="ps-more muted">{ format!("Not drawn: {} and {} (counted above).",
-                        plural(hidden_hubs, "channel or pattern"), plural(hidden_subs, "subscriber")) }</p>
+                if hidden_hubs > 0 || drawn.len() < listeners {
+                    <p class="ps-more muted">{ format!("Drawn: {} of {total} channels and patterns, {} of {listeners} subscribers; the counts above are complete.",
+                        total - hidden_hubs, drawn.len()) }</p>
                 }
             }
             <p class="ps-foot muted">
