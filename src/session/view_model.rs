@@ -177,6 +177,50 @@ pub struct SubscriptionView {
     pub subscribers: Vec<ClientId>,
 }
 
+/// The cluster hash slot of a key or shard channel, as Redis's `keyHashSlot`: CRC16
+/// (XMODEM) of the key mod 16384, or of the text between the first `{` and the next `}`
+/// when that text is not empty. The Pub/Sub view shows it beside each shard channel.
+pub fn key_hash_slot(key: &[u8]) -> u16 {
+    let tag = key.iter().position(|&b| b == b'{').and_then(|open| {
+        let rest = &key[open + 1..];
+        let close = rest.iter().position(|&b| b == b'}')?;
+        (close > 0).then(|| &rest[..close])
+    });
+    // Bitwise rather than table-driven: a few channels per frame, and the page's size counts.
+    let mut crc: u16 = 0;
+    for &byte in tag.unwrap_or(key) {
+        crc ^= u16::from(byte) << 8;
+        for _ in 0..8 {
+            crc = if crc & 0x8000 != 0 {
+                (crc << 1) ^ 0x1021
+            } else {
+                crc << 1
+            };
+        }
+    }
+    crc & 0x3fff
+}
+
+#[cfg(test)]
+#[test]
+fn key_hash_slot_matches_redis() {
+    // Redis's cluster specification's examples, and values from CRC16/XMODEM
+    // (`binascii.crc_hqx(key, 0) % 16384`).
+    for (key, slot) in [
+        ("foo", 12182),
+        ("{user1000}.following", 3443),
+        ("{user1000}.followers", 3443),
+        ("foo{}{bar}", 8363),
+        ("foo{{bar}}zap", 4015),
+        ("foo{bar}{zap}", 5061),
+        ("123456789", 12739),
+        ("news", 5161),
+        ("", 0),
+    ] {
+        assert_eq!(key_hash_slot(key.as_bytes()), slot, "{key}");
+    }
+}
+
 /// What a blocked client waits for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct BlockView {
