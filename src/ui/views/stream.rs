@@ -61,7 +61,7 @@ fn parse_id(s: &str) -> Option<StreamId> {
 struct Motion {
     /// Entries XADD added, with the step that added them.
     added: BTreeMap<StreamId, Option<Rc<Cause>>>,
-    /// Entries deleted in place (tombstones made now).
+    /// Entries removed now (those whose node stays become tombstones).
     deleted: BTreeMap<StreamId, Option<Rc<Cause>>>,
     /// Removals whose entries left the tape: (seq, ids, what removed them).
     gone: Vec<(u64, Vec<StreamId>, &'static str)>,
@@ -98,10 +98,9 @@ impl Motion {
                         TrimReason::MinId { .. } => "trimmed (MINID)",
                         _ => "deleted",
                     };
-                    if what == "deleted" {
-                        for id in ids {
-                            m.deleted.insert(*id, b.cause.clone());
-                        }
+                    // Redis flags entries inside a node it keeps: those slots become tombstones.
+                    for id in ids {
+                        m.deleted.insert(*id, b.cause.clone());
                     }
                     m.gone.push((b.event.seq, ids.clone(), what));
                 }
@@ -122,89 +121,68 @@ impl Motion {
 
 /// Why the last step's trim of this stream left what it left (`~` removes whole nodes only).
 fn trim_note(s: &Stream, facts: &Facts) -> Option<String> {
-    let events = facts.vm.effects.events();
-    let (ids, reason, nodes) = events.iter().rev().find_map(|e| match &e.kind {
-        EventKind::StreamEntriesRemoved {
-            db,
-            key,
-            ids,
-            reason,
-            nodes_removed,
-        } if *db == s.db && *key == s.key => matches!(
-            reason,
-            TrimReason::MaxLen { .. } | TrimReason::MinId { .. }
-        )
-        .then_some((ids.len() as u64, *reason, *nodes_removed)),
-        _ => None,
-    })?;
-    // The head node is known when the node window reaches the head.
-    let head = (s.nodes.len() as u64 == s.node_count)
-        .then(|| s.nodes.first())
-        .flatten()
-        .map(|n| format!("node {}", n.first_id))
-        .unwrap_or_else(|| "the first node".into());
-    let went = format!(
-        "{} went with {}",
-        plural(nodes, "whole node", "whole nodes"),
-        plural(ids, "entry", "entries")
-    );
-    let limit = |l: u64| {
-        if l > 0 {
-            format!(" (LIMIT {l}: at most that many entries per call)")
-        } else {
-            String::new()
-        }
-    };
-    Some(match reason {
+    let (ids, reason, nodes) =
+        facts
+            .vm
+            .effects
+            .events()
+            .iter()
+            .rev()
+            .find_map(|e| match &e.kind {
+                EventKind::StreamEntriesRemoved {
+                    db,
+                    key,
+                    ids,
+                    reason,
+                    nodes_removed,
+                } if *db == s.db && *key == s.key => {
+                    Some((ids.len() as u64, *reason, *nodes_removed))
+                }
+                _ => None,
+            })?;
+    let (word, threshold, approx, kept) = match reason {
         TrimReason::MaxLen {
-            threshold,
-            approx: true,
-            limit: l,
+            threshold, approx, ..
         } => {
-            let past = s.length.saturating_sub(threshold);
-            format!(
-                "MAXLEN ~ {threshold}: ~ removes whole nodes only; {went}; {head} keeps {} past the limit, \
-                 as removing it would leave fewer than {threshold}{}.",
-                plural(past, "entry", "entries"),
-                limit(l)
+            let past = plural(s.length.saturating_sub(threshold), "entry", "entries");
+            let why = format!("past the limit, as removing it would leave fewer than {threshold}");
+            (
+                "MAXLEN",
+                threshold.to_string(),
+                approx,
+                format!("{past} {why}"),
             )
         }
         TrimReason::MinId {
-            threshold,
-            approx: true,
-            limit: l,
+            threshold, approx, ..
         } => {
+            // How many older entries stay is known when the window holds the whole stream.
             let older = s.entries.iter().filter(|e| e.id < threshold).count() as u64;
-            let known = s.entries.len() as u64 == s.length;
-            format!(
-                "MINID ~ {threshold}: ~ removes whole nodes only; {went}; {head} keeps {} older than {threshold}, \
-                 as it also holds newer ones{}.",
-                if known { plural(older, "entry", "entries") } else { "the entries".into() },
-                limit(l)
+            let n = if s.entries.len() as u64 == s.length {
+                plural(older, "entry", "entries")
+            } else {
+                "entries".into()
+            };
+            (
+                "MINID",
+                threshold.to_string(),
+                approx,
+                format!("{n} older than {threshold}, as it also holds newer ones"),
             )
         }
-        TrimReason::MaxLen {
-            threshold,
-            limit: l,
-            ..
-        } => {
-            format!(
-                "MAXLEN {threshold}: the {} fell off the head{}.",
-                plural(ids, "oldest entry", "oldest entries"),
-                limit(l)
-            )
-        }
-        TrimReason::MinId {
-            threshold,
-            limit: l,
-            ..
-        } => format!(
-            "MINID {threshold}: the {} older than {threshold} fell off the head{}.",
-            plural(ids, "entry", "entries"),
-            limit(l)
-        ),
         _ => return None,
-    })
+    };
+    let n = plural(ids, "entry", "entries");
+    if !approx {
+        return Some(format!("{word} {threshold}: {n} fell off the head."));
+    }
+    // The head node is known when the node window reaches the head.
+    let head = match s.nodes.first() {
+        Some(f) if s.nodes.len() as u64 == s.node_count => format!("node {}", f.first_id),
+        _ => "the first node".into(),
+    };
+    let went = plural(nodes, "whole node", "whole nodes");
+    Some(format!("{word} ~ {threshold}: ~ removes whole nodes only; {went} went with {n}; {head} keeps {kept}."))
 }
 
 /// One slot of the tape: a live entry or a tombstone.
@@ -248,6 +226,14 @@ fn card(
     }
 }
 
+/// A group's cursor (`group-cursor`, `data-group`): a ▲ and the group's name, or where it is.
+fn cursor(name: &str, label: String) -> Html {
+    html! {
+        <span class="g-row cursor" data-testid="group-cursor" data-group={name.to_string()}>
+            <span class="mark mark-group" aria-hidden="true">{ "▲" }</span>{ label }</span>
+    }
+}
+
 /// What sits under a slot, one row per group: its cursor (▲), or the lag bar over entries it
 /// has not delivered yet (labelled on the first of them).
 fn under(groups: &[(String, &GroupView, Option<usize>)], i: usize) -> Html {
@@ -255,20 +241,16 @@ fn under(groups: &[(String, &GroupView, Option<usize>)], i: usize) -> Html {
         return html! {};
     }
     html! {
-        <span class="under" aria-hidden="false">
+        <span class="under">
             { for groups.iter().map(|(name, g, at)| {
-                let after = at.map_or(true, |a| i > a);
                 if *at == Some(i) {
-                    html! { <span class="g-row cursor" data-testid="group-cursor" data-group={name.clone()}>
-                        <span class="mark mark-group" aria-hidden="true">{ "▲" }</span>{ name.clone() }</span> }
-                } else if after {
-                    let first = at.map_or(i == 0, |a| i == a + 1);
-                    let lag = g.lag.map(|n| n.to_string()).unwrap_or_else(|| "?".into());
-                    html! { <span class="g-row lag" title={format!("{name}: not delivered yet")}>
-                        if first { { format!("lag {lag}") } }</span> }
-                } else {
-                    html! { <span class="g-row"></span> }
+                    return cursor(name, name.clone());
                 }
+                let label = (at.map_or(i == 0, |a| i == a + 1)).then(|| match g.lag {
+                    Some(n) => format!("lag {n}"),
+                    None => "lag ?".into(),
+                });
+                html! { <span class={classes!("g-row", at.is_none_or(|a| i > a).then_some("lag"))}>{ label }</span> }
             }) }
         </span>
     }
@@ -406,11 +388,19 @@ pub fn StreamView(props: &StreamProps) -> Html {
     let before: Vec<Html> = groups
         .iter()
         .filter(|(_, _, at)| at.is_none())
-        .map(|(name, g, _)| html! {
-            <span class="g-row cursor" data-testid="group-cursor" data-group={name.clone()}>
-                <span class="mark mark-group" aria-hidden="true">{ "▲" }</span>
-                { format!("{name} at {}", g.last_id) }<span class="muted">{ if whole { " (before every entry)" } else { " (before the window)" } }</span>
-            </span>
+        .map(|(name, g, _)| {
+            cursor(
+                name,
+                format!(
+                    "{name} at {} ({})",
+                    g.last_id,
+                    if whole {
+                        "before every entry"
+                    } else {
+                        "before the window"
+                    }
+                ),
+            )
         })
         .collect();
     let ghosts = motion.gone.iter().map(|(seq, ids, what)| {
