@@ -2,7 +2,6 @@
 //! internal nodes on demand, the group cursors, the trimmed head falling off, the clients
 //! blocked at the tail, a jump to an ID, and below it the consumer groups (`groups`).
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -60,9 +59,9 @@ fn parse_id(s: &str) -> Option<StreamId> {
 #[derive(Default)]
 struct Motion {
     /// Entries XADD added, with the step that added them.
-    added: BTreeMap<StreamId, Option<Rc<Cause>>>,
+    added: Vec<(StreamId, Option<Rc<Cause>>)>,
     /// Entries removed now (those whose node stays become tombstones).
-    deleted: BTreeMap<StreamId, Option<Rc<Cause>>>,
+    deleted: Vec<(StreamId, Option<Rc<Cause>>)>,
     /// Removals whose entries left the tape: (seq, ids, what removed them).
     gone: Vec<(u64, Vec<StreamId>, &'static str)>,
     /// Clients an entry of this stream served: (seq, client, the entry).
@@ -83,7 +82,7 @@ impl Motion {
                 } => {
                     last_added = Some((here(d, k), *id));
                     if here(d, k) {
-                        m.added.insert(*id, b.cause.clone());
+                        m.added.push((*id, b.cause.clone()));
                     }
                 }
                 EventKind::StreamEntriesRemoved {
@@ -100,7 +99,7 @@ impl Motion {
                     };
                     // Redis flags entries inside a node it keeps: those slots become tombstones.
                     for id in ids {
-                        m.deleted.insert(*id, b.cause.clone());
+                        m.deleted.push((*id, b.cause.clone()));
                     }
                     m.gone.push((b.event.seq, ids.clone(), what));
                 }
@@ -117,6 +116,11 @@ impl Motion {
         }
         m
     }
+}
+
+/// The step that added or removed `id` now, if the batch has it.
+fn find(list: &[(StreamId, Option<Rc<Cause>>)], id: StreamId) -> Option<&Option<Rc<Cause>>> {
+    list.iter().find(|(x, _)| *x == id).map(|(_, c)| c)
 }
 
 /// Why the last step's trim of this stream left what it left (`~` removes whole nodes only).
@@ -183,6 +187,15 @@ fn trim_note(s: &Stream, facts: &Facts) -> Option<String> {
     };
     let went = plural(nodes, "whole node", "whole nodes");
     Some(format!("{word} ~ {threshold}: ~ removes whole nodes only; {went} went with {n}; {head} keeps {kept}."))
+}
+
+/// The view's own state: nodes shown or not, the jump box's complaint, and when each waiting
+/// client began to wait (for its ring): (client, deadline, start).
+#[derive(Default)]
+struct Local {
+    show_nodes: bool,
+    jump_error: Option<String>,
+    waits: Vec<(ClientId, Option<u64>, u64)>,
 }
 
 /// One slot of the tape: a live entry or a tombstone.
@@ -260,12 +273,15 @@ fn under(groups: &[(String, &GroupView, Option<usize>)], i: usize) -> Html {
 /// `blocked-client`, then `group` with its `consumer` and `pel-entry` elements.
 #[component]
 pub fn StreamView(props: &StreamProps) -> Html {
-    let show_nodes = use_state(|| false);
-    let jump_error = use_state(|| None::<String>);
+    let local = use_mut_ref(Local::default);
+    let redraw = use_force_update();
+    let (show_nodes, jump_error) = {
+        let l = local.borrow();
+        (l.show_nodes, l.jump_error.clone())
+    };
     let jump_ref = use_node_ref();
     let scroll_ref = use_node_ref();
     // When each waiting client began to wait, for its ring: (deadline, start).
-    let waits = use_mut_ref(BTreeMap::<ClientId, (Option<u64>, u64)>::new);
     let facts = &props.facts;
     let stream = facts.vm.stream(props.db, props.name.as_bytes());
     // A jump scrolls the tape to its far left, where the pinned window is (the tape's scroll
@@ -298,15 +314,21 @@ pub fn StreamView(props: &StreamProps) -> Html {
     let lo = s.entries.first().map(|e| e.id);
     let whole = s.entries.len() as u64 == s.length;
     let shown = |id: StreamId| whole || lo.is_some_and(|lo| id > lo);
-    let mut slots: Vec<Slot> = s.entries.iter().map(Slot::Entry).collect();
-    slots.extend(
-        s.nodes
-            .iter()
-            .flat_map(|n| n.deleted_ids.iter().copied())
-            .filter(|id| shown(*id))
-            .map(Slot::Tomb),
-    );
-    slots.sort_by_key(Slot::id);
+    // Both lists are in ID order: merge them (no sort).
+    let mut tombs = s
+        .nodes
+        .iter()
+        .flat_map(|n| n.deleted_ids.iter().copied())
+        .filter(|id| shown(*id))
+        .peekable();
+    let mut slots: Vec<Slot> = Vec::with_capacity(s.entries.len());
+    for e in &s.entries {
+        while let Some(t) = tombs.next_if(|t| *t < e.id) {
+            slots.push(Slot::Tomb(t));
+        }
+        slots.push(Slot::Entry(e));
+    }
+    slots.extend(tombs.map(Slot::Tomb));
     let nodes: Vec<&NodeView> = s
         .nodes
         .iter()
@@ -324,7 +346,7 @@ pub fn StreamView(props: &StreamProps) -> Html {
         .collect();
     let slot_html = |i: usize, slot: &Slot| match slot {
         Slot::Entry(e) => {
-            let arrived = motion.added.get(&e.id);
+            let arrived = find(&motion.added, e.id);
             let hover = arrived
                 .and_then(|c| c.as_ref())
                 .map(|c| caused(Some(c), &props.dispatch));
@@ -341,7 +363,7 @@ pub fn StreamView(props: &StreamProps) -> Html {
             )
         }
         Slot::Tomb(id) => {
-            let fresh = motion.deleted.get(id);
+            let fresh = find(&motion.deleted, *id);
             let t = fresh.and_then(|c| c.as_ref()).map(|c| c.title());
             html! {
                 <li key={format!("t{id}")} class={classes!("card", "tombstone", fresh.is_some().then_some("fresh"))}
@@ -429,8 +451,8 @@ pub fn StreamView(props: &StreamProps) -> Html {
         .filter(|(_, b)| b.db == props.db && b.keys.iter().any(|k| *k == s.key))
         .collect();
     {
-        let mut w = waits.borrow_mut();
-        w.retain(|c, (d, _)| waiting.iter().any(|(id, b)| id == c && b.deadline_ms == *d));
+        let w = &mut local.borrow_mut().waits;
+        w.retain(|(c, d, _)| waiting.iter().any(|(id, b)| id == c && b.deadline_ms == *d));
         for (c, b) in &waiting {
             let start = facts
                 .batch
@@ -438,7 +460,9 @@ pub fn StreamView(props: &StreamProps) -> Html {
                 .rev()
                 .find(|x| matches!(x.event.kind, EventKind::ClientBlocked { client_id, .. } if client_id == *c))
                 .map_or(now, |x| x.event.time_ms);
-            w.entry(*c).or_insert((b.deadline_ms, start));
+            if !w.iter().any(|(id, ..)| id == c) {
+                w.push((*c, b.deadline_ms, start));
+            }
         }
     }
     let pane = |c: ClientId| {
@@ -449,7 +473,7 @@ pub fn StreamView(props: &StreamProps) -> Html {
     };
     let waiters = waiting.iter().map(|(c, b)| {
         let name = pane(*c);
-        let start = waits.borrow().get(c).map_or(now, |(_, s)| *s);
+        let start = local.borrow().waits.iter().find(|(id, ..)| id == c).map_or(now, |w| w.2);
         let (ring, left) = match b.deadline_ms {
             Some(d) => {
                 let left = d.saturating_sub(now);
@@ -508,7 +532,7 @@ pub fn StreamView(props: &StreamProps) -> Html {
             props.db,
             s.key.clone(),
             jump_ref.clone(),
-            jump_error.clone(),
+            (local.clone(), redraw.clone()),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -518,7 +542,7 @@ pub fn StreamView(props: &StreamProps) -> Html {
                 .unwrap_or_default();
             match parse_id(&value) {
                 Some(start) => {
-                    error.set(None);
+                    error.0.borrow_mut().jump_error = None;
                     ctl.pin_entries(
                         db,
                         &key,
@@ -529,8 +553,12 @@ pub fn StreamView(props: &StreamProps) -> Html {
                         }),
                     );
                 }
-                None => error.set(Some(format!("{value:?} is not an id (ms-seq)"))),
+                None => {
+                    error.0.borrow_mut().jump_error =
+                        Some(format!("{value:?} is not an id (ms-seq)"))
+                }
             }
+            error.1.force_update();
         })
     };
     let unpin = {
@@ -538,8 +566,13 @@ pub fn StreamView(props: &StreamProps) -> Html {
         Callback::from(move |_: MouseEvent| ctl.pin_entries(db, &key, None))
     };
     let toggle = {
-        let show = show_nodes.clone();
-        Callback::from(move |_: MouseEvent| show.set(!*show))
+        let (local, redraw) = (local.clone(), redraw.clone());
+        Callback::from(move |_: MouseEvent| {
+            let mut l = local.borrow_mut();
+            l.show_nodes = !l.show_nodes;
+            drop(l);
+            redraw.force_update();
+        })
     };
 
     let summary = html! {
@@ -568,7 +601,7 @@ pub fn StreamView(props: &StreamProps) -> Html {
                    collapsed={props.ui.collapsed.contains(&id)} dispatch={props.dispatch.clone()}>
             <div class="tape-tools">
                 <span class="tape-caption" data-testid="stream-caption">{ caption }
-                    if *show_nodes && hidden_nodes > 0 { <span class="muted">{ format!(" · {} older", plural(hidden_nodes, "node", "nodes")) }</span> }
+                    if show_nodes && hidden_nodes > 0 { <span class="muted">{ format!(" · {} older", plural(hidden_nodes, "node", "nodes")) }</span> }
                 </span>
                 <button type="button" class="view-button" aria-pressed={show_nodes.to_string()}
                         data-testid="stream-nodes-toggle" onclick={toggle}>{ "Nodes" }</button>
@@ -580,7 +613,7 @@ pub fn StreamView(props: &StreamProps) -> Html {
                         <button type="button" class="view-button" onclick={unpin} data-testid="stream-unpin">{ "Newest" }</button>
                     }
                 </form>
-                if let Some(e) = &*jump_error { <span class="tape-error" role="alert">{ e.clone() }</span> }
+                if let Some(e) = jump_error { <span class="tape-error" role="alert">{ e.clone() }</span> }
             </div>
             if let Some(note) = trim_note(s, facts) {
                 <p class="trim-note" data-testid="stream-trim"><span class="mark" aria-hidden="true">{ "✂" }</span>{ note }</p>
