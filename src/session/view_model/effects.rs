@@ -50,11 +50,6 @@ impl Effects {
             .get_or_init(|| self.events.iter().filter_map(describe).collect())
     }
 
-    /// The last step's events themselves (a view that draws what they did, such as a trim).
-    pub fn events(&self) -> &[Event] {
-        &self.events
-    }
-
     pub(super) fn clear(&mut self) {
         self.events.clear();
         self.described = OnceCell::new();

@@ -57,19 +57,19 @@ fn parse_id(s: &str) -> Option<StreamId> {
 
 /// What the batch's events did to this stream, for the animations.
 #[derive(Default)]
-struct Motion {
+struct Motion<'a> {
     /// Entries XADD added, with the step that added them.
     added: Vec<(StreamId, Option<Rc<Cause>>)>,
-    /// Entries removed now (those whose node stays become tombstones).
-    deleted: Vec<(StreamId, Option<Rc<Cause>>)>,
-    /// Removals whose entries left the tape: (seq, ids, what removed them).
-    gone: Vec<(u64, Vec<StreamId>, &'static str)>,
+    /// Removals (their IDs, in ID order, borrowed: a trim of a million entries is not copied):
+    /// (seq, ids, what removed them, the step). Redis flags entries inside a node it keeps, so
+    /// some become tombstones; the rest leave the tape.
+    gone: Vec<(u64, &'a [StreamId], &'static str, Option<Rc<Cause>>)>,
     /// Clients an entry of this stream served: (seq, client, the entry).
     served: Vec<(u64, ClientId, StreamId)>,
 }
 
-impl Motion {
-    fn of(facts: &Facts, db: usize, key: &[u8]) -> Motion {
+impl Motion<'_> {
+    fn of<'a>(facts: &'a Facts, db: usize, key: &[u8]) -> Motion<'a> {
         let mut m = Motion::default();
         // The entry the last XADD (of any stream) added: a client served right after it was
         // woken by it.
@@ -97,11 +97,7 @@ impl Motion {
                         TrimReason::MinId { .. } => "trimmed (MINID)",
                         _ => "deleted",
                     };
-                    // Redis flags entries inside a node it keeps: those slots become tombstones.
-                    for id in ids {
-                        m.deleted.push((*id, b.cause.clone()));
-                    }
-                    m.gone.push((b.event.seq, ids.clone(), what));
+                    m.gone.push((b.event.seq, ids, what, b.cause.clone()));
                 }
                 EventKind::ClientUnblocked {
                     client_id,
@@ -123,27 +119,9 @@ fn find(list: &[(StreamId, Option<Rc<Cause>>)], id: StreamId) -> Option<&Option<
     list.iter().find(|(x, _)| *x == id).map(|(_, c)| c)
 }
 
-/// Why the last step's trim of this stream left what it left (`~` removes whole nodes only).
-fn trim_note(s: &Stream, facts: &Facts) -> Option<String> {
-    let (ids, reason, nodes) =
-        facts
-            .vm
-            .effects
-            .events()
-            .iter()
-            .rev()
-            .find_map(|e| match &e.kind {
-                EventKind::StreamEntriesRemoved {
-                    db,
-                    key,
-                    ids,
-                    reason,
-                    nodes_removed,
-                } if *db == s.db && *key == s.key => {
-                    Some((ids.len() as u64, *reason, *nodes_removed))
-                }
-                _ => None,
-            })?;
+/// Why the last trim of this stream left what it left (`~` removes whole nodes only): `ids`
+/// entries and `nodes` whole nodes went.
+fn trim_note(s: &Stream, ids: u64, reason: TrimReason, nodes: u64) -> Option<String> {
     let (word, threshold, approx, kept) = match reason {
         TrimReason::MaxLen {
             threshold, approx, ..
@@ -196,6 +174,47 @@ struct Local {
     show_nodes: bool,
     jump_error: Option<String>,
     waits: Vec<(ClientId, Option<u64>, u64)>,
+    /// The stream's last trim, until a later step changes the stream or the state is replaced:
+    /// (seq, step, entries removed, reason, whole nodes removed).
+    trim: Option<(u64, Option<usize>, u64, TrimReason, u64)>,
+}
+
+impl Local {
+    /// Follows the batch: a MAXLEN/MINID trim of the stream is kept; a later step's change to
+    /// it (an XADD, an XDEL) ends it.
+    fn follow_trims(&mut self, facts: &Facts, db: usize, key: &[u8]) {
+        if facts.reset {
+            self.trim = None;
+        }
+        for b in facts.batch.iter() {
+            let (seq, step) = (b.event.seq, b.cause.as_ref().map(|c| c.step));
+            let later = self.trim.is_none_or(|t| seq > t.0);
+            match &b.event.kind {
+                EventKind::StreamEntriesRemoved {
+                    db: d,
+                    key: k,
+                    ids,
+                    reason,
+                    nodes_removed,
+                } if *d == db && k.as_slice() == key && later => {
+                    self.trim =
+                        matches!(reason, TrimReason::MaxLen { .. } | TrimReason::MinId { .. })
+                            .then_some((seq, step, ids.len() as u64, *reason, *nodes_removed))
+                            .or(self.trim.filter(|t| t.1 == step));
+                }
+                EventKind::StreamEntryAdded { db: d, key: k, .. }
+                | EventKind::KeyDeleted { db: d, key: k, .. }
+                    if *d == db
+                        && k.as_slice() == key
+                        && later
+                        && self.trim.is_some_and(|t| t.1 != step) =>
+                {
+                    self.trim = None;
+                }
+                _ => {}
+            }
+        }
+    }
 }
 
 /// One slot of the tape: a live entry or a tombstone.
@@ -275,9 +294,10 @@ fn under(groups: &[(String, &GroupView, Option<usize>)], i: usize) -> Html {
 pub fn StreamView(props: &StreamProps) -> Html {
     let local = use_mut_ref(Local::default);
     let redraw = use_force_update();
-    let (show_nodes, jump_error) = {
-        let l = local.borrow();
-        (l.show_nodes, l.jump_error.clone())
+    let (show_nodes, jump_error, trim) = {
+        let mut l = local.borrow_mut();
+        l.follow_trims(&props.facts, props.db, props.name.as_bytes());
+        (l.show_nodes, l.jump_error.clone(), l.trim)
     };
     let jump_ref = use_node_ref();
     let scroll_ref = use_node_ref();
@@ -363,7 +383,11 @@ pub fn StreamView(props: &StreamProps) -> Html {
             )
         }
         Slot::Tomb(id) => {
-            let fresh = find(&motion.deleted, *id);
+            let fresh = motion
+                .gone
+                .iter()
+                .find(|g| g.1.binary_search(id).is_ok() || g.1.len() < 64 && g.1.contains(id))
+                .map(|g| &g.3);
             let t = fresh.and_then(|c| c.as_ref()).map(|c| c.title());
             html! {
                 <li key={format!("t{id}")} class={classes!("card", "tombstone", fresh.is_some().then_some("fresh"))}
@@ -425,17 +449,20 @@ pub fn StreamView(props: &StreamProps) -> Html {
             )
         })
         .collect();
-    let ghosts = motion.gone.iter().map(|(seq, ids, what)| {
-        let hidden = ids.iter().filter(|id| !s.nodes.iter().any(|n| n.deleted_ids.contains(id)));
-        let ids: Vec<StreamId> = hidden.copied().collect();
-        if ids.is_empty() {
+    // The newest few removed entries that left no tombstone (trim tombstones sit in the head
+    // node) fall off; the rest are counted.
+    let head_tombs = s.nodes.first().map_or(&[][..], |n| &n.deleted_ids[..]);
+    let ghosts = motion.gone.iter().map(|(seq, ids, what, _)| {
+        let mut fall: Vec<StreamId> = ids.iter().rev().filter(|id| !head_tombs.contains(id)).take(GHOSTS).copied().collect();
+        if fall.is_empty() {
             return html! {};
         }
-        let skip = ids.len().saturating_sub(GHOSTS);
+        fall.reverse();
+        let skip = ids.len() - fall.len();
         html! {
             <li key={format!("g{seq}")} class="ghosts" aria-hidden="true">
                 if skip > 0 { <span class="ghost-more">{ format!("+{} {what}", count(skip as u64)) }</span> }
-                { for ids[skip..].iter().map(|id| html! {
+                { for fall.iter().map(|id| html! {
                     <span class="card ghost">{ entry_id(*id) }<span class="tomb-note">{ *what }</span></span>
                 }) }
             </li>
@@ -615,7 +642,7 @@ pub fn StreamView(props: &StreamProps) -> Html {
                 </form>
                 if let Some(e) = jump_error { <span class="tape-error" role="alert">{ e.clone() }</span> }
             </div>
-            if let Some(note) = trim_note(s, facts) {
+            if let Some(note) = trim.and_then(|(_, _, n, r, k)| trim_note(s, n, r, k)) {
                 <p class="trim-note" data-testid="stream-trim"><span class="mark" aria-hidden="true">{ "✂" }</span>{ note }</p>
             }
             <div class="tape-scroll" ref={scroll_ref} tabindex="0" aria-label="Entries: scroll for older ones">
