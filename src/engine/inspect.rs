@@ -105,6 +105,9 @@ pub struct NodeInfo {
     pub last_id: StreamId,
     pub live: u64,
     pub deleted: u64,
+    /// The IDs of its deleted entries (XDEL's tombstones, kept until the node is rewritten or
+    /// removed, as Redis keeps them), in order.
+    pub deleted_ids: Vec<StreamId>,
 }
 
 /// A consumer of a group.
@@ -372,6 +375,7 @@ impl Engine {
                 last_id: n.last,
                 live: n.live,
                 deleted: n.deleted,
+                deleted_ids: s.deleted_ids(n.master),
             })
             .collect();
         if rev {

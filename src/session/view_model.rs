@@ -100,6 +100,8 @@ pub struct NodeView {
     pub last_id: StreamId,
     pub live: u64,
     pub deleted: u64,
+    /// Its tombstones: the IDs of its deleted entries, in order.
+    pub deleted_ids: Vec<StreamId>,
 }
 
 /// A pinned window of entries.
@@ -1432,6 +1434,7 @@ impl ViewModel {
                 && v.last_id == n.last_id
                 && v.live == n.live
                 && v.deleted == n.deleted
+                && v.deleted_ids == n.deleted_ids
         };
         let kept = s.nodes.len() - 1;
         let entries = |n: &crate::engine::inspect::NodeInfo| n.live + n.deleted;
@@ -1453,6 +1456,7 @@ impl ViewModel {
             last_id: n.last_id,
             live: n.live,
             deleted: n.deleted,
+            deleted_ids: n.deleted_ids.clone(),
         }));
         if s.nodes.len() > tail {
             s.nodes.drain(..s.nodes.len() - tail);
@@ -1628,6 +1632,7 @@ impl ViewModel {
                 last_id: n.last_id,
                 live: n.live,
                 deleted: n.deleted,
+                deleted_ids: n.deleted_ids,
             })
             .collect();
     }

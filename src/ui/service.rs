@@ -28,7 +28,7 @@ use super::storage::{self, Stored};
 use super::views::{step_text, Batched, Cause, Causes, TimelineFacts, ViewsFacts};
 use crate::cli::hints;
 use crate::engine::{Profile, SubscriptionKind};
-use crate::session::view_model::ViewModel;
+use crate::session::view_model::{Pin, ViewModel};
 use crate::session::{valid_pane_name, Output, Session, SessionConfig, SessionError, StepInfo};
 use crate::transcript;
 
@@ -892,6 +892,18 @@ impl Ctl {
             true,
             true,
         );
+    }
+
+    /// Pins a window of a stream's entries for its view (a jump to an ID), or unpins it with
+    /// `None`; the next views frame shows it. Not a step: the state does not change.
+    pub fn pin_entries(&self, db: usize, key: &[u8], pin: Option<Pin>) {
+        let Ok(mut s) = self.0.session.try_borrow_mut() else {
+            return;
+        };
+        s.pin_entries(db, key, pin);
+        drop(s);
+        self.0.views.borrow_mut().vm_dirty = true;
+        self.schedule_views();
     }
 
     pub fn steps(&self) -> Vec<StepInfo> {

@@ -840,6 +840,19 @@ impl Stream {
         }
     }
 
+    /// The IDs of the deleted entries (tombstones) still in the node keyed `master`, in order.
+    pub fn deleted_ids(&self, master: StreamId) -> Vec<StreamId> {
+        match self.nodes.get(&master) {
+            // Only a node with tombstones is walked, so a clean node costs nothing.
+            Some(node) if node.deleted > 0 => node
+                .slots(master)
+                .filter(|s| s.deleted)
+                .map(|s| s.id)
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The node keyed `master`, for changing it: copied first if a clone of
     /// the stream still shares it (copy-on-write).
     fn node_mut(&mut self, master: StreamId) -> Option<&mut Node> {
