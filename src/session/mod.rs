@@ -568,7 +568,10 @@ impl Session {
         self.clock.now_ms = to;
         let mut out = apply_mark(&mut self.state, to);
         self.next_seq = self.next_seq.max(self.state.engine.next_event_seq());
-        self.sync_view(&mut out.events);
+        // Time that did nothing leaves the view model, and the last step's effects, as they were.
+        if !out.events.is_empty() {
+            self.sync_view(&mut out.events);
+        }
         if !out.is_empty() {
             self.truncate_future();
             let marks = if self.current == self.base {

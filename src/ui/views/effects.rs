@@ -28,7 +28,12 @@ fn subject_text(s: &Subject) -> String {
 pub fn EffectsView(props: &EffectsProps) -> Html {
     let facts = &props.facts;
     let effects = facts.vm.effects.as_slice();
+    // Effects made by time alone (a key expiring, a block timing out) have no client.
+    let by_clock = !effects.is_empty() && effects.iter().all(|e| e.client.is_none());
     let heading = match &facts.last {
+        _ if by_clock => html! {
+            <span class="effects-cause">{ "the clock: time passed" }</span>
+        },
         Some(c) => html! {
             <span class="effects-cause">
                 { format!("step {} · ", c.step) }

@@ -269,6 +269,8 @@ pub fn GroupsView(props: &GroupsProps) -> Html {
         let seq = moved.map(|m| m.0).or(claim.copied());
         let cause = seq.and_then(cause_of);
         let (title, enter, leave) = hover(cause.as_ref(), dispatch);
+        // Older changes still name their command (the title only, no handlers).
+        let title = title.or_else(|| facts.cause_for_entry(&s.key, p.id).map(|c| c.title()));
         let idle = now.saturating_sub(p.delivery_time_ms);
         // Pips up to the threshold: filled for each delivery, a plus past it.
         let shown = threshold.min(10);

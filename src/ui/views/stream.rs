@@ -377,7 +377,10 @@ pub fn StreamView(props: &StreamProps) -> Html {
                     arrived.is_some().then_some("arrived"),
                     undelivered.then_some("undelivered")
                 ),
-                hover.as_ref().and_then(|h| h.0.clone()),
+                hover
+                    .as_ref()
+                    .and_then(|h| h.0.clone())
+                    .or_else(|| facts.cause_for_entry(&s.key, e.id).map(|c| c.title())),
                 under(&groups, i),
                 hover.map(|h| (h.1, h.2)),
             )
