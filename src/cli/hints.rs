@@ -104,7 +104,8 @@ fn groups(entries: &[HelpEntry]) -> Vec<String> {
         .filter(|e| !e.group.is_empty())
         .map(|e| format!("@{}", e.group))
         .collect();
-    groups.sort();
+    // Equal names are identical, so the unstable sort's order is the stable sort's.
+    groups.sort_unstable();
     groups.dedup();
     groups
 }

@@ -38,10 +38,13 @@ pub(crate) mod command_map {
         d: D,
     ) -> Result<BTreeMap<&'static str, V>, D::Error> {
         let owned = BTreeMap::<String, V>::deserialize(d)?;
-        owned
-            .into_iter()
-            .map(|(name, v)| Ok((lookup::<D::Error>(&name)?, v)))
-            .collect()
+        // Inserts rather than `collect`: collecting into a `BTreeMap` sorts first, which
+        // compiles a stable sort for this pair type into the page; the keys arrive sorted.
+        let mut map = BTreeMap::new();
+        for (name, v) in owned {
+            map.insert(lookup::<D::Error>(&name)?, v);
+        }
+        Ok(map)
     }
 }
 
