@@ -6,7 +6,8 @@ use crate::engine::table::{self, CommandSpec};
 
 /// The upper-case name HELP shows for a command or subcommand (`XGROUP CREATE`).
 pub fn display_name(spec: &CommandSpec) -> String {
-    spec.fullname.replace('|', " ").to_uppercase()
+    // Table names are ASCII; ASCII upper-casing keeps Unicode's table out of the page.
+    spec.fullname.replace('|', " ").to_ascii_uppercase()
 }
 
 /// The commands and subcommands of the profile (`v8`: the 8 profile, with its

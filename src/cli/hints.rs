@@ -177,10 +177,10 @@ pub fn console_completions(buf: &str, entries: &[HelpEntry], keys: &[Vec<u8>]) -
     if args.len() < entry.words().count() {
         return out;
     }
-    let upper = partial.to_uppercase();
+    let upper = ascii_upper(partial);
     let mut extra: Vec<String> = keywords(&entry.params)
         .into_iter()
-        .filter(|k| k.starts_with(&upper))
+        .filter(|k| upper.as_ref().is_some_and(|u| k.starts_with(u.as_str())))
         .collect();
     extra.extend(
         keys.iter()
@@ -194,6 +194,34 @@ pub fn console_completions(buf: &str, entries: &[HelpEntry], keys: &[Vec<u8>]) -
         }
     }
     out
+}
+
+/// `s.to_uppercase()` when that is all ASCII, else `None`: all that matters when it is compared
+/// with the ASCII keywords, which a string holding anything else cannot start. Written out
+/// because `str::to_uppercase` brings Unicode's upper-case table (about 12 KB) into the page.
+/// Besides ASCII, only these characters upper-case to ASCII (checked over every `char` by the
+/// test below).
+fn ascii_upper(s: &str) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        out.push_str(match c {
+            'ß' => "SS",
+            'ı' => "I",
+            'ſ' => "S",
+            'ﬀ' => "FF",
+            'ﬁ' => "FI",
+            'ﬂ' => "FL",
+            'ﬃ' => "FFI",
+            'ﬄ' => "FFL",
+            'ﬅ' | 'ﬆ' => "ST",
+            c if c.is_ascii() => {
+                out.push(c.to_ascii_uppercase());
+                continue;
+            }
+            _ => return None,
+        });
+    }
+    Some(out)
 }
 
 /// A key as typed: bare when the tokenizer reads it back unchanged, else quoted.
@@ -225,6 +253,18 @@ pub fn after_tabs(buf: &str, candidates: &[String], presses: usize) -> String {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_upper_is_to_uppercase_where_that_is_ascii() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let full = c.to_string().to_uppercase();
+            let want = full.is_ascii().then_some(full);
+            assert_eq!(ascii_upper(&c.to_string()), want, "{c:?}");
+        }
+        assert_eq!(ascii_upper("maxlen"), Some("MAXLEN".into()));
+        assert_eq!(ascii_upper("ſtreams"), Some("STREAMS".into()));
+        assert_eq!(ascii_upper("mé"), None);
+    }
 
     /// The recordings copied from `redis-spec/cli-golden/` into `tests/golden/cli/`.
     fn golden_path(name: &str) -> std::path::PathBuf {
