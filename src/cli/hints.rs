@@ -121,7 +121,7 @@ pub fn completions(buf: &str, entries: &[HelpEntry]) -> Vec<String> {
     } else {
         0
     };
-    let typed = buf[start..].to_lowercase();
+    let typed = ascii_lower(&buf[start..]);
     let mut names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
     let group_names = if is_help { groups(entries) } else { Vec::new() };
     names.extend(group_names.iter().map(String::as_str));
@@ -130,7 +130,11 @@ pub fn completions(buf: &str, entries: &[HelpEntry]) -> Vec<String> {
     names.dedup();
     names
         .into_iter()
-        .filter(|n| n.to_lowercase().starts_with(&typed))
+        .filter(|n| {
+            typed
+                .as_ref()
+                .is_some_and(|t| n.to_ascii_lowercase().starts_with(t.as_str()))
+        })
         .map(|n| format!("{}{n}", &buf[..start]))
         .collect()
 }
@@ -224,6 +228,19 @@ fn ascii_upper(s: &str) -> Option<String> {
     Some(out)
 }
 
+/// `s.to_lowercase()` when that is all ASCII, else `None`, for comparisons with the table's ASCII
+/// names, as `ascii_upper` is for upper case: only the Kelvin sign lower-cases to ASCII besides
+/// ASCII itself (checked over every `char` by the test below).
+fn ascii_lower(s: &str) -> Option<String> {
+    s.chars()
+        .map(|c| match c {
+            '\u{212A}' => Some('k'),
+            c if c.is_ascii() => Some(c.to_ascii_lowercase()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// A key as typed: bare when the tokenizer reads it back unchanged, else quoted.
 fn plain_or_quoted(key: &[u8]) -> String {
     let bare = !key.is_empty()
@@ -264,6 +281,25 @@ mod tests {
         assert_eq!(ascii_upper("maxlen"), Some("MAXLEN".into()));
         assert_eq!(ascii_upper("ſtreams"), Some("STREAMS".into()));
         assert_eq!(ascii_upper("mé"), None);
+    }
+
+    #[test]
+    fn ascii_lower_is_to_lowercase_where_that_is_ascii() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let full = c.to_string().to_lowercase();
+            let want = full.is_ascii().then_some(full.clone());
+            assert_eq!(ascii_lower(&c.to_string()), want, "{c:?}");
+            // What lets the transcript parser compare a line's first four bytes with `help`:
+            // no other character lower-cases to something that starts with an ASCII letter
+            // of it (the Kelvin sign gives `k`, and `İ` gives `i` and a combining dot).
+            let first = full.chars().next().unwrap();
+            if !c.is_ascii() && first.is_ascii() {
+                assert!(matches!(c, '\u{212A}' | 'İ'), "{c:?}");
+            }
+        }
+        assert_eq!(ascii_lower("XAD"), Some("xad".into()));
+        assert_eq!(ascii_lower("\u{212A}eys"), Some("keys".into()));
+        assert_eq!(ascii_lower("é"), None);
     }
 
     /// The recordings copied from `redis-spec/cli-golden/` into `tests/golden/cli/`.
