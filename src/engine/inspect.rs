@@ -143,6 +143,9 @@ pub struct PendingInfo {
     pub delivery_count: u64,
     /// The engine time of the last delivery.
     pub delivery_time_ms: u64,
+    /// Its stream entry is gone (XDEL or trimming kept the reference): a
+    /// dangling reference that XCLAIM / XAUTOCLAIM would drop.
+    pub deleted: bool,
 }
 
 /// A channel, pattern or shard channel with its subscribers.
@@ -418,7 +421,8 @@ impl Engine {
         now_ms: u64,
         window: Window,
     ) -> Option<Vec<PendingInfo>> {
-        let g = self.peek_stream(db, key, now_ms)?.group(group)?;
+        let s = self.peek_stream(db, key, now_ms)?;
+        let g = s.group(group)?;
         let (start, end, count, rev) = window.bounds();
         if start > end {
             return Some(Vec::new());
@@ -429,6 +433,7 @@ impl Engine {
                 consumer: n.consumer.clone(),
                 delivery_count: n.delivery_count,
                 delivery_time_ms: n.delivery_time_ms,
+                deleted: s.get(*id).is_none(),
             })
         };
         let ids: Box<dyn DoubleEndedIterator<Item = &StreamId>> = match consumer {

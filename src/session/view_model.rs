@@ -117,6 +117,8 @@ pub struct PendingView {
     pub id: StreamId,
     pub delivery_count: u64,
     pub delivery_time_ms: u64,
+    /// Its stream entry is gone while the PEL keeps the reference (KEEPREF, XDEL, trimming).
+    pub deleted: bool,
 }
 
 /// A consumer of a group.
@@ -1068,6 +1070,12 @@ impl ViewModel {
             p.entries.retain(|e| !gone.contains(&e.id));
             refill |= full && p.entries.len() < before;
         }
+        // Pending entries keep their references to removed entries: mark them dangling.
+        for c in s.groups.iter_mut().flat_map(|g| g.consumers.iter_mut()) {
+            for p in c.pel.iter_mut().filter(|p| gone.contains(&p.id)) {
+                p.deleted = true;
+            }
+        }
         let (length, has_groups) = (s.length, !s.groups.is_empty());
         let k = key.to_vec();
         if refill {
@@ -1153,10 +1161,12 @@ impl ViewModel {
                 // NOACK: nothing becomes pending.
                 continue;
             }
+            // A new delivery reads a live entry; a re-delivery keeps what it was.
             let p = PendingView {
                 id: e.id,
                 delivery_count: e.delivery_count,
                 delivery_time_ms: t,
+                deleted: false,
             };
             match e.source {
                 DeliverySource::New => {
@@ -1181,7 +1191,10 @@ impl ViewModel {
                 DeliverySource::History => {
                     if let Some(c) = self.consumer_mut(db, key, group, consumer) {
                         if let Some(x) = c.pel.iter_mut().find(|x| x.id == e.id) {
-                            *x = p;
+                            *x = PendingView {
+                                deleted: x.deleted,
+                                ..p
+                            };
                         }
                     }
                 }
@@ -1247,10 +1260,12 @@ impl ViewModel {
         c: &crate::engine::ClaimedEntry,
         t: u64,
     ) {
+        // Claims drop the references whose entries are gone, so a claimed entry is live.
         let p = PendingView {
             id: c.id,
             delivery_count: c.delivery_count,
             delivery_time_ms: t,
+            deleted: false,
         };
         match &c.from {
             Some(from) if from.as_slice() == consumer => {
@@ -1616,6 +1631,7 @@ fn pending_views(p: Vec<crate::engine::inspect::PendingInfo>) -> Vec<PendingView
             id: p.id,
             delivery_count: p.delivery_count,
             delivery_time_ms: p.delivery_time_ms,
+            deleted: p.deleted,
         })
         .collect()
 }

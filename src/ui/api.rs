@@ -19,9 +19,10 @@ use wasm_bindgen::prelude::*;
 
 use super::service::Ctl;
 use super::state::{protocol_label, Action};
+use super::views::step_text;
 use crate::console::{self, LineKind};
 use crate::engine::{Event, Reply};
-use crate::session::{Output, Step, StepInfo};
+use crate::session::{Output, StepInfo};
 
 thread_local! {
     static LISTENERS: RefCell<Vec<(String, Function)>> = const { RefCell::new(Vec::new()) };
@@ -177,16 +178,7 @@ pub fn typed_value(out: &Output) -> JsValue {
 /// the pane of a command (`null` for other steps), `line` the command or the scenario
 /// directive of the step (`@clock +1000`, `@profile 7.0`, `@pane add worker-1`, ...).
 fn step_value(info: &StepInfo) -> JsValue {
-    let (client, line) = match &info.step {
-        Step::Command { pane, line } => (Some(&**pane), line.to_string()),
-        Step::ClockJump { ms } => (None, format!("@clock +{ms}")),
-        Step::Profile(p) => (None, format!("@profile {}", p.name())),
-        Step::PaneAdd { name } => (None, format!("@pane add {name}")),
-        Step::PaneRemove { name } => (None, format!("@pane remove {name}")),
-        Step::PaneRename { from, to } => (None, format!("@pane rename {from} {to}")),
-        Step::Unblock { pane } => (None, format!("@unblock {pane}")),
-        Step::Reconnect { pane } => (None, format!("@reconnect {pane}")),
-    };
+    let (client, line) = step_text(&info.step);
     let o = Object::new();
     set(&o, "index", &JsValue::from_f64(info.index as f64));
     set(

@@ -15,6 +15,7 @@ use super::pane::PaneView;
 use super::service::Ctl;
 use super::state::{profile_label, Action, ClockFacts};
 use super::storage;
+use super::views::{TimelineView, ViewAction, Views};
 use crate::engine::Profile;
 
 /// Where the session is saved unless the host says otherwise.
@@ -119,8 +120,21 @@ pub fn App(props: &AppProps) -> Html {
         Callback::from(move |_: MouseEvent| ctl.add_pane())
     };
     let v8 = current == Profile::V8;
+    let hover = page.views_ui.hover.clone();
+    let view_dispatch = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |a: ViewAction| dispatch.dispatch(Action::View(a)))
+    };
+    let motion = page.views_ui.motion;
+    let on_motion = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: MouseEvent| {
+            dispatch.dispatch(Action::View(ViewAction::Motion(!motion)))
+        })
+    };
+    let speed = page.clock.speed;
     html! {
-        <main class="app">
+        <main class="app" style={format!("--motion-scale:{}", motion_scale(speed))}>
             <header class="app-head">
                 <h1>{ "streamplay" }</h1>
                 <p class="tagline">
@@ -138,21 +152,34 @@ pub fn App(props: &AppProps) -> Html {
                         </select>
                     </label>
                     <ClockView clock={page.clock} ctl={ctl.clone()} />
+                    <button type="button" class="motion-toggle" data-testid="motion-toggle"
+                            aria-pressed={motion.to_string()} onclick={on_motion}
+                            title="Animations follow the clock's speed; the system's reduced-motion setting turns them off">
+                        { if motion { "Animations on" } else { "Animations off" } }
+                    </button>
                     <NewSession ctl={ctl.clone()} />
                 </div>
             </header>
             if let Some(notice) = &page.notice {
                 <p class="notice" data-testid="session-notice" role="alert">{ notice.clone() }</p>
             }
-            <div class="panes">
-                { for page.panes.iter().map(|pane| {
-                    let now_ms = if pane.facts.block_deadline_ms.is_some() { page.clock.now_ms } else { 0 };
-                    html! {
-                        <PaneView key={pane.key} pane={Rc::clone(pane)} ctl={ctl.clone()}
-                                  dispatch={dispatch.clone()} {v8} {now_ms} />
-                    }
-                }) }
+            <div class="workspace">
+                <div class="panes" aria-label="Consoles" style={format!("--panes:{}", page.panes.len().max(1))}>
+                    { for page.panes.iter().map(|pane| {
+                        let now_ms = if pane.facts.block_deadline_ms.is_some() { page.clock.now_ms } else { 0 };
+                        let highlight = hover.as_ref()
+                            .filter(|c| c.pane.as_deref() == Some(pane.name()))
+                            .and_then(|c| pane.command_line(&c.line));
+                        html! {
+                            <PaneView key={pane.key} pane={Rc::clone(pane)} ctl={ctl.clone()}
+                                      dispatch={dispatch.clone()} {v8} {now_ms} {highlight} />
+                        }
+                    }) }
+                </div>
+                <Views facts={page.views.clone()} ui={Rc::clone(&page.views_ui)} ctl={ctl.clone()}
+                       dispatch={view_dispatch} />
             </div>
+            <TimelineView facts={Rc::clone(&page.views.timeline)} ctl={ctl.clone()} />
         </main>
     }
 }
@@ -329,6 +356,13 @@ fn ClockView(props: &ClockProps) -> Html {
             </select>
         </div>
     }
+}
+
+/// How long animations take relative to 1x: they follow the clock's speed, within bounds a
+/// person can still follow (a 100x clock does not make a message dot invisible).
+fn motion_scale(speed_percent: u32) -> String {
+    let scale = (100.0 / speed_percent.max(1) as f64).clamp(0.25, 3.0);
+    format!("{scale:.2}")
 }
 
 /// "1 step", "6 steps".

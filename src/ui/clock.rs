@@ -10,7 +10,7 @@
 pub const TICK_MS: u32 = 50;
 
 /// The speeds the clock offers, as percentages of real time.
-pub const SPEEDS: [u32; 5] = [10, 50, 100, 200, 1000];
+pub const SPEEDS: [u32; 7] = [10, 50, 100, 200, 1000, 5000, 10000];
 
 /// The current real time in milliseconds since the Unix epoch.
 pub fn now_ms() -> u64 {

@@ -27,6 +27,9 @@ pub struct OutputProps {
     pub lines: LineStore,
     /// What assistive technology calls the output.
     pub label: AttrValue,
+    /// The line (by id) of the command whose changes the pointer is on in a view.
+    #[prop_or_default]
+    pub highlight: Option<u64>,
 }
 
 /// Where the output is scrolled to.
@@ -70,12 +73,27 @@ pub fn PaneOutput(props: &OutputProps) -> Html {
         let output_ref = output_ref.clone();
         let follow = Rc::clone(&follow);
         let newest = props.lines.last().map(|l| l.id);
+        let pending = use_mut_ref(|| Rc::new(std::cell::Cell::new(false)));
+        let view = view.clone();
         use_effect_with((total, newest), move |_| {
-            if *follow.borrow() {
-                if let Some(el) = output_ref.cast::<Element>() {
+            let pending = Rc::clone(&pending.borrow());
+            super::frame::next_frame(&pending, move || {
+                let Some(el) = output_ref.cast::<Element>() else {
+                    return;
+                };
+                if *follow.borrow() {
                     el.set_scroll_top(el.scroll_height());
                 }
-            }
+                // The output's height follows the number of panes (CSS): keep the window of
+                // rendered lines as tall as the box.
+                let height = el.client_height().max(0) as usize;
+                if height > 0 && height != view.height {
+                    view.set(View {
+                        top: el.scroll_top().max(0) as usize,
+                        height,
+                    });
+                }
+            });
         });
     }
 
@@ -124,9 +142,10 @@ pub fn PaneOutput(props: &OutputProps) -> Html {
              aria-label={props.label.clone()} tabindex="0">
             <div class="pane-lines" style={format!("height:{}px", total * ROW_PX)}>
                 { for shown.map(|(i, line)| html! {
-                    <div key={line.id} class={classes!("pane-line", line.kind.name())}
+                    <div key={line.id} class={classes!("pane-line", line.kind.name(), (props.highlight == Some(line.id)).then_some("caused"))}
                          style={format!("top:{}px", i * ROW_PX)}
-                         data-testid="pane-line" data-kind={line.kind.name()}>
+                         data-testid="pane-line" data-kind={line.kind.name()}
+                         data-caused={(props.highlight == Some(line.id)).then_some("true")}>
                         { line.text.clone() }
                     </div>
                 }) }

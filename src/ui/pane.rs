@@ -31,6 +31,9 @@ pub struct PaneProps {
     /// Engine time, for the countdown of a blocked pane (0 when there is none, so that the
     /// clock does not re-render other panes).
     pub now_ms: u64,
+    /// The output line to highlight: the command behind the change the pointer is on in a view.
+    #[prop_or_default]
+    pub highlight: Option<u64>,
 }
 
 /// `performance.mark(name)`, when the page has a Performance object.
@@ -83,6 +86,7 @@ pub fn PaneView(props: &PaneProps) -> Html {
         dispatch,
         v8,
         now_ms,
+        ..
     } = props;
     let key = pane.key;
     let name = pane.name().to_string();
@@ -382,7 +386,7 @@ pub fn PaneView(props: &PaneProps) -> Html {
             { for subscriptions }
             { for blocked }
             <div class="pane-body" {onclick}>
-                <PaneOutput lines={pane.lines.clone()} label={format!("Output of {name}")} />
+                <PaneOutput lines={pane.lines.clone()} label={format!("Output of {name}")} highlight={props.highlight} />
             </div>
             <div class="pane-input-row">
                 <span class="pane-prompt" aria-hidden="true">{ pane.facts.prompt.clone() }</span>

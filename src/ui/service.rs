@@ -10,7 +10,10 @@
 //! session is no longer borrowed, so that a listener may call `run` again.
 
 use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
 
 use gloo_timers::callback::Timeout;
 use yew::UseReducerDispatcher;
@@ -22,8 +25,10 @@ use super::state::{
     PAGE_MAXMEMORY,
 };
 use super::storage::{self, Stored};
+use super::views::{step_text, Batched, Cause, Causes, TimelineFacts, ViewsFacts};
 use crate::cli::hints;
 use crate::engine::{Profile, SubscriptionKind};
+use crate::session::view_model::ViewModel;
 use crate::session::{valid_pane_name, Output, Session, SessionConfig, SessionError, StepInfo};
 use crate::transcript;
 
@@ -103,6 +108,19 @@ fn clock_facts(session: &Session) -> ClockFacts {
     }
 }
 
+/// Whether the views show something that changes with time alone: a TTL, an idle time, a
+/// blocked client's countdown.
+fn depends_on_time(vm: &ViewModel) -> bool {
+    vm.dbs
+        .values()
+        .any(|d| d.keys.iter().any(|k| k.expires_at_ms.is_some()))
+        || vm
+            .streams
+            .values()
+            .any(|s| s.groups.iter().any(|g| g.pending > 0))
+        || vm.blocked_clients().next().is_some()
+}
+
 /// The name a client set with `CLIENT SETNAME`, if any.
 fn client_name(session: &Session, pane: &str) -> Option<String> {
     let id = session.pane(pane)?.client?;
@@ -110,8 +128,45 @@ fn client_name(session: &Session, pane: &str) -> Option<String> {
     Some(String::from_utf8_lossy(&name).into_owned()).filter(|n| !n.is_empty())
 }
 
+/// How long (real time) the events of a step stay in the views' batch: long enough for their
+/// animations to finish, so a redraw for another reason does not cut them short.
+const ANIMATION_WINDOW_MS: u64 = 1_600;
+
+/// The most events the views animate at once (a burst of hundreds of steps a second shows its
+/// newest ones).
+const MAX_BATCH: usize = 200;
+
+/// How often time alone (TTLs, idle times, countdowns) redraws the views.
+const TIME_REDRAW_MS: u64 = 100;
+
+/// What the next views frame is built from, gathered between frames.
+#[derive(Default)]
+struct ViewsPending {
+    /// Recent events with the real time they arrived.
+    batch: VecDeque<(u64, Batched)>,
+    reset: bool,
+    frame: u64,
+    /// A frame is asked for.
+    scheduled: bool,
+    /// The session changed since the view model was last copied.
+    vm_dirty: bool,
+    vm: Option<Rc<ViewModel>>,
+    last: Option<Rc<Cause>>,
+    /// How many later steps the newest step dropped (a step after going back).
+    dropped_later: usize,
+    /// The timeline's length and current step after the last change.
+    position: (usize, usize),
+    /// The timeline as of the last frame, and what it was built from.
+    timeline: Option<((usize, usize, usize, usize), Rc<TimelineFacts>)>,
+    /// The real time of the last frame drawn for time alone.
+    time_frame_ms: u64,
+    causes: Causes,
+    callback: Option<Closure<dyn FnMut()>>,
+}
+
 struct Inner {
     session: RefCell<Session>,
+    views: RefCell<ViewsPending>,
     dispatch: RefCell<Option<UseReducerDispatcher<Page>>>,
     /// The `localStorage` key of the page's state.
     key: String,
@@ -178,6 +233,7 @@ impl Ctl {
             greeting,
             notice,
         );
+        let position = (session.len(), session.current());
         let ctl = Ctl(Rc::new(Inner {
             session: RefCell::new(session),
             dispatch: RefCell::new(None),
@@ -186,7 +242,13 @@ impl Ctl {
             save_timer: RefCell::new(None),
             dirty: Cell::new(false),
             storage_notice: Cell::new(false),
+            views: RefCell::new(ViewsPending {
+                vm_dirty: true,
+                position,
+                ..ViewsPending::default()
+            }),
         }));
+        ctl.schedule_views();
         (ctl, page)
     }
 
@@ -231,6 +293,7 @@ impl Ctl {
                 _ => {}
             }
         }
+        self.gather_views(&items, persist);
         let changed =
             persist || !heard.is_empty() || items.iter().any(|i| matches!(i, Item::Output { .. }));
         self.dispatch(Action::Applied(Box::new(Applied {
@@ -251,6 +314,193 @@ impl Ctl {
             self.schedule_save();
         }
         api::flush();
+    }
+
+    // ----- The views -----
+
+    /// Takes what a change did into the next views frame: each event with the step that caused
+    /// it, a reset, the steps a new step dropped.
+    fn gather_views(&self, items: &[Item], persist: bool) {
+        let Some((current, len, texts)) = self.read(|s| {
+            // The step outputs of this change are the newest `n` steps, in order.
+            let n = if persist {
+                items
+                    .iter()
+                    .filter(|i| matches!(i, Item::Output { .. }))
+                    .count()
+            } else {
+                0
+            };
+            let kept = s.log().len();
+            let texts: Vec<(Option<String>, String)> = s.log()[kept.saturating_sub(n)..]
+                .iter()
+                .map(|l| {
+                    let (pane, line) = step_text(&l.step);
+                    (pane.map(str::to_string), line)
+                })
+                .collect();
+            (s.current(), s.len(), texts)
+        }) else {
+            return;
+        };
+        let real = clock::now_ms();
+        let mut v = self.0.views.borrow_mut();
+        v.vm_dirty = true;
+        let mut step = current + 1 - texts.len().min(current + 1);
+        let mut texts = texts.into_iter();
+        for item in items {
+            match item {
+                Item::Reset => {
+                    v.batch.clear();
+                    v.reset = true;
+                    v.last = None;
+                    v.causes = Causes::default();
+                    v.dropped_later = 0;
+                }
+                Item::Output { out, .. } => {
+                    let cause = if persist {
+                        step += 1;
+                        texts.next().map(|(pane, line)| {
+                            Rc::new(Cause {
+                                step: step - 1,
+                                pane,
+                                line,
+                            })
+                        })
+                    } else {
+                        None
+                    };
+                    if persist {
+                        v.last = cause.clone();
+                    }
+                    for event in out.events.iter() {
+                        if let Some(c) = &cause {
+                            v.causes.record(event, c);
+                        }
+                        v.batch.push_back((
+                            real,
+                            Batched {
+                                event: event.clone(),
+                                cause: cause.clone(),
+                            },
+                        ));
+                    }
+                    while v.batch.len() > MAX_BATCH {
+                        v.batch.pop_front();
+                    }
+                }
+                _ => {}
+            }
+        }
+        if persist && items.iter().any(|i| matches!(i, Item::Output { .. })) {
+            // A step after going back dropped what followed the step it was made at.
+            let (l, c) = v.position;
+            v.dropped_later = if c < l && current == len { l - c } else { 0 };
+        }
+        v.position = (len, current);
+        drop(v);
+        self.schedule_views();
+    }
+
+    /// Asks for a views frame at the next animation frame (one per frame, however many changes).
+    fn schedule_views(&self) {
+        let mut v = self.0.views.borrow_mut();
+        if v.scheduled {
+            return;
+        }
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        if v.callback.is_none() {
+            let me = self.clone();
+            v.callback = Some(Closure::new(move || me.views_frame()));
+        }
+        if let Some(cb) = &v.callback {
+            if window
+                .request_animation_frame(cb.as_ref().unchecked_ref())
+                .is_ok()
+            {
+                v.scheduled = true;
+            }
+        }
+    }
+
+    /// Builds the views' facts from the session and hands them to the reducer.
+    fn views_frame(&self) {
+        let real = clock::now_ms();
+        let facts = {
+            let Ok(s) = self.0.session.try_borrow() else {
+                // The session is being changed: the change will ask for a frame again.
+                self.0.views.borrow_mut().scheduled = false;
+                return;
+            };
+            let mut v = self.0.views.borrow_mut();
+            v.scheduled = false;
+            v.time_frame_ms = real;
+            while v
+                .batch
+                .front()
+                .is_some_and(|(t, _)| real.saturating_sub(*t) > ANIMATION_WINDOW_MS)
+            {
+                v.batch.pop_front();
+            }
+            if v.vm_dirty || v.vm.is_none() {
+                v.vm = Some(Rc::new(s.view_model().clone()));
+                v.vm_dirty = false;
+            }
+            let shape = (s.len(), s.current(), v.dropped_later, s.dropped());
+            let timeline = match &v.timeline {
+                Some((k, t)) if *k == shape => Rc::clone(t),
+                _ => {
+                    let t = Rc::new(TimelineFacts::of(&s, v.dropped_later));
+                    v.timeline = Some((shape, Rc::clone(&t)));
+                    t
+                }
+            };
+            v.frame += 1;
+            let facts = ViewsFacts {
+                frame: v.frame,
+                vm: v
+                    .vm
+                    .clone()
+                    .unwrap_or_else(|| Rc::new(super::views::empty_model())),
+                now_ms: s.clock().now_ms,
+                batch: Rc::new(v.batch.iter().map(|(_, b)| b.clone()).collect()),
+                reset: std::mem::take(&mut v.reset),
+                last: v.last.clone(),
+                timeline,
+                causes: v.causes.clone(),
+                panes: Rc::new(
+                    s.panes()
+                        .iter()
+                        .filter_map(|p| p.client.map(|c| (c, p.name.to_string())))
+                        .collect(),
+                ),
+                profile: s.profile(),
+            };
+            // Animations still running need a later frame to end them.
+            if !v.batch.is_empty() {
+                drop(v);
+                let me = self.clone();
+                Timeout::new(ANIMATION_WINDOW_MS as u32, move || me.schedule_views()).forget();
+            }
+            facts
+        };
+        self.dispatch(Action::Views(Rc::new(facts)));
+    }
+
+    /// Time passed: the views redraw what depends on it (TTLs, idle times, countdowns) at most
+    /// every [`TIME_REDRAW_MS`], and only when something on screen depends on it.
+    fn time_passed(&self) {
+        let real = clock::now_ms();
+        let due = {
+            let v = self.0.views.borrow();
+            real.saturating_sub(v.time_frame_ms) >= TIME_REDRAW_MS
+                && v.vm.as_ref().is_some_and(|vm| depends_on_time(vm))
+        };
+        if due {
+            self.schedule_views();
+        }
     }
 
     // ----- Steps -----
@@ -477,10 +727,11 @@ impl Ctl {
     pub fn tick(&self) {
         let real = clock::now_ms();
         let elapsed = real.saturating_sub(self.0.last_real.replace(real));
-        let (out, counting) = {
+        let (out, counting, paused) = {
             let Ok(mut s) = self.0.session.try_borrow_mut() else {
                 return;
             };
+            let paused = s.clock().paused;
             let out = s.tick(elapsed);
             let engine = s.engine();
             let counting = s.panes().iter().any(|p| {
@@ -488,8 +739,11 @@ impl Ctl {
                     .and_then(|id| engine.client_state(id))
                     .is_some_and(|c| c.block_deadline_ms.is_some())
             });
-            (out, counting)
+            (out, counting, paused)
         };
+        if !paused {
+            self.time_passed();
+        }
         if !out.is_empty() {
             self.publish(
                 vec![Item::Output {

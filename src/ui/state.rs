@@ -17,6 +17,7 @@ use yew::{AttrValue, Reducible};
 
 use super::api;
 use super::lines::LineStore;
+use super::views::{Facts, ViewAction, ViewsFacts, ViewsUi};
 use crate::cli::{hints, split, tokenize};
 use crate::console::{self, LineKind, RawFrame};
 use crate::engine::{ClientId, Profile, Protocol};
@@ -150,6 +151,16 @@ impl Pane {
 
     pub fn name(&self) -> &str {
         &self.facts.name
+    }
+
+    /// The newest echo of `line` typed in this pane (the line a hovered change came from).
+    pub fn command_line(&self, line: &str) -> Option<u64> {
+        let echo = format!("{}{line}", self.facts.prompt);
+        let end = self.lines.len();
+        (end.saturating_sub(2_000)..end).rev().find_map(|i| {
+            let l = self.lines.get(i)?;
+            (l.kind == LineKind::Command && *l.text == *echo).then_some(l.id)
+        })
     }
 
     /// `pane-state`: `blocked` while the client waits, `multi` inside a transaction,
@@ -343,6 +354,10 @@ pub enum Action {
     Notice(Option<String>),
     /// Reads the state (the JS API's `state()`): changes nothing.
     Query(Box<dyn FnOnce(&Page)>),
+    /// What the views draw, built by the service for the next animation frame.
+    Views(Rc<ViewsFacts>),
+    /// A view setting changed (pin, collapse, close, open, motion, hover).
+    View(ViewAction),
 }
 
 /// The page's state.
@@ -360,6 +375,10 @@ pub struct Page {
     /// Grows whenever something in the saved pane state (names, histories, toggles) may have
     /// changed, so that the page saves it only then.
     pub saved: u64,
+    /// What the views draw.
+    pub views: Facts,
+    /// The views' own settings.
+    pub views_ui: Rc<ViewsUi>,
 }
 
 /// What the profile selector calls a profile.
@@ -443,6 +462,8 @@ impl Page {
             notice: notice.map(AttrValue::from),
             histories: Rc::new(histories),
             saved: 0,
+            views: Facts(Rc::new(ViewsFacts::empty())),
+            views_ui: Rc::new(ViewsUi::default()),
         };
         for f in facts {
             let mut pane = Pane::new(page.next_key, &f.name);
@@ -686,7 +707,27 @@ impl Reducible for Page {
                 Rc::make_mut(&mut next).saved += 1;
                 next
             }
-            Action::Applied(applied) => Rc::new((*self).clone().apply(*applied)),
+            Action::Applied(applied) => {
+                // A stream's name typed in a command (XRANGE orders - +, which changes nothing)
+                // brings its view up too.
+                let typed: Vec<String> = applied
+                    .items
+                    .iter()
+                    .filter_map(|i| match i {
+                        Item::Typed { line, .. } => Some(line.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                let mut next = (*self).clone().apply(*applied);
+                for line in typed {
+                    let words = split::split_args(line.as_bytes()).unwrap_or_default();
+                    if words.len() > 1 {
+                        let ui = Rc::make_mut(&mut next.views_ui);
+                        ui.typed(&next.views.vm, &words[1..]);
+                    }
+                }
+                Rc::new(next)
+            }
             Action::Clock(clock) => {
                 if self.clock == clock {
                     return self;
@@ -707,6 +748,22 @@ impl Reducible for Page {
             Action::Query(read) => {
                 read(&self);
                 self
+            }
+            Action::Views(facts) => {
+                let mut next = (*self).clone();
+                Rc::make_mut(&mut next.views_ui).saw(&facts);
+                next.views = Facts(facts);
+                Rc::new(next)
+            }
+            Action::View(action) => {
+                let mut ui = (*self.views_ui).clone();
+                ui.apply(action);
+                if ui == *self.views_ui {
+                    return self;
+                }
+                let mut next = (*self).clone();
+                next.views_ui = Rc::new(ui);
+                Rc::new(next)
             }
         }
     }

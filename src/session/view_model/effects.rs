@@ -6,7 +6,10 @@ use std::cell::OnceCell;
 
 use serde::{Serialize, Serializer};
 
-use crate::engine::{ClaimCommand, ClientId, Event, EventKind, SubscriptionKind, TrimReason};
+use crate::engine::{
+    ClaimCommand, ClientId, DeliverySource, Event, EventKind, StreamId, SubscriptionKind,
+    TrimReason, UnblockReason, Via,
+};
 
 /// What an effect names.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -46,8 +49,12 @@ pub struct Effects {
 impl Effects {
     /// The sentences, one per event worth one, in event order.
     pub fn as_slice(&self) -> &[Effect] {
-        self.described
-            .get_or_init(|| self.events.iter().filter_map(describe).collect())
+        self.described.get_or_init(|| {
+            self.events
+                .iter()
+                .filter_map(|e| describe(e, &self.events))
+                .collect()
+        })
     }
 
     pub(super) fn clear(&mut self) {
@@ -91,32 +98,92 @@ fn s(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-fn plural(n: usize, one: &str) -> String {
+/// `1 entry`, `2 entries`.
+fn count(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
         format!("1 {one}")
     } else {
-        format!("{n} {one}s")
+        format!("{n} {many}")
     }
 }
 
-/// The effect of one event, if it is worth a sentence.
-pub(super) fn describe(e: &Event) -> Option<Effect> {
+fn entries(n: usize) -> String {
+    count(n, "entry", "entries")
+}
+
+/// A few ids, in order: `1-1`, `1-1 and 1-2`, `1-1, 1-2 and 3 more`.
+fn ids_text(ids: &[StreamId]) -> String {
+    match ids {
+        [] => String::new(),
+        [a] => a.to_string(),
+        [a, b] => format!("{a} and {b}"),
+        [a, b, rest @ ..] => format!("{a}, {b} and {} more", rest.len()),
+    }
+}
+
+/// A duration in words for a sentence: `850 ms`, `5 s`, `2 min`, `3 h`.
+fn span(ms: u64) -> String {
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else if ms < 120_000 {
+        format!("{} s", ms / 1000)
+    } else if ms < 7_200_000 {
+        format!("{} min", ms / 60_000)
+    } else {
+        format!("{} h", ms / 3_600_000)
+    }
+}
+
+fn trim_words(reason: &TrimReason) -> String {
+    let approx = |a: bool| if a { "~ " } else { "" };
+    match reason {
+        TrimReason::MaxLen {
+            threshold,
+            approx: a,
+            ..
+        } => format!("MAXLEN {}{threshold}", approx(*a)),
+        TrimReason::MinId {
+            threshold,
+            approx: a,
+            ..
+        } => format!("MINID {}{threshold}", approx(*a)),
+        TrimReason::Xdel => "XDEL".into(),
+        TrimReason::Xdelex => "XDELEX".into(),
+        TrimReason::Xackdel => "XACKDEL".into(),
+    }
+}
+
+/// Whether a step's other events already say what a `KeyWritten` of `key` would (an entry
+/// added, a group created, entries trimmed): then the write itself is not a sentence.
+fn explained(events: &[Event], key: &[u8]) -> bool {
+    events.iter().any(|e| match &e.kind {
+        EventKind::StreamEntryAdded { key: k, .. }
+        | EventKind::StreamEntriesRemoved { key: k, .. }
+        | EventKind::StreamIdSet { key: k, .. }
+        | EventKind::GroupCreated { key: k, .. } => k == key,
+        _ => false,
+    })
+}
+
+/// The effect of one event of a step (`events`), if it is worth a sentence. Sentences are for
+/// a learner: what changed, and what it means (pending until XACK, gone for good, ...).
+pub(super) fn describe(e: &Event, events: &[Event]) -> Option<Effect> {
     use Subject as S;
     let key = |k: &[u8]| S::Key(s(k));
     let (kind, text, subjects): (&'static str, String, Vec<Subject>) = match &e.kind {
         EventKind::ClientConnected { client_id } => (
             "ClientConnected",
-            format!("client {client_id} connected"),
+            format!("client {client_id} connected: a new connection to the server"),
             vec![S::Client(*client_id)],
         ),
         EventKind::ClientDisconnected { client_id } => (
             "ClientDisconnected",
-            format!("client {client_id} disconnected"),
+            format!("client {client_id} disconnected: its subscriptions ended with it"),
             vec![S::Client(*client_id)],
         ),
         EventKind::ClientRenamed { client_id, name } => (
             "ClientRenamed",
-            format!("client {client_id} is now named '{}'", s(name)),
+            format!("client {client_id} is now named {}", s(name)),
             vec![S::Client(*client_id)],
         ),
         EventKind::ClientProtocolChanged {
@@ -124,38 +191,45 @@ pub(super) fn describe(e: &Event) -> Option<Effect> {
             protocol,
         } => (
             "ClientProtocolChanged",
-            format!("client {client_id} speaks RESP{protocol}"),
+            format!("client {client_id} now speaks RESP{protocol}"),
             vec![S::Client(*client_id)],
         ),
         EventKind::ClientDbChanged { client_id, db } => (
             "ClientDbChanged",
-            format!("client {client_id} selected database {db}"),
+            format!("client {client_id} now works in database {db}"),
             vec![S::Client(*client_id)],
         ),
         EventKind::ClientMultiChanged { client_id, multi } => (
             "ClientMultiChanged",
             if *multi {
-                format!("client {client_id} started a transaction")
+                format!("client {client_id} started a transaction: its commands queue until EXEC")
             } else {
                 format!("client {client_id} ended its transaction")
             },
             vec![S::Client(*client_id)],
         ),
+        EventKind::KeyWritten { key: k, .. } if explained(events, k) => return None,
         EventKind::KeyWritten {
             key: k, key_type, ..
         } => (
             "KeyWritten",
-            format!("{} '{}' was written", key_type, s(k)),
+            if key_type == "none" {
+                format!("{} was written and is gone again", s(k))
+            } else {
+                format!("{} now holds a {key_type}", s(k))
+            },
             vec![key(k)],
         ),
         EventKind::KeyDeleted { key: k, .. } => (
             "KeyDeleted",
-            format!("'{}' was deleted", s(k)),
+            format!("{} was deleted, with everything in it", s(k)),
             vec![key(k)],
         ),
-        EventKind::KeyExpired { key: k, .. } => {
-            ("KeyExpired", format!("'{}' expired", s(k)), vec![key(k)])
-        }
+        EventKind::KeyExpired { key: k, .. } => (
+            "KeyExpired",
+            format!("{} expired: its time to live ran out", s(k)),
+            vec![key(k)],
+        ),
         EventKind::KeyExpiryChanged {
             key: k,
             expires_at_ms,
@@ -163,33 +237,40 @@ pub(super) fn describe(e: &Event) -> Option<Effect> {
         } => (
             "KeyExpiryChanged",
             match expires_at_ms {
-                Some(t) => format!("'{}' will expire at {t} ms", s(k)),
-                None => format!("'{}' no longer expires", s(k)),
+                Some(t) => format!(
+                    "{} will expire in {} unless written again",
+                    s(k),
+                    span(t.saturating_sub(e.time_ms))
+                ),
+                None => format!("{} no longer expires", s(k)),
             },
             vec![key(k)],
         ),
         EventKind::KeyRenamed { from, to, .. } => (
             "KeyRenamed",
-            format!("'{}' was renamed to '{}'", s(from), s(to)),
+            format!("{} was renamed to {}", s(from), s(to)),
             vec![key(from), key(to)],
         ),
         EventKind::DbFlushed { db, keys } => (
             "DbFlushed",
             match db {
                 Some(d) => format!(
-                    "database {d} was flushed ({})",
-                    plural(*keys as usize, "key")
+                    "database {d} was emptied: {} gone",
+                    count(*keys as usize, "key", "keys")
                 ),
                 None => format!(
-                    "every database was flushed ({})",
-                    plural(*keys as usize, "key")
+                    "every database was emptied: {} gone",
+                    count(*keys as usize, "key", "keys")
                 ),
             },
             vec![],
         ),
         EventKind::StreamEntryAdded { key: k, id, .. } => (
             "StreamEntryAdded",
-            format!("entry {id} was added to stream '{}'", s(k)),
+            format!(
+                "entry {id} was appended to stream {}: it stays for every reader, now or later, until trimmed or deleted",
+                s(k)
+            ),
             vec![key(k)],
         ),
         EventKind::StreamEntriesRemoved {
@@ -199,39 +280,41 @@ pub(super) fn describe(e: &Event) -> Option<Effect> {
             nodes_removed,
             ..
         } => {
-            let how = match reason {
-                TrimReason::MaxLen {
-                    threshold, approx, ..
-                } => format!(
-                    "trimmed to MAXLEN {}{threshold}",
-                    if *approx { "~ " } else { "" }
+            let text = match reason {
+                TrimReason::Xdel | TrimReason::Xdelex | TrimReason::Xackdel => format!(
+                    "{} deleted {} ({}) from {}: readers no longer see it, and its node keeps a tombstone until the node is emptied",
+                    trim_words(reason),
+                    entries(ids.len()),
+                    ids_text(ids),
+                    s(k)
                 ),
-                TrimReason::MinId {
-                    threshold, approx, ..
-                } => format!(
-                    "trimmed to MINID {}{threshold}",
-                    if *approx { "~ " } else { "" }
-                ),
-                TrimReason::Xdel => "deleted by XDEL".into(),
-                TrimReason::Xdelex => "deleted by XDELEX".into(),
-                TrimReason::Xackdel => "deleted by XACKDEL".into(),
-            };
-            (
-                "StreamEntriesRemoved",
-                format!(
-                    "{} of stream '{}' {how} ({} removed)",
-                    plural(ids.len(), "entry"),
+                TrimReason::MaxLen { approx: true, .. } | TrimReason::MinId { approx: true, .. } => {
+                    format!(
+                        "{} trimmed {} from the head of {}: {} removed whole (~ trims only whole nodes, so a few more entries than asked may stay)",
+                        trim_words(reason),
+                        entries(ids.len()),
+                        s(k),
+                        count(*nodes_removed as usize, "node", "nodes")
+                    )
+                }
+                _ => format!(
+                    "{} trimmed {} from the head of {} (the oldest: {})",
+                    trim_words(reason),
+                    entries(ids.len()),
                     s(k),
-                    plural(*nodes_removed as usize, "node")
+                    ids_text(ids)
                 ),
-                vec![key(k)],
-            )
+            };
+            ("StreamEntriesRemoved", text, vec![key(k)])
         }
         EventKind::StreamIdSet {
             key: k, last_id, ..
         } => (
             "StreamIdSet",
-            format!("stream '{}' last ID set to {last_id}", s(k)),
+            format!(
+                "stream {}'s last id is now {last_id}: new ids must be greater",
+                s(k)
+            ),
             vec![key(k)],
         ),
         EventKind::GroupCreated {
@@ -241,7 +324,11 @@ pub(super) fn describe(e: &Event) -> Option<Effect> {
             ..
         } => (
             "GroupCreated",
-            format!("group '{}' created on '{}' at {last_id}", s(group), s(k)),
+            format!(
+                "group {} was created on {}: its readers get the entries after {last_id}",
+                s(group),
+                s(k)
+            ),
             vec![key(k), S::Group(s(group))],
         ),
         EventKind::GroupDestroyed {
@@ -252,10 +339,10 @@ pub(super) fn describe(e: &Event) -> Option<Effect> {
         } => (
             "GroupDestroyed",
             format!(
-                "group '{}' of '{}' destroyed with {} pending",
+                "group {} of {} was destroyed, with its consumers and {} pending",
                 s(group),
                 s(k),
-                pending
+                entries(*pending as usize)
             ),
             vec![key(k), S::Group(s(group))],
         ),
@@ -266,7 +353,11 @@ pub(super) fn describe(e: &Event) -> Option<Effect> {
             ..
         } => (
             "GroupIdSet",
-            format!("group '{}' of '{}' moved to {last_id}", s(group), s(k)),
+            format!(
+                "group {}'s cursor on {} moved to {last_id}: its next > read starts after it",
+                s(group),
+                s(k)
+            ),
             vec![key(k), S::Group(s(group))],
         ),
         EventKind::ConsumerCreated {
@@ -276,7 +367,7 @@ pub(super) fn describe(e: &Event) -> Option<Effect> {
             ..
         } => (
             "ConsumerCreated",
-            format!("consumer '{}' joined group '{}'", s(consumer), s(group)),
+            format!("consumer {} joined group {}", s(consumer), s(group)),
             vec![key(k), S::Group(s(group)), S::Consumer(s(consumer))],
         ),
         EventKind::ConsumerDeleted {
@@ -287,11 +378,16 @@ pub(super) fn describe(e: &Event) -> Option<Effect> {
             ..
         } => (
             "ConsumerDeleted",
-            format!(
-                "consumer '{}' left group '{}' with {pending} pending",
-                s(consumer),
-                s(group)
-            ),
+            if *pending == 0 {
+                format!("consumer {} left group {}", s(consumer), s(group))
+            } else {
+                format!(
+                    "consumer {} left group {}: its {} pending are dropped, never to be acknowledged",
+                    s(consumer),
+                    s(group),
+                    entries(*pending as usize)
+                )
+            },
             vec![key(k), S::Group(s(group)), S::Consumer(s(consumer))],
         ),
         // Every read does this; the delivery (if any) is the sentence.
@@ -300,26 +396,40 @@ pub(super) fn describe(e: &Event) -> Option<Effect> {
             key: k,
             group,
             consumer,
-            entries,
+            entries: delivered,
             ..
-        } => (
-            "EntriesDelivered",
-            format!(
-                "{} of '{}' delivered to '{}' in group '{}'",
-                plural(entries.len(), "entry"),
-                s(k),
-                s(consumer),
-                s(group)
-            ),
-            vec![key(k), S::Group(s(group)), S::Consumer(s(consumer))],
-        ),
+        } => {
+            let ids: Vec<StreamId> = delivered.iter().map(|d| d.id).collect();
+            let history = delivered
+                .iter()
+                .all(|d| d.source == DeliverySource::History);
+            let (c, g) = (s(consumer), s(group));
+            (
+                "EntriesDelivered",
+                if history {
+                    format!(
+                        "{c} read {} ({}) again from its own pending list in group {g}; they stay pending until XACK",
+                        entries(ids.len()),
+                        ids_text(&ids)
+                    )
+                } else {
+                    format!(
+                        "{} ({}) delivered to {c} in group {g}; they stay pending until {c} acknowledges them with XACK",
+                        entries(ids.len()),
+                        ids_text(&ids)
+                    )
+                },
+                vec![key(k), S::Group(g), S::Consumer(c)],
+            )
+        }
         EventKind::EntriesAcked {
             key: k, group, ids, ..
         } => (
             "EntriesAcked",
             format!(
-                "{} acknowledged in group '{}' of '{}'",
-                plural(ids.len(), "entry"),
+                "{} ({}) acknowledged in group {}: no longer pending; the entries stay in {}",
+                entries(ids.len()),
+                ids_text(ids),
                 s(group),
                 s(k)
             ),
@@ -334,8 +444,8 @@ pub(super) fn describe(e: &Event) -> Option<Effect> {
         } => (
             "EntriesAckedAndDeleted",
             format!(
-                "{} acknowledged in group '{}', {} deleted from '{}'",
-                plural(acked.len(), "entry"),
+                "{} acknowledged in group {}, and {} deleted from {}",
+                entries(acked.len()),
                 s(group),
                 deleted.len(),
                 s(k)
@@ -347,8 +457,9 @@ pub(super) fn describe(e: &Event) -> Option<Effect> {
         } => (
             "ReferencesDeleted",
             format!(
-                "{} dropped from the pending list of group '{}'",
-                plural(ids.len(), "entry"),
+                "DELREF: {} ({}) also left the pending list of group {}",
+                entries(ids.len()),
+                ids_text(ids),
                 s(group)
             ),
             vec![key(k), S::Group(s(group))],
@@ -358,8 +469,9 @@ pub(super) fn describe(e: &Event) -> Option<Effect> {
         } => (
             "ReferencesKept",
             format!(
-                "{} deleted but still pending in group '{}'",
-                plural(ids.len(), "entry"),
+                "{} ({}) were deleted but stay pending in group {}: a later XCLAIM or XACK finds them gone",
+                entries(ids.len()),
+                ids_text(ids),
                 s(group)
             ),
             vec![key(k), S::Group(s(group))],
@@ -367,8 +479,9 @@ pub(super) fn describe(e: &Event) -> Option<Effect> {
         EventKind::EntriesKeptReferenced { key: k, ids, .. } => (
             "EntriesKeptReferenced",
             format!(
-                "{} of '{}' kept: a group still needs them",
-                plural(ids.len(), "entry"),
+                "ACKED: {} ({}) of {} kept, because a group has not read or acknowledged them yet",
+                entries(ids.len()),
+                ids_text(ids),
                 s(k)
             ),
             vec![key(k)],
@@ -387,41 +500,85 @@ pub(super) fn describe(e: &Event) -> Option<Effect> {
                 ClaimCommand::Xautoclaim => "XAUTOCLAIM",
             };
             let mut subjects = vec![key(k), S::Group(s(group)), S::Consumer(s(consumer))];
+            let mut from: Vec<String> = Vec::new();
             for c in claimed {
                 if let Some(f) = &c.from {
-                    let f = S::Consumer(s(f));
-                    if !subjects.contains(&f) {
-                        subjects.push(f);
+                    if !from.contains(&s(f)) {
+                        from.push(s(f));
+                        subjects.push(S::Consumer(s(f)));
                     }
                 }
             }
-            (
-                "EntriesClaimed",
-                format!(
-                    "'{}' claimed {} in group '{}' by {by} ({} gone)",
-                    s(consumer),
-                    plural(claimed.len(), "entry"),
-                    s(group),
-                    deleted.len()
-                ),
-                subjects,
-            )
+            let ids: Vec<StreamId> = claimed.iter().map(|c| c.id).collect();
+            let mut text = format!(
+                "{by}: {} took {} ({}){} in group {}",
+                s(consumer),
+                entries(claimed.len()),
+                ids_text(&ids),
+                if from.is_empty() {
+                    String::new()
+                } else {
+                    format!(" from {}", from.join(", "))
+                },
+                s(group)
+            );
+            if let Some(c) = claimed.iter().map(|c| c.delivery_count).max() {
+                text.push_str(&format!("; delivery count now up to {c}"));
+            }
+            if !deleted.is_empty() {
+                text.push_str(&format!(
+                    "; {} no longer in the stream left the pending list",
+                    entries(deleted.len())
+                ));
+            }
+            ("EntriesClaimed", text, subjects)
         }
         EventKind::ClientBlocked {
             client_id,
             command,
             keys,
+            deadline_ms,
             ..
         } => (
             "ClientBlocked",
-            format!("client {client_id} blocked in {command}"),
+            format!(
+                "client {client_id} waits ({}) for new entries on {}, {}",
+                command.to_uppercase(),
+                keys.iter().map(|k| s(k)).collect::<Vec<_>>().join(", "),
+                match deadline_ms {
+                    Some(d) => format!("for at most {}", span(d.saturating_sub(e.time_ms))),
+                    None => "with no timeout".into(),
+                }
+            ),
             std::iter::once(S::Client(*client_id))
                 .chain(keys.iter().map(|k| key(k)))
                 .collect(),
         ),
         EventKind::ClientUnblocked { client_id, reason } => (
             "ClientUnblocked",
-            format!("client {client_id} unblocked ({reason:?})"),
+            match reason {
+                UnblockReason::Served => {
+                    format!("client {client_id} stopped waiting: a new entry answered its read")
+                }
+                UnblockReason::TimedOut => {
+                    format!("client {client_id} stopped waiting: its timeout passed (a nil reply)")
+                }
+                UnblockReason::Cancelled => {
+                    format!("client {client_id} was unblocked by CLIENT UNBLOCK")
+                }
+                UnblockReason::Disconnected => {
+                    format!("client {client_id} stopped waiting: it disconnected")
+                }
+                UnblockReason::KeyDeleted => {
+                    format!("client {client_id} stopped waiting: the stream was deleted")
+                }
+                UnblockReason::GroupDestroyed => {
+                    format!("client {client_id} stopped waiting: its group was destroyed")
+                }
+                UnblockReason::TypeChanged => {
+                    format!("client {client_id} stopped waiting: the key is no longer a stream")
+                }
+            },
             vec![S::Client(*client_id)],
         ),
         EventKind::Subscribed {
@@ -431,7 +588,20 @@ pub(super) fn describe(e: &Event) -> Option<Effect> {
             ..
         } => (
             "Subscribed",
-            format!("client {client_id} subscribed to '{}'", s(name)),
+            match kind {
+                SubscriptionKind::Pattern => format!(
+                    "client {client_id} subscribed to pattern {}: it gets messages on every matching channel from now on",
+                    s(name)
+                ),
+                SubscriptionKind::Shard => format!(
+                    "client {client_id} subscribed to shard channel {}: it gets SPUBLISH messages from now on",
+                    s(name)
+                ),
+                _ => format!(
+                    "client {client_id} subscribed to channel {}: it gets messages published from now on, none from before",
+                    s(name)
+                ),
+            },
             vec![S::Client(*client_id), named(*kind, name)],
         ),
         EventKind::Unsubscribed {
@@ -441,23 +611,43 @@ pub(super) fn describe(e: &Event) -> Option<Effect> {
             ..
         } => (
             "Unsubscribed",
-            format!("client {client_id} unsubscribed from '{}'", s(name)),
+            format!("client {client_id} unsubscribed from {}", s(name)),
             vec![S::Client(*client_id), named(*kind, name)],
         ),
         EventKind::MessagePublished {
             channel, receivers, ..
-        } => (
-            "MessagePublished",
-            format!(
-                "a message on '{}' reached {}",
-                s(channel),
-                plural(receivers.len(), "receiver")
-            ),
-            vec![S::Channel(s(channel))],
-        ),
+        } => {
+            let mut subjects = vec![S::Channel(s(channel))];
+            let who: Vec<String> = receivers
+                .iter()
+                .map(|r| match &r.via {
+                    Via::Pattern { pattern } => {
+                        let p = S::Pattern(s(pattern));
+                        if !subjects.contains(&p) {
+                            subjects.push(p);
+                        }
+                        format!("client {} through pattern {}", r.client, s(pattern))
+                    }
+                    _ => format!("client {}", r.client),
+                })
+                .collect();
+            (
+                "MessagePublished",
+                format!(
+                    "the message on {} reached {}: {}; nothing is stored, so later subscribers never see it",
+                    s(channel),
+                    count(receivers.len(), "subscriber", "subscribers"),
+                    who.join(", ")
+                ),
+                subjects,
+            )
+        }
         EventKind::MessageDropped { channel, .. } => (
             "MessageDropped",
-            format!("a message on '{}' reached nobody", s(channel)),
+            format!(
+                "the message on {} reached nobody: no client is subscribed, and Pub/Sub keeps nothing, so it is gone",
+                s(channel)
+            ),
             vec![S::Channel(s(channel))],
         ),
         EventKind::Notification { .. } | EventKind::Probe => return None,
