@@ -7,7 +7,7 @@
 //! a transcript checks exactly what a pane shows.
 
 use crate::cli::help::help_lines;
-use crate::cli::{format, split, tokenize};
+use crate::cli::{format, hints, split, tokenize};
 use std::borrow::Cow;
 use std::rc::Rc;
 
@@ -246,7 +246,8 @@ fn word_is(word: &[u8], lower: &str) -> bool {
     if word.is_ascii() {
         word.len() == lower.len() && word.eq_ignore_ascii_case(lower.as_bytes())
     } else {
-        String::from_utf8_lossy(word).to_lowercase() == lower
+        // The lower case of a non-ASCII word equals an ASCII name only when it is all ASCII.
+        hints::ascii_lower(&String::from_utf8_lossy(word)).as_deref() == Some(lower)
     }
 }
 
@@ -284,9 +285,9 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
     if first.first() == Some(&b':') {
         if word_is(first, ":set") && args.len() >= 2 {
             let pref = String::from_utf8_lossy(&args[1]);
-            match pref.to_lowercase().as_str() {
-                "hints" => typed.set_hints = Some(true),
-                "nohints" => typed.set_hints = Some(false),
+            match hints::ascii_lower(&pref).as_deref() {
+                Some("hints") => typed.set_hints = Some(true),
+                Some("nohints") => typed.set_hints = Some(false),
                 _ => typed
                     .lines
                     .push(info(&format!("unknown redis-cli preference '{pref}'"))),

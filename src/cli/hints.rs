@@ -104,7 +104,8 @@ fn groups(entries: &[HelpEntry]) -> Vec<String> {
         .filter(|e| !e.group.is_empty())
         .map(|e| format!("@{}", e.group))
         .collect();
-    groups.sort();
+    // Equal names are identical, so the unstable sort's order is the stable sort's.
+    groups.sort_unstable();
     groups.dedup();
     groups
 }
@@ -120,7 +121,7 @@ pub fn completions(buf: &str, entries: &[HelpEntry]) -> Vec<String> {
     } else {
         0
     };
-    let typed = buf[start..].to_lowercase();
+    let typed = ascii_lower(&buf[start..]);
     let mut names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
     let group_names = if is_help { groups(entries) } else { Vec::new() };
     names.extend(group_names.iter().map(String::as_str));
@@ -129,7 +130,11 @@ pub fn completions(buf: &str, entries: &[HelpEntry]) -> Vec<String> {
     names.dedup();
     names
         .into_iter()
-        .filter(|n| n.to_lowercase().starts_with(&typed))
+        .filter(|n| {
+            typed
+                .as_ref()
+                .is_some_and(|t| n.to_ascii_lowercase().starts_with(t.as_str()))
+        })
         .map(|n| format!("{}{n}", &buf[..start]))
         .collect()
 }
@@ -176,10 +181,10 @@ pub fn console_completions(buf: &str, entries: &[HelpEntry], keys: &[Vec<u8>]) -
     if args.len() < entry.words().count() {
         return out;
     }
-    let upper = partial.to_uppercase();
+    let upper = ascii_upper(partial);
     let mut extra: Vec<String> = keywords(&entry.params)
         .into_iter()
-        .filter(|k| k.starts_with(&upper))
+        .filter(|k| upper.as_ref().is_some_and(|u| k.starts_with(u.as_str())))
         .collect();
     extra.extend(
         keys.iter()
@@ -193,6 +198,47 @@ pub fn console_completions(buf: &str, entries: &[HelpEntry], keys: &[Vec<u8>]) -
         }
     }
     out
+}
+
+/// `s.to_uppercase()` when that is all ASCII, else `None`: all that matters when it is compared
+/// with the ASCII keywords, which a string holding anything else cannot start. Written out
+/// because `str::to_uppercase` brings Unicode's upper-case table (about 12 KB) into the page.
+/// Besides ASCII, only these characters upper-case to ASCII (checked over every `char` by the
+/// test below).
+fn ascii_upper(s: &str) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        out.push_str(match c {
+            'ß' => "SS",
+            'ı' => "I",
+            'ſ' => "S",
+            'ﬀ' => "FF",
+            'ﬁ' => "FI",
+            'ﬂ' => "FL",
+            'ﬃ' => "FFI",
+            'ﬄ' => "FFL",
+            'ﬅ' | 'ﬆ' => "ST",
+            c if c.is_ascii() => {
+                out.push(c.to_ascii_uppercase());
+                continue;
+            }
+            _ => return None,
+        });
+    }
+    Some(out)
+}
+
+/// `s.to_lowercase()` when that is all ASCII, else `None`, for comparisons with the table's ASCII
+/// names, as `ascii_upper` is for upper case: only the Kelvin sign lower-cases to ASCII besides
+/// ASCII itself (checked over every `char` by the test below).
+pub(crate) fn ascii_lower(s: &str) -> Option<String> {
+    s.chars()
+        .map(|c| match c {
+            '\u{212A}' => Some('k'),
+            c if c.is_ascii() => Some(c.to_ascii_lowercase()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// A key as typed: bare when the tokenizer reads it back unchanged, else quoted.
@@ -224,6 +270,37 @@ pub fn after_tabs(buf: &str, candidates: &[String], presses: usize) -> String {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_upper_is_to_uppercase_where_that_is_ascii() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let full = c.to_string().to_uppercase();
+            let want = full.is_ascii().then_some(full);
+            assert_eq!(ascii_upper(&c.to_string()), want, "{c:?}");
+        }
+        assert_eq!(ascii_upper("maxlen"), Some("MAXLEN".into()));
+        assert_eq!(ascii_upper("ſtreams"), Some("STREAMS".into()));
+        assert_eq!(ascii_upper("mé"), None);
+    }
+
+    #[test]
+    fn ascii_lower_is_to_lowercase_where_that_is_ascii() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let full = c.to_string().to_lowercase();
+            let want = full.is_ascii().then_some(full.clone());
+            assert_eq!(ascii_lower(&c.to_string()), want, "{c:?}");
+            // What lets the transcript parser compare a line's first four bytes with `help`:
+            // no other character lower-cases to something that starts with an ASCII letter
+            // of it (the Kelvin sign gives `k`, and `İ` gives `i` and a combining dot).
+            let first = full.chars().next().unwrap();
+            if !c.is_ascii() && first.is_ascii() {
+                assert!(matches!(c, '\u{212A}' | 'İ'), "{c:?}");
+            }
+        }
+        assert_eq!(ascii_lower("XAD"), Some("xad".into()));
+        assert_eq!(ascii_lower("\u{212A}eys"), Some("keys".into()));
+        assert_eq!(ascii_lower("é"), None);
+    }
 
     /// The recordings copied from `redis-spec/cli-golden/` into `tests/golden/cli/`.
     fn golden_path(name: &str) -> std::path::PathBuf {

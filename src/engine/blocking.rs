@@ -36,7 +36,10 @@ impl Engine {
         out.push_event(EventKind::ClientBlocked {
             client_id: client,
             db,
-            command: String::from_utf8_lossy(argv.first().map_or(&[][..], |a| a)).to_lowercase(),
+            // The blocking command's name matched an ASCII table name: ASCII lower-casing is
+            // Unicode's here, without Unicode's table in the page.
+            command: String::from_utf8_lossy(argv.first().map_or(&[][..], |a| a))
+                .to_ascii_lowercase(),
             keys: block.keys.clone(),
             group: match &block.serve {
                 Serve::Group { group } => Some(group.clone()),

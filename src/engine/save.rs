@@ -4,8 +4,6 @@
 //! and a client's last command) and are looked up in the command table again
 //! on load, so a loaded engine holds the very same names.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::table;
@@ -23,25 +21,53 @@ fn lookup<E: serde::de::Error>(name: &str) -> Result<&'static str, E> {
     static_fullname(name).ok_or_else(|| E::custom(format!("unknown command name `{name}`")))
 }
 
-/// `#[serde(with = "save::command_map")]` for maps keyed by command full name.
+/// `#[serde(with = "save::command_map")]` for vectors of (command full name, value) sorted by
+/// name, each name once: written as a map, the same bytes a `BTreeMap` of them gives.
 pub(crate) mod command_map {
     use super::*;
+    use serde::de::{MapAccess, Visitor};
+    use std::fmt;
+    use std::marker::PhantomData;
 
     pub fn serialize<V: Serialize, S: Serializer>(
-        map: &BTreeMap<&'static str, V>,
+        map: &[(&'static str, V)],
         s: S,
     ) -> Result<S::Ok, S::Error> {
-        map.serialize(s)
+        s.collect_map(map.iter().map(|(name, v)| (name, v)))
     }
 
+    /// Reads the map as `BTreeMap<String, V>` would (a repeated name keeps its last value,
+    /// names end up sorted), then looks every name up in that order, so a damaged map
+    /// fails with the same error as before; without the map's code for this pair type.
     pub fn deserialize<'de, V: Deserialize<'de>, D: Deserializer<'de>>(
         d: D,
-    ) -> Result<BTreeMap<&'static str, V>, D::Error> {
-        let owned = BTreeMap::<String, V>::deserialize(d)?;
+    ) -> Result<Vec<(&'static str, V)>, D::Error> {
+        let owned = d.deserialize_map(Entries(PhantomData))?;
         owned
             .into_iter()
             .map(|(name, v)| Ok((lookup::<D::Error>(&name)?, v)))
             .collect()
+    }
+
+    struct Entries<V>(PhantomData<V>);
+
+    impl<'de, V: Deserialize<'de>> Visitor<'de> for Entries<V> {
+        type Value = Vec<(String, V)>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a map")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out: Vec<(String, V)> = Vec::new();
+            while let Some((name, v)) = map.next_entry::<String, V>()? {
+                match out.binary_search_by(|(n, _)| n.as_str().cmp(&name)) {
+                    Ok(i) => out[i].1 = v,
+                    Err(i) => out.insert(i, (name, v)),
+                }
+            }
+            Ok(out)
+        }
     }
 }
 
@@ -213,5 +239,41 @@ mod tests {
         );
         assert_eq!(super::static_fullname("get"), Some("get"));
         assert_eq!(super::static_fullname("nosuch"), None);
+    }
+
+    /// The statistics by command, a sorted `Vec` now, save as the `BTreeMap` they were and
+    /// load from its bytes: a repeated name keeps its last value, an unknown name fails.
+    #[test]
+    fn command_stats_save_as_the_map_they_were() {
+        use crate::engine::stats::CommandStats;
+        use std::collections::BTreeMap;
+
+        #[derive(serde::Serialize, serde::Deserialize)]
+        struct Now(#[serde(with = "super::command_map")] Vec<(&'static str, CommandStats)>);
+        let stats = |calls| CommandStats {
+            calls,
+            rejected_calls: 1,
+            failed_calls: 2,
+        };
+        let now = Now(vec![("get", stats(3)), ("xgroup|create", stats(4))]);
+        let before: BTreeMap<&str, CommandStats> =
+            [("xgroup|create", stats(4)), ("get", stats(3))].into();
+        let bytes = postcard::to_allocvec(&now).unwrap();
+        assert_eq!(bytes, postcard::to_allocvec(&before).unwrap());
+        let back: Now = postcard::from_bytes(&bytes).unwrap();
+        let calls: Vec<_> = back.0.iter().map(|(n, c)| (*n, c.calls)).collect();
+        assert_eq!(calls, [("get", 3), ("xgroup|create", 4)]);
+
+        // Out of order and repeated, as no save writes but a damaged one may hold.
+        let odd: Vec<(&str, CommandStats)> =
+            vec![("xadd", stats(5)), ("get", stats(6)), ("xadd", stats(7))];
+        let mut bytes = postcard::to_allocvec(&odd).unwrap();
+        let back: Now = postcard::from_bytes(&bytes).unwrap();
+        let calls: Vec<_> = back.0.iter().map(|(n, c)| (*n, c.calls)).collect();
+        assert_eq!(calls, [("get", 6), ("xadd", 7)]);
+        // `get` becomes `gex`, which no command is.
+        let at = bytes.windows(3).position(|w| w == b"get").unwrap();
+        bytes[at + 2] = b'x';
+        assert!(postcard::from_bytes::<Now>(&bytes).is_err());
     }
 }

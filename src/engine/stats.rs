@@ -27,9 +27,11 @@ pub(crate) struct Stats {
     pub total_error_replies: u64,
     /// Error replies by error code (`ERR`, `WRONGTYPE`), for `INFO errorstats`.
     pub errors: BTreeMap<Vec<u8>, u64>,
-    /// By command full name (`client|list`), for `INFO commandstats`.
+    /// By command full name (`client|list`), sorted by it and each name once, for
+    /// `INFO commandstats`. A sorted `Vec` rather than a `BTreeMap`: the map's code for this
+    /// pair type cost the page about 2 KB gzipped; saved as the map was.
     #[serde(with = "save::command_map")]
-    pub commands: BTreeMap<&'static str, CommandStats>,
+    pub commands: Vec<(&'static str, CommandStats)>,
     /// Requests received and frames written, the engine's stand-ins for
     /// `total_reads_processed` / `total_writes_processed`.
     pub reads_processed: u64,
@@ -40,7 +42,17 @@ pub(crate) struct Stats {
 
 impl Stats {
     pub fn command(&mut self, fullname: &'static str) -> &mut CommandStats {
-        self.commands.entry(fullname).or_default()
+        let i = match self
+            .commands
+            .binary_search_by(|(name, _)| name.cmp(&fullname))
+        {
+            Ok(i) => i,
+            Err(i) => {
+                self.commands.insert(i, (fullname, CommandStats::default()));
+                i
+            }
+        };
+        &mut self.commands[i].1
     }
 
     /// `afterErrorReply`: counts one error reply under its code (its first word).

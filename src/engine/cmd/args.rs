@@ -22,7 +22,10 @@ pub(crate) fn help_reply(argv0: &[u8], lines: &[&str]) -> Reply {
 /// `addReplySubcommandSyntaxError` for the running command.
 pub(crate) fn subcommand_syntax(argv: &[Vec<u8>]) -> Error {
     Error::SubcommandSyntax {
-        container: String::from_utf8_lossy(argv.first().map_or(&[][..], |a| a)).to_uppercase(),
+        // The running command's name matched an ASCII table name, so ASCII upper-casing is
+        // Unicode's here (and keeps Unicode's upper-case table out of the page).
+        container: String::from_utf8_lossy(argv.first().map_or(&[][..], |a| a))
+            .to_ascii_uppercase(),
         sub: argv.get(1).cloned().unwrap_or_default(),
     }
 }

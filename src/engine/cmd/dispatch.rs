@@ -212,7 +212,9 @@ fn resolve(argv: &[Vec<u8>], v8: bool) -> Result<&'static CommandSpec, Error> {
         return Ok(base);
     }
     table::lookup_sub(base, &argv[1]).ok_or_else(|| Error::UnknownSubcommand {
-        container: String::from_utf8_lossy(name).to_uppercase(),
+        // `name` matched an ASCII table name, so ASCII upper-casing is Unicode's here (and
+        // keeps Unicode's upper-case table out of the page).
+        container: String::from_utf8_lossy(name).to_ascii_uppercase(),
         sub: argv[1].clone(),
     })
 }

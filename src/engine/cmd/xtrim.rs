@@ -201,7 +201,8 @@ fn kept_references(
         return Vec::new();
     };
     let mut sorted = removed.to_vec();
-    sorted.sort();
+    // Equal IDs are identical: the unstable sort orders them as the stable one would.
+    sorted.sort_unstable();
     s.groups()
         .iter()
         .filter_map(|(name, g)| {

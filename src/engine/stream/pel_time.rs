@@ -57,7 +57,8 @@ impl Group {
                 (t, seq, *id)
             })
             .collect();
-        v.sort();
+        // Equal triples are identical: the unstable sort orders them as the stable one would.
+        v.sort_unstable();
         v.into_iter().map(|(t, _, id)| (id, t)).collect()
     }
 

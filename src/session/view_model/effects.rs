@@ -543,7 +543,7 @@ pub(super) fn describe(e: &Event, events: &[Event]) -> Option<Effect> {
             "ClientBlocked",
             format!(
                 "client {client_id} waits ({}) for new entries on {}, {}",
-                command.to_uppercase(),
+                command.to_ascii_uppercase(),
                 keys.iter().map(|k| s(k)).collect::<Vec<_>>().join(", "),
                 match deadline_ms {
                     Some(d) => format!("for at most {}", span(d.saturating_sub(e.time_ms))),

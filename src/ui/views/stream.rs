@@ -522,10 +522,10 @@ pub fn StreamView(props: &StreamProps) -> Html {
         html! {
             <li key={format!("w{c}")} class="waiter" data-testid="blocked-client" data-client={name.clone()}
                 data-deadline-ms={b.deadline_ms.map(|d| d.to_string())}
-                title={format!("{name}: {} waits for a new entry", b.command.to_uppercase())}>
+                title={format!("{name}: {} waits for a new entry", b.command.to_ascii_uppercase())}>
                 { ring }
                 <span class="waiter-name">{ name }</span>
-                <span class="muted">{ format!("{} · {left}", b.command.to_uppercase()) }</span>
+                <span class="muted">{ format!("{} · {left}", b.command.to_ascii_uppercase()) }</span>
             </li>
         }
     });
