@@ -57,7 +57,13 @@ pub fn PaneOutput(props: &OutputProps) -> Html {
         let view = view.clone();
         use_effect_with((), move |_| {
             if let Some(el) = output_ref.cast::<Element>() {
-                let height = el.client_height().max(0) as usize;
+                // No more than the window shows, whatever the box's height (a page without the
+                // stylesheet gives the output its whole content's height).
+                let screen = web_sys::window()
+                    .and_then(|w| w.inner_height().ok())
+                    .and_then(|h| h.as_f64())
+                    .unwrap_or(1080.0) as usize;
+                let height = (el.client_height().max(0) as usize).min(screen);
                 if height > 0 && height != view.height {
                     view.set(View {
                         top: view.top,
@@ -86,7 +92,13 @@ pub fn PaneOutput(props: &OutputProps) -> Html {
                 }
                 // The output's height follows the number of panes (CSS): keep the window of
                 // rendered lines as tall as the box.
-                let height = el.client_height().max(0) as usize;
+                // No more than the window shows, whatever the box's height (a page without the
+                // stylesheet gives the output its whole content's height).
+                let screen = web_sys::window()
+                    .and_then(|w| w.inner_height().ok())
+                    .and_then(|h| h.as_f64())
+                    .unwrap_or(1080.0) as usize;
+                let height = (el.client_height().max(0) as usize).min(screen);
                 if height > 0 && height != view.height {
                     view.set(View {
                         top: el.scroll_top().max(0) as usize,
