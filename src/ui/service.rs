@@ -354,7 +354,7 @@ impl Ctl {
                     v.batch.clear();
                     v.reset = true;
                     v.last = None;
-                    v.causes = Causes::default();
+                    v.causes.clear();
                     v.dropped_later = 0;
                 }
                 Item::Output { out, .. } => {

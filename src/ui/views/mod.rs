@@ -94,15 +94,14 @@ impl ViewsFacts {
 
     /// The step that last changed `key`.
     pub fn cause_for_key(&self, key: &[u8]) -> Option<Rc<Cause>> {
-        self.causes
-            .keys
-            .get(&String::from_utf8_lossy(key).into_owned())
-            .cloned()
+        let causes = self.causes.0.borrow();
+        causes.keys.get(&*String::from_utf8_lossy(key)).cloned()
     }
 
     /// The step that last added, delivered or claimed entry `id` of stream `key`.
     pub fn cause_for_entry(&self, key: &[u8], id: StreamId) -> Option<Rc<Cause>> {
-        self.causes
+        let causes = self.causes.0.borrow();
+        causes
             .entries
             .get(&(String::from_utf8_lossy(key).into_owned(), id))
             .cloned()
@@ -110,11 +109,15 @@ impl ViewsFacts {
 }
 
 /// The step that last changed each key and each stream entry, kept by the service from the
-/// events (persistent maps: a frame's copy shares them).
+/// events. One table shared by the service and every frame's facts (a frame may see causes a
+/// step newer than it draws; a title naming the newest command is still right for what it shows).
 #[derive(Clone, Debug, Default)]
-pub struct Causes {
-    pub keys: imbl::OrdMap<String, Rc<Cause>>,
-    pub entries: imbl::OrdMap<(String, StreamId), Rc<Cause>>,
+pub struct Causes(Rc<std::cell::RefCell<CauseTables>>);
+
+#[derive(Debug, Default)]
+pub struct CauseTables {
+    keys: std::collections::HashMap<String, Rc<Cause>>,
+    entries: std::collections::HashMap<(String, StreamId), Rc<Cause>>,
 }
 
 /// How many entries' causes are remembered; past it they are forgotten all at once (a burst of
@@ -122,14 +125,21 @@ pub struct Causes {
 const MAX_ENTRY_CAUSES: usize = 20_000;
 
 impl Causes {
+    /// Forgets every cause (a seek, a profile switch, a new session).
+    pub fn clear(&self) {
+        let mut t = self.0.borrow_mut();
+        t.keys.clear();
+        t.entries.clear();
+    }
+
     /// Records what `event` changed as caused by `cause`.
-    pub fn record(&mut self, event: &Event, cause: &Rc<Cause>) {
+    pub fn record(&self, event: &Event, cause: &Rc<Cause>) {
+        let mut t = self.0.borrow_mut();
         for key in common::event_keys(event) {
-            self.keys.insert(key, Rc::clone(cause));
+            t.keys.insert(key, Rc::clone(cause));
         }
         let mut entry = |key: &[u8], id: StreamId| {
-            self.entries
-                .insert((common::text(key), id), Rc::clone(cause));
+            t.entries.insert((common::text(key), id), Rc::clone(cause));
         };
         match &event.kind {
             EventKind::StreamEntryAdded { key, id, .. } => entry(key, *id),
@@ -145,8 +155,8 @@ impl Causes {
             }
             _ => {}
         }
-        if self.entries.len() > MAX_ENTRY_CAUSES {
-            self.entries.clear();
+        if t.entries.len() > MAX_ENTRY_CAUSES {
+            t.entries.clear();
         }
     }
 }
