@@ -154,6 +154,8 @@ struct ViewsPending {
     last: Option<Rc<Cause>>,
     /// How many later steps the newest step dropped (a step after going back).
     dropped_later: usize,
+    /// The state was restored by time travel and no step has run since.
+    travelled: bool,
     /// The timeline's length and current step after the last change.
     position: (usize, usize),
     /// The timeline as of the last frame, and what it was built from.
@@ -321,7 +323,7 @@ impl Ctl {
     /// Takes what a change did into the next views frame: each event with the step that caused
     /// it, a reset, the steps a new step dropped.
     fn gather_views(&self, items: &[Item], persist: bool) {
-        let Some((current, len, texts)) = self.read(|s| {
+        let Some((current, len, texts, current_step)) = self.read(|s| {
             // The step outputs of this change are the newest `n` steps, in order.
             let n = if persist {
                 items
@@ -339,7 +341,21 @@ impl Ctl {
                     (pane.map(str::to_string), line)
                 })
                 .collect();
-            (s.current(), s.len(), texts)
+            // The current step, named as the timeline names it (what a seek shows the state after).
+            let at = s.current();
+            let skip = s.dropped() - s.freed();
+            let current_step = at
+                .checked_sub(1)
+                .and_then(|i| s.log().get(skip + i))
+                .map(|l| {
+                    let (pane, line) = step_text(&l.step);
+                    Rc::new(Cause {
+                        step: at,
+                        pane: pane.map(str::to_string),
+                        line,
+                    })
+                });
+            (s.current(), s.len(), texts, current_step)
         }) else {
             return;
         };
@@ -356,6 +372,10 @@ impl Ctl {
                     v.last = None;
                     v.causes.clear();
                     v.dropped_later = 0;
+                    // A seek (not a new session, which has no steps) shows the state after a
+                    // step without its effects; the step is named instead.
+                    v.travelled = len > 0;
+                    v.last = current_step.clone();
                 }
                 Item::Output { out, .. } => {
                     let cause = if persist {
@@ -372,6 +392,7 @@ impl Ctl {
                     };
                     if persist {
                         v.last = cause.clone();
+                        v.travelled = false;
                     }
                     for event in out.events.iter() {
                         if let Some(c) = &cause {
@@ -468,6 +489,7 @@ impl Ctl {
                 batch: Rc::new(v.batch.iter().map(|(_, b)| b.clone()).collect()),
                 reset: std::mem::take(&mut v.reset),
                 last: v.last.clone(),
+                travelled: v.travelled,
                 timeline,
                 causes: v.causes.clone(),
                 panes: Rc::new(

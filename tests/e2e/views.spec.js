@@ -112,6 +112,9 @@ test('the timeline lists the steps; a click restores an earlier picture; a new s
   await expect(entries.first()).toHaveAttribute('data-id', '1-1');
   await expect(page.locator('[data-testid="key"][data-name="k"]')).toHaveCount(0);
   await expect(page.getByTestId('clock-toggle')).toHaveAttribute('aria-pressed', 'true');
+  // What just happened names the step whose state is shown, and says it is time travel.
+  await expect(page.getByTestId('effects-travelled')).toBeVisible();
+  await expect(page.getByTestId('view-effects')).toContainText('step 1 · producer> XADD s 1-1 f a');
   await shoot(page.getByTestId('timeline'), testInfo, 'timeline-after-seek');
 
   // Forward, then the arrow keys on the focused timeline.
@@ -131,6 +134,7 @@ test('the timeline lists the steps; a click restores an earlier picture; a new s
   // A new step after step 1 drops steps 2 to 4 at once, and the timeline says so.
   await runAll(page, ['XADD s 9-1 f z']);
   await expect(steps).toHaveCount(3);
+  await expect(page.getByTestId('effects-travelled')).toHaveCount(0);
   await expect(page.getByTestId('timeline-dropped')).toContainText('3 steps');
   await expect(entries).toHaveCount(2);
   await expect(entries.last()).toHaveAttribute('data-id', '9-1');

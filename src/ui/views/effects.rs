@@ -49,7 +49,12 @@ pub fn EffectsView(props: &EffectsProps) -> Html {
                 <div class="view-summary">{ heading }</div>
             </header>
             <div class="view-body" aria-live="polite" aria-atomic="true">
-                if effects.is_empty() {
+                if facts.travelled {
+                    <p class="muted effects-none" data-testid="effects-travelled">{ match &facts.last {
+                        Some(_) => "Time travel: the views show the state after this step. Step forward, or run a command, to see what a step does.",
+                        None => "Time travel: the views show the start, before any step.",
+                    } }</p>
+                } else if effects.is_empty() {
                     <p class="muted effects-none">{ match &facts.last {
                         Some(_) => "This step changed no key, group or subscription.",
                         None => "Run a command in a console: each thing it does is described here.",

@@ -59,6 +59,9 @@ pub struct ViewsFacts {
     pub reset: bool,
     /// The step that caused the last step's effects, for "what just happened".
     pub last: Option<Rc<Cause>>,
+    /// The state shown was restored by a seek (time travel) and no step ran since: `last` is the
+    /// step it is the state after, whose effects are not shown again.
+    pub travelled: bool,
     pub timeline: Rc<TimelineFacts>,
     /// Each client's pane, by client id.
     pub panes: Rc<Vec<(ClientId, String)>>,
@@ -77,6 +80,7 @@ impl ViewsFacts {
             batch: Rc::default(),
             reset: false,
             last: None,
+            travelled: false,
             timeline: Rc::new(TimelineFacts::default()),
             panes: Rc::default(),
             causes: Causes::default(),
