@@ -87,21 +87,24 @@ pub fn PaneOutput(props: &OutputProps) -> Html {
                 let Some(el) = output_ref.cast::<Element>() else {
                     return;
                 };
-                if *follow.borrow() {
-                    el.set_scroll_top(el.scroll_height());
-                }
+                // Every layout read first (one layout), then the write.
+                let bottom = el.scroll_height();
+                let top = el.scroll_top();
                 // The output's height follows the number of panes (CSS): keep the window of
-                // rendered lines as tall as the box.
-                // No more than the window shows, whatever the box's height (a page without the
-                // stylesheet gives the output its whole content's height).
+                // rendered lines as tall as the box, and no taller than the window (a page
+                // without the stylesheet gives the output its whole content's height).
                 let screen = web_sys::window()
                     .and_then(|w| w.inner_height().ok())
                     .and_then(|h| h.as_f64())
                     .unwrap_or(1080.0) as usize;
-                let height = (el.client_height().max(0) as usize).min(screen);
+                let client = el.client_height();
+                let height = (client.max(0) as usize).min(screen);
+                if *follow.borrow() && top + client < bottom {
+                    el.set_scroll_top(bottom);
+                }
                 if height > 0 && height != view.height {
                     view.set(View {
-                        top: el.scroll_top().max(0) as usize,
+                        top: top.max(0) as usize,
                         height,
                     });
                 }
