@@ -488,6 +488,7 @@ impl Ctl {
                 now_ms: s.clock().now_ms,
                 batch: Rc::new(v.batch.iter().map(|(_, b)| b.clone()).collect()),
                 reset: std::mem::take(&mut v.reset),
+                busy: v.batch.len() >= super::views::BUSY_EVENTS,
                 last: v.last.clone(),
                 travelled: v.travelled,
                 timeline,

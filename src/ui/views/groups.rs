@@ -217,7 +217,14 @@ pub fn GroupsView(props: &GroupsProps) -> Html {
             _ => {}
         }
     }
-    mem.ghosts.extend(fresh);
+    if facts.busy {
+        // Too fast to follow one by one: the boxes show the state, without ghosts or flights.
+        mem.ghosts.clear();
+        arrived.clear();
+        claimed_now.clear();
+    } else {
+        mem.ghosts.extend(fresh);
+    }
     let excess = mem.ghosts.len().saturating_sub(MAX_GHOSTS);
     mem.ghosts.drain(..excess);
     mem.seen_seq = mem

@@ -57,6 +57,9 @@ pub struct ViewsFacts {
     pub batch: Rc<Vec<Batched>>,
     /// The state was replaced since the last frame (a seek, a profile switch, a new session).
     pub reset: bool,
+    /// Events come faster than a person can follow (the batch holds [`BUSY_EVENTS`] or more):
+    /// the views draw the state and hold back the motion of single changes (slide-ins, ghosts).
+    pub busy: bool,
     /// The step that caused the last step's effects, for "what just happened".
     pub last: Option<Rc<Cause>>,
     /// The state shown was restored by a seek (time travel) and no step ran since: `last` is the
@@ -79,6 +82,7 @@ impl ViewsFacts {
             now_ms: 0,
             batch: Rc::default(),
             reset: false,
+            busy: false,
             last: None,
             travelled: false,
             timeline: Rc::new(TimelineFacts::default()),
@@ -170,6 +174,10 @@ pub fn empty_model() -> ViewModel {
     let engine = crate::engine::Engine::new(crate::engine::Config::default());
     ViewModel::from_inspect(&engine, 0)
 }
+
+/// Events in the batch (the last ~1.6 s) from which the views count as busy: about 75 a
+/// second, more than anyone can follow one by one.
+pub const BUSY_EVENTS: usize = 120;
 
 /// A shared handle on the facts, equal only to itself, so that views compare by pointer.
 #[derive(Clone, Debug)]
@@ -387,6 +395,11 @@ pub fn Views(props: &ViewsProps) -> Html {
         <section class={class} aria-label="Views" data-testid="views" data-frame={facts.frame.to_string()}
                  data-profile={facts.profile.name()} data-reset={facts.reset.then_some("true")}>
             <common::Legend />
+            if facts.busy {
+                <p class="views-busy" data-testid="views-busy">
+                    { format!("{} changes in the last moments: the views show the state and hold back the motion of each change.", facts.batch.len()) }
+                </p>
+            }
             <DeadLetterSetting value={ui.dead_letter_after} dispatch={props.dispatch.clone()} />
             if !ui.closed.contains(&ViewId::Keyspace) {
                 <KeyspaceView facts={facts.clone()} ui={Rc::clone(ui)} dispatch={props.dispatch.clone()} />

@@ -240,11 +240,30 @@ fn card(
     under: Html,
     hover: Option<(Callback<MouseEvent>, Callback<MouseEvent>)>,
 ) -> Html {
-    let (enter, leave) = hover.unzip();
+    html! {
+        <Card key={e.id.to_string()} entry={e.clone()} {class} {title} {under} {hover} />
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CardProps {
+    entry: EntryView,
+    class: Classes,
+    title: Option<String>,
+    under: Html,
+    hover: Option<(Callback<MouseEvent>, Callback<MouseEvent>)>,
+}
+
+/// One entry card (`stream-entry`): a component, so that a card whose entry, marks and rows
+/// did not change is not drawn again when the tape is (every frame under load).
+#[component]
+fn Card(props: &CardProps) -> Html {
+    let e = &props.entry;
+    let (enter, leave) = props.hover.clone().unzip();
     let more = e.fields.len() / 2;
     html! {
-        <li key={e.id.to_string()} class={classes!("card", "stream-entry", class)} data-testid="stream-entry"
-            data-id={e.id.to_string()} {title} onmouseenter={enter} onmouseleave={leave}>
+        <li class={classes!("card", "stream-entry", props.class.clone())} data-testid="stream-entry"
+            data-id={e.id.to_string()} title={props.title.clone()} onmouseenter={enter} onmouseleave={leave}>
             { entry_id(e.id) }
             <span class="fields">
                 { for e.fields.chunks(2).take(FIELDS).map(|fv| html! {
@@ -253,7 +272,7 @@ fn card(
                 }) }
                 if more > FIELDS { <span class="muted">{ format!("+{} more", more - FIELDS) }</span> }
             </span>
-            { under }
+            { props.under.clone() }
         </li>
     }
 }
@@ -328,7 +347,12 @@ pub fn StreamView(props: &StreamProps) -> Html {
     let id = ViewId::Stream(props.db, props.name.to_string());
     let cause = facts.cause_for_key(&s.key);
     let (title, enter, leave) = caused(cause.as_ref(), &props.dispatch);
-    let motion = Motion::of(facts, props.db, &s.key);
+    let mut motion = Motion::of(facts, props.db, &s.key);
+    if facts.busy {
+        // Too fast to follow one by one: the tape shows the state, without slide-ins or ghosts.
+        motion.added.clear();
+        motion.gone.clear();
+    }
 
     // ----- The tail window, its tombstones and nodes -----
     let lo = s.entries.first().map(|e| e.id);
