@@ -8,6 +8,7 @@
 
 use crate::cli::help::help_lines;
 use crate::cli::{format, split, tokenize};
+use smallvec::SmallVec;
 use std::borrow::Cow;
 use std::rc::Rc;
 
@@ -45,11 +46,17 @@ pub struct Line {
     pub text: String,
 }
 
+/// A typed line's screen lines: most commands print one, kept inline (no allocation of its own).
+pub type Lines = SmallVec<[Line; 1]>;
+
+/// A typed line's frames: most commands write one, kept inline (no allocation of its own).
+pub type Frames = SmallVec<[RawFrame; 1]>;
+
 /// The result of one typed line.
 #[derive(Clone, Debug, Default)]
 pub struct Typed {
     /// What the typing pane shows (not including the echoed command line).
-    pub lines: Vec<Line>,
+    pub lines: Lines,
     /// Frames for other clients (deferred replies of blocked clients, pushes),
     /// already formatted for each receiver, in delivery order.
     pub others: Vec<(ClientId, Vec<Line>)>,
@@ -68,7 +75,7 @@ pub struct Typed {
     pub set_hints: Option<bool>,
     /// Every frame written, to the caller and to others, with the receiver's protocol, in the
     /// order written (for panes that show raw RESP).
-    pub frames: Vec<RawFrame>,
+    pub frames: Frames,
 }
 
 impl Typed {
@@ -195,7 +202,12 @@ pub fn frame_lines(engine: &Engine, client: ClientId, frame: &Reply, kind: LineK
 
 /// As [`frame_lines`] for a client of `protocol`, appending the lines to `into` (the typing
 /// pane's lines are one vector).
-fn push_frame_lines(frame: &Reply, protocol: Protocol, kind: LineKind, into: &mut Vec<Line>) {
+fn push_frame_lines(
+    frame: &Reply,
+    protocol: Protocol,
+    kind: LineKind,
+    into: &mut impl Extend<Line>,
+) {
     let view = view(frame, protocol);
     let kind = if view.is_error() {
         LineKind::Error
@@ -214,7 +226,7 @@ fn push_frame_lines(frame: &Reply, protocol: Protocol, kind: LineKind, into: &mu
 
 /// Splits formatter output into screen lines (the final newline ends the last line), appended
 /// to `into`.
-fn text_lines(mut text: String, kind: LineKind, into: &mut Vec<Line>) {
+fn text_lines(mut text: String, kind: LineKind, into: &mut impl Extend<Line>) {
     if text.is_empty() {
         return;
     }
@@ -223,7 +235,7 @@ fn text_lines(mut text: String, kind: LineKind, into: &mut Vec<Line>) {
     }
     // Most replies are one line: that line is the formatter's own string.
     if !text.contains('\n') {
-        into.push(Line { kind, text });
+        into.extend(std::iter::once(Line { kind, text }));
         return;
     }
     into.extend(text.split('\n').map(|t| Line {
@@ -328,11 +340,11 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
     let skip = args.len() - command.len();
     let mut argv = args;
     argv.drain(..skip);
-    // Each run prints a line and writes a frame, most often exactly one: the vectors are sized
-    // once rather than grown from empty.
+    // Each run prints a line and writes a frame, most often exactly one (kept inline): the
+    // vectors are sized once rather than grown from empty.
     let runs = usize::try_from(repeat).unwrap_or(usize::MAX).min(64);
-    typed.lines = Vec::with_capacity(runs);
-    typed.frames = Vec::with_capacity(runs);
+    typed.lines = Lines::with_capacity(runs);
+    typed.frames = Frames::with_capacity(runs);
     for run in 0..repeat {
         let command = if run + 1 == repeat {
             std::mem::take(&mut argv)

@@ -27,7 +27,7 @@ pub mod view_model;
 
 use std::rc::Rc;
 
-use crate::console::{self, Line, LineKind, RawFrame};
+use crate::console::{self, Frames, Line, LineKind, Lines, RawFrame};
 use crate::engine::{ClientId, Config, DeliveryKind, Engine, Event, Outcome, Profile, Reply};
 
 use checkpoint::Checkpoints;
@@ -210,7 +210,7 @@ pub struct Output {
     /// The pane the step is about (the typing pane for a command).
     pub pane: Option<Rc<str>>,
     /// What the typing pane shows for a command (redis-cli form, its own frames included).
-    pub lines: Vec<Line>,
+    pub lines: Lines,
     /// Frames written to panes, one entry per frame in the order written, formatted for the
     /// receiving pane: frames for other panes after a command, every frame of other steps and ticks.
     pub pushed: Vec<(Rc<str>, Vec<Line>)>,
@@ -218,7 +218,7 @@ pub struct Output {
     /// `RawFrame::bytes`, `RawFrame::line`) and the receiving pane (`RawFrame::pane`, always
     /// named here); the typing pane's own replies are marked (`RawFrame::own_reply`, read with
     /// [`Output::replies`]).
-    pub raw: Vec<RawFrame>,
+    pub raw: Frames,
     /// Shared with the view model, which reads them when it is next drawn (`Events`).
     pub events: Events,
     /// The command blocked.
