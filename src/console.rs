@@ -45,11 +45,187 @@ pub struct Line {
     pub text: String,
 }
 
+/// A typed line's screen lines: most commands print one, kept inline (no allocation of its own).
+pub type Lines = OneOrVec<Line>;
+
+/// A typed line's frames: most commands write one, kept inline (no allocation of its own).
+pub type Frames = OneOrVec<RawFrame>;
+
+/// A vector that keeps a single element inline and allocates only for a second one: most typed
+/// lines print one screen line and write one frame, which then cost no allocation and free. It
+/// reads as a slice (`Deref`); hand-written rather than a crate's small vector because this is
+/// all the console needs, and it adds less code to the page's wasm.
+#[derive(Clone, Debug)]
+pub struct OneOrVec<T>(OneOrVecRepr<T>);
+
+#[derive(Clone, Debug)]
+enum OneOrVecRepr<T> {
+    One(T),
+    /// Empty, or more than one (or what is left of more after `retain`).
+    Many(Vec<T>),
+}
+
+impl<T> Default for OneOrVec<T> {
+    fn default() -> OneOrVec<T> {
+        OneOrVec(OneOrVecRepr::Many(Vec::new()))
+    }
+}
+
+impl<T> OneOrVec<T> {
+    pub fn new() -> OneOrVec<T> {
+        OneOrVec::default()
+    }
+
+    /// Room for `n` elements: inline for one, a vector of `n` for more.
+    pub fn with_capacity(n: usize) -> OneOrVec<T> {
+        if n <= 1 {
+            OneOrVec::default()
+        } else {
+            OneOrVec(OneOrVecRepr::Many(Vec::with_capacity(n)))
+        }
+    }
+
+    #[inline]
+    pub fn push(&mut self, x: T) {
+        if let OneOrVecRepr::Many(v) = &mut self.0 {
+            if v.capacity() == 0 {
+                // A vector without room owns no memory: the element goes inline.
+                self.0 = OneOrVecRepr::One(x);
+            } else {
+                v.push(x);
+            }
+            return;
+        }
+        self.push_second(x);
+    }
+
+    /// The second element: the inline one moves into a vector with it.
+    #[cold]
+    fn push_second(&mut self, x: T) {
+        let first = std::mem::replace(&mut self.0, OneOrVecRepr::Many(Vec::new()));
+        self.0 = OneOrVecRepr::Many(match first {
+            OneOrVecRepr::One(first) => vec![first, x],
+            OneOrVecRepr::Many(mut v) => {
+                v.push(x);
+                v
+            }
+        });
+    }
+
+    /// Keeps the elements for which `keep` is true, in order.
+    pub fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) {
+        match &mut self.0 {
+            OneOrVecRepr::One(x) => {
+                if !keep(x) {
+                    self.0 = OneOrVecRepr::Many(Vec::new());
+                }
+            }
+            OneOrVecRepr::Many(v) => v.retain(|x| keep(x)),
+        }
+    }
+
+    /// Moves `other`'s elements to the end of this one.
+    pub fn append(&mut self, other: &mut OneOrVec<T>) {
+        self.extend(std::mem::take(other));
+    }
+
+    pub fn clear(&mut self) {
+        self.0 = OneOrVecRepr::Many(Vec::new());
+    }
+
+    pub fn into_vec(self) -> Vec<T> {
+        match self.0 {
+            OneOrVecRepr::One(x) => vec![x],
+            OneOrVecRepr::Many(v) => v,
+        }
+    }
+}
+
+impl<T> std::ops::Deref for OneOrVec<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        match &self.0 {
+            OneOrVecRepr::One(x) => std::slice::from_ref(x),
+            OneOrVecRepr::Many(v) => v,
+        }
+    }
+}
+
+impl<T> std::ops::DerefMut for OneOrVec<T> {
+    fn deref_mut(&mut self) -> &mut [T] {
+        match &mut self.0 {
+            OneOrVecRepr::One(x) => std::slice::from_mut(x),
+            OneOrVecRepr::Many(v) => v,
+        }
+    }
+}
+
+impl<T: PartialEq> PartialEq for OneOrVec<T> {
+    fn eq(&self, other: &OneOrVec<T>) -> bool {
+        **self == **other
+    }
+}
+
+impl<T: Eq> Eq for OneOrVec<T> {}
+
+impl<T> Extend<T> for OneOrVec<T> {
+    fn extend<I: IntoIterator<Item = T>>(&mut self, items: I) {
+        for x in items {
+            self.push(x);
+        }
+    }
+}
+
+impl<T> FromIterator<T> for OneOrVec<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(items: I) -> OneOrVec<T> {
+        let mut v = OneOrVec::new();
+        v.extend(items);
+        v
+    }
+}
+
+impl<T> From<Vec<T>> for OneOrVec<T> {
+    fn from(v: Vec<T>) -> OneOrVec<T> {
+        OneOrVec(OneOrVecRepr::Many(v))
+    }
+}
+
+impl<T> IntoIterator for OneOrVec<T> {
+    type Item = T;
+    type IntoIter = std::iter::Chain<std::option::IntoIter<T>, std::vec::IntoIter<T>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        match self.0 {
+            OneOrVecRepr::One(x) => Some(x).into_iter().chain(Vec::new()),
+            OneOrVecRepr::Many(v) => None.into_iter().chain(v),
+        }
+    }
+}
+
+impl<'a, T> IntoIterator for &'a OneOrVec<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a mut OneOrVec<T> {
+    type Item = &'a mut T;
+    type IntoIter = std::slice::IterMut<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter_mut()
+    }
+}
+
 /// The result of one typed line.
 #[derive(Clone, Debug, Default)]
 pub struct Typed {
     /// What the typing pane shows (not including the echoed command line).
-    pub lines: Vec<Line>,
+    pub lines: Lines,
     /// Frames for other clients (deferred replies of blocked clients, pushes),
     /// already formatted for each receiver, in delivery order.
     pub others: Vec<(ClientId, Vec<Line>)>,
@@ -68,7 +244,7 @@ pub struct Typed {
     pub set_hints: Option<bool>,
     /// Every frame written, to the caller and to others, with the receiver's protocol, in the
     /// order written (for panes that show raw RESP).
-    pub frames: Vec<RawFrame>,
+    pub frames: Frames,
 }
 
 impl Typed {
@@ -188,14 +364,14 @@ fn degrades(frame: &Reply) -> bool {
 /// Formats one frame for `client` as redis-cli prints it, in the client's
 /// current protocol. Errors are `Error` lines, the rest have `kind`.
 pub fn frame_lines(engine: &Engine, client: ClientId, frame: &Reply, kind: LineKind) -> Vec<Line> {
-    let mut lines = Vec::new();
+    let mut lines = Lines::new();
     push_frame_lines(frame, engine.protocol(client), kind, &mut lines);
-    lines
+    lines.into_vec()
 }
 
 /// As [`frame_lines`] for a client of `protocol`, appending the lines to `into` (the typing
-/// pane's lines are one vector).
-fn push_frame_lines(frame: &Reply, protocol: Protocol, kind: LineKind, into: &mut Vec<Line>) {
+/// pane's lines are one vector; one type only, so the page's wasm holds one copy of the code).
+fn push_frame_lines(frame: &Reply, protocol: Protocol, kind: LineKind, into: &mut Lines) {
     let view = view(frame, protocol);
     let kind = if view.is_error() {
         LineKind::Error
@@ -214,7 +390,7 @@ fn push_frame_lines(frame: &Reply, protocol: Protocol, kind: LineKind, into: &mu
 
 /// Splits formatter output into screen lines (the final newline ends the last line), appended
 /// to `into`.
-fn text_lines(mut text: String, kind: LineKind, into: &mut Vec<Line>) {
+fn text_lines(mut text: String, kind: LineKind, into: &mut Lines) {
     if text.is_empty() {
         return;
     }
@@ -329,11 +505,11 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
     let skip = args.len() - command.len();
     let mut argv = args;
     argv.drain(..skip);
-    // Each run prints a line and writes a frame, most often exactly one: the vectors are sized
-    // once rather than grown from empty.
+    // Each run prints a line and writes a frame, most often exactly one (kept inline): the
+    // vectors are sized once rather than grown from empty.
     let runs = usize::try_from(repeat).unwrap_or(usize::MAX).min(64);
-    typed.lines = Vec::with_capacity(runs);
-    typed.frames = Vec::with_capacity(runs);
+    typed.lines = Lines::with_capacity(runs);
+    typed.frames = Frames::with_capacity(runs);
     for run in 0..repeat {
         let command = if run + 1 == repeat {
             std::mem::take(&mut argv)
@@ -388,9 +564,9 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
             if d.client == client {
                 push_frame_lines(&d.frame, protocol, kind, &mut typed.lines);
             } else {
-                let mut lines = Vec::new();
+                let mut lines = Lines::new();
                 push_frame_lines(&d.frame, protocol, kind, &mut lines);
-                typed.others.push((d.client, lines));
+                typed.others.push((d.client, lines.into_vec()));
             }
             typed
                 .frames
@@ -510,6 +686,38 @@ mod raw_tests {
         let typed = run_line(&mut engine, client, "GET nothing", 0);
         assert_eq!(typed.frames[0].line().text, r"_\r\n");
         assert_eq!(typed.replies(), [Reply::Null]);
+    }
+
+    #[test]
+    fn one_or_vec_keeps_one_inline_and_reads_as_a_vector_does() {
+        let mut v: OneOrVec<u32> = OneOrVec::new();
+        assert!(v.is_empty());
+        v.push(1);
+        assert!(matches!(v.0, OneOrVecRepr::One(1)), "{v:?}");
+        v.push(2);
+        v.extend([3, 4]);
+        assert_eq!(*v, [1, 2, 3, 4]);
+        v.retain(|x| x % 2 == 0);
+        assert_eq!(*v, [2, 4]);
+        let mut w: OneOrVec<u32> = [5].into_iter().collect();
+        v.append(&mut w);
+        assert!(w.is_empty());
+        assert_eq!(v.clone().into_iter().collect::<Vec<_>>(), [2, 4, 5]);
+        for x in &mut v {
+            *x += 1;
+        }
+        assert_eq!(v.into_vec(), [3, 5, 6]);
+        // Room for several: the first goes into the vector; room for one: inline.
+        let mut many = OneOrVec::with_capacity(3);
+        many.push(7);
+        assert!(matches!(many.0, OneOrVecRepr::Many(_)), "{many:?}");
+        let mut one = OneOrVec::with_capacity(1);
+        one.push(7);
+        assert_eq!(one, many);
+        one.retain(|_| false);
+        assert!(one.is_empty());
+        one.push(8);
+        assert_eq!(one.into_iter().collect::<Vec<_>>(), [8]);
     }
 
     #[test]

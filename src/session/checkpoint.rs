@@ -26,9 +26,22 @@ pub(crate) const FIRST_SPACING: u64 = 64;
 /// event, and each frame's values (a repeated command produces one reply per run; a big read
 /// one value per element).
 pub(crate) fn work_of(out: &Output) -> u64 {
-    let replies = out.raw.iter().filter(|f| f.own_reply).count() as u64;
-    let frames: u64 = out.raw.iter().map(|f| weight(&f.frame)).sum();
-    1 + replies + frames + out.events.len() as u64
+    // One pass over the frames (most steps have one).
+    let frames: u64 = out
+        .raw
+        .iter()
+        .map(|f| {
+            // A plain value is one; only an aggregate needs the walk.
+            let values = match &f.frame {
+                Reply::Array(_) | Reply::Set(_) | Reply::Push(_) | Reply::Map(_) => {
+                    weight(&f.frame)
+                }
+                _ => 1,
+            };
+            u64::from(f.own_reply) + values
+        })
+        .sum();
+    1 + frames + out.events.len() as u64
 }
 
 /// A frame's values: one for a plain value, one plus its elements for an aggregate. A read

@@ -27,7 +27,7 @@ pub mod view_model;
 
 use std::rc::Rc;
 
-use crate::console::{self, Line, LineKind, RawFrame};
+use crate::console::{self, Frames, Line, LineKind, Lines, RawFrame};
 use crate::engine::{ClientId, Config, DeliveryKind, Engine, Event, Outcome, Profile, Reply};
 
 use checkpoint::Checkpoints;
@@ -210,7 +210,7 @@ pub struct Output {
     /// The pane the step is about (the typing pane for a command).
     pub pane: Option<Rc<str>>,
     /// What the typing pane shows for a command (redis-cli form, its own frames included).
-    pub lines: Vec<Line>,
+    pub lines: Lines,
     /// Frames written to panes, one entry per frame in the order written, formatted for the
     /// receiving pane: frames for other panes after a command, every frame of other steps and ticks.
     pub pushed: Vec<(Rc<str>, Vec<Line>)>,
@@ -218,7 +218,7 @@ pub struct Output {
     /// `RawFrame::bytes`, `RawFrame::line`) and the receiving pane (`RawFrame::pane`, always
     /// named here); the typing pane's own replies are marked (`RawFrame::own_reply`, read with
     /// [`Output::replies`]).
-    pub raw: Vec<RawFrame>,
+    pub raw: Frames,
     /// Shared with the view model, which reads them when it is next drawn (`Events`).
     pub events: Events,
     /// The command blocked.
@@ -316,7 +316,8 @@ pub struct Session {
     /// What the views draw, kept by each step's and tick's events (`view_model.rs`), brought
     /// up to date when read (`lazy_view.rs`).
     view_model: LazyView,
-    /// The text of the last line run, shared with the next command if it is the same line.
+    /// The text of the last new line run (checked: no line break), shared with the next
+    /// command if it is the same line.
     last_line: Option<Rc<str>>,
 }
 
@@ -609,13 +610,18 @@ impl Session {
             None => Rc::from(pane),
         };
         // A repeated line (a loop, a script, the history's last line) shares the previous
-        // command's text rather than adding a copy to the log.
+        // command's text rather than adding a copy to the log; that text was checked for line
+        // breaks already, so only a new line is scanned.
         let line = match &self.last_line {
             Some(last) if **last == *line => Rc::clone(last),
-            _ => Rc::from(line),
+            _ => {
+                check_line(line)?;
+                let line: Rc<str> = Rc::from(line);
+                self.last_line = Some(Rc::clone(&line));
+                line
+            }
         };
-        self.last_line = Some(Rc::clone(&line));
-        self.step(Step::Command { pane, line })
+        self.step_checked(Step::Command { pane, line })
     }
 
     /// Jumps the clock forward by `ms` (a step).
@@ -666,6 +672,14 @@ impl Session {
     /// clock jump changes the start instead of being a step: there is nothing to step back to,
     /// and a scenario's opening `@profile` and `@clock` then describe its start.
     pub fn step(&mut self, step: Step) -> Result<Output, SessionError> {
+        if let Step::Command { line, .. } = &step {
+            check_line(line)?;
+        }
+        self.step_checked(step)
+    }
+
+    /// As [`Session::step`], for a step whose typed line (if any) has no line break.
+    fn step_checked(&mut self, step: Step) -> Result<Output, SessionError> {
         let time_ms = match &step {
             Step::ClockJump { ms } => self.clock.now_ms.saturating_add(*ms),
             _ => self.clock.now_ms,
@@ -697,7 +711,10 @@ impl Session {
             Step::Profile(_) => self.rebuild_view(),
             _ => self.sync_view(&mut out.events),
         }
-        self.truncate_future();
+        // Most steps come at the newest one: nothing to drop, and no call to find that out.
+        if self.current < self.end() {
+            self.truncate_future();
+        }
         self.log_bytes += step.log_bytes();
         self.log.push(Logged {
             step,
@@ -926,6 +943,7 @@ fn absorb(state: &State, outcome: Outcome, out: &mut Output) {
 }
 
 /// Appends `more` events to `events`, taking the vector itself when `events` is empty.
+#[inline]
 fn append_events(events: &mut Events, more: Vec<Event>) {
     if events.is_empty() {
         *events = Events::from(more);
@@ -978,13 +996,27 @@ fn apply_step(
     step: &Step,
     t: u64,
 ) -> Result<Output, SessionError> {
+    // A logged step's line was checked when it ran; a loaded one is checked here.
+    if let Step::Command { line, .. } = step {
+        check_line(line)?;
+    }
     let mut out = Output::default();
     apply_step_into(config, state, step, t, &mut out)?;
     Ok(out)
 }
 
-/// As [`apply_step`], writing into `out` (empty): a live step's output is built where it is
-/// returned from, not moved through each call.
+/// A typed line is one line: refused if it holds a line break.
+fn check_line(line: &str) -> Result<(), SessionError> {
+    // Bytes, not chars: both are ASCII, and a byte scan is cheaper than decoding.
+    if line.bytes().any(|b| b == b'\n' || b == b'\r') {
+        return Err(SessionError::LineBreak);
+    }
+    Ok(())
+}
+
+/// As [`apply_step`], writing into `out` (empty), for a step whose line was checked
+/// ([`check_line`]): a live step's output is built where it is returned from, not moved
+/// through each call.
 fn apply_step_into(
     config: &SessionConfig,
     state: &mut State,
@@ -998,13 +1030,14 @@ fn apply_step_into(
     };
     match step {
         Step::Command { pane, line } => {
-            // Bytes, not chars: both are ASCII, and a byte scan is cheaper than decoding.
-            if line.bytes().any(|b| b == b'\n' || b == b'\r') {
-                return Err(SessionError::LineBreak);
-            }
-            let index = match pane_index(state, pane) {
-                Ok(i) => i,
-                Err(_) => {
+            // The session passes the pane's own name when the pane exists: a pointer compare.
+            let found = state
+                .panes
+                .iter()
+                .position(|p| Rc::ptr_eq(&p.name, pane) || p.name == *pane);
+            let index = match found {
+                Some(i) => i,
+                None => {
                     check_new_name(state, pane)?;
                     state.panes.push(Pane {
                         name: Rc::clone(pane),
