@@ -4,7 +4,7 @@
 //! DELREF / ACKED show what became of the references, and a large PEL says how many are not drawn.
 // @ts-check
 const { test, expect } = require('@playwright/test');
-const { watchForErrors, pane, open, addPane } = require('./support/console');
+const { attachScreenshot, watchForErrors, pane, open, addPane } = require('./support/console');
 
 /** The stream view of `key` and, inside it, the hooks of its groups. */
 function groupsOf(page, key) {
@@ -24,13 +24,6 @@ async function pauseClock(page) {
   const toggle = page.getByTestId('clock-toggle');
   await toggle.click();
   await expect(toggle).toHaveAttribute('aria-pressed', 'true');
-}
-
-/** Saves a screenshot of the stream view for a person to look at. */
-async function attachShot(testInfo, locator, name) {
-  const file = testInfo.outputPath(`${name}.png`);
-  await locator.screenshot({ path: file });
-  await testInfo.attach(name, { path: file, contentType: 'image/png' });
 }
 
 test('a PEL gains entries on XREADGROUP, loses them on XACK, and a claim moves one', async ({ page }, testInfo) => {
@@ -78,7 +71,7 @@ test('a PEL gains entries on XREADGROUP, loses them on XACK, and a claim moves o
   await expect(g.entry('2-0')).toHaveAttribute('data-deliveries', '3');
   await expect(g.entry('2-0')).toHaveAttribute('data-dead-letter', 'true');
   await expect(g.entry('2-0')).toContainText('dead-letter candidate');
-  await attachShot(testInfo, g.view, 'groups-view');
+  await attachScreenshot(g.view, testInfo, 'groups-view');
 
   // The threshold is a setting: at 4 deliveries, three are no longer a candidate.
   await page.getByTestId('dead-letter-threshold').fill('4');

@@ -5,18 +5,11 @@
 //! UNSUBSCRIBE, and a 50-pane fan-out drawn as one counted group. Screenshots are attached.
 // @ts-check
 const { test, expect } = require('@playwright/test');
-const { watchForErrors, open } = require('./support/console');
+const { attachScreenshot, watchForErrors, open } = require('./support/console');
 
 /** Runs a line in a pane (created on first use) through the page's JS API. */
 async function run(page, line, client) {
   return page.evaluate(([l, c]) => window.streamplay.run(l, c), [line, client]);
-}
-
-/** The view as a picture, saved with the test's results for a person to look at. */
-async function snapshot(view, testInfo, name) {
-  const file = testInfo.outputPath(name);
-  await view.screenshot({ path: file });
-  await testInfo.attach(name, { path: file, contentType: 'image/png' });
 }
 
 test('subscribe, publish, pattern delivery, lost message and unsubscribe in the Pub/Sub view', async ({ page }, testInfo) => {
@@ -47,14 +40,14 @@ test('subscribe, publish, pattern delivery, lost message and unsubscribe in the 
   // The receiver count PUBLISH returned is on the message.
   await expect(view.locator('[data-testid="message"][data-channel="news"]')).toHaveAttribute('data-receivers', '2');
   await expect(view.getByTestId('message-dropped')).toHaveCount(0);
-  await snapshot(view, testInfo, 'pubsub-view-delivered.png');
+  await attachScreenshot(view, testInfo, 'pubsub-view-delivered.png');
 
   // A publish nobody receives is lost at its channel, which Redis does not have (no node).
   expect(await run(page, 'PUBLISH void x', 'producer')).toBe(0);
   await expect(view.locator('[data-testid="message-dropped"][data-name="void"]')).toHaveCount(1);
   await expect(view.locator('[data-testid="message-path"][data-kind="lost"][data-channel="void"]')).toHaveCount(1);
   await expect(channel('void')).toHaveCount(0);
-  await snapshot(view, testInfo, 'pubsub-view-lost.png');
+  await attachScreenshot(view, testInfo, 'pubsub-view-lost.png');
   // It is drawn while its animation lasts, then the view shows the state alone.
   await expect(view.getByTestId('message-dropped')).toHaveCount(0, { timeout: 5000 });
   await expect(paths).toHaveCount(0);
@@ -105,7 +98,7 @@ test('shard channels show their slot, keyspace notifications travel like message
   expect(await run(page, 'PUBLISH alerts fire', 'producer')).toBe(50);
   await expect(view.locator('[data-testid="message-path"][data-channel="alerts"]')).toHaveAttribute('data-count', '50');
   await expect(view.locator('[data-testid="message"][data-channel="alerts"]')).toHaveAttribute('data-receivers', '50');
-  await snapshot(view, testInfo, 'pubsub-view-fanout.png');
+  await attachScreenshot(view, testInfo, 'pubsub-view-fanout.png');
   expect(problems).toEqual([]);
 });
 
@@ -123,6 +116,6 @@ test('the Pub/Sub view at 360 px wide', async ({ page }, testInfo) => {
   // The graph fits the page: nothing scrolls sideways.
   const box = await view.boundingBox();
   expect(box && box.x + box.width).toBeLessThanOrEqual(360);
-  await snapshot(view, testInfo, 'pubsub-view-360.png');
+  await attachScreenshot(view, testInfo, 'pubsub-view-360.png');
   expect(problems).toEqual([]);
 });

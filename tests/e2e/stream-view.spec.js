@@ -4,7 +4,7 @@
 //! serves it, and a big stream jumps to an ID; a screenshot of the view is attached.
 // @ts-check
 const { test, expect } = require('@playwright/test');
-const { watchForErrors, pane, open, addPane } = require('./support/console');
+const { attachScreenshot, watchForErrors, pane, open, addPane } = require('./support/console');
 
 /** Runs `line` in pane `client` (default `producer`) through the JS API, returning the reply. */
 function run(page, line, client = 'producer') {
@@ -21,12 +21,6 @@ function streamView(page, key) {
     tombstone: (id) => root.locator(`[data-testid="stream-tombstone"][data-id="${id}"]`),
     nodes: root.getByTestId('stream-node'),
   };
-}
-
-async function shot(view, testInfo, name) {
-  const path = testInfo.outputPath(`${name}.png`);
-  await view.root.screenshot({ path });
-  await testInfo.attach(name, { path, contentType: 'image/png' });
 }
 
 test('entries appear, XDEL leaves a tombstone until its node goes, cursors and MAXLEN trims', async ({ page }, testInfo) => {
@@ -60,7 +54,7 @@ test('entries appear, XDEL leaves a tombstone until its node goes, cursors and M
   await toggle.click();
   await expect(toggle).toHaveAttribute('aria-pressed', 'true');
   await expect(s.nodes.first()).toContainText('node 1-1..5-1 · 4 live + 1 deleted');
-  await shot(s, testInfo, 'stream-view-tombstone');
+  await attachScreenshot(s.root, testInfo, 'stream-view-tombstone');
 
   // MAXLEN: the head falls off; the trimmed entries leave the tape at once. As in Redis, an
   // exact trim inside a node only flags the entries, so their slots stay as tombstones.
@@ -99,7 +93,7 @@ test('MAXLEN ~ removes whole nodes only and says why a remainder stays', async (
   await expect(note).toContainText('~ removes whole nodes only');
   await expect(note).toContainText('1 whole node went with 100 entries');
   await expect(note).toContainText('node 101-0 keeps 30 entries past the limit');
-  await shot(s, testInfo, 'stream-view-approx-trim');
+  await attachScreenshot(s.root, testInfo, 'stream-view-approx-trim');
   expect(problems).toEqual([]);
 });
 
@@ -119,7 +113,7 @@ test('a blocked reader waits at the tail with its countdown and is served by the
   await expect(waiter).toContainText('left');
   await expect(waiter.locator('svg.ring')).toHaveCount(1);
   await expect(waitsForever).toContainText('waits forever');
-  await shot(s, testInfo, 'stream-view-waiting');
+  await attachScreenshot(s.root, testInfo, 'stream-view-waiting');
 
   await run(page, 'XADD orders 2-1 item pen');
   await expect(s.entry('2-1')).toHaveCount(1);
@@ -153,7 +147,7 @@ test('a big stream shows its tail with counts and jumps to an id', async ({ page
   // The tail stays, and new entries still arrive at the right.
   await run(page, 'XADD big 2001-0 n 2001');
   await expect(s.entry('2001-0')).toHaveCount(1);
-  await shot(s, testInfo, 'stream-view-jump');
+  await attachScreenshot(s.root, testInfo, 'stream-view-jump');
 
   await s.root.getByTestId('stream-unpin').click();
   await expect(s.entry('500-0')).toHaveCount(0);

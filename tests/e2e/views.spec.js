@@ -5,7 +5,7 @@
 //! switch, pin/collapse/close/open, and the hover that names a change's command and lights its line.
 // @ts-check
 const { test, expect } = require('@playwright/test');
-const { watchForErrors, pane, open } = require('./support/console');
+const { attachScreenshot, watchForErrors, pane, open } = require('./support/console');
 
 /** Runs lines through `window.streamplay.run`, each in its pane (default: the first pane). */
 async function runAll(page, lines) {
@@ -13,13 +13,6 @@ async function runAll(page, lines) {
     (ls) => ls.map((l) => (Array.isArray(l) ? window.streamplay.run(l[0], l[1]) : window.streamplay.run(l))),
     lines,
   );
-}
-
-/** Saves a screenshot of `locator` as an artifact of the test, for a person to look at. */
-async function shoot(locator, testInfo, name) {
-  const file = testInfo.outputPath(`${name}.png`);
-  await locator.screenshot({ path: file });
-  await testInfo.attach(name, { path: file, contentType: 'image/png' });
 }
 
 test('views sit beside the consoles, stacked below them on a phone', async ({ page }, testInfo) => {
@@ -37,7 +30,7 @@ test('views sit beside the consoles, stacked below them on a phone', async ({ pa
   expect(box.width).toBeLessThanOrEqual(360);
   // Nothing sticks out sideways on a phone.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-  await shoot(page, testInfo, 'views-360');
+  await attachScreenshot(page, testInfo, 'views-360');
   expect(problems).toEqual([]);
 });
 
@@ -62,7 +55,7 @@ test('the keyspace shows each key with its type and size, and a TTL that counts 
   await page.locator('[data-testid="clock-jump"][data-ms="3600000"]').click();
   await expect(session).toHaveCount(0);
   await expect(keyspace.locator('[data-testid="key"]')).toHaveCount(2);
-  await shoot(keyspace, testInfo, 'keyspace');
+  await attachScreenshot(keyspace, testInfo, 'keyspace');
   expect(problems).toEqual([]);
 });
 
@@ -90,7 +83,7 @@ test('what just happened says in words what the last command did', async ({ page
   await expect(effects.first()).toHaveAttribute('data-subjects', 'channel:void');
   // Screen readers hear it.
   await expect(page.getByTestId('view-effects').locator('[aria-live="polite"]')).toHaveCount(1);
-  await shoot(page.getByTestId('view-effects'), testInfo, 'effects');
+  await attachScreenshot(page.getByTestId('view-effects'), testInfo, 'effects');
   expect(problems).toEqual([]);
 });
 
@@ -115,7 +108,7 @@ test('the timeline lists the steps; a click restores an earlier picture; a new s
   // What just happened names the step whose state is shown, and says it is time travel.
   await expect(page.getByTestId('effects-travelled')).toBeVisible();
   await expect(page.getByTestId('view-effects')).toContainText('step 1 · producer> XADD s 1-1 f a');
-  await shoot(page.getByTestId('timeline'), testInfo, 'timeline-after-seek');
+  await attachScreenshot(page.getByTestId('timeline'), testInfo, 'timeline-after-seek');
 
   // Forward, then the arrow keys on the focused timeline.
   await page.getByTestId('timeline-forward').click();

@@ -144,7 +144,15 @@ function goldenJsonl(file) {
     .map((l) => JSON.parse(l));
 }
 
+/** Saves a screenshot of `locator` (a view, a pane, the page) with the test's results, for a person to look at. */
+async function attachScreenshot(locator, testInfo, name) {
+  const file = testInfo.outputPath(name.endsWith('.png') ? name : `${name}.png`);
+  await locator.screenshot({ path: file });
+  await testInfo.attach(name, { path: file, contentType: 'image/png' });
+}
+
 module.exports = {
+  attachScreenshot,
   watchForErrors,
   allPanes,
   pane,
