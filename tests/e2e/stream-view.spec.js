@@ -152,5 +152,15 @@ test('a big stream shows its tail with counts and jumps to an id', async ({ page
   await s.root.getByTestId('stream-unpin').click();
   await expect(s.entry('500-0')).toHaveCount(0);
   await expect(s.entries).toHaveCount(64);
+
+  // The head: the oldest 64, then the next 64 from there.
+  await s.root.getByTestId('stream-oldest').click();
+  await expect(s.entry('1-0')).toHaveCount(1);
+  await expect(s.entry('64-0')).toHaveCount(1);
+  await expect(s.entry('65-0')).toHaveCount(0);
+  await s.root.getByTestId('stream-later').click();
+  await expect(s.entry('65-0')).toHaveCount(1);
+  await expect(s.entry('128-0')).toHaveCount(1);
+  await expect(s.entry('1-0')).toHaveCount(0);
   expect(problems).toEqual([]);
 });

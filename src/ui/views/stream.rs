@@ -619,6 +619,32 @@ pub fn StreamView(props: &StreamProps) -> Html {
         let (ctl, db, key) = (props.ctl.clone(), props.db, s.key.clone());
         Callback::from(move |_: MouseEvent| ctl.pin_entries(db, &key, None))
     };
+    // Paging through a stream too big for the tail window: its oldest entries, then on from the
+    // last pinned entry, a window at a time.
+    let pin_from = |start: Option<StreamId>| {
+        let (ctl, db, key) = (props.ctl.clone(), props.db, s.key.clone());
+        start.map(|start| {
+            Callback::from(move |_: MouseEvent| {
+                ctl.pin_entries(
+                    db,
+                    &key,
+                    Some(Pin {
+                        start,
+                        end: StreamId::MAX,
+                        count: PIN_COUNT,
+                    }),
+                )
+            })
+        })
+    };
+    let oldest = pin_from((!whole).then_some(StreamId { ms: 0, seq: 0 }));
+    let later = pin_from(
+        s.pinned
+            .as_ref()
+            .and_then(|p| p.entries.last())
+            .and_then(|e| e.id.next())
+            .filter(|next| lo.is_some_and(|lo| *next < lo)),
+    );
     let toggle = {
         let (local, redraw) = (local.clone(), redraw.clone());
         Callback::from(move |_: MouseEvent| {
@@ -663,6 +689,14 @@ pub fn StreamView(props: &StreamProps) -> Html {
                     <input ref={jump_ref} type="text" inputmode="numeric" placeholder="jump to id"
                            aria-label="Jump to an entry id" data-testid="stream-jump" />
                     <button type="submit" class="view-button">{ "Jump" }</button>
+                    if let Some(onclick) = oldest {
+                        <button type="button" class="view-button" {onclick} data-testid="stream-oldest"
+                                title="Show the stream's oldest entries">{ "Oldest" }</button>
+                    }
+                    if let Some(onclick) = later {
+                        <button type="button" class="view-button" {onclick} data-testid="stream-later"
+                                title="Show the entries after these">{ "Later ▶" }</button>
+                    }
                     if s.pinned.is_some() {
                         <button type="button" class="view-button" onclick={unpin} data-testid="stream-unpin">{ "Newest" }</button>
                     }
