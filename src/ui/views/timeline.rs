@@ -11,7 +11,7 @@ use super::super::service::Ctl;
 use crate::session::{Logged, Session, Step};
 
 /// How many of the newest steps the timeline draws (older ones are summarised by a count).
-const SHOWN: usize = 120;
+const SHOWN: usize = 40;
 
 /// A step as the timeline shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
