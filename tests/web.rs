@@ -63,6 +63,17 @@ fn mount_with(key: &str) -> Element {
     root
 }
 
+/// What a reload does to the page being left: `pagehide`, on which the page saves the session
+/// at once (otherwise a save waits up to 500 ms after the last step, and a "reload" mounted
+/// sooner would read the state before it).
+fn leave_page() {
+    let event = web_sys::Event::new("pagehide").expect("an event");
+    web_sys::window()
+        .expect("a window")
+        .dispatch_event(&event)
+        .expect("dispatched");
+}
+
 /// Yields to the event loop until `probe` finds something, without a fixed sleep.
 async fn wait_for<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
     for _ in 0..MAX_TURNS {
@@ -560,6 +571,7 @@ async fn history_walks_back_and_survives_a_reload() {
     wait_for("two panes", || Some(()).filter(|_| panes(&root).len() == 2)).await;
 
     // A second page on the same storage is a reload: same panes, same history.
+    leave_page();
     let again = mount_with(&key);
     let restored = wait_for("two restored panes", || {
         Some(panes(&again)).filter(|p| p.len() == 2)
@@ -587,6 +599,7 @@ async fn history_walks_back_and_survives_a_reload() {
     .await;
     click(&restored[1], "[data-testid=pane-remove]");
     wait_for("one pane", || Some(()).filter(|_| panes(&again).len() == 1)).await;
+    leave_page();
     let third = mount_with(&key);
     wait_for("one restored pane", || {
         Some(()).filter(|_| panes(&third).len() == 1)
