@@ -31,9 +31,12 @@
 mod counting_alloc;
 #[path = "support/session_workload.rs"]
 mod session_workload;
+#[path = "support/stats.rs"]
+mod stats;
 #[path = "support/wasm_build.rs"]
 mod wasm_build;
 use counting_alloc::live;
+use stats::{env_u64, median};
 use wasm_build::build_wasm;
 
 use std::path::{Path, PathBuf};
@@ -44,28 +47,36 @@ use session_workload::{bare_run, build, console_run, entries, session_run, Rng, 
 use streamplay::engine::{Profile, Reply};
 use streamplay::session::{Session, SessionConfig};
 
-fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(|a, b| a.total_cmp(b));
-    match xs.len() {
-        0 => f64::NAN,
-        n if n % 2 == 1 => xs[n / 2],
-        n => (xs[n / 2 - 1] + xs[n / 2]) / 2.0,
-    }
-}
-
 fn max(xs: &[f64]) -> f64 {
     xs.iter().copied().fold(f64::NAN, f64::max)
 }
 
 fn mb(bytes: isize) -> String {
     format!("{:.1} MB", bytes as f64 / 1e6)
+}
+
+/// The milliseconds each of `n` random seeks (and a last one to the newest step) took.
+fn seek_times(s: &mut Session, n: u64) -> Vec<f64> {
+    targets(s.len(), n)
+        .into_iter()
+        .map(|k| {
+            let t = Instant::now();
+            s.seek(k).expect("a seek to a step that exists");
+            t.elapsed().as_secs_f64() * 1e3
+        })
+        .collect()
+}
+
+/// The heap the checkpoints hold (freed by dropping them all, which this does) and the heap a
+/// copy of the step log takes.
+fn checkpoints_and_log(s: &mut Session) -> (isize, isize) {
+    let at = live();
+    let log = s.log().to_vec();
+    let log_bytes = live() - at;
+    drop(log);
+    let at = live();
+    s.clear_checkpoints();
+    (at - live(), log_bytes)
 }
 
 /// The seek targets: `n` random steps of a session of `len` steps, then its newest step.
@@ -182,20 +193,9 @@ fn group_session(pel: u64, blocks: u64, seeks: u64) -> GroupFigures {
     let mut s = build_group_session(pel, blocks);
     let build_secs = t.elapsed().as_secs_f64();
     let total = live() - h0;
-    let mut times = Vec::new();
-    for k in targets(s.len(), seeks) {
-        let t = Instant::now();
-        s.seek(k).expect("a seek to a step that exists");
-        times.push(t.elapsed().as_secs_f64() * 1e3);
-    }
+    let times = seek_times(&mut s, seeks);
     let steps = s.len();
-    let at = live();
-    let log = s.log().to_vec();
-    let log_bytes = live() - at;
-    drop(log);
-    let at = live();
-    s.clear_checkpoints();
-    let checkpoint_bytes = at - live();
+    let (checkpoint_bytes, log_bytes) = checkpoints_and_log(&mut s);
     GroupFigures {
         steps,
         pel,
@@ -228,23 +228,12 @@ fn main() {
         s.len(),
         entries(steps),
     );
-    let mut times = Vec::new();
-    for k in targets(s.len(), seeks) {
-        let t = Instant::now();
-        s.seek(k).expect("a seek to a step that exists");
-        times.push(t.elapsed().as_secs_f64() * 1e3);
-    }
+    let times = seek_times(&mut s, seeks);
     let seek_median = median(times.clone());
     let seek_max = max(&times);
 
     // 2. Memory, at the newest step (restored by the last seek, as after any seek).
-    let at = live();
-    let log = s.log().to_vec();
-    let log_bytes = live() - at;
-    drop(log);
-    let at = live();
-    s.clear_checkpoints();
-    let checkpoint_bytes = at - live();
+    let (checkpoint_bytes, log_bytes) = checkpoints_and_log(&mut s);
     let state_bytes = total - checkpoint_bytes - log_bytes;
     drop(s);
 

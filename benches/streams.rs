@@ -76,8 +76,11 @@
 //! `STREAMPLAY_BENCH_ENTRIES` changes the 1,000,000 (for a quick try; the PEL
 //! of the XAUTOCLAIM walks is a tenth of it, the frames of a pub/sub run equal it).
 
+#[path = "support/stats.rs"]
+mod stats;
 #[path = "support/wasm_build.rs"]
 mod wasm_build;
+use stats::{env_u64, median};
 #[path = "support/workload.rs"]
 mod workload;
 use wasm_build::{build_wasm, on_path};
@@ -152,26 +155,6 @@ static ALLOC: Counting = Counting;
 
 fn live() -> isize {
     LIVE.load(Ordering::Relaxed)
-}
-
-fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    let n = xs.len();
-    if n == 0 {
-        return f64::NAN;
-    }
-    if n % 2 == 1 {
-        xs[n / 2]
-    } else {
-        (xs[n / 2 - 1] + xs[n / 2]) / 2.0
-    }
 }
 
 // ---------------------------------------------------------------- redis-server

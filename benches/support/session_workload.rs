@@ -92,15 +92,21 @@ pub fn session_run(n: u64) -> u64 {
     lines
 }
 
-/// The same work on the bare engine: tokenize the line (`cli::split`), `Engine::execute`,
-/// format the reply as the console does (`cli::format`); returns the lines printed.
-#[inline(never)]
-pub fn bare_run(n: u64) -> u64 {
+/// A profile-8 engine with one client connected at the start.
+fn v8_client() -> (Engine, ClientId) {
     let mut engine = Engine::new(Config {
         profile: Profile::V8,
         ..Config::default()
     });
-    let client: ClientId = engine.connect(START_MS);
+    let client = engine.connect(START_MS);
+    (engine, client)
+}
+
+/// The same work on the bare engine: tokenize the line (`cli::split`), `Engine::execute`,
+/// format the reply as the console does (`cli::format`); returns the lines printed.
+#[inline(never)]
+pub fn bare_run(n: u64) -> u64 {
+    let (mut engine, client) = v8_client();
     let mut lines = 0;
     for _ in 0..n {
         let argv = split::split_args(THROUGHPUT_LINE.as_bytes()).expect("the line splits");
@@ -116,11 +122,7 @@ pub fn bare_run(n: u64) -> u64 {
 /// line: redis-cli lines, the raw RESP frame, the replies); returns the lines printed.
 #[inline(never)]
 pub fn console_run(n: u64) -> u64 {
-    let mut engine = Engine::new(Config {
-        profile: Profile::V8,
-        ..Config::default()
-    });
-    let client: ClientId = engine.connect(START_MS);
+    let (mut engine, client) = v8_client();
     let mut lines = 0;
     for _ in 0..n {
         let typed = console::run_line(&mut engine, client, THROUGHPUT_LINE, START_MS);

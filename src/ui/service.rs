@@ -341,11 +341,14 @@ impl Ctl {
                     (pane.map(str::to_string), line)
                 })
                 .collect();
-            // The current step, named as the timeline names it (what a seek shows the state after).
+            // The current step, named as the timeline names it (what a seek shows the state
+            // after): only a reset needs it, so a command does not pay for it.
             let at = s.current();
             let skip = s.dropped() - s.freed();
+            let reset = items.iter().any(|i| matches!(i, Item::Reset));
             let current_step = at
                 .checked_sub(1)
+                .filter(|_| reset)
                 .and_then(|i| s.log().get(skip + i))
                 .map(|l| {
                     let (pane, line) = step_text(&l.step);

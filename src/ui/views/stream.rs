@@ -277,6 +277,15 @@ fn Card(props: &CardProps) -> Html {
     }
 }
 
+/// The pinned window of [`PIN_COUNT`] entries from `start` on (jump to an id, Oldest, Later).
+fn window_from(start: StreamId) -> Pin {
+    Pin {
+        start,
+        end: StreamId::MAX,
+        count: PIN_COUNT,
+    }
+}
+
 /// A group's cursor (`group-cursor`, `data-group`): a ▲ and the group's name, or where it is.
 fn cursor(name: &str, label: String) -> Html {
     html! {
@@ -597,15 +606,7 @@ pub fn StreamView(props: &StreamProps) -> Html {
             match parse_id(&value) {
                 Some(start) => {
                     error.0.borrow_mut().jump_error = None;
-                    ctl.pin_entries(
-                        db,
-                        &key,
-                        Some(Pin {
-                            start,
-                            end: StreamId::MAX,
-                            count: PIN_COUNT,
-                        }),
-                    );
+                    ctl.pin_entries(db, &key, Some(window_from(start)));
                 }
                 None => {
                     error.0.borrow_mut().jump_error =
@@ -624,17 +625,7 @@ pub fn StreamView(props: &StreamProps) -> Html {
     let pin_from = |start: Option<StreamId>| {
         let (ctl, db, key) = (props.ctl.clone(), props.db, s.key.clone());
         start.map(|start| {
-            Callback::from(move |_: MouseEvent| {
-                ctl.pin_entries(
-                    db,
-                    &key,
-                    Some(Pin {
-                        start,
-                        end: StreamId::MAX,
-                        count: PIN_COUNT,
-                    }),
-                )
-            })
+            Callback::from(move |_: MouseEvent| ctl.pin_entries(db, &key, Some(window_from(start))))
         })
     };
     let oldest = pin_from((!whole).then_some(StreamId { ms: 0, seq: 0 }));
