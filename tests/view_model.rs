@@ -255,6 +255,35 @@ fn tiny() -> ViewConfig {
             start: StreamId::new(START_MS + 2, 0),
             end: StreamId::new(START_MS + 60, 0),
             count: 2,
+            back: false,
+        },
+    );
+    // The page before another (the last entries of a range), and pinned PEL windows both ways.
+    config.pins.insert(
+        (0, b"s2".to_vec()),
+        Pin {
+            start: StreamId::MIN,
+            end: StreamId::new(START_MS + 40, 0),
+            count: 2,
+            back: true,
+        },
+    );
+    config.pel_pins.insert(
+        (0, b"s1".to_vec(), b"g1".to_vec(), b"c1".to_vec()),
+        Pin {
+            start: StreamId::new(START_MS + 3, 0),
+            end: StreamId::MAX,
+            count: 2,
+            back: false,
+        },
+    );
+    config.pel_pins.insert(
+        (0, b"s1".to_vec(), b"g2".to_vec(), b"c2".to_vec()),
+        Pin {
+            start: StreamId::MIN,
+            end: StreamId::MAX,
+            count: 2,
+            back: true,
         },
     );
     config

@@ -70,6 +70,13 @@ pub enum Window {
         end: StreamId,
         count: usize,
     },
+    /// The last `count` items with IDs in `start..=end` (returned in ID order): the page
+    /// before a window.
+    RangeBack {
+        start: StreamId,
+        end: StreamId,
+        count: usize,
+    },
     /// The first `n` items.
     First(usize),
     /// The last `n` items (returned in ID order all the same).
@@ -81,6 +88,7 @@ impl Window {
     fn bounds(self) -> (StreamId, StreamId, usize, bool) {
         match self {
             Window::Range { start, end, count } => (start, end, count, false),
+            Window::RangeBack { start, end, count } => (start, end, count, true),
             Window::First(n) => (StreamId::MIN, StreamId::MAX, n, false),
             Window::Last(n) => (StreamId::MIN, StreamId::MAX, n, true),
         }

@@ -426,6 +426,16 @@ impl Session {
         model.refill(&self.state.engine, self.state.time_ms);
     }
 
+    /// Pins (or, with `None`, unpins) a window of a consumer's pending entries in the view
+    /// model.
+    pub fn pin_pel(&mut self, at: view_model::PelKey, pin: Option<view_model::Pin>) {
+        let model = self
+            .view_model
+            .get_mut(&self.state.engine, self.state.time_ms);
+        model.pin_pel(at, pin);
+        model.refill(&self.state.engine, self.state.time_ms);
+    }
+
     /// Records a step's or tick's events for the view model (applied, and the parts they left
     /// stale refilled, when the model is next read).
     fn sync_view(&mut self, events: &mut Events) {

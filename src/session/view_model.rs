@@ -39,17 +39,37 @@ pub struct ViewConfig {
     pub nodes_tail: usize,
     /// The first pending entries of each consumer, by ID.
     pub pel_head: usize,
-    /// Pinned windows by stream (`db`, key): the first `count` entries with IDs in
-    /// `start..=end`, shown beside the tail (a scroll or a jump to an ID).
+    /// Pinned windows by stream (`db`, key): `count` entries with IDs in `start..=end`,
+    /// shown beside the tail (a scroll or a jump to an ID).
     pub pins: BTreeMap<(usize, Vec<u8>), Pin>,
+    /// Pinned windows of consumers' pending entries by (`db`, key, group, consumer), shown in
+    /// place of the consumer's head window (paging through a big PEL).
+    pub pel_pins: BTreeMap<PelKey, Pin>,
 }
 
-/// A pinned entry window's bounds.
+/// A consumer's place: database, stream key, group and consumer name.
+pub type PelKey = (usize, Vec<u8>, Vec<u8>, Vec<u8>);
+
+/// A pinned window's bounds: the first `count` items with IDs in `start..=end`, or with
+/// `back` the last `count` of them (the page before another window).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Pin {
     pub start: StreamId,
     pub end: StreamId,
     pub count: usize,
+    pub back: bool,
+}
+
+impl Pin {
+    /// The inspect window that reads it.
+    pub fn window(&self) -> Window {
+        let (start, end, count) = (self.start, self.end, self.count);
+        if self.back {
+            Window::RangeBack { start, end, count }
+        } else {
+            Window::Range { start, end, count }
+        }
+    }
 }
 
 impl Default for ViewConfig {
@@ -60,6 +80,7 @@ impl Default for ViewConfig {
             nodes_tail: 64,
             pel_head: 64,
             pins: BTreeMap::new(),
+            pel_pins: BTreeMap::new(),
         }
     }
 }
@@ -110,7 +131,18 @@ pub struct PinnedView {
     pub start: StreamId,
     pub end: StreamId,
     pub count: usize,
+    pub back: bool,
     pub entries: Vec<EntryView>,
+}
+
+/// A pinned window of a consumer's pending entries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PinnedPel {
+    pub start: StreamId,
+    pub end: StreamId,
+    pub count: usize,
+    pub back: bool,
+    pub entries: Vec<PendingView>,
 }
 
 /// A pending entry of a consumer.
@@ -133,6 +165,8 @@ pub struct ConsumerView {
     pub pending: u64,
     /// Its first `pel_head` pending entries by ID.
     pub pel: Vec<PendingView>,
+    /// The window pinned by `ViewConfig::pel_pins`, if any.
+    pub pinned: Option<PinnedPel>,
 }
 
 /// A consumer group.
@@ -309,6 +343,8 @@ enum Part {
     Lags(usize, Vec<u8>),
     /// A group's pending counts and every consumer's PEL window.
     GroupPel(usize, Vec<u8>, Vec<u8>),
+    /// The pinned PEL windows of a stream's consumers.
+    PelPins(usize, Vec<u8>),
     /// One consumer's PEL window.
     ConsumerPel(usize, Vec<u8>, Vec<u8>, Vec<u8>),
 }
@@ -531,12 +567,7 @@ impl ViewModel {
             Some(p) => {
                 self.config.pins.insert(k.clone(), p);
                 if let Some(s) = self.streams.get_mut(&k) {
-                    s.pinned = Some(PinnedView {
-                        start: p.start,
-                        end: p.end,
-                        count: p.count,
-                        entries: Vec::new(),
-                    });
+                    s.pinned = Some(pinned_view(&p));
                 }
                 self.stale.insert(Part::Entries(db, key.to_vec()));
             }
@@ -546,6 +577,39 @@ impl ViewModel {
                     s.pinned = None;
                 }
             }
+        }
+    }
+
+    /// Pins a window of a consumer's pending entries (or unpins it with `None`); it is
+    /// filled by the next `refill`.
+    pub fn pin_pel(&mut self, at: PelKey, pin: Option<Pin>) {
+        let (db, key) = (at.0, at.1.clone());
+        match pin {
+            Some(p) => {
+                self.config.pel_pins.insert(at, p);
+                self.stale.insert(Part::PelPins(db, key));
+            }
+            None => {
+                if let Some(c) = self.consumer_mut(db, &at.1, &at.2, &at.3) {
+                    c.pinned = None;
+                }
+                self.config.pel_pins.remove(&at);
+            }
+        }
+    }
+
+    /// Marks the stream's pinned PEL windows for `refill` after a change to its groups'
+    /// pending entries (whatever it was: the windows are few and small, and reading them
+    /// again is simpler than following each change into them).
+    fn pel_pins_touched(&mut self, db: usize, key: &[u8]) {
+        let any = self
+            .config
+            .pel_pins
+            .range((db, key.to_vec(), Vec::new(), Vec::new())..)
+            .next()
+            .is_some_and(|((d, k, _, _), _)| *d == db && k == key);
+        if any {
+            self.stale.insert(Part::PelPins(db, key.to_vec()));
         }
     }
 
@@ -592,6 +656,19 @@ impl ViewModel {
     pub fn apply(&mut self, event: &Event) {
         self.effects.push(event);
         let t = event.time_ms;
+        if !self.config.pel_pins.is_empty() {
+            if let EventKind::StreamEntriesRemoved { db, key, .. }
+            | EventKind::ConsumerCreated { db, key, .. }
+            | EventKind::ConsumerDeleted { db, key, .. }
+            | EventKind::EntriesDelivered { db, key, .. }
+            | EventKind::EntriesAcked { db, key, .. }
+            | EventKind::ReferencesDeleted { db, key, .. }
+            | EventKind::EntriesAckedAndDeleted { db, key, .. }
+            | EventKind::EntriesClaimed { db, key, .. } = &event.kind
+            {
+                self.pel_pins_touched(*db, key);
+            }
+        }
         match &event.kind {
             EventKind::ClientConnected { client_id } => {
                 self.clients
@@ -684,6 +761,7 @@ impl ViewModel {
                     | Part::Entries(d, _)
                     | Part::Nodes(d, _)
                     | Part::Lags(d, _)
+                    | Part::PelPins(d, _)
                     | Part::GroupPel(d, _, _)
                     | Part::ConsumerPel(d, _, _, _) => !gone(*d),
                 });
@@ -772,6 +850,7 @@ impl ViewModel {
                                 active_time_ms: None,
                                 pending: 0,
                                 pel: Vec::new(),
+                                pinned: None,
                             },
                         );
                     }
@@ -1019,6 +1098,7 @@ impl ViewModel {
             | Part::Entries(d, k)
             | Part::Nodes(d, k)
             | Part::Lags(d, k)
+            | Part::PelPins(d, k)
             | Part::GroupPel(d, k, _)
             | Part::ConsumerPel(d, k, _, _) => !(*d == db && k == key),
             Part::Keys(_) => true,
@@ -1071,9 +1151,13 @@ impl ViewModel {
             fields: fields.to_vec(),
         };
         if let Some(p) = &mut s.pinned {
-            // A new entry has the greatest ID, so it goes last, if the window has room.
-            if (p.start..=p.end).contains(&id) && p.entries.len() < p.count {
+            // A new entry has the greatest ID, so it goes last, if the window has room; a
+            // window of the last entries in its range makes room by dropping its first.
+            if (p.start..=p.end).contains(&id) && (p.back || p.entries.len() < p.count) {
                 p.entries.push(entry.clone());
+                if p.entries.len() > p.count {
+                    p.entries.remove(0);
+                }
             }
         }
         if tail > 0 {
@@ -1378,6 +1462,7 @@ impl ViewModel {
                 Part::GroupPel(db, key, group) => {
                     self.refill_group_pel(engine, db, &key, &group, now_ms)
                 }
+                Part::PelPins(db, key) => self.refill_pel_pins(engine, db, &key, now_ms),
                 Part::ConsumerPel(db, key, group, consumer) => {
                     let head = self.config.pel_head;
                     let pel = engine.inspect_pel(
@@ -1498,12 +1583,7 @@ impl ViewModel {
             self.streams.remove(&sk);
             return;
         };
-        let pinned = self.config.pins.get(&sk).map(|p| PinnedView {
-            start: p.start,
-            end: p.end,
-            count: p.count,
-            entries: Vec::new(),
-        });
+        let pinned = self.config.pins.get(&sk).map(pinned_view);
         self.streams.insert(
             sk.clone(),
             StreamView {
@@ -1555,6 +1635,11 @@ impl ViewModel {
             .consumers
             .into_iter()
             .map(|c| ConsumerView {
+                pinned: self
+                    .config
+                    .pel_pins
+                    .get(&(db, key.to_vec(), g.name.clone(), c.name.clone()))
+                    .map(|p| pinned_pel(engine, db, key, &g.name, &c.name, p, now_ms)),
                 pel: pending_views(
                     engine
                         .inspect_pel(db, key, &g.name, Some(&c.name), now_ms, Window::First(head))
@@ -1603,11 +1688,13 @@ impl ViewModel {
                 .unwrap_or_default(),
         );
         if let Some(p) = &mut s.pinned {
-            let window = Window::Range {
+            let window = Pin {
                 start: p.start,
                 end: p.end,
                 count: p.count,
-            };
+                back: p.back,
+            }
+            .window();
             p.entries = entry_views(
                 engine
                     .inspect_entries(db, key, now_ms, window)
@@ -1649,6 +1736,23 @@ impl ViewModel {
         }
     }
 
+    /// Reads every pinned PEL window of the stream's consumers again.
+    fn refill_pel_pins(&mut self, engine: &Engine, db: usize, key: &[u8], now_ms: u64) {
+        let pins: Vec<(PelKey, Pin)> = self
+            .config
+            .pel_pins
+            .range((db, key.to_vec(), Vec::new(), Vec::new())..)
+            .take_while(|((d, k, _, _), _)| *d == db && k == key)
+            .map(|(k, p)| (k.clone(), *p))
+            .collect();
+        for ((_, _, group, consumer), p) in pins {
+            let fresh = pinned_pel(engine, db, key, &group, &consumer, &p, now_ms);
+            if let Some(c) = self.consumer_mut(db, key, &group, &consumer) {
+                c.pinned = Some(fresh);
+            }
+        }
+    }
+
     fn refill_group_pel(
         &mut self,
         engine: &Engine,
@@ -1668,9 +1772,41 @@ impl ViewModel {
                 if let Some(f) = fresh.consumers.iter().find(|f| f.name == c.name) {
                     c.pending = f.pending;
                     c.pel = f.pel.clone();
+                    c.pinned = f.pinned.clone();
                 }
             }
         }
+    }
+}
+
+/// A stream window pinned by `p`, to be filled by `refill`.
+fn pinned_view(p: &Pin) -> PinnedView {
+    PinnedView {
+        start: p.start,
+        end: p.end,
+        count: p.count,
+        back: p.back,
+        entries: Vec::new(),
+    }
+}
+
+/// A consumer's PEL window pinned by `p`, read from `engine`.
+fn pinned_pel(
+    engine: &Engine,
+    db: usize,
+    key: &[u8],
+    group: &[u8],
+    consumer: &[u8],
+    p: &Pin,
+    now_ms: u64,
+) -> PinnedPel {
+    let read = engine.inspect_pel(db, key, group, Some(consumer), now_ms, p.window());
+    PinnedPel {
+        start: p.start,
+        end: p.end,
+        count: p.count,
+        back: p.back,
+        entries: pending_views(read.unwrap_or_default()),
     }
 }
 

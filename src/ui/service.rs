@@ -28,7 +28,7 @@ use super::storage::{self, Stored};
 use super::views::{step_text, Batched, Cause, Causes, TimelineFacts, ViewsFacts};
 use crate::cli::hints;
 use crate::engine::{Profile, SubscriptionKind};
-use crate::session::view_model::{Pin, ViewModel};
+use crate::session::view_model::{PelKey, Pin, ViewModel};
 use crate::session::{valid_pane_name, Output, Session, SessionConfig, SessionError, StepInfo};
 use crate::transcript;
 
@@ -927,6 +927,18 @@ impl Ctl {
             return;
         };
         s.pin_entries(db, key, pin);
+        drop(s);
+        self.0.views.borrow_mut().vm_dirty = true;
+        self.schedule_views();
+    }
+
+    /// Pins a window of a consumer's pending entries for its box (paging through a big PEL),
+    /// or unpins it with `None`. Not a step.
+    pub fn pin_pel(&self, at: PelKey, pin: Option<Pin>) {
+        let Ok(mut s) = self.0.session.try_borrow_mut() else {
+            return;
+        };
+        s.pin_pel(at, pin);
         drop(s);
         self.0.views.borrow_mut().vm_dirty = true;
         self.schedule_views();

@@ -1,7 +1,7 @@
 //! End-to-end: the consumer groups view under a stream's tape. A PEL gains entries on XREADGROUP
 //! and loses them on XACK, a claim moves an entry between consumers, repeated deliveries mark a
 //! dead-letter candidate (threshold settable), a clock jump makes XAUTOCLAIM succeed, 8.x KEEPREF /
-//! DELREF / ACKED show what became of the references, and a large PEL says how many are not drawn.
+//! DELREF / ACKED show what became of the references, and a large PEL pages through its entries.
 // @ts-check
 const { test, expect } = require('@playwright/test');
 const { attachScreenshot, watchForErrors, pane, open, addPane } = require('./support/console');
@@ -145,20 +145,61 @@ test('KEEPREF leaves a dangling reference, DELREF removes it, ACKED keeps unread
   expect(problems).toEqual([]);
 });
 
-test('a large PEL shows its first entries and how many more there are', async ({ page }) => {
+test('a large PEL shows its oldest entries, pages through the rest and jumps to an id', async ({ page }, testInfo) => {
   const problems = watchForErrors(page);
   await open(page);
   const g = groupsOf(page, 'big');
   await page.evaluate(() => {
     const sp = window.streamplay;
     sp.run('XGROUP CREATE big g $ MKSTREAM');
-    for (let i = 1; i <= 100; i++) sp.run(`XADD big ${i}-0 n ${i}`);
+    for (let i = 1; i <= 3000; i++) sp.run(`XADD big ${i}-0 n ${i}`);
     sp.run('XREADGROUP GROUP g alice STREAMS big >');
   });
-  await expect(g.consumer('alice')).toHaveAttribute('data-pending', '100');
-  await expect(g.consumer('alice').getByTestId('pel-entry')).toHaveCount(64);
+  const alice = g.consumer('alice');
+  const shown = alice.getByTestId('pel-entry');
+  const window = alice.getByTestId('pel-window');
+  await expect(alice).toHaveAttribute('data-pending', '3000');
+  await expect(shown).toHaveCount(64);
   await expect(g.entry('1-0')).toHaveCount(1);
   await expect(g.entry('65-0')).toHaveCount(0);
-  await expect(g.consumer('alice')).toContainText('and 36 more pending');
+  await expect(window).toContainText('showing the oldest 64 of 3,000');
+  // Nothing before the oldest page.
+  await expect(alice.getByTestId('pel-earlier')).toHaveCount(0);
+  await expect(alice.getByTestId('pel-oldest')).toHaveCount(0);
+
+  await alice.getByTestId('pel-later').click();
+  await expect(g.entry('65-0')).toHaveCount(1);
+  await expect(g.entry('128-0')).toHaveCount(1);
+  await expect(g.entry('1-0')).toHaveCount(0);
+  await expect(window).toContainText('showing 64 from 65-0 to 128-0 of 3,000');
+
+  await alice.getByTestId('pel-newest').click();
+  await expect(g.entry('3000-0')).toHaveCount(1);
+  await expect(g.entry('2937-0')).toHaveCount(1);
+  await expect(g.entry('2936-0')).toHaveCount(0);
+  await expect(alice.getByTestId('pel-later')).toHaveCount(0);
+
+  await alice.getByTestId('pel-earlier').click();
+  await expect(g.entry('2873-0')).toHaveCount(1);
+  await expect(g.entry('2936-0')).toHaveCount(1);
+  await expect(g.entry('2937-0')).toHaveCount(0);
+
+  const jump = alice.getByTestId('pel-jump');
+  await jump.fill('1500-0');
+  await jump.press('Enter');
+  await expect(g.entry('1500-0')).toHaveCount(1);
+  await expect(g.entry('1563-0')).toHaveCount(1);
+  await expect(shown).toHaveCount(64);
+  await attachScreenshot(alice, testInfo, 'groups-view-pel-page');
+
+  // The pinned page follows acks: an acked entry leaves it and the page fills from after it.
+  await page.evaluate(() => window.streamplay.run('XACK big g 1500-0'));
+  await expect(g.entry('1500-0')).toHaveCount(0);
+  await expect(g.entry('1564-0')).toHaveCount(1);
+  await expect(alice).toHaveAttribute('data-pending', '2999');
+
+  await alice.getByTestId('pel-oldest').click();
+  await expect(g.entry('1-0')).toHaveCount(1);
+  await expect(g.entry('1501-0')).toHaveCount(0);
   expect(problems).toEqual([]);
 });

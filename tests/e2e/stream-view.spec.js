@@ -149,7 +149,7 @@ test('a big stream shows its tail with counts and jumps to an id', async ({ page
   await expect(s.entry('2001-0')).toHaveCount(1);
   await attachScreenshot(s.root, testInfo, 'stream-view-jump');
 
-  await s.root.getByTestId('stream-unpin').click();
+  await s.root.getByTestId('stream-newest').click();
   await expect(s.entry('500-0')).toHaveCount(0);
   await expect(s.entries).toHaveCount(64);
 
@@ -162,5 +162,26 @@ test('a big stream shows its tail with counts and jumps to an id', async ({ page
   await expect(s.entry('65-0')).toHaveCount(1);
   await expect(s.entry('128-0')).toHaveCount(1);
   await expect(s.entry('1-0')).toHaveCount(0);
+  // Back a page from there; at the oldest, there is no earlier page.
+  await s.root.getByTestId('stream-earlier').click();
+  await expect(s.entry('1-0')).toHaveCount(1);
+  await expect(s.entry('64-0')).toHaveCount(1);
+  await expect(s.entry('65-0')).toHaveCount(0);
+  await expect(s.root.getByTestId('stream-earlier')).toHaveCount(0);
+  // From a jump deep in, Earlier pages back through the entries before it.
+  await jump.fill('1000-0');
+  await jump.press('Enter');
+  await expect(s.entry('1000-0')).toHaveCount(1);
+  await s.root.getByTestId('stream-earlier').click();
+  await expect(s.entry('936-0')).toHaveCount(1);
+  await expect(s.entry('999-0')).toHaveCount(1);
+  await expect(s.entry('1000-0')).toHaveCount(0);
+  await expect(s.entry('935-0')).toHaveCount(0);
+  // A bad id is refused by the box itself (with the hint in its title), and the window stays.
+  await jump.fill('not-an-id');
+  await jump.press('Enter');
+  expect(await jump.evaluate((el) => el.validity.patternMismatch)).toBe(true);
+  await expect(jump).toHaveAttribute('title', /ms-seq/);
+  await expect(s.entry('936-0')).toHaveCount(1);
   expect(problems).toEqual([]);
 });

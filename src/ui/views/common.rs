@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use super::{ViewAction, ViewId};
 use crate::engine::{Event, EventKind, StreamId};
+use crate::session::view_model::Pin;
 
 /// The step that made a change: its timeline index, its pane (`None`: a clock jump or another
 /// step without one) and its text as the timeline shows it.
@@ -189,4 +190,100 @@ pub fn caused(
     };
     let leave = dispatch.reform(|_: MouseEvent| ViewAction::Hover(None));
     (title, enter, leave)
+}
+
+/// `1000000` as `1,000,000`.
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// How many items a pinned window holds (a page of a big stream or PEL).
+pub const PAGE: usize = 64;
+
+/// The window of [`PAGE`] items from `start` on (a jump, Later, Oldest).
+pub fn page_from(start: StreamId) -> Pin {
+    Pin {
+        start,
+        end: StreamId::MAX,
+        count: PAGE,
+        back: false,
+    }
+}
+
+/// The window of [`PAGE`] items up to `end` (Earlier, Newest).
+pub fn page_to(end: StreamId) -> Pin {
+    Pin {
+        start: StreamId::MIN,
+        end,
+        count: PAGE,
+        back: true,
+    }
+}
+
+/// An ID typed in a jump box: `ms-seq` or `ms`.
+pub fn parse_id(s: &str) -> Option<StreamId> {
+    let s = s.trim();
+    let (ms, seq) = s.split_once('-').unwrap_or((s, "0"));
+    Some(StreamId::new(ms.parse().ok()?, seq.parse().ok()?))
+}
+
+/// What a pager can do: each button is shown when it has somewhere to go (what it pins;
+/// `None` unpins, back to the view's own window).
+pub struct Pages {
+    pub oldest: Option<Option<Pin>>,
+    pub earlier: Option<Option<Pin>>,
+    pub later: Option<Option<Pin>>,
+    pub newest: Option<Option<Pin>>,
+}
+
+/// Paging through a window too big to draw: Oldest, Earlier, Later, Newest and a jump to an ID,
+/// the same for the stream's tape and a consumer's pending entries. `testid` prefixes the
+/// `data-testid`s (`stream` gives `stream-jump`, `stream-later`...); `what` names what the jump
+/// box takes. The box takes only IDs (`ms` or `ms-seq`): the browser refuses anything else
+/// with the title's hint, before any code runs.
+pub fn pager(pin: Callback<Option<Pin>>, pages: Pages, testid: &str, what: &str) -> Html {
+    let input = NodeRef::default();
+    let onsubmit = {
+        let (input, pin) = (input.clone(), pin.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let value = input
+                .cast::<web_sys::HtmlInputElement>()
+                .map(|i| i.value())
+                .unwrap_or_default();
+            if let Some(start) = parse_id(&value) {
+                pin.emit(Some(page_from(start)));
+            }
+        })
+    };
+    let button = |to: Option<Option<Pin>>, name: &str, label: &str, title: &str| {
+        to.map(|to| {
+            let pin = pin.clone();
+            html! {
+                <button type="button" class="view-button" title={title.to_string()}
+                        onclick={Callback::from(move |_: MouseEvent| pin.emit(to))}
+                        data-testid={format!("{testid}-{name}")}>{ label.to_string() }</button>
+            }
+        })
+    };
+    html! {
+        <form class="pager" {onsubmit}>
+            <input ref={input} type="text" inputmode="numeric" placeholder="jump to id" required=true
+                   pattern="[0-9]{1,20}(-[0-9]{1,20})?" title="an id: ms or ms-seq, such as 1700000000000-0"
+                   aria-label={format!("Jump to {what}")} data-testid={format!("{testid}-jump")} />
+            <button type="submit" class="view-button">{ "Jump" }</button>
+            { button(pages.oldest, "oldest", "⇤ Oldest", "The oldest ones") }
+            { button(pages.earlier, "earlier", "◀ Earlier", "The ones before these") }
+            { button(pages.later, "later", "Later ▶", "The ones after these") }
+            { button(pages.newest, "newest", "Newest ⇥", "The newest ones") }
+        </form>
+    }
 }

@@ -10,10 +10,13 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::common::{caused, duration, entry_id, text, Cause};
+use super::super::service::Ctl;
+use super::common::{
+    caused, count, duration, entry_id, page_from, page_to, pager, text, Cause, Pages,
+};
 use super::{Facts, ViewAction, ViewsUi};
 use crate::engine::{DeliverySource, EventKind, StreamId};
-use crate::session::view_model::{ConsumerView, GroupView, PendingView, ViewModel};
+use crate::session::view_model::{ConsumerView, GroupView, PendingView, Pin, ViewModel};
 
 #[derive(Properties, PartialEq)]
 pub struct GroupsProps {
@@ -23,6 +26,7 @@ pub struct GroupsProps {
     /// The stream's key.
     pub name: AttrValue,
     pub dispatch: Callback<ViewAction>,
+    pub ctl: Ctl,
 }
 
 /// How a pending entry left its box.
@@ -319,7 +323,21 @@ pub fn GroupsView(props: &GroupsProps) -> Html {
 
     let consumer_box = |g: &GroupView, c: &ConsumerView| {
         let cname = text(&c.name);
-        let more = c.pending.saturating_sub(c.pel.len() as u64);
+        // A PEL bigger than the head window pages like the tape: a pinned window in its place.
+        let shown = c.pinned.as_ref().map_or(&c.pel, |p| &p.entries);
+        let big = c.pinned.is_some() || c.pending > c.pel.len() as u64;
+        let pager = big.then(|| pel_pager(&props.ctl, props.db, key, g, c));
+        let window = match (&c.pinned, shown.first(), shown.last()) {
+            (_, None, _) | (_, _, None) => String::new(),
+            (None, _, _) => format!("showing the oldest {} of {}", shown.len(), count(c.pending)),
+            (Some(_), Some(a), Some(b)) => format!(
+                "showing {} from {} to {} of {}",
+                shown.len(),
+                a.id,
+                b.id,
+                count(c.pending)
+            ),
+        };
         let active = c
             .active_time_ms
             .map(|t| format!("active {} ago", duration(now.saturating_sub(t))))
@@ -332,17 +350,21 @@ pub fn GroupsView(props: &GroupsProps) -> Html {
                     <span class="muted">{ "consumer" }</span>
                     <span class="consumer-times">
                         <span class="consumer-pending"><span class="mark mark-pending" aria-hidden="true">{ "◷" }</span>
-                            { format!("pending {}", c.pending) }</span>
+                            { format!("pending {}", count(c.pending)) }</span>
                         { format!(" · seen {} ago · {active}", duration(now.saturating_sub(c.seen_time_ms))) }
                     </span>
                 </header>
-                <ul class="pel" aria-label={format!("Pending entries of {cname}")}>
-                    { for c.pel.iter().map(|p| pel_entry(g, c, &cname, p)) }
+                if big {
+                    <div class="pel-more" data-testid="pel-window">
+                        <span>{ window }</span>
+                        { for pager }
+                    </div>
+                }
+                <ul class={classes!("pel", big.then_some("pel-paged"))} tabindex={big.then_some("0")}
+                    aria-label={format!("Pending entries of {cname}")}>
+                    { for shown.iter().map(|p| pel_entry(g, c, &cname, p)) }
                     { for ghosts.iter().filter(|x| x.group == g.name && x.consumer.as_deref() == Some(c.name.as_slice())).map(&ghost_html) }
                 </ul>
-                if more > 0 {
-                    <p class="pel-more">{ format!("and {more} more pending · showing the first {}", c.pel.len()) }</p>
-                }
                 <p class="consumer-caption">{ caption(c, &cname, now, threshold) }</p>
             </div>
         }
@@ -369,7 +391,7 @@ pub fn GroupsView(props: &GroupsProps) -> Html {
                             <span class="chip">{ "entries-read " }{ opt(g.entries_read) }</span>
                             <span class="chip" title="Entries added after the cursor: not yet delivered to this group">{ "lag " }{ opt(g.lag) }</span>
                             <span class="chip chip-pending"><span class="mark mark-pending" aria-hidden="true">{ "◷" }</span>
-                                { format!("pending {}", g.pending) }</span>
+                                { format!("pending {}", count(g.pending)) }</span>
                             <span class="chip">{ format!("consumers {}", g.consumers.len()) }</span>
                         </header>
                         if g.consumers.is_empty() {
@@ -394,6 +416,50 @@ pub fn GroupsView(props: &GroupsProps) -> Html {
             }
         </div>
     }
+}
+
+/// The pager of a consumer's pending entries: its oldest (the head window), a page before or
+/// after the one shown, its newest, or a jump to an ID.
+fn pel_pager(ctl: &Ctl, db: usize, key: &[u8], g: &GroupView, c: &ConsumerView) -> Html {
+    let at = (db, key.to_vec(), g.name.clone(), c.name.clone());
+    let pin = {
+        let ctl = ctl.clone();
+        Callback::from(move |pin: Option<Pin>| ctl.pin_pel(at.clone(), pin))
+    };
+    let (first, last) = match &c.pinned {
+        Some(p) => (p.entries.first(), p.entries.last()),
+        None => (c.pel.first(), c.pel.last()),
+    };
+    let oldest_id = c.pel.first().map(|p| p.id);
+    let at_oldest = c.pinned.is_none() || first.map(|p| p.id) == oldest_id;
+    let oldest = c.pinned.is_some().then_some(None);
+    let earlier = first
+        .filter(|_| !at_oldest)
+        .and_then(|p| p.id.prev())
+        .map(|end| Some(page_to(end)));
+    // A window reaches the newest pending entry when it ends at the end, or stops short of
+    // its count going forward (the head window: when it holds them all).
+    let at_newest = match &c.pinned {
+        None => c.pel.len() as u64 >= c.pending,
+        Some(p) if p.back => p.end == StreamId::MAX,
+        Some(p) => p.entries.len() < p.count,
+    };
+    let later = last
+        .filter(|_| !at_newest)
+        .and_then(|p| p.id.next())
+        .map(|start| Some(page_from(start)));
+    let newest = (!at_newest).then_some(Some(page_to(StreamId::MAX)));
+    pager(
+        pin,
+        Pages {
+            oldest,
+            earlier,
+            later,
+            newest,
+        },
+        "pel",
+        "a pending entry id",
+    )
 }
 
 /// XINFO's number, or "unknown" where it shows nil.

@@ -7,14 +7,14 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::super::service::Ctl;
-use super::common::{caused, duration, entry_id, text, Cause, ViewFrame};
+use super::common::{
+    caused, count, duration, entry_id, page_from, page_to, pager, text, Cause, Pages, ViewFrame,
+};
 use super::groups::GroupsView;
 use super::{Facts, ViewAction, ViewId, ViewsUi};
 use crate::engine::{ClientId, EventKind, StreamId, TrimReason, UnblockReason};
 use crate::session::view_model::{EntryView, GroupView, NodeView, Pin, StreamView as Stream};
 
-/// How many entries a jump pins (the same as the tail window).
-const PIN_COUNT: usize = 64;
 /// How many removed entries one trim draws falling off (the rest are counted).
 const GHOSTS: usize = 6;
 /// How many field/value pairs a card shows.
@@ -30,29 +30,9 @@ pub struct StreamProps {
     pub ctl: Ctl,
 }
 
-/// `1000000` as `1,000,000`.
-fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// `n thing` or `n things`.
 fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{} {}", count(n), if n == 1 { one } else { many })
-}
-
-/// An ID as typed into the jump box: `ms-seq`, or `ms` for `ms-0`.
-fn parse_id(s: &str) -> Option<StreamId> {
-    let s = s.trim();
-    let (ms, seq) = s.split_once('-').unwrap_or((s, "0"));
-    Some(StreamId::new(ms.parse().ok()?, seq.parse().ok()?))
 }
 
 /// What the batch's events did to this stream, for the animations.
@@ -172,7 +152,6 @@ fn trim_note(s: &Stream, ids: u64, reason: TrimReason, nodes: u64) -> Option<Str
 #[derive(Default)]
 struct Local {
     show_nodes: bool,
-    jump_error: Option<String>,
     waits: Vec<(ClientId, Option<u64>, u64)>,
     /// The stream's last trim, until a later step changes the stream or the state is replaced:
     /// (seq, step, entries removed, reason, whole nodes removed).
@@ -277,15 +256,6 @@ fn Card(props: &CardProps) -> Html {
     }
 }
 
-/// The pinned window of [`PIN_COUNT`] entries from `start` on (jump to an id, Oldest, Later).
-fn window_from(start: StreamId) -> Pin {
-    Pin {
-        start,
-        end: StreamId::MAX,
-        count: PIN_COUNT,
-    }
-}
-
 /// A group's cursor (`group-cursor`, `data-group`): a ▲ and the group's name, or where it is.
 fn cursor(name: &str, label: String) -> Html {
     html! {
@@ -322,12 +292,11 @@ fn under(groups: &[(String, &GroupView, Option<usize>)], i: usize) -> Html {
 pub fn StreamView(props: &StreamProps) -> Html {
     let local = use_mut_ref(Local::default);
     let redraw = use_force_update();
-    let (show_nodes, jump_error, trim) = {
+    let (show_nodes, trim) = {
         let mut l = local.borrow_mut();
         l.follow_trims(&props.facts, props.db, props.name.as_bytes());
-        (l.show_nodes, l.jump_error.clone(), l.trim)
+        (l.show_nodes, l.trim)
     };
-    let jump_ref = use_node_ref();
     let scroll_ref = use_node_ref();
     // When each waiting client began to wait, for its ring: (deadline, start).
     let facts = &props.facts;
@@ -589,53 +558,31 @@ pub fn StreamView(props: &StreamProps) -> Html {
         }
     });
 
-    let onjump = {
-        let (ctl, db, key, input, error) = (
-            props.ctl.clone(),
-            props.db,
-            s.key.clone(),
-            jump_ref.clone(),
-            (local.clone(), redraw.clone()),
-        );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let value = input
-                .cast::<web_sys::HtmlInputElement>()
-                .map(|i| i.value())
-                .unwrap_or_default();
-            match parse_id(&value) {
-                Some(start) => {
-                    error.0.borrow_mut().jump_error = None;
-                    ctl.pin_entries(db, &key, Some(window_from(start)));
-                }
-                None => {
-                    error.0.borrow_mut().jump_error =
-                        Some(format!("{value:?} is not an id (ms-seq)"))
-                }
-            }
-            error.1.force_update();
-        })
-    };
-    let unpin = {
+    // Paging through a stream too big for the tail window: its oldest entries, a window at a
+    // time before or after the pinned one, or back to the tail.
+    let pin = {
         let (ctl, db, key) = (props.ctl.clone(), props.db, s.key.clone());
-        Callback::from(move |_: MouseEvent| ctl.pin_entries(db, &key, None))
+        Callback::from(move |pin: Option<Pin>| ctl.pin_entries(db, &key, pin))
     };
-    // Paging through a stream too big for the tail window: its oldest entries, then on from the
-    // last pinned entry, a window at a time.
-    let pin_from = |start: Option<StreamId>| {
-        let (ctl, db, key) = (props.ctl.clone(), props.db, s.key.clone());
-        start.map(|start| {
-            Callback::from(move |_: MouseEvent| ctl.pin_entries(db, &key, Some(window_from(start))))
-        })
-    };
-    let oldest = pin_from((!whole).then_some(StreamId { ms: 0, seq: 0 }));
-    let later = pin_from(
-        s.pinned
-            .as_ref()
-            .and_then(|p| p.entries.last())
-            .and_then(|e| e.id.next())
-            .filter(|next| lo.is_some_and(|lo| *next < lo)),
-    );
+    let shown = s.pinned.as_ref().map(|p| {
+        (
+            p.entries.first().map(|e| e.id),
+            p.entries.last().map(|e| e.id),
+        )
+    });
+    let at_first = shown.is_some_and(|(first, _)| first.is_some() && first == s.first_id);
+    let oldest = (!whole && !at_first).then_some(Some(page_from(StreamId::MIN)));
+    let earlier = shown
+        .and_then(|(first, _)| first)
+        .filter(|_| !at_first)
+        .and_then(StreamId::prev)
+        .map(|end| Some(page_to(end)));
+    let later = shown
+        .and_then(|(_, last)| last)
+        .and_then(StreamId::next)
+        .filter(|next| lo.is_some_and(|lo| *next < lo))
+        .map(|start| Some(page_from(start)));
+    let newest = s.pinned.is_some().then_some(None);
     let toggle = {
         let (local, redraw) = (local.clone(), redraw.clone());
         Callback::from(move |_: MouseEvent| {
@@ -676,23 +623,7 @@ pub fn StreamView(props: &StreamProps) -> Html {
                 </span>
                 <button type="button" class="view-button" aria-pressed={show_nodes.to_string()}
                         data-testid="stream-nodes-toggle" onclick={toggle}>{ "Nodes" }</button>
-                <form class="tape-jump" onsubmit={onjump}>
-                    <input ref={jump_ref} type="text" inputmode="numeric" placeholder="jump to id"
-                           aria-label="Jump to an entry id" data-testid="stream-jump" />
-                    <button type="submit" class="view-button">{ "Jump" }</button>
-                    if let Some(onclick) = oldest {
-                        <button type="button" class="view-button" {onclick} data-testid="stream-oldest"
-                                title="Show the stream's oldest entries">{ "Oldest" }</button>
-                    }
-                    if let Some(onclick) = later {
-                        <button type="button" class="view-button" {onclick} data-testid="stream-later"
-                                title="Show the entries after these">{ "Later ▶" }</button>
-                    }
-                    if s.pinned.is_some() {
-                        <button type="button" class="view-button" onclick={unpin} data-testid="stream-unpin">{ "Newest" }</button>
-                    }
-                </form>
-                if let Some(e) = jump_error { <span class="tape-error" role="alert">{ e.clone() }</span> }
+                { pager(pin, Pages { oldest, earlier, later, newest }, "stream", "an entry id") }
             </div>
             if let Some(note) = trim.and_then(|(_, _, n, r, k)| trim_note(s, n, r, k)) {
                 <p class="trim-note" data-testid="stream-trim"><span class="mark" aria-hidden="true">{ "✂" }</span>{ note }</p>
@@ -716,7 +647,7 @@ pub fn StreamView(props: &StreamProps) -> Html {
                     { for waiters }
                 </ol>
             </div>
-            <GroupsView facts={facts.clone()} ui={Rc::clone(&props.ui)} db={props.db}
+            <GroupsView facts={facts.clone()} ui={Rc::clone(&props.ui)} db={props.db} ctl={props.ctl.clone()}
                         name={props.name.clone()} dispatch={props.dispatch.clone()} />
         </ViewFrame>
     }
