@@ -385,7 +385,7 @@ pub struct ViewModel {
     /// The last step's events, as sentences with what they name.
     pub effects: Effects,
     #[serde(skip)]
-    stale: BTreeSet<Part>,
+    stale: Parts,
     /// Upper bounds of groups' pending IDs (absent: unknown). Bookkeeping, not state: an
     /// applied model may hold a looser bound than a fresh one, so it is not compared.
     #[serde(skip)]
@@ -395,6 +395,44 @@ pub struct ViewModel {
     /// of being read again. Bookkeeping for `refill`, like `stale`; usually empty or one stream.
     #[serde(skip)]
     appended: Vec<((usize, Vec<u8>), u64)>,
+}
+
+/// The stale parts: a set kept as a list in marking order (a handful at a time; a list costs
+/// the page far less code than another `BTreeSet` type).
+#[derive(Clone, Debug, Default)]
+struct Parts(Vec<Part>);
+
+impl Parts {
+    fn insert(&mut self, p: Part) {
+        if !self.0.contains(&p) {
+            self.0.push(p);
+        }
+    }
+    fn contains(&self, p: &Part) -> bool {
+        self.0.contains(p)
+    }
+    fn retain(&mut self, f: impl FnMut(&Part) -> bool) {
+        self.0.retain(f)
+    }
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn clear(&mut self) {
+        self.0.clear()
+    }
+    fn iter(&self) -> std::slice::Iter<'_, Part> {
+        self.0.iter()
+    }
+}
+
+impl PartialEq for Parts {
+    /// As sets: the same parts, whatever order they were marked in.
+    fn eq(&self, other: &Parts) -> bool {
+        self.0.len() == other.0.len() && self.0.iter().all(|p| other.0.contains(p))
+    }
 }
 
 fn values<S: Serializer, K, V: Serialize>(m: &BTreeMap<K, V>, s: S) -> Result<S::Ok, S::Error> {
@@ -512,7 +550,7 @@ impl ViewModel {
             patterns: Vec::new(),
             shard_channels: Vec::new(),
             effects: Effects::default(),
-            stale: BTreeSet::new(),
+            stale: Parts::default(),
             bounds: BTreeMap::new(),
             appended: Vec::new(),
         };
@@ -1450,7 +1488,7 @@ impl ViewModel {
                 .iter()
                 .any(|p| matches!(p, Part::Stream(d, k) | Part::Nodes(d, k) if d == db && k == key))
         });
-        for part in parts {
+        for part in parts.0 {
             match part {
                 Part::Keys(db) => self.refill_keys(engine, db, now_ms),
                 Part::Key(db, key) => self.refill_key(engine, db, &key, now_ms),
