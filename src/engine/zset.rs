@@ -321,7 +321,9 @@ impl ZSet {
     pub fn lex_span(&self, r: &LexRange, reverse: bool) -> (usize, usize) {
         let n = self.len();
         let in_range = !r.is_empty()
-            && self.get(n.wrapping_sub(1)).is_some_and(|(_, m)| r.gte_min(m))
+            && self
+                .get(n.wrapping_sub(1))
+                .is_some_and(|(_, m)| r.gte_min(m))
             && self.get(0).is_some_and(|(_, m)| r.lte_max(m));
         if !in_range {
             return (0, 0);
@@ -520,7 +522,14 @@ pub(crate) fn strtod(s: &[u8]) -> Option<(f64, bool)> {
     };
     let lower = body.to_ascii_lowercase();
     let v = if lower == b"inf" || lower == b"infinity" {
-        return Some((if neg { f64::NEG_INFINITY } else { f64::INFINITY }, false));
+        return Some((
+            if neg {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            },
+            false,
+        ));
     } else if lower.starts_with(b"nan") {
         // `nan` or `nan(n-char-sequence)`.
         let rest = &lower[3..];
@@ -536,7 +545,10 @@ pub(crate) fn strtod(s: &[u8]) -> Option<(f64, bool)> {
     } else {
         // Rust's parser is correctly rounded, as glibc's is; it takes the same decimal forms
         // once signs, infinities and NaNs are handled above.
-        if body.first().is_some_and(|b| !b.is_ascii_digit() && *b != b'.') {
+        if body
+            .first()
+            .is_some_and(|b| !b.is_ascii_digit() && *b != b'.')
+        {
             return None;
         }
         let text = std::str::from_utf8(body).ok()?;
