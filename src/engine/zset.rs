@@ -77,6 +77,10 @@ impl PartialEq for ZSet {
     }
 }
 
+fn is_neg_zero(s: f64) -> bool {
+    s == 0.0 && s.is_sign_negative()
+}
+
 /// Redis's order: by score, then by member bytes (`memcmp`, shorter first on a tie).
 fn cmp_item(a: (f64, &[u8]), b: (f64, &[u8])) -> Ordering {
     a.0.partial_cmp(&b.0)
@@ -138,6 +142,28 @@ impl ZSet {
     pub fn set_natural_encoding(&mut self) {
         self.listpack = self.len() <= MAX_LISTPACK_ENTRIES
             && self.scores.keys().all(|m| m.len() <= MAX_LISTPACK_VALUE);
+        if self.listpack {
+            // A listpack keeps no -0 (see `insert`); -0 and 0 sort alike, so the order stands.
+            for ch in &mut self.chunks {
+                if ch.iter().any(|(s, _)| is_neg_zero(*s)) {
+                    for (s, m) in Arc::make_mut(ch).iter_mut() {
+                        if is_neg_zero(*s) {
+                            *s = 0.0;
+                            self.scores.insert(m.clone(), 0.0);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// An empty set in the big encoding (what Redis's set operations build before choosing
+    /// the stored result's encoding).
+    pub fn new_skiplist() -> ZSet {
+        ZSet {
+            listpack: false,
+            ..ZSet::new()
+        }
     }
 
     pub fn score(&self, member: &[u8]) -> Option<f64> {
@@ -173,6 +199,13 @@ impl ZSet {
 
     fn insert(&mut self, score: f64, member: Vec<u8>) {
         debug_assert!(!score.is_nan());
+        // A listpack stores a score as text, and the listpack reads "-0" back as the integer 0:
+        // a -0 kept in a listpack is 0 (a skiplist keeps the double as it is).
+        let score = if self.listpack && score == 0.0 {
+            0.0
+        } else {
+            score
+        };
         self.bytes += 2 * member.len() + MEMBER_OVERHEAD;
         self.scores.insert(member.clone(), score);
         if self.chunks.is_empty() {

@@ -1,7 +1,7 @@
 //! ZRANDMEMBER key [count [WITHSCORES]] — random members, from the engine's seeded generator.
 //!
 //! As Redis: a negative count may repeat members, a positive one never does; a count at least
-//! the set's size answers the whole set in order (exactly as Redis); otherwise which members and
+//! the set's size answers the whole set from the highest member down (exactly as Redis); otherwise which members and
 //! their order come from the generator (the differential tests compare count and membership).
 //! A reply is capped at `MAX_REPLY` members: Redis would build one of any size.
 
@@ -50,7 +50,8 @@ pub(super) fn zrandmember(cx: &mut Cx) -> CmdResult {
             .map(|_| (cx.engine.rng.next_u64() % size as u64) as usize)
             .collect()
     } else if count >= size {
-        (0..size).collect()
+        // Redis's set-operation iterator walks a sorted set from its highest member down.
+        (0..size).rev().collect()
     } else {
         // A partial Fisher-Yates shuffle: `count` distinct members in a random order.
         let mut idx: Vec<usize> = (0..size).collect();

@@ -179,7 +179,7 @@ fn generic(cx: &mut Cx, start: usize, store: bool, mut by: By, mut dir: Dir) -> 
     if !store {
         return Ok(members_reply(entries(z, span, reverse), withscores, resp3, v8).into());
     }
-    let mut result = ZSet::new();
+    let mut result = ZSet::new_skiplist();
     for (s, m) in entries(z, span, reverse) {
         result.add(s, m.to_vec());
     }

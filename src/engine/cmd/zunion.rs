@@ -186,7 +186,7 @@ fn generic(cx: &mut Cx, store: bool, numkeys_idx: usize, op: Op, card_only: bool
         src.sort_by_key(|(s, _)| s.len());
     }
 
-    let mut result = ZSet::new();
+    let mut result = ZSet::new_skiplist();
     let mut cardinality: i64 = 0;
     match op {
         Op::Inter => {
