@@ -28,10 +28,32 @@ const RUN_LENGTH: (u64, u64) = (200, 1200);
 
 const KEYS: [&str; 4] = ["z1", "z2", "z3", "lex"];
 const SCORES: [&str; 22] = [
-    "0", "1", "2", "3", "-1", "1.5", "0.1", "0.2", "-0", "+inf", "-inf", "1e308", "-1e308",
-    "3.14159", "1e-5", "123456789012", "0x10", "1e400", "abc", "", "5e-324", "(1",
+    "0",
+    "1",
+    "2",
+    "3",
+    "-1",
+    "1.5",
+    "0.1",
+    "0.2",
+    "-0",
+    "+inf",
+    "-inf",
+    "1e308",
+    "-1e308",
+    "3.14159",
+    "1e-5",
+    "123456789012",
+    "0x10",
+    "1e400",
+    "abc",
+    "",
+    "5e-324",
+    "(1",
 ];
-const MEMBERS: [&str; 12] = ["a", "b", "c", "d", "e", "f", "g", "h", "aa", "ab", "ba", "0"];
+const MEMBERS: [&str; 12] = [
+    "a", "b", "c", "d", "e", "f", "g", "h", "aa", "ab", "ba", "0",
+];
 
 fn b(s: impl AsRef<[u8]>) -> Vec<u8> {
     s.as_ref().to_vec()
@@ -146,7 +168,11 @@ impl Gen {
             30..=39 => {
                 let store = self.rng.chance(0.2);
                 if store {
-                    argv = vec![b("ZRANGESTORE"), b(*self.rng.pick(&["z1", "z2", "dst"])), key];
+                    argv = vec![
+                        b("ZRANGESTORE"),
+                        b(*self.rng.pick(&["z1", "z2", "dst"])),
+                        key,
+                    ];
                 } else {
                     argv = vec![b("ZRANGE"), key];
                 }
@@ -211,7 +237,11 @@ impl Gen {
             45..=47 => argv = vec![b("ZCOUNT"), key, b(self.bound()), b(self.bound())],
             48..=49 => argv = vec![b("ZLEXCOUNT"), b("lex"), self.lex(), self.lex()],
             50..=52 => {
-                argv = vec![b(*self.rng.pick(&["ZRANK", "ZREVRANK"])), key, self.member()];
+                argv = vec![
+                    b(*self.rng.pick(&["ZRANK", "ZREVRANK"])),
+                    key,
+                    self.member(),
+                ];
             }
             53..=56 => argv = vec![b("ZSCORE"), key, self.member()],
             57..=58 => {
