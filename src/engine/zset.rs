@@ -860,4 +860,99 @@ mod tests {
         assert_eq!(back.iter().count(), 510);
         assert_eq!(back.mem_size(), z.mem_size());
     }
+
+    mod model {
+        use super::super::*;
+        use proptest::prelude::*;
+        use std::collections::BTreeMap;
+
+        #[derive(Debug, Clone)]
+        enum Op {
+            Add(i8, u16),
+            Remove(u16),
+            RemoveRange(u16, u16),
+            SetScore(u16, i8),
+        }
+
+        fn op() -> impl Strategy<Value = Op> {
+            prop_oneof![
+                4 => (any::<i8>(), 0u16..400).prop_map(|(s, m)| Op::Add(s, m)),
+                2 => (0u16..400).prop_map(Op::Remove),
+                1 => (0u16..300, 0u16..40).prop_map(|(a, n)| Op::RemoveRange(a, n)),
+                2 => (0u16..400, any::<i8>()).prop_map(|(m, s)| Op::SetScore(m, s)),
+            ]
+        }
+
+        fn name(m: u16) -> Vec<u8> {
+            format!("m{m}").into_bytes()
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(64))]
+            /// Random changes to a `ZSet` against a member → score map: the order, ranks, length,
+            /// byte count and score spans agree after every step, and a clone taken midway is
+            /// untouched by later changes.
+            #[test]
+            fn zset_matches_a_map(ops in proptest::collection::vec(op(), 1..600)) {
+                let mut z = ZSet::new();
+                let mut model: BTreeMap<Vec<u8>, f64> = BTreeMap::new();
+                let mut snapshot: Option<(ZSet, Vec<(f64, Vec<u8>)>)> = None;
+                for (step, op) in ops.iter().enumerate() {
+                    match *op {
+                        Op::Add(s, m) => {
+                            if !model.contains_key(&name(m)) {
+                                z.add(f64::from(s) / 4.0, name(m));
+                                model.insert(name(m), f64::from(s) / 4.0);
+                            }
+                        }
+                        Op::Remove(m) => {
+                            prop_assert_eq!(z.remove(&name(m)), model.remove(&name(m)));
+                        }
+                        Op::RemoveRange(a, n) => {
+                            let mut sorted: Vec<(f64, Vec<u8>)> =
+                                model.iter().map(|(m, s)| (*s, m.clone())).collect();
+                            sorted.sort_by(|x, y| cmp_item((x.0, &x.1), (y.0, &y.1)));
+                            let (a, b) = (a as usize, a as usize + n as usize);
+                            let gone = z.remove_range(a, b);
+                            let want: Vec<_> = sorted.iter().skip(a).take(b.saturating_sub(a)).cloned().collect();
+                            prop_assert_eq!(&gone, &want);
+                            for (_, m) in want {
+                                model.remove(&m);
+                            }
+                        }
+                        Op::SetScore(m, s) => {
+                            if model.contains_key(&name(m)) {
+                                z.set_score(&name(m), f64::from(s));
+                                model.insert(name(m), f64::from(s));
+                            }
+                        }
+                    }
+                    let mut sorted: Vec<(f64, Vec<u8>)> =
+                        model.iter().map(|(m, s)| (*s, m.clone())).collect();
+                    sorted.sort_by(|x, y| cmp_item((x.0, &x.1), (y.0, &y.1)));
+                    let got: Vec<(f64, Vec<u8>)> = z.iter().map(|(s, m)| (s, m.to_vec())).collect();
+                    prop_assert_eq!(&got, &sorted);
+                    prop_assert_eq!(z.len(), model.len());
+                    let bytes: usize = model.keys().map(|m| 2 * m.len() + MEMBER_OVERHEAD).sum();
+                    prop_assert_eq!(z.mem_size(), bytes);
+                    if step % 25 == 0 {
+                        for (i, (_, m)) in sorted.iter().enumerate() {
+                            prop_assert_eq!(z.rank(m), Some(i));
+                        }
+                        let r = ScoreRange { min: -10.0, max: 10.0, minex: true, maxex: false };
+                        let (a, b) = z.score_span(&r);
+                        let want = sorted.iter().filter(|(s, _)| *s > -10.0 && *s <= 10.0).count();
+                        prop_assert_eq!(b - a, want);
+                        if snapshot.is_none() {
+                            snapshot = Some((z.clone(), got.clone()));
+                        }
+                    }
+                }
+                if let Some((snap, items)) = snapshot {
+                    let now: Vec<(f64, Vec<u8>)> = snap.iter().map(|(s, m)| (s, m.to_vec())).collect();
+                    prop_assert_eq!(now, items);
+                }
+            }
+        }
+    }
 }
