@@ -13,7 +13,7 @@ use super::zcount::{not_float, not_lex};
 use super::zhelpers::{arg_long, members_reply, rank_span};
 use super::{is_kw, CmdResult, Cx};
 use crate::engine::error::Error;
-use crate::engine::zset::{LexRange, ScoreRange, ZSet};
+use crate::engine::zset::{LexRange, ScoreRange, ZSet, MAX_LISTPACK_ENTRIES};
 use crate::engine::Reply;
 
 #[derive(Clone, Copy, PartialEq)]
@@ -179,10 +179,15 @@ fn generic(cx: &mut Cx, start: usize, store: bool, mut by: By, mut dir: Dir) -> 
     if !store {
         return Ok(members_reply(entries(z, span, reverse), withscores, resp3, v8).into());
     }
-    let mut result = ZSet::new_skiplist();
+    // As Redis's `zrangeResultBeginStore`: a listpack unless a rank range is known to be too
+    // long, then each member added as ZADD adds it (a listpack turns -0 into 0 and converts
+    // when a member is too long, so members added before a conversion keep that 0).
+    let mut result = match range {
+        Range::Rank(..) if span.1 - span.0 > MAX_LISTPACK_ENTRIES => ZSet::new_skiplist(),
+        _ => ZSet::new(),
+    };
     for (s, m) in entries(z, span, reverse) {
         result.add(s, m.to_vec());
     }
-    result.set_natural_encoding();
     Ok(cx.store_zset(&argv[1], result, "zrangestore").into())
 }
