@@ -14,12 +14,14 @@ use super::num::string2ll;
 
 use super::error::Error;
 use super::stream::Stream;
+use super::zset::ZSet;
 
 /// A key's value.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum Value {
     String(Vec<u8>),
     Stream(Box<Stream>),
+    ZSet(Box<ZSet>),
 }
 
 impl Value {
@@ -28,6 +30,7 @@ impl Value {
         match self {
             Value::String(_) => "string",
             Value::Stream(_) => "stream",
+            Value::ZSet(_) => "zset",
         }
     }
 
@@ -63,11 +66,28 @@ impl Value {
         }
     }
 
+    /// The sorted set held, or WRONGTYPE for any other type.
+    pub fn zset(&self) -> Result<&ZSet, Error> {
+        match self {
+            Value::ZSet(z) => Ok(z),
+            _ => Err(Error::WrongType),
+        }
+    }
+
+    /// The sorted set held, for changing it in place, or WRONGTYPE.
+    pub fn zset_mut(&mut self) -> Result<&mut ZSet, Error> {
+        match self {
+            Value::ZSet(z) => Ok(z),
+            _ => Err(Error::WrongType),
+        }
+    }
+
     /// The bytes this value holds (its payload; fixed overheads are added per entry).
     pub fn mem_size(&self) -> usize {
         match self {
             Value::String(s) => s.len(),
             Value::Stream(s) => s.mem_size(),
+            Value::ZSet(z) => z.mem_size(),
         }
     }
 }

@@ -33,6 +33,7 @@ mod save;
 mod stats;
 pub mod stream;
 pub mod table;
+mod zset;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 

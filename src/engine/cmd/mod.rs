@@ -93,6 +93,19 @@ mod xrange;
 mod xreadgroup;
 mod xsetid;
 mod xtrim;
+mod zadd;
+mod zcard;
+mod zcount;
+mod zhelpers;
+mod zpop;
+mod zrandmember;
+mod zrange;
+mod zrank;
+mod zrem;
+mod zremrange;
+mod zscan;
+mod zscore;
+mod zunion;
 
 pub(crate) use super::client::{Serve, StreamWait};
 
@@ -241,6 +254,38 @@ handlers! {
     "xinfo|consumers" => xinfo::consumers,
     "memory" => memory::container,
     "memory|usage" => memory::usage,
+    "zadd" => zadd::zadd,
+    "zincrby" => zadd::zincrby,
+    "zrem" => zrem::zrem,
+    "zscore" => zscore::zscore,
+    "zmscore" => zscore::zmscore,
+    "zcard" => zcard::zcard,
+    "zcount" => zcount::zcount,
+    "zlexcount" => zcount::zlexcount,
+    "zrank" => zrank::zrank,
+    "zrevrank" => zrank::zrevrank,
+    "zrange" => zrange::zrange,
+    "zrangestore" => zrange::zrangestore,
+    "zrevrange" => zrange::zrevrange,
+    "zrangebyscore" => zrange::zrangebyscore,
+    "zrevrangebyscore" => zrange::zrevrangebyscore,
+    "zrangebylex" => zrange::zrangebylex,
+    "zrevrangebylex" => zrange::zrevrangebylex,
+    "zrandmember" => zrandmember::zrandmember,
+    "zpopmin" => zpop::zpopmin,
+    "zpopmax" => zpop::zpopmax,
+    "zmpop" => zpop::zmpop,
+    "zremrangebyrank" => zremrange::zremrangebyrank,
+    "zremrangebyscore" => zremrange::zremrangebyscore,
+    "zremrangebylex" => zremrange::zremrangebylex,
+    "zunionstore" => zunion::zunionstore,
+    "zinterstore" => zunion::zinterstore,
+    "zdiffstore" => zunion::zdiffstore,
+    "zunion" => zunion::zunion,
+    "zinter" => zunion::zinter,
+    "zdiff" => zunion::zdiff,
+    "zintercard" => zunion::zintercard,
+    "zscan" => zscan::zscan,
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use crate::engine::{glob, Reply};
 /// sign (a negative number wraps around), stops at a NUL byte, and must use up
 /// the whole argument; a leading blank or a value past `u64::MAX` is refused.
 /// An empty argument is cursor 0.
-fn parse_cursor(arg: &[u8]) -> Result<u64, Error> {
+pub(super) fn parse_cursor(arg: &[u8]) -> Result<u64, Error> {
     let invalid = || Error::Other("ERR invalid cursor".into());
     let s = c_str(arg);
     if s.first()
