@@ -15,7 +15,9 @@
 //! million-entry stream or a 100k PEL costs the model a few hundred items; the counts
 //! are plain numbers.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
+
+pub use super::vec_map::VecMap;
 
 use serde::{Serialize, Serializer};
 
@@ -41,10 +43,10 @@ pub struct ViewConfig {
     pub pel_head: usize,
     /// Pinned windows by stream (`db`, key): `count` entries with IDs in `start..=end`,
     /// shown beside the tail (a scroll or a jump to an ID).
-    pub pins: BTreeMap<(usize, Vec<u8>), Pin>,
+    pub pins: VecMap<(usize, Vec<u8>), Pin>,
     /// Pinned windows of consumers' pending entries by (`db`, key, group, consumer), shown in
     /// place of the consumer's head window (paging through a big PEL).
-    pub pel_pins: BTreeMap<PelKey, Pin>,
+    pub pel_pins: VecMap<PelKey, Pin>,
 }
 
 /// A consumer's place: database, stream key, group and consumer name.
@@ -79,8 +81,8 @@ impl Default for ViewConfig {
             entries_tail: 64,
             nodes_tail: 64,
             pel_head: 64,
-            pins: BTreeMap::new(),
-            pel_pins: BTreeMap::new(),
+            pins: VecMap::new(),
+            pel_pins: VecMap::new(),
         }
     }
 }
@@ -369,13 +371,13 @@ pub struct ViewModel {
     config: ViewConfig,
     /// Databases holding keys, by index.
     #[serde(serialize_with = "values")]
-    pub dbs: BTreeMap<usize, DbView>,
+    pub dbs: VecMap<usize, DbView>,
     /// Every stream, by database and key.
     #[serde(serialize_with = "values")]
-    pub streams: BTreeMap<(usize, Vec<u8>), StreamView>,
+    pub streams: VecMap<(usize, Vec<u8>), StreamView>,
     /// Every client, by id.
     #[serde(serialize_with = "values")]
-    pub clients: BTreeMap<ClientId, ClientView>,
+    pub clients: VecMap<ClientId, ClientView>,
     /// Channels in byte order.
     pub channels: Vec<SubscriptionView>,
     /// Patterns in the order PUBLISH tries them (first subscribed first).
@@ -389,7 +391,7 @@ pub struct ViewModel {
     /// Upper bounds of groups' pending IDs (absent: unknown). Bookkeeping, not state: an
     /// applied model may hold a looser bound than a fresh one, so it is not compared.
     #[serde(skip)]
-    bounds: BTreeMap<GroupKey, Bound>,
+    bounds: VecMap<GroupKey, Bound>,
     /// Streams that only had entries appended since the last refill, with how many: their node
     /// window is brought up to date from the last few nodes ([`ViewModel::refill_tail`]) instead
     /// of being read again. Bookkeeping for `refill`, like `stale`; usually empty or one stream.
@@ -435,7 +437,7 @@ impl PartialEq for Parts {
     }
 }
 
-fn values<S: Serializer, K, V: Serialize>(m: &BTreeMap<K, V>, s: S) -> Result<S::Ok, S::Error> {
+fn values<S: Serializer, K: Ord, V: Serialize>(m: &VecMap<K, V>, s: S) -> Result<S::Ok, S::Error> {
     s.collect_seq(m.values())
 }
 
@@ -543,15 +545,15 @@ impl ViewModel {
     pub fn from_inspect_with(engine: &Engine, now_ms: u64, config: ViewConfig) -> ViewModel {
         let mut vm = ViewModel {
             config,
-            dbs: BTreeMap::new(),
-            streams: BTreeMap::new(),
-            clients: BTreeMap::new(),
+            dbs: VecMap::new(),
+            streams: VecMap::new(),
+            clients: VecMap::new(),
             channels: Vec::new(),
             patterns: Vec::new(),
             shard_channels: Vec::new(),
             effects: Effects::default(),
             stale: Parts::default(),
-            bounds: BTreeMap::new(),
+            bounds: VecMap::new(),
             appended: Vec::new(),
         };
         vm.rebuild(engine, now_ms);
@@ -643,7 +645,7 @@ impl ViewModel {
         let any = self
             .config
             .pel_pins
-            .range((db, key.to_vec(), Vec::new(), Vec::new())..)
+            .from(&(db, key.to_vec(), Vec::new(), Vec::new()))
             .next()
             .is_some_and(|((d, k, _, _), _)| *d == db && k == key);
         if any {
@@ -710,8 +712,7 @@ impl ViewModel {
         match &event.kind {
             EventKind::ClientConnected { client_id } => {
                 self.clients
-                    .entry(*client_id)
-                    .or_insert_with(|| ClientView::new(*client_id));
+                    .get_or_insert_with(*client_id, || ClientView::new(*client_id));
             }
             EventKind::ClientDisconnected { client_id } => {
                 self.clients.remove(client_id);
@@ -1091,7 +1092,7 @@ impl ViewModel {
             return;
         }
         let head = self.config.keys_head;
-        let d = self.dbs.entry(db).or_insert_with(|| DbView {
+        let d = self.dbs.get_or_insert_with(db, || DbView {
             db,
             keys: Vec::new(),
             total: 0,
@@ -1779,7 +1780,7 @@ impl ViewModel {
         let pins: Vec<(PelKey, Pin)> = self
             .config
             .pel_pins
-            .range((db, key.to_vec(), Vec::new(), Vec::new())..)
+            .from(&(db, key.to_vec(), Vec::new(), Vec::new()))
             .take_while(|((d, k, _, _), _)| *d == db && k == key)
             .map(|(k, p)| (k.clone(), *p))
             .collect();

@@ -1,0 +1,171 @@
+//! A small ordered map kept as a sorted list, for the view model's maps of a few to a few
+//! hundred items (databases, streams shown, clients, pins). Lookups are binary searches and
+//! changes shift the list. It exists for the page's size: each `BTreeMap<K, V>` type brings its
+//! own copy of the B-tree's node code (about 2 KB gzipped per type in the page), a sorted list
+//! almost none.
+
+use std::borrow::Borrow;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VecMap<K, V>(Vec<(K, V)>);
+
+impl<K, V> Default for VecMap<K, V> {
+    fn default() -> Self {
+        VecMap(Vec::new())
+    }
+}
+
+impl<K: Ord, V> VecMap<K, V> {
+    pub fn new() -> Self {
+        VecMap(Vec::new())
+    }
+
+    fn find<Q: Ord + ?Sized>(&self, key: &Q) -> Result<usize, usize>
+    where
+        K: Borrow<Q>,
+    {
+        self.0.binary_search_by(|(k, _)| k.borrow().cmp(key))
+    }
+
+    pub fn get<Q: Ord + ?Sized>(&self, key: &Q) -> Option<&V>
+    where
+        K: Borrow<Q>,
+    {
+        self.find(key).ok().map(|i| &self.0[i].1)
+    }
+
+    pub fn get_mut<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<&mut V>
+    where
+        K: Borrow<Q>,
+    {
+        self.find(key).ok().map(|i| &mut self.0[i].1)
+    }
+
+    pub fn contains_key<Q: Ord + ?Sized>(&self, key: &Q) -> bool
+    where
+        K: Borrow<Q>,
+    {
+        self.find(key).is_ok()
+    }
+
+    /// Sets `key` to `value`, returning the value it replaced.
+    pub fn insert(&mut self, key: K, value: V) -> Option<V> {
+        match self.find(&key) {
+            Ok(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
+            Err(i) => {
+                self.0.insert(i, (key, value));
+                None
+            }
+        }
+    }
+
+    /// The value of `key`, inserted by `make` first when there is none.
+    pub fn get_or_insert_with(&mut self, key: K, make: impl FnOnce() -> V) -> &mut V {
+        let i = match self.find(&key) {
+            Ok(i) => i,
+            Err(i) => {
+                self.0.insert(i, (key, make()));
+                i
+            }
+        };
+        &mut self.0[i].1
+    }
+
+    pub fn remove<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<V>
+    where
+        K: Borrow<Q>,
+    {
+        self.find(key).ok().map(|i| self.0.remove(i).1)
+    }
+
+    pub fn retain(&mut self, mut keep: impl FnMut(&K, &mut V) -> bool) {
+        self.0.retain_mut(|(k, v)| keep(k, v))
+    }
+
+    /// The items from the first key at or after `from` on, in key order.
+    pub fn from<'a, Q: Ord + ?Sized>(&'a self, from: &Q) -> impl Iterator<Item = (&'a K, &'a V)>
+    where
+        K: Borrow<Q>,
+    {
+        let start = self.find(from).unwrap_or_else(|i| i);
+        self.0[start..].iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&K, &V)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &K> {
+        self.0.iter().map(|(k, _)| k)
+    }
+
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> {
+        self.0.iter().map(|(_, v)| v)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.0.clear()
+    }
+}
+
+impl<K: Ord, V> FromIterator<(K, V)> for VecMap<K, V> {
+    /// Later items replace earlier ones with the same key, as a map's `collect` does.
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(items: I) -> Self {
+        let mut map = VecMap::new();
+        for (k, v) in items {
+            map.insert(k, v);
+        }
+        map
+    }
+}
+
+impl<K, V> IntoIterator for VecMap<K, V> {
+    type Item = (K, V);
+    type IntoIter = std::vec::IntoIter<(K, V)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+
+    use super::VecMap;
+
+    proptest! {
+        /// Any sequence of changes leaves it equal to a `BTreeMap` given the same ones.
+        #[test]
+        fn behaves_as_a_btree_map(ops in proptest::collection::vec((0u8..4, 0u8..20, any::<u16>()), 0..200)) {
+            let mut map = VecMap::new();
+            let mut model = BTreeMap::new();
+            for (op, k, v) in ops {
+                match op {
+                    0 => prop_assert_eq!(map.insert(k, v), model.insert(k, v)),
+                    1 => prop_assert_eq!(map.remove(&k), model.remove(&k)),
+                    2 => {
+                        *map.get_or_insert_with(k, || v) += 1;
+                        *model.entry(k).or_insert(v) += 1;
+                    }
+                    _ => {
+                        map.retain(|key, _| *key != k);
+                        model.retain(|key, _| *key != k);
+                    }
+                }
+                prop_assert_eq!(map.get(&k), model.get(&k));
+                prop_assert!(map.iter().eq(model.iter()));
+                prop_assert!(map.from(&k).eq(model.range(k..)));
+            }
+        }
+    }
+}
