@@ -12,7 +12,9 @@
 //! before each step whose time differs from the previous one's (so `XADD *` ids replay
 //! exactly), and an `@clock <ms>` for each clock mark.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
+
+use super::vec_map::VecMap;
 
 use super::{apply_mark, apply_step, Output, Session, Step};
 use crate::console::Line;
@@ -29,13 +31,12 @@ fn texts(lines: &[Line]) -> Vec<String> {
 }
 
 /// Frames waiting for a `NAME<` check, by pane name.
-type Pending = BTreeMap<String, VecDeque<Vec<String>>>;
+type Pending = VecMap<String, VecDeque<Vec<String>>>;
 
 fn queue(pending: &mut Pending, out: &Output) {
     for (pane, lines) in &out.pushed {
         pending
-            .entry(pane.to_string())
-            .or_default()
+            .get_or_insert_with(pane.to_string(), VecDeque::new)
             .push_back(texts(lines));
     }
 }

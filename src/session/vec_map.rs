@@ -78,6 +78,11 @@ impl<K: Ord, V> VecMap<K, V> {
         self.find(key).ok().map(|i| self.0.remove(i).1)
     }
 
+    /// Removes and returns the item with the least key.
+    pub fn pop_first(&mut self) -> Option<(K, V)> {
+        (!self.0.is_empty()).then(|| self.0.remove(0))
+    }
+
     pub fn retain(&mut self, mut keep: impl FnMut(&K, &mut V) -> bool) {
         self.0.retain_mut(|(k, v)| keep(k, v))
     }
@@ -113,6 +118,60 @@ impl<K: Ord, V> VecMap<K, V> {
 
     pub fn clear(&mut self) {
         self.0.clear()
+    }
+}
+
+/// A small ordered set kept as a sorted list (see [`VecMap`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VecSet<K>(VecMap<K, ()>);
+
+impl<K> Default for VecSet<K> {
+    fn default() -> Self {
+        VecSet(VecMap::default())
+    }
+}
+
+impl<K: Ord> VecSet<K> {
+    pub fn new() -> Self {
+        VecSet(VecMap::new())
+    }
+
+    pub fn contains<Q: Ord + ?Sized>(&self, key: &Q) -> bool
+    where
+        K: Borrow<Q>,
+    {
+        self.0.contains_key(key)
+    }
+
+    /// Adds `key`; whether it was new.
+    pub fn insert(&mut self, key: K) -> bool {
+        self.0.insert(key, ()).is_none()
+    }
+
+    /// Removes `key`; whether it was there.
+    pub fn remove<Q: Ord + ?Sized>(&mut self, key: &Q) -> bool
+    where
+        K: Borrow<Q>,
+    {
+        self.0.remove(key).is_some()
+    }
+
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &K> {
+        self.0.keys()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<K: Ord> FromIterator<K> for VecSet<K> {
+    fn from_iter<I: IntoIterator<Item = K>>(items: I) -> Self {
+        VecSet(items.into_iter().map(|k| (k, ())).collect())
     }
 }
 

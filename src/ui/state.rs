@@ -10,7 +10,7 @@
 //! does besides computing the next state is to queue `line`/`push` notifications for JS
 //! listeners, which the service hands out after the reducer returned (`api::flush`).
 
-use std::collections::BTreeMap;
+use crate::session::vec_map::VecMap;
 use std::rc::Rc;
 
 use yew::{AttrValue, Reducible};
@@ -371,7 +371,7 @@ pub struct Page {
     pub notice: Option<AttrValue>,
     /// The histories of pane names no pane has now (removed panes): a new pane with one of these
     /// names gets its history back.
-    pub histories: Rc<BTreeMap<String, Vec<String>>>,
+    pub histories: Rc<VecMap<String, Vec<String>>>,
     /// Grows whenever something in the saved pane state (names, histories, toggles) may have
     /// changed, so that the page saves it only then.
     pub saved: u64,
@@ -436,7 +436,7 @@ pub struct SavedPane {
 pub struct Saved {
     pub profile: Profile,
     pub panes: Vec<SavedPane>,
-    pub histories: BTreeMap<String, Vec<String>>,
+    pub histories: VecMap<String, Vec<String>>,
 }
 
 impl Page {
@@ -452,7 +452,7 @@ impl Page {
     ) -> Page {
         let (panes, histories) = match saved {
             Some(s) => (s.panes, s.histories),
-            None => (Vec::new(), BTreeMap::new()),
+            None => (Vec::new(), VecMap::new()),
         };
         let mut page = Page {
             panes: Vec::new(),

@@ -19,7 +19,7 @@
 //! A saved value that cannot be read is never dropped: it is copied to
 //! `<key>.unreadable.<time>` (`<key>.state.unreadable.<time>`) and the page says so.
 
-use std::collections::BTreeMap;
+use crate::session::vec_map::VecMap;
 
 use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::JsValue;
@@ -263,7 +263,7 @@ pub fn parse(text: &str) -> Result<Saved, String> {
         });
     }
     // The histories of removed panes (optional: older saves have none).
-    let mut histories = BTreeMap::new();
+    let mut histories = VecMap::new();
     let old = field(&value, "histories");
     if old.is_object() {
         for name in Object::keys(&Object::from(old.clone())).iter() {
@@ -305,7 +305,7 @@ pub fn to_json(saved: &Saved) -> String {
         panes.push(&o);
     }
     let histories = Object::new();
-    for (name, lines) in &saved.histories {
+    for (name, lines) in saved.histories.iter() {
         let list: Array = lines.iter().map(|h| JsValue::from_str(h)).collect();
         set(&histories, name, &list);
     }

@@ -4,7 +4,6 @@
 //! fly into their box (FLIP), acks and dropped references leave ghosts for a moment.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
@@ -16,6 +15,7 @@ use super::common::{
 };
 use super::{Facts, ViewAction, ViewsUi};
 use crate::engine::{DeliverySource, EventKind, StreamId};
+use crate::session::vec_map::VecMap;
 use crate::session::view_model::{ConsumerView, GroupView, PendingView, Pin, ViewModel};
 
 #[derive(Properties, PartialEq)]
@@ -134,8 +134,8 @@ pub fn GroupsView(props: &GroupsProps) -> Html {
 
     // What moved in this batch: entries that arrived in a box (and from where), ghosts of
     // those that left, and notes about references.
-    let mut arrived: HashMap<(&[u8], &[u8], StreamId), (u64, bool)> = HashMap::new();
-    let mut claimed_now: HashMap<(&[u8], StreamId), u64> = HashMap::new();
+    let mut arrived: VecMap<(&[u8], &[u8], StreamId), (u64, bool)> = VecMap::new();
+    let mut claimed_now: VecMap<(&[u8], StreamId), u64> = VecMap::new();
     let mut notes: Vec<(u64, String, Option<Rc<Cause>>)> = Vec::new();
     let mut mem = memory.borrow_mut();
     if facts.reset {

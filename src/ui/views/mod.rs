@@ -19,12 +19,12 @@ mod pubsub;
 mod stream;
 mod timeline;
 
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use yew::prelude::*;
 
 use crate::engine::{ClientId, Event, EventKind, Profile, StreamId};
+use crate::session::vec_map::{VecMap, VecSet};
 use crate::session::view_model::{Subject, ViewModel};
 
 pub use common::Cause;
@@ -124,7 +124,7 @@ pub struct Causes(Rc<std::cell::RefCell<CauseTables>>);
 
 #[derive(Debug, Default)]
 pub struct CauseTables {
-    keys: std::collections::HashMap<String, Rc<Cause>>,
+    keys: VecMap<String, Rc<Cause>>,
     entries: std::collections::HashMap<(String, StreamId), Rc<Cause>>,
 }
 
@@ -228,9 +228,9 @@ pub struct ViewsUi {
     pub recent: Vec<ViewId>,
     /// Pinned views stay first, in the order they were pinned.
     pub pinned: Vec<ViewId>,
-    pub collapsed: BTreeSet<ViewId>,
+    pub collapsed: VecSet<ViewId>,
     /// Closed views stay away until a step uses them again or they are opened.
-    pub closed: BTreeSet<ViewId>,
+    pub closed: VecSet<ViewId>,
     /// Animations on (the reader's choice; `prefers-reduced-motion` turns them off in CSS).
     pub motion: bool,
     /// Deliveries after which a pending entry is marked as a dead-letter candidate.
@@ -244,8 +244,8 @@ impl Default for ViewsUi {
         ViewsUi {
             recent: Vec::new(),
             pinned: Vec::new(),
-            collapsed: BTreeSet::new(),
-            closed: BTreeSet::new(),
+            collapsed: VecSet::new(),
+            closed: VecSet::new(),
             motion: true,
             dead_letter_after: 3,
             hover: None,
