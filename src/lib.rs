@@ -18,6 +18,7 @@ pub mod console;
 pub mod engine;
 pub mod session;
 pub mod transcript;
+pub mod vec_map;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod server;

@@ -35,7 +35,8 @@ pub mod stream;
 pub mod table;
 mod zset;
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use crate::vec_map::{VecMap, VecSet};
+use std::collections::VecDeque;
 
 use client::Client;
 pub use client::ClientState;
@@ -74,7 +75,7 @@ pub const DEFAULT_PORT: u16 = 6379;
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct Engine {
     config: Config,
-    clients: BTreeMap<ClientId, Client>,
+    clients: VecMap<ClientId, Client>,
     next_client_id: ClientId,
     dbs: Vec<Db>,
     /// Blocked clients in the order they blocked (first come, first served).
@@ -112,7 +113,7 @@ pub struct Engine {
     /// `fd=` numbers of disconnected clients, reused lowest first, and the next
     /// new one. A default redis-server listens on descriptors 6 and 7 (IPv4 and
     /// IPv6), so its first client gets 8.
-    free_fds: BTreeSet<u32>,
+    free_fds: VecSet<u32>,
     next_fd: u32,
 }
 
@@ -126,7 +127,7 @@ pub const DATABASES: usize = 16;
 impl Engine {
     pub fn new(config: Config) -> Engine {
         Engine {
-            clients: BTreeMap::new(),
+            clients: VecMap::new(),
             next_client_id: FIRST_CLIENT_ID,
             dbs: (0..DATABASES).map(|_| Db::default()).collect(),
             blocked: VecDeque::new(),
@@ -142,7 +143,7 @@ impl Engine {
             next_event_seq: 1,
             pending_events: Vec::new(),
             port: DEFAULT_PORT,
-            free_fds: BTreeSet::new(),
+            free_fds: VecSet::new(),
             next_fd: 8,
             config,
         }

@@ -2,7 +2,7 @@
 //! `Engine::execute` and reset by `CONFIG RESETSTAT`.
 
 use super::save;
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 /// Per-command counters of `INFO commandstats`.
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
@@ -26,7 +26,7 @@ pub(crate) struct Stats {
     pub keyspace_misses: u64,
     pub total_error_replies: u64,
     /// Error replies by error code (`ERR`, `WRONGTYPE`), for `INFO errorstats`.
-    pub errors: BTreeMap<Vec<u8>, u64>,
+    pub errors: VecMap<Vec<u8>, u64>,
     /// By command full name (`client|list`), sorted by it and each name once, for
     /// `INFO commandstats`. A sorted `Vec` rather than a `BTreeMap`: the map's code for this
     /// pair type cost the page about 2 KB gzipped; saved as the map was.
@@ -64,6 +64,6 @@ impl Stats {
             .position(|&b| b == b' ')
             .map(|end| &line[..end])
             .unwrap_or(b"ERR");
-        *self.errors.entry(code.to_vec()).or_default() += 1;
+        *self.errors.get_or_default(code.to_vec()) += 1;
     }
 }

@@ -23,7 +23,6 @@ mod scenario;
 mod snapshot;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
-pub mod vec_map;
 pub mod view_model;
 
 use std::rc::Rc;

@@ -14,7 +14,7 @@
 
 use std::collections::VecDeque;
 
-use super::vec_map::VecMap;
+use crate::vec_map::VecMap;
 
 use super::{apply_mark, apply_step, Output, Session, Step};
 use crate::console::Line;

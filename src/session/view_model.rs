@@ -17,7 +17,7 @@
 
 use std::collections::BTreeSet;
 
-pub use super::vec_map::VecMap;
+pub use crate::vec_map::VecMap;
 
 use serde::{Serialize, Serializer};
 

@@ -10,7 +10,7 @@
 //! does besides computing the next state is to queue `line`/`push` notifications for JS
 //! listeners, which the service hands out after the reducer returned (`api::flush`).
 
-use crate::session::vec_map::VecMap;
+use crate::vec_map::VecMap;
 use std::rc::Rc;
 
 use yew::{AttrValue, Reducible};

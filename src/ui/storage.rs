@@ -19,7 +19,7 @@
 //! A saved value that cannot be read is never dropped: it is copied to
 //! `<key>.unreadable.<time>` (`<key>.state.unreadable.<time>`) and the page says so.
 
-use crate::session::vec_map::VecMap;
+use crate::vec_map::VecMap;
 
 use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::JsValue;

@@ -16,7 +16,7 @@
 //! by every method that changes the group, so the stream's byte counter stays
 //! exact.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use imbl::{OrdMap, OrdSet};
 
@@ -92,7 +92,7 @@ pub(crate) struct Group {
     /// The logical count of entries read; `ENTRIES_READ_UNKNOWN` when unknown.
     pub entries_read: i64,
     pub(super) pel: OrdMap<StreamId, Nack>,
-    pub(super) consumers: BTreeMap<Vec<u8>, Consumer>,
+    pub(super) consumers: VecMap<Vec<u8>, Consumer>,
     /// The bytes charged for this group (its name included).
     pub(super) bytes: usize,
     /// For each pending ID, the delivery time it was last given and when (a
@@ -108,7 +108,7 @@ impl Group {
             last_id,
             entries_read,
             pel: OrdMap::new(),
-            consumers: BTreeMap::new(),
+            consumers: VecMap::new(),
             bytes: GROUP_OVERHEAD + name.len(),
             touched: OrdMap::new(),
             touch_seq: 0,
@@ -124,7 +124,7 @@ impl Group {
         &self.pel
     }
 
-    pub fn consumers(&self) -> &BTreeMap<Vec<u8>, Consumer> {
+    pub fn consumers(&self) -> &VecMap<Vec<u8>, Consumer> {
         &self.consumers
     }
 

@@ -10,6 +10,7 @@
 //! Alongside, each node keeps the exact byte size the Redis listpack would
 //! have, which decides when a new node starts.
 
+use crate::vec_map::VecMap;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -302,7 +303,7 @@ pub(crate) struct Stream {
     /// clone shares a group until either side changes it, and then the copy
     /// still shares the PELs' persistent B-trees (groups.rs), so only the
     /// small parts of the group and the PEL nodes the change touches are copied.
-    groups: BTreeMap<Vec<u8>, Arc<Group>>,
+    groups: VecMap<Vec<u8>, Arc<Group>>,
     /// The bytes charged for the groups (the sum of `Group::bytes`).
     group_bytes: usize,
 }
@@ -411,7 +412,7 @@ impl Stream {
     }
 
     /// The consumer groups, ordered by name.
-    pub fn groups(&self) -> &BTreeMap<Vec<u8>, Arc<Group>> {
+    pub fn groups(&self) -> &VecMap<Vec<u8>, Arc<Group>> {
         &self.groups
     }
 

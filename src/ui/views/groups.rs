@@ -15,8 +15,8 @@ use super::common::{
 };
 use super::{Facts, ViewAction, ViewsUi};
 use crate::engine::{DeliverySource, EventKind, StreamId};
-use crate::session::vec_map::VecMap;
 use crate::session::view_model::{ConsumerView, GroupView, PendingView, Pin, ViewModel};
+use crate::vec_map::VecMap;
 
 #[derive(Properties, PartialEq)]
 pub struct GroupsProps {

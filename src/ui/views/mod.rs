@@ -24,8 +24,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::engine::{ClientId, Event, EventKind, Profile, StreamId};
-use crate::session::vec_map::{VecMap, VecSet};
 use crate::session::view_model::{Subject, ViewModel};
+use crate::vec_map::{VecMap, VecSet};
 
 pub use common::Cause;
 pub use timeline::{step_text, TimelineFacts, TimelineView};

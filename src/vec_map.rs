@@ -1,6 +1,6 @@
-//! A small ordered map kept as a sorted list, for the view model's maps of a few to a few
-//! hundred items (databases, streams shown, clients, pins). Lookups are binary searches and
-//! changes shift the list. It exists for the page's size: each `BTreeMap<K, V>` type brings its
+//! A small ordered map and set kept as sorted lists, for maps of a few to a few thousand
+//! items (the view model's databases, streams, clients and pins; the engine's clients,
+//! channels, groups and consumers). Lookups are binary searches and changes shift the list. It exists for the page's size: each `BTreeMap<K, V>` type brings its
 //! own copy of the B-tree's node code (about 2 KB gzipped per type in the page), a sorted list
 //! almost none.
 
@@ -78,6 +78,14 @@ impl<K: Ord, V> VecMap<K, V> {
         self.find(key).ok().map(|i| self.0.remove(i).1)
     }
 
+    /// The value of `key`, inserted as the default first when there is none.
+    pub fn get_or_default(&mut self, key: K) -> &mut V
+    where
+        V: Default,
+    {
+        self.get_or_insert_with(key, V::default)
+    }
+
     /// Removes and returns the item with the least key.
     pub fn pop_first(&mut self) -> Option<(K, V)> {
         (!self.0.is_empty()).then(|| self.0.remove(0))
@@ -106,6 +114,10 @@ impl<K: Ord, V> VecMap<K, V> {
 
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> {
         self.0.iter().map(|(_, v)| v)
+    }
+
+    pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut V> {
+        self.0.iter_mut().map(|(_, v)| v)
     }
 
     pub fn len(&self) -> usize {
@@ -160,6 +172,11 @@ impl<K: Ord> VecSet<K> {
         self.0.keys()
     }
 
+    /// Removes and returns the least item.
+    pub fn pop_first(&mut self) -> Option<K> {
+        self.0.pop_first().map(|(k, ())| k)
+    }
+
     pub fn len(&self) -> usize {
         self.0.len()
     }
@@ -186,11 +203,74 @@ impl<K: Ord, V> FromIterator<(K, V)> for VecMap<K, V> {
     }
 }
 
+impl<'a, K, V> IntoIterator for &'a VecMap<K, V> {
+    type Item = (&'a K, &'a V);
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, (K, V)>, fn(&'a (K, V)) -> (&'a K, &'a V)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
+/// `map[&key]`: the value, or a panic where the key must be there (as a `BTreeMap`'s).
+impl<K: Ord + Borrow<Q>, Q: Ord + ?Sized, V> std::ops::Index<&Q> for VecMap<K, V> {
+    type Output = V;
+    fn index(&self, key: &Q) -> &V {
+        self.get(key).expect("key in map")
+    }
+}
+
 impl<K, V> IntoIterator for VecMap<K, V> {
     type Item = (K, V);
     type IntoIter = std::vec::IntoIter<(K, V)>;
     fn into_iter(self) -> Self::IntoIter {
         self.0.into_iter()
+    }
+}
+
+/// Saved as a map, as a `BTreeMap` is: the saved format does not change.
+impl<K: serde::Serialize, V: serde::Serialize> serde::Serialize for VecMap<K, V> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+impl<'de, K: Ord + serde::Deserialize<'de>, V: serde::Deserialize<'de>> serde::Deserialize<'de>
+    for VecMap<K, V>
+{
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit<K, V>(std::marker::PhantomData<(K, V)>);
+        impl<'de, K: Ord + serde::Deserialize<'de>, V: serde::Deserialize<'de>>
+            serde::de::Visitor<'de> for Visit<K, V>
+        {
+            type Value = VecMap<K, V>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut out = VecMap::new();
+                while let Some((k, v)) = m.next_entry()? {
+                    out.insert(k, v);
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Visit(std::marker::PhantomData))
+    }
+}
+
+/// Saved as a sequence, as a `BTreeSet` is.
+impl<K: serde::Serialize> serde::Serialize for VecSet<K> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0 .0.iter().map(|(k, ())| k))
+    }
+}
+
+impl<'de, K: Ord + serde::Deserialize<'de>> serde::Deserialize<'de> for VecSet<K> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Vec::<K>::deserialize(d)?.into_iter().collect())
     }
 }
 
