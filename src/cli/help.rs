@@ -31,7 +31,7 @@ pub fn entries_for(v8: bool) -> Vec<&'static CommandSpec> {
             }
         })
     };
-    all.sort_unstable_by(|a, b| shown(a).cmp(shown(b)));
+    crate::vec_map::sort_by(&mut all, |a, b| shown(a).cmp(shown(b)));
     all
 }
 

@@ -104,8 +104,7 @@ fn groups(entries: &[HelpEntry]) -> Vec<String> {
         .filter(|e| !e.group.is_empty())
         .map(|e| format!("@{}", e.group))
         .collect();
-    // Equal names are identical, so the unstable sort's order is the stable sort's.
-    groups.sort_unstable();
+    crate::vec_map::sort(&mut groups);
     groups.dedup();
     groups
 }
@@ -126,7 +125,7 @@ pub fn completions(buf: &str, entries: &[HelpEntry]) -> Vec<String> {
     let group_names = if is_help { groups(entries) } else { Vec::new() };
     names.extend(group_names.iter().map(String::as_str));
     // redis-cli sorts its completion table by bytes: `@groups` come before letters.
-    names.sort_unstable();
+    crate::vec_map::sort(&mut names);
     names.dedup();
     names
         .into_iter()

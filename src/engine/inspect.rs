@@ -312,7 +312,7 @@ impl Engine {
         let mut live: Vec<(&Vec<u8>, &Entry)> =
             d.iter().filter(|(_, e)| !e.is_expired(now_ms)).collect();
         let total = live.len();
-        live.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        crate::vec_map::sort_by(&mut live, |a, b| a.0.cmp(b.0));
         KeysInfo {
             keys: live
                 .into_iter()

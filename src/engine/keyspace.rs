@@ -256,7 +256,7 @@ impl serde::Serialize for Db {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut entries: Vec<(&Vec<u8>, &Entry)> = self.entries.iter().collect();
-        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        crate::vec_map::sort_by(&mut entries, |a, b| a.0.cmp(b.0));
         let mut st = s.serialize_struct("DbSaved", 2)?;
         st.serialize_field("entries", &entries)?;
         st.serialize_field("expired", &self.expired)?;

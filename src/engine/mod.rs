@@ -315,9 +315,7 @@ impl Engine {
             .filter(|(k, e)| k.starts_with(prefix) && !e.is_expired(now_ms))
             .map(|(k, _)| k.clone())
             .collect();
-        // Key names are distinct, so the unstable sort gives the stable sort's order (and
-        // shares the page's one unstable sort of byte strings).
-        keys.sort_unstable();
+        crate::vec_map::sort(&mut keys);
         keys.truncate(limit);
         keys
     }

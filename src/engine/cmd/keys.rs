@@ -18,6 +18,6 @@ pub(super) fn keys(cx: &mut Cx) -> CmdResult {
         })
         .map(|(key, _)| key.clone())
         .collect();
-    keys.sort_unstable();
+    crate::vec_map::sort(&mut keys);
     Ok(Reply::Array(keys.into_iter().map(Reply::Bulk).collect()).into())
 }

@@ -173,9 +173,7 @@ pub(super) fn refs_dropped(cx: &mut Cx, key: &[u8], mut dropped: Vec<(Vec<u8>, S
     if dropped.is_empty() {
         return;
     }
-    // Equal pairs are identical, so the unstable sort's order is the stable sort's (and its
-    // code is smaller in the page).
-    dropped.sort_unstable();
+    crate::vec_map::sort(&mut dropped);
     let db = cx.db_index();
     let mut i = 0;
     while i < dropped.len() {

@@ -201,8 +201,7 @@ fn kept_references(
         return Vec::new();
     };
     let mut sorted = removed.to_vec();
-    // Equal IDs are identical: the unstable sort orders them as the stable one would.
-    sorted.sort_unstable();
+    crate::vec_map::sort(&mut sorted);
     s.groups()
         .iter()
         .filter_map(|(name, g)| {

@@ -54,7 +54,7 @@ pub(super) fn zscan(cx: &mut Cx) -> CmdResult {
             .map(|(s, m)| (scan_hash(m), m, s))
             .filter(|e| e.0 >= cursor)
             .collect();
-        order.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+        crate::vec_map::sort_by(&mut order, |a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
         let mut n = usize::try_from(count)
             .unwrap_or(usize::MAX)
             .min(order.len());

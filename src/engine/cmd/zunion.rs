@@ -183,7 +183,7 @@ fn generic(cx: &mut Cx, store: bool, numkeys_idx: usize, op: Op, card_only: bool
         })
         .collect();
     if op != Op::Diff {
-        src.sort_by_key(|(s, _)| s.len());
+        crate::vec_map::sort_by(&mut src, |a, b| a.0.len().cmp(&b.0.len()));
     }
 
     let mut result = ZSet::new_skiplist();

@@ -57,8 +57,7 @@ impl Group {
                 (t, seq, *id)
             })
             .collect();
-        // Equal triples are identical: the unstable sort orders them as the stable one would.
-        v.sort_unstable();
+        crate::vec_map::sort(&mut v);
         v.into_iter().map(|(t, _, id)| (id, t)).collect()
     }
 
