@@ -234,6 +234,7 @@ fn key_info(name: &[u8], e: &Entry, now_ms: u64) -> KeyInfo {
         size: match &e.value {
             Value::String(s) => s.len() as u64,
             Value::Stream(s) => s.len(),
+            Value::List(l) => l.len() as u64,
         },
     }
 }

@@ -13,6 +13,7 @@ use std::collections::{BTreeSet, HashMap};
 use super::num::string2ll;
 
 use super::error::Error;
+use super::list::List;
 use super::stream::Stream;
 
 /// A key's value.
@@ -20,6 +21,7 @@ use super::stream::Stream;
 pub(crate) enum Value {
     String(Vec<u8>),
     Stream(Box<Stream>),
+    List(Box<List>),
 }
 
 impl Value {
@@ -28,6 +30,7 @@ impl Value {
         match self {
             Value::String(_) => "string",
             Value::Stream(_) => "stream",
+            Value::List(_) => "list",
         }
     }
 
@@ -63,11 +66,20 @@ impl Value {
         }
     }
 
+    /// The list held, or WRONGTYPE for any other type.
+    pub fn list(&self) -> Result<&List, Error> {
+        match self {
+            Value::List(l) => Ok(l),
+            _ => Err(Error::WrongType),
+        }
+    }
+
     /// The bytes this value holds (its payload; fixed overheads are added per entry).
     pub fn mem_size(&self) -> usize {
         match self {
             Value::String(s) => s.len(),
             Value::Stream(s) => s.mem_size(),
+            Value::List(l) => l.mem_size(),
         }
     }
 }

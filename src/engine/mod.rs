@@ -20,6 +20,7 @@ pub mod event;
 pub mod glob;
 pub mod inspect;
 mod keyspace;
+mod list;
 mod longdouble;
 mod multi;
 pub mod num;

@@ -40,6 +40,21 @@ mod incrby;
 mod incrbyfloat;
 mod info;
 mod keys;
+mod lindex;
+mod linsert;
+mod lists;
+pub(crate) use lists::pop_argv_for_key;
+mod blpop;
+mod llen;
+mod lmove;
+mod lmpop;
+mod lpop;
+mod lpos;
+mod lpush;
+mod lrange;
+mod lrem;
+mod lset;
+mod ltrim;
 mod memory;
 mod mget;
 mod mset;
@@ -241,6 +256,28 @@ handlers! {
     "xinfo|consumers" => xinfo::consumers,
     "memory" => memory::container,
     "memory|usage" => memory::usage,
+    "blmove" => lmove::blmove,
+    "blmpop" => lmpop::blmpop,
+    "blpop" => blpop::blpop,
+    "brpop" => blpop::brpop,
+    "brpoplpush" => lmove::brpoplpush,
+    "lindex" => lindex::lindex,
+    "linsert" => linsert::linsert,
+    "llen" => llen::llen,
+    "lmove" => lmove::lmove,
+    "lmpop" => lmpop::lmpop,
+    "lpop" => lpop::lpop,
+    "lpos" => lpos::lpos,
+    "lpush" => lpush::lpush,
+    "lpushx" => lpush::lpushx,
+    "lrange" => lrange::lrange,
+    "lrem" => lrem::lrem,
+    "lset" => lset::lset,
+    "ltrim" => ltrim::ltrim,
+    "rpop" => lpop::rpop,
+    "rpoplpush" => lmove::rpoplpush,
+    "rpush" => lpush::rpush,
+    "rpushx" => lpush::rpushx,
 }
 
 #[cfg(test)]
