@@ -30,14 +30,12 @@ pub(super) fn err(msg: &str) -> Error {
     Error::Other(format!("ERR {msg}"))
 }
 
-/// `getPositiveLongFromObjectOrReply`: an integer not below 0, with the
-/// command's message for both failures, or Redis's defaults without one.
+/// `getPositiveLongFromObjectOrReply`: an integer not below 0, with one
+/// message for both failures (the command's, or Redis's default).
 pub(super) fn arg_positive(arg: &[u8], msg: Option<&str>) -> Result<i64, Error> {
-    let v = super::string2ll(arg).ok_or_else(|| msg.map_or(Error::NotInteger, err))?;
-    if v < 0 {
-        return Err(err(msg.unwrap_or("value is out of range, must be positive")));
-    }
-    Ok(v)
+    super::string2ll(arg)
+        .filter(|&v| v >= 0)
+        .ok_or_else(|| err(msg.unwrap_or("value is out of range, must be positive")))
 }
 
 /// `getRangeLongFromObjectOrReply(c, o, 1, LONG_MAX, .., msg)`: one message for both failures.
