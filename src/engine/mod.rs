@@ -508,6 +508,8 @@ impl Engine {
 }
 
 #[cfg(test)]
+mod list_tests;
+#[cfg(test)]
 mod server_tests;
 #[cfg(test)]
 pub(crate) mod test_util;
