@@ -69,8 +69,9 @@ impl List {
         LIST_OVERHEAD + self.lp_elems + self.items.len() * 8
     }
 
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Vec<u8>> + ExactSizeIterator {
-        self.items.iter()
+    /// The element at a position (`0..len`).
+    pub fn at(&self, i: usize) -> &Vec<u8> {
+        &self.items[i]
     }
 
     /// A Redis index (negative counts from the tail) as a position, if in range.
@@ -181,20 +182,18 @@ impl List {
         } else {
             usize::try_from(count.unsigned_abs()).unwrap_or(usize::MAX)
         };
-        let mut hits: Vec<usize> = Vec::new();
-        let mut scan = |i: usize| {
-            if hits.len() < limit && self.items[i] == value {
-                hits.push(i);
-            }
-        };
+        // Positions in scanning order: ascending from the head, descending
+        // from the tail; removed from the highest down so the others stay valid.
         let len = self.items.len();
-        if count < 0 {
-            (0..len).rev().for_each(&mut scan);
-        } else {
-            (0..len).for_each(&mut scan);
+        let mut hits: Vec<usize> = (0..len)
+            .map(|k| if count < 0 { len - 1 - k } else { k })
+            .filter(|&i| self.items[i] == value)
+            .take(limit)
+            .collect();
+        if count >= 0 {
+            hits.reverse();
         }
-        hits.sort_unstable();
-        for &i in hits.iter().rev() {
+        for &i in &hits {
             if let Some(v) = self.items.remove(i) {
                 self.take(v);
             }
@@ -239,8 +238,8 @@ mod tests {
     }
 
     fn items(l: &List) -> Vec<String> {
-        l.iter()
-            .map(|v| String::from_utf8_lossy(v).into_owned())
+        (0..l.len())
+            .map(|i| String::from_utf8_lossy(l.at(i)).into_owned())
             .collect()
     }
 

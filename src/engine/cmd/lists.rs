@@ -76,13 +76,20 @@ impl Cx<'_> {
         key: &[u8],
         f: impl FnOnce(&mut List) -> R,
     ) -> Option<R> {
+        let (mut f, mut r) = (Some(f), None);
+        self.modify_list_dyn(key, &mut |l| r = f.take().map(|f| f(l)));
+        r
+    }
+
+    /// `modify_list`'s one instance of `Db::modify` (a generic closure there
+    /// would copy `Db::modify` and its index updates into the page per caller).
+    fn modify_list_dyn(&mut self, key: &[u8], f: &mut dyn FnMut(&mut List)) {
         let now = self.now_ms;
-        self.db()
-            .modify(key, now, |e| match &mut e.value {
-                Value::List(l) => Some(f(l)),
-                _ => None,
-            })
-            .flatten()
+        self.db().modify(key, now, |e| {
+            if let Value::List(l) = &mut e.value {
+                f(l);
+            }
+        });
     }
 
     /// Whether the client runs its command inside EXEC (`CLIENT_DENY_BLOCKING`).

@@ -47,15 +47,15 @@ pub(super) fn lpos(cx: &mut Cx) -> CmdResult {
     let from_tail = rank < 0;
     let rank = rank.wrapping_abs();
     let len = list.len();
-    let scan: Box<dyn Iterator<Item = (usize, &Vec<u8>)>> = if from_tail {
-        Box::new(list.iter().enumerate().rev())
+    let limit = if maxlen == 0 {
+        len
     } else {
-        Box::new(list.iter().enumerate())
+        (maxlen as usize).min(len)
     };
-    let limit = if maxlen == 0 { len } else { maxlen as usize };
     let (mut matches, mut found) = (0i64, Vec::new());
-    for (i, v) in scan.take(limit) {
-        if v[..] != argv[2][..] {
+    for k in 0..limit {
+        let i = if from_tail { len - 1 - k } else { k };
+        if list.at(i)[..] != argv[2][..] {
             continue;
         }
         matches += 1;

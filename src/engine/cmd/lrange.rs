@@ -13,11 +13,8 @@ pub(super) fn lrange(cx: &mut Cx) -> CmdResult {
         return Ok(Reply::Array(Vec::new()).into());
     };
     let items = match list.range(start, stop) {
-        Some((from, to)) => list
-            .iter()
-            .skip(from)
-            .take(to - from + 1)
-            .map(|v| Reply::Bulk(v.clone()))
+        Some((from, to)) => (from..=to)
+            .map(|i| Reply::Bulk(list.at(i).clone()))
             .collect(),
         None => Vec::new(),
     };
