@@ -12,8 +12,10 @@ pub(super) fn lset(cx: &mut Cx) -> CmdResult {
     if cx.write_list_len(key)?.is_none() {
         return Err(err("no such key"));
     }
-    let index = arg_i64(&argv[2])?;
     let v8 = cx.v8();
+    // Redis 7.2+ passes the index on as a C `int` (`listTypeReplaceAtIndex`),
+    // so it wraps to its low 32 bits there.
+    let index = arg_i64(&argv[2]).map(|i| if v8 { i64::from(i as i32) } else { i })?;
     if !cx
         .modify_list(key, |l| l.set(index, &argv[3], v8))
         .unwrap_or(false)
