@@ -38,6 +38,9 @@ fn parse(argv: &[Vec<u8>], numkeys_at: usize) -> Result<(&[Vec<u8>], End, usize)
     Ok((&argv[numkeys_at + 1..where_at], end, count))
 }
 
+/// A key and the elements popped from it.
+pub(super) type Popped = (Vec<u8>, Vec<Vec<u8>>);
+
 /// Pops from the first key holding a non-empty list (WRONGTYPE stops the
 /// search); `None` when there is none.
 pub(super) fn pop_first(
@@ -45,7 +48,7 @@ pub(super) fn pop_first(
     keys: &[Vec<u8>],
     end: End,
     count: usize,
-) -> Result<Option<(Vec<u8>, Vec<Vec<u8>>)>, Error> {
+) -> Result<Option<Popped>, Error> {
     for key in keys {
         if cx.write_list_len(key)?.is_some_and(|n| n > 0) {
             let dirty = cx.dirty_now();
