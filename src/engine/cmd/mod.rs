@@ -13,6 +13,7 @@ pub(crate) use dispatch::dispatch;
 
 mod append;
 mod blocktest;
+mod blpop;
 mod client;
 mod command;
 mod config;
@@ -44,7 +45,6 @@ mod lindex;
 mod linsert;
 mod lists;
 pub(crate) use lists::pop_argv_for_key;
-mod blpop;
 mod llen;
 mod lmove;
 mod lmpop;
