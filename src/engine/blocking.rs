@@ -155,6 +155,19 @@ impl Engine {
                 }
             }
             Serve::Reexec => self.reexec(id, &block.argv, &mut rewake, now_ms, &mut inner),
+            Serve::Pop { type_name } => {
+                let holds = self.dbs[db]
+                    .get(key, now_ms)
+                    .is_some_and(|e| e.value.type_name() == type_name);
+                if !holds {
+                    None
+                } else if self.config.profile == Profile::V7 {
+                    let one = cmd::pop_argv_for_key(&block.argv, key);
+                    self.reexec(id, &one, &mut rewake, now_ms, &mut inner)
+                } else {
+                    self.reexec(id, &block.argv, &mut rewake, now_ms, &mut inner)
+                }
+            }
             Serve::Group { group } => match self.dbs[db].get(key, now_ms).map(|e| &e.value) {
                 Some(keyspace::Value::Stream(s)) if s.group(group).is_some() => {
                     // 7.0.15 serves a reader only once the stream's last ID

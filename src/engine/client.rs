@@ -35,6 +35,13 @@ pub(crate) enum Serve {
     /// `NOGROUP` (7.0.15); otherwise the command is re-run (in profile 7.0 only
     /// once the stream's last ID passed the group's: until then it keeps its place).
     Group { group: Vec<u8> },
+    /// A blocking pop (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP; the sorted-set
+    /// pops fit the same shape). Only a key that holds a `type_name` value
+    /// (`TYPE`'s name) wakes it: a deleted key or one of another type leaves it
+    /// blocked. Profile 8 re-runs the command (Redis 7.2+); profile 7.0 re-runs
+    /// it on the one key that became ready (`cmd::pop_argv_for_key`), which is
+    /// what 7.0.15 serves in place.
+    Pop { type_name: String },
 }
 
 /// What a blocked XREAD waits for, fixed when it blocked.

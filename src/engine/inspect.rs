@@ -22,13 +22,13 @@ use super::{ClientId, Engine, Profile, Protocol};
 pub struct KeyInfo {
     #[serde(with = "crate::engine::event::bytes")]
     pub name: Vec<u8>,
-    /// What `TYPE` reports: `string` or `stream`.
+    /// What `TYPE` reports: `string`, `stream`, `list`, ...
     pub type_name: String,
     /// The absolute expiry time (engine clock), `None` when the key persists.
     pub expires_at_ms: Option<u64>,
     /// What `PTTL` reports, `None` when the key persists.
     pub ttl_ms: Option<u64>,
-    /// A string's length in bytes, a stream's entry count.
+    /// A string's length in bytes, a stream's entry count, a list's length.
     pub size: u64,
 }
 
@@ -243,6 +243,7 @@ fn key_info(name: &[u8], e: &Entry, now_ms: u64) -> KeyInfo {
             Value::String(s) => s.len() as u64,
             Value::Stream(s) => s.len(),
             Value::ZSet(z) => z.len() as u64,
+            Value::List(l) => l.len() as u64,
         },
     }
 }

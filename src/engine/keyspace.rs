@@ -13,6 +13,7 @@ use std::collections::{BTreeSet, HashMap};
 use super::num::string2ll;
 
 use super::error::Error;
+use super::list::List;
 use super::stream::Stream;
 use super::zset::ZSet;
 
@@ -22,6 +23,7 @@ pub(crate) enum Value {
     String(Vec<u8>),
     Stream(Box<Stream>),
     ZSet(Box<ZSet>),
+    List(Box<List>),
 }
 
 impl Value {
@@ -31,6 +33,7 @@ impl Value {
             Value::String(_) => "string",
             Value::Stream(_) => "stream",
             Value::ZSet(_) => "zset",
+            Value::List(_) => "list",
         }
     }
 
@@ -82,12 +85,21 @@ impl Value {
         }
     }
 
+    /// The list held, or WRONGTYPE for any other type.
+    pub fn list(&self) -> Result<&List, Error> {
+        match self {
+            Value::List(l) => Ok(l),
+            _ => Err(Error::WrongType),
+        }
+    }
+
     /// The bytes this value holds (its payload; fixed overheads are added per entry).
     pub fn mem_size(&self) -> usize {
         match self {
             Value::String(s) => s.len(),
             Value::Stream(s) => s.mem_size(),
             Value::ZSet(z) => z.mem_size(),
+            Value::List(l) => l.mem_size(),
         }
     }
 }

@@ -46,6 +46,12 @@ impl Ld {
         m: 0,
         q: 0,
     };
+
+    /// The sign, significand and exponent: the value is `(-1)^neg * m * 2^q`
+    /// (the blocking list commands scale their timeouts from these).
+    pub(crate) fn parts(self) -> (bool, u64, i32) {
+        (self.neg, self.m, self.q)
+    }
 }
 
 /// What `string2ld` accepts: a finite value, or an infinity typed as `inf` /

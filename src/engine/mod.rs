@@ -20,6 +20,7 @@ pub mod event;
 pub mod glob;
 pub mod inspect;
 mod keyspace;
+mod list;
 mod longdouble;
 mod multi;
 pub mod num;
@@ -506,6 +507,8 @@ impl Engine {
     }
 }
 
+#[cfg(test)]
+mod list_tests;
 #[cfg(test)]
 mod server_tests;
 #[cfg(test)]

@@ -13,6 +13,7 @@ pub(crate) use dispatch::dispatch;
 
 mod append;
 mod blocktest;
+mod blpop;
 mod client;
 mod command;
 mod config;
@@ -40,6 +41,20 @@ mod incrby;
 mod incrbyfloat;
 mod info;
 mod keys;
+mod lindex;
+mod linsert;
+mod lists;
+pub(crate) use lists::pop_argv_for_key;
+mod llen;
+mod lmove;
+mod lmpop;
+mod lpop;
+mod lpos;
+mod lpush;
+mod lrange;
+mod lrem;
+mod lset;
+mod ltrim;
 mod memory;
 mod mget;
 mod mset;
@@ -286,6 +301,28 @@ handlers! {
     "zdiff" => zunion::zdiff,
     "zintercard" => zunion::zintercard,
     "zscan" => zscan::zscan,
+    "blmove" => lmove::blmove,
+    "blmpop" => lmpop::blmpop,
+    "blpop" => blpop::blpop,
+    "brpop" => blpop::brpop,
+    "brpoplpush" => lmove::brpoplpush,
+    "lindex" => lindex::lindex,
+    "linsert" => linsert::linsert,
+    "llen" => llen::llen,
+    "lmove" => lmove::lmove,
+    "lmpop" => lmpop::lmpop,
+    "lpop" => lpop::lpop,
+    "lpos" => lpos::lpos,
+    "lpush" => lpush::lpush,
+    "lpushx" => lpush::lpushx,
+    "lrange" => lrange::lrange,
+    "lrem" => lrem::lrem,
+    "lset" => lset::lset,
+    "ltrim" => ltrim::ltrim,
+    "rpop" => lpop::rpop,
+    "rpoplpush" => lmove::rpoplpush,
+    "rpush" => lpush::rpush,
+    "rpushx" => lpush::rpushx,
 }
 
 #[cfg(test)]

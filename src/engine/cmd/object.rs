@@ -29,6 +29,7 @@ pub(super) fn encoding(cx: &mut Cx) -> CmdResult {
         Value::String(bytes) => e.repr.encoding(bytes),
         Value::Stream(_) => "stream",
         Value::ZSet(z) => z.encoding(),
+        Value::List(l) => l.encoding(),
     });
     Ok(name.map_or(Reply::Null, Reply::bulk).into())
 }
@@ -36,7 +37,7 @@ pub(super) fn encoding(cx: &mut Cx) -> CmdResult {
 pub(super) fn refcount(cx: &mut Cx) -> CmdResult {
     let count = lookup(cx, |e| match &e.value {
         Value::String(bytes) => e.repr.refcount(bytes),
-        Value::Stream(_) | Value::ZSet(_) => 1,
+        Value::Stream(_) | Value::ZSet(_) | Value::List(_) => 1,
     });
     Ok(count.map_or(Reply::Null, Reply::Integer).into())
 }

@@ -8,7 +8,7 @@ use super::error::Error;
 use super::Reply;
 
 mod groups;
-mod listpack;
+pub(crate) mod listpack;
 mod pel_time;
 mod refs;
 mod store;
