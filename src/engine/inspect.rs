@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::client::Client;
 use super::keyspace::{Entry, Value};
 use super::stream::{Stream, StreamId, ENTRIES_READ_UNKNOWN};
+use super::zset::fmt_score;
 use super::{ClientId, Engine, Profile, Protocol};
 
 /// One key of a database.
@@ -28,8 +29,41 @@ pub struct KeyInfo {
     pub expires_at_ms: Option<u64>,
     /// What `PTTL` reports, `None` when the key persists.
     pub ttl_ms: Option<u64>,
-    /// A string's length in bytes, a stream's entry count, a list's length.
+    /// A string's length in bytes, a stream's entry count, a collection's item count.
     pub size: u64,
+    /// A glimpse of the value for the keyspace view (a stream has its own view): a string's
+    /// first bytes; a list's ends; a sorted set's lowest-ranked members, each with its score as
+    /// the profile prints it.
+    pub preview: Preview,
+}
+
+/// How many items (or string bytes, in tens) a key's preview holds.
+pub const PREVIEW_ITEMS: usize = 8;
+
+/// A glimpse of a key's value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Preview {
+    None,
+    /// A string's first `10 * PREVIEW_ITEMS` bytes.
+    String {
+        #[serde(with = "crate::engine::event::bytes")]
+        head: Vec<u8>,
+    },
+    /// The first `PREVIEW_ITEMS / 2` elements from the head (index 0, where LPUSH and LPOP
+    /// work) and as many before the tail (RPUSH, RPOP), fewer when the list is short (a
+    /// list of up to `PREVIEW_ITEMS` has them all in `head`).
+    List {
+        #[serde(with = "crate::engine::event::bytes_vec")]
+        head: Vec<Vec<u8>>,
+        #[serde(with = "crate::engine::event::bytes_vec")]
+        tail: Vec<Vec<u8>>,
+    },
+    /// Members by rank from 0, with their scores.
+    Zset {
+        #[serde(with = "pairs")]
+        ranked: Vec<(Vec<u8>, Vec<u8>)>,
+    },
 }
 
 /// Keys of a database, in byte order.
@@ -233,8 +267,36 @@ pub struct ClientInfo {
     pub block: Option<BlockInfo>,
 }
 
-fn key_info(name: &[u8], e: &Entry, now_ms: u64) -> KeyInfo {
+fn key_info(name: &[u8], e: &Entry, now_ms: u64, v8: bool) -> KeyInfo {
+    let preview = match &e.value {
+        Value::String(s) => Preview::String {
+            head: s[..s.len().min(10 * PREVIEW_ITEMS)].to_vec(),
+        },
+        Value::Stream(_) => Preview::None,
+        Value::List(l) => {
+            let n = l.len();
+            let (head, tail) = if n <= PREVIEW_ITEMS {
+                (0..n, 0..0)
+            } else {
+                (0..PREVIEW_ITEMS / 2, n - PREVIEW_ITEMS / 2..n)
+            };
+            let items =
+                |r: std::ops::Range<usize>| r.filter_map(|i| l.get(i as i64).cloned()).collect();
+            Preview::List {
+                head: items(head),
+                tail: items(tail),
+            }
+        }
+        Value::ZSet(z) => Preview::Zset {
+            ranked: z
+                .iter()
+                .take(PREVIEW_ITEMS)
+                .map(|(score, m)| (m.to_vec(), fmt_score(score, v8).into_bytes()))
+                .collect(),
+        },
+    };
     KeyInfo {
+        preview,
         name: name.to_vec(),
         type_name: e.value.type_name().to_string(),
         expires_at_ms: e.expires_at_ms,
@@ -318,7 +380,7 @@ impl Engine {
             keys: live
                 .into_iter()
                 .take(limit)
-                .map(|(k, e)| key_info(k, e, now_ms))
+                .map(|(k, e)| key_info(k, e, now_ms, self.profile() == Profile::V8))
                 .collect(),
             total,
         }
@@ -326,7 +388,9 @@ impl Engine {
 
     /// One key of `db`; `None` when absent or expired.
     pub fn inspect_key(&self, db: usize, key: &[u8], now_ms: u64) -> Option<KeyInfo> {
-        self.peek(db, key, now_ms).map(|e| key_info(key, e, now_ms))
+        let v8 = self.profile() == Profile::V8;
+        self.peek(db, key, now_ms)
+            .map(|e| key_info(key, e, now_ms, v8))
     }
 
     /// A stream's metadata; `None` when `key` holds no live stream.

@@ -22,7 +22,7 @@ pub use crate::vec_map::VecMap;
 use serde::{Serialize, Serializer};
 
 use crate::engine::event::{bytes, bytes_opt, bytes_vec};
-use crate::engine::inspect::{ClientInfo, ClientMode, GroupInfo, KeyInfo, Window};
+use crate::engine::inspect::{ClientInfo, ClientMode, GroupInfo, KeyInfo, Preview, Window};
 use crate::engine::{
     ClientId, DeliverySource, Engine, Event, EventKind, StreamId, SubscriptionKind, DATABASES,
 };
@@ -96,8 +96,10 @@ pub struct KeyView {
     pub type_name: String,
     /// The absolute expiry time on the engine clock (the view subtracts the clock for a TTL).
     pub expires_at_ms: Option<u64>,
-    /// A string's length, a stream's entry count.
+    /// A string's length, a stream's entry count, a collection's item count.
     pub size: u64,
+    /// A glimpse of the value (see `Preview`).
+    pub preview: Preview,
 }
 
 /// A database's keys: the first `keys_head` in byte order, and how many there are.
@@ -461,6 +463,7 @@ fn key_view(k: KeyInfo) -> KeyView {
         type_name: k.type_name,
         expires_at_ms: k.expires_at_ms,
         size: k.size,
+        preview: k.preview,
     }
 }
 
@@ -1112,6 +1115,7 @@ impl ViewModel {
                         type_name: key_type.to_string(),
                         expires_at_ms: None,
                         size: 0,
+                        preview: Preview::None,
                     },
                 );
                 d.keys.truncate(head);

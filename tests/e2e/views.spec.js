@@ -59,6 +59,35 @@ test('the keyspace shows each key with its type and size, and a TTL that counts 
   expect(problems).toEqual([]);
 });
 
+test('the keyspace glimpses each value: a string quoted, a list with its two ends, a sorted set ranked', async ({ page }, testInfo) => {
+  const problems = watchForErrors(page);
+  await open(page);
+  await runAll(page, [
+    'SET greeting "hello world"',
+    'RPUSH jobs j1 j2 j3 j4 j5 j6 j7 j8 j9 j10',
+    'ZADD board 30 ana 10 bo 20 cy',
+  ]);
+  const keyspace = page.getByTestId('view-keyspace');
+  const glimpse = (name) => keyspace.locator(`[data-testid="key"][data-name="${name}"] [data-testid="key-preview"]`);
+  await expect(glimpse('greeting')).toHaveAttribute('data-kind', 'string');
+  await expect(glimpse('greeting')).toHaveText('"hello world"');
+  // A long list shows its first four from the head and its last four before the tail.
+  const jobs = glimpse('jobs');
+  await expect(jobs).toHaveAttribute('data-kind', 'list');
+  await expect(jobs).toHaveText(/^head ⇤\s*j1\s*j2\s*j3\s*j4\s*… 2 more …\s*j7\s*j8\s*j9\s*j10\s*⇥ tail$/);
+  // LPOP takes from the head, RPUSH adds at the tail: the glimpse follows.
+  await runAll(page, ['LPOP jobs', 'RPUSH jobs j11']);
+  await expect(jobs).toHaveText(/^head ⇤\s*j2\s*j3\s*j4\s*j5\s*… 2 more …\s*j8\s*j9\s*j10\s*j11\s*⇥ tail$/);
+  // A sorted set by rank, lowest score first, with its scores; ZINCRBY moves a member up the ranks.
+  const board = glimpse('board');
+  await expect(board).toHaveAttribute('data-kind', 'zset');
+  await expect(board.locator('li')).toHaveText([/#0\s*bo\s*10/, /#1\s*cy\s*20/, /#2\s*ana\s*30/]);
+  await runAll(page, ['ZINCRBY board 25 bo']);
+  await expect(board.locator('li')).toHaveText([/#0\s*cy\s*20/, /#1\s*ana\s*30/, /#2\s*bo\s*35/]);
+  await attachScreenshot(keyspace, testInfo, 'keyspace-values');
+  expect(problems).toEqual([]);
+});
+
 test('what just happened says in words what the last command did', async ({ page }, testInfo) => {
   const problems = watchForErrors(page);
   await open(page);

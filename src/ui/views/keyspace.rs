@@ -7,6 +7,7 @@ use yew::prelude::*;
 
 use super::common::{caused, duration, text, ViewFrame};
 use super::{Facts, ViewAction, ViewId, ViewsUi};
+use crate::engine::inspect::Preview;
 use crate::engine::EventKind;
 use crate::session::view_model::KeyView;
 
@@ -40,6 +41,45 @@ fn size_text(k: &KeyView) -> String {
         _ => ("item", "items"),
     };
     format!("{} {}", k.size, if k.size == 1 { one } else { many })
+}
+
+/// A glimpse of a key's value under its name (`key-preview`, `data-kind`): a string quoted; a
+/// list as a queue with its two ends named; a sorted set as a ranked list with scores. Neutral
+/// chips: the colours belong to Pub/Sub, stream entries and pending entries.
+fn preview(k: &KeyView) -> Html {
+    let chip = |b: &[u8]| html! { <span class="kv-item">{ text(b) }</span> };
+    let more = |shown: usize| {
+        let rest = k.size.saturating_sub(shown as u64);
+        (rest > 0)
+            .then(|| html! { <span class="kv-more muted">{ format!("… {rest} more …") }</span> })
+    };
+    match &k.preview {
+        Preview::None => html! {},
+        Preview::String { head } => html! {
+            <div class="key-preview kv-string" data-testid="key-preview" data-kind="string">
+                { format!("\"{}{}\"", text(head), if (head.len() as u64) < k.size { "…" } else { "" }) }
+            </div>
+        },
+        Preview::List { head, tail } => html! {
+            <div class="key-preview kv-list" data-testid="key-preview" data-kind="list"
+                 title="LPUSH and LPOP work at the head, RPUSH and RPOP at the tail">
+                <span class="kv-end">{ "head ⇤" }</span>
+                { for head.iter().map(|b| chip(b)) }
+                { for more(head.len() + tail.len()) }
+                { for tail.iter().map(|b| chip(b)) }
+                <span class="kv-end">{ "⇥ tail" }</span>
+            </div>
+        },
+        Preview::Zset { ranked } => html! {
+            <ol class="key-preview kv-zset" data-testid="key-preview" data-kind="zset"
+                title="Ranked by score, lowest first (ZRANGE); ties by member">
+                { for ranked.iter().enumerate().map(|(i, (m, score))| html! {
+                    <li><span class="kv-rank">{ format!("#{i}") }</span>{ chip(m) }<span class="kv-score">{ text(score) }</span></li>
+                }) }
+                if let Some(m) = more(ranked.len()) { <li>{ m }</li> }
+            </ol>
+        },
+    }
 }
 
 /// The keyspace: one row per key (`key`, `data-name`, `data-type`, `data-ttl-ms`, -1 when
@@ -102,6 +142,7 @@ pub fn KeyspaceView(props: &KeyspaceProps) -> Html {
                     },
                     None => html! { <span class="ttl muted">{ "no TTL" }</span> },
                 } }
+                { preview(k) }
             </li>
         }
     };
