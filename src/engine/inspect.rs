@@ -234,6 +234,8 @@ fn key_info(name: &[u8], e: &Entry, now_ms: u64) -> KeyInfo {
         size: match &e.value {
             Value::String(s) => s.len() as u64,
             Value::Stream(s) => s.len(),
+            Value::Hash(h) => h.len() as u64,
+            Value::Set(s) => s.len() as u64,
         },
     }
 }

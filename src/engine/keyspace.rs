@@ -13,6 +13,8 @@ use std::collections::{BTreeSet, HashMap};
 use super::num::string2ll;
 
 use super::error::Error;
+use super::hash::Hash;
+use super::set::Set;
 use super::stream::Stream;
 
 /// A key's value.
@@ -20,6 +22,8 @@ use super::stream::Stream;
 pub(crate) enum Value {
     String(Vec<u8>),
     Stream(Box<Stream>),
+    Hash(Box<Hash>),
+    Set(Box<Set>),
 }
 
 impl Value {
@@ -28,6 +32,8 @@ impl Value {
         match self {
             Value::String(_) => "string",
             Value::Stream(_) => "stream",
+            Value::Hash(_) => "hash",
+            Value::Set(_) => "set",
         }
     }
 
@@ -63,11 +69,45 @@ impl Value {
         }
     }
 
+    /// The hash held, or WRONGTYPE for any other type.
+    pub fn hash(&self) -> Result<&Hash, Error> {
+        match self {
+            Value::Hash(h) => Ok(h),
+            _ => Err(Error::WrongType),
+        }
+    }
+
+    /// The hash held, for changing it in place, or WRONGTYPE.
+    pub fn hash_mut(&mut self) -> Result<&mut Hash, Error> {
+        match self {
+            Value::Hash(h) => Ok(h),
+            _ => Err(Error::WrongType),
+        }
+    }
+
+    /// The set held, or WRONGTYPE for any other type.
+    pub fn set(&self) -> Result<&Set, Error> {
+        match self {
+            Value::Set(s) => Ok(s),
+            _ => Err(Error::WrongType),
+        }
+    }
+
+    /// The set held, for changing it in place, or WRONGTYPE.
+    pub fn set_mut(&mut self) -> Result<&mut Set, Error> {
+        match self {
+            Value::Set(s) => Ok(s),
+            _ => Err(Error::WrongType),
+        }
+    }
+
     /// The bytes this value holds (its payload; fixed overheads are added per entry).
     pub fn mem_size(&self) -> usize {
         match self {
             Value::String(s) => s.len(),
             Value::Stream(s) => s.mem_size(),
+            Value::Hash(h) => h.mem_size(),
+            Value::Set(s) => s.mem_size(),
         }
     }
 }

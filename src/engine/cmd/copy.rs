@@ -56,7 +56,7 @@ pub(super) fn copy(cx: &mut Cx) -> CmdResult {
     // dupStringObject and friends: the same value as a new object.
     let repr = match &entry.value {
         Value::String(bytes) => entry.repr.copied(bytes),
-        Value::Stream(_) => entry.repr,
+        Value::Stream(_) | Value::Hash(_) | Value::Set(_) => entry.repr,
     };
     let copy = Entry {
         repr,

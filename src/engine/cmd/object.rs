@@ -28,6 +28,8 @@ pub(super) fn encoding(cx: &mut Cx) -> CmdResult {
     let name = lookup(cx, |e| match &e.value {
         Value::String(bytes) => e.repr.encoding(bytes),
         Value::Stream(_) => "stream",
+        Value::Hash(h) => h.encoding(),
+        Value::Set(s) => s.encoding(),
     });
     Ok(name.map_or(Reply::Null, Reply::bulk).into())
 }
@@ -35,7 +37,7 @@ pub(super) fn encoding(cx: &mut Cx) -> CmdResult {
 pub(super) fn refcount(cx: &mut Cx) -> CmdResult {
     let count = lookup(cx, |e| match &e.value {
         Value::String(bytes) => e.repr.refcount(bytes),
-        Value::Stream(_) => 1,
+        Value::Stream(_) | Value::Hash(_) | Value::Set(_) => 1,
     });
     Ok(count.map_or(Reply::Null, Reply::Integer).into())
 }

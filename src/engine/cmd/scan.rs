@@ -17,7 +17,7 @@ use crate::engine::{glob, Reply};
 /// sign (a negative number wraps around), stops at a NUL byte, and must use up
 /// the whole argument; a leading blank or a value past `u64::MAX` is refused.
 /// An empty argument is cursor 0.
-fn parse_cursor(arg: &[u8]) -> Result<u64, Error> {
+pub(super) fn parse_cursor(arg: &[u8]) -> Result<u64, Error> {
     let invalid = || Error::Other("ERR invalid cursor".into());
     let s = c_str(arg);
     if s.first()
@@ -48,13 +48,23 @@ fn parse_cursor(arg: &[u8]) -> Result<u64, Error> {
     Ok(if negative { v.wrapping_neg() } else { v })
 }
 
-pub(super) fn scan(cx: &mut Cx) -> CmdResult {
-    let argv = cx.argv;
-    let cursor = parse_cursor(&argv[1])?;
+/// The options of `scanGenericCommand` from `argv[start]` on: COUNT (at least 1, else a
+/// syntax error), MATCH (`*` alone filters nothing) and, for SCAN only (`keys`), TYPE.
+pub(super) struct ScanOptions<'a> {
+    pub count: usize,
+    pub pattern: Option<&'a [u8]>,
+    pub type_name: Option<&'a [u8]>,
+}
+
+pub(super) fn parse_options(
+    argv: &[Vec<u8>],
+    start: usize,
+    keys: bool,
+) -> Result<ScanOptions<'_>, Error> {
     let mut count: i64 = 10;
     let mut pattern: Option<&[u8]> = None;
     let mut type_name: Option<&[u8]> = None;
-    let mut i = 2;
+    let mut i = start;
     while i < argv.len() {
         let left = argv.len() - i;
         if is_kw(&argv[i], "count") && left >= 2 {
@@ -67,16 +77,30 @@ pub(super) fn scan(cx: &mut Cx) -> CmdResult {
             pattern = Some(&argv[i + 1])
                 .filter(|p| p.as_slice() != b"*")
                 .map(|p| p.as_slice());
-        } else if is_kw(&argv[i], "type") && left >= 2 {
+        } else if is_kw(&argv[i], "type") && keys && left >= 2 {
             type_name = Some(&argv[i + 1]);
         } else {
             return Err(Error::Syntax);
         }
         i += 2;
     }
+    Ok(ScanOptions {
+        count: usize::try_from(count).unwrap_or(usize::MAX),
+        pattern,
+        type_name,
+    })
+}
+
+pub(super) fn scan(cx: &mut Cx) -> CmdResult {
+    let argv = cx.argv;
+    let cursor = parse_cursor(&argv[1])?;
+    let ScanOptions {
+        count,
+        pattern,
+        type_name,
+    } = parse_options(argv, 2, true)?;
 
     let now = cx.now_ms;
-    let count = usize::try_from(count).unwrap_or(usize::MAX);
     let (visited, next) = cx.db().scan(cursor, count);
     let mut keys = Vec::new();
     for key in visited {

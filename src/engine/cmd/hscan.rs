@@ -1,0 +1,38 @@
+//! HSCAN key cursor [MATCH pattern] [COUNT count]
+//!
+//! `hscanCommand` → `scanGenericCommand`: the cursor is parsed first, then the key is
+//! looked up (a missing key answers an empty scan before any option is checked), then
+//! the options. A listpack answers every field and value in one call with cursor 0, as
+//! Redis does; a hashtable is walked in the engine's order (`members::Table`), about
+//! COUNT list entries (a field and its value are two, as in Redis) per call. MATCH
+//! filters fields, and a field's value goes with it.
+
+use super::scan::{parse_cursor, parse_options};
+use super::{CmdResult, Cx};
+use crate::engine::{glob, Reply};
+
+/// A `*SCAN` reply: the next cursor and the elements.
+pub(super) fn scan_reply(next: u64, items: Vec<Reply>) -> CmdResult {
+    Ok(Reply::Array(vec![
+        Reply::Bulk(next.to_string().into_bytes()),
+        Reply::Array(items),
+    ])
+    .into())
+}
+
+pub(super) fn hscan(cx: &mut Cx) -> CmdResult {
+    let argv = cx.argv;
+    let cursor = parse_cursor(&argv[2])?;
+    let Some(hash) = cx.read_hash(&argv[1])? else {
+        return scan_reply(0, vec![]);
+    };
+    let opts = parse_options(argv, 3, false)?;
+    let (pairs, next) = hash.scan(cursor, opts.count.div_ceil(2));
+    let mut items = Vec::new();
+    for (f, v) in pairs {
+        if opts.pattern.is_none_or(|p| glob::matches(p, f, false)) {
+            items.extend([Reply::Bulk(f.to_vec()), Reply::Bulk(v.to_vec())]);
+        }
+    }
+    scan_reply(next, items)
+}
