@@ -1,6 +1,7 @@
 //! The hash type: fields and their values, in Redis's two encodings. A small hash is a
 //! `listpack` (fields in insertion order, an updated field keeps its place); past
-//! `hash-max-listpack-entries` (128) fields, or once a field or value longer than
+//! `hash-max-listpack-entries` (512, redis-server's built-in default; the shipped
+//! redis.conf says 128) fields, or once a field or value longer than
 //! `hash-max-listpack-value` (64 bytes) arrives, it becomes a `hashtable` for good, whose
 //! order (a fixed hash of each field, `members::Table`) is the engine's own. The commands
 //! live in `cmd/h*.rs`.
@@ -8,7 +9,7 @@
 use super::members::{self, Table};
 
 /// `hash-max-listpack-entries`: a listpack with more fields becomes a hashtable.
-pub(crate) const MAX_LISTPACK_ENTRIES: usize = 128;
+pub(crate) const MAX_LISTPACK_ENTRIES: usize = 512;
 /// `hash-max-listpack-value`: a longer field or value makes the hash a hashtable.
 pub(crate) const MAX_LISTPACK_VALUE: usize = 64;
 

@@ -25,18 +25,27 @@ pub(super) fn random_count(arg: &[u8]) -> Result<i64, Error> {
     Ok(n)
 }
 
+/// The most picks with repetition the engine answers. Redis starts writing any number
+/// (a count of -2^63+1 makes it write until memory runs out); the engine refuses more.
+const MAX_REPEATED_PICKS: u64 = 1_000_000;
+
 /// Which positions a count-taking random read answers (SRANDMEMBER and HRANDFIELD
 /// share Redis's case split), given a non-zero count and the size.
-pub(super) fn pick_positions(cx: &mut Cx, count: i64, size: usize) -> Vec<usize> {
+pub(super) fn pick_positions(cx: &mut Cx, count: i64, size: usize) -> Result<Vec<usize>, Error> {
     let n = count.unsigned_abs();
     let rng = &mut cx.engine.rng;
-    if count < 0 || n == 1 {
+    Ok(if count < 0 || n == 1 {
+        if n > MAX_REPEATED_PICKS {
+            return Err(Error::Other(format!(
+                "ERR count is too large: at most {MAX_REPEATED_PICKS} picks with repetition"
+            )));
+        }
         (0..n).map(|_| random_index(rng, size)).collect()
     } else if n >= size as u64 {
         (0..size).collect()
     } else {
         random_distinct(rng, size, n as usize)
-    }
+    })
 }
 
 pub(super) fn hrandfield(cx: &mut Cx) -> CmdResult {
@@ -67,7 +76,7 @@ pub(super) fn hrandfield(cx: &mut Cx) -> CmdResult {
     if count == 0 {
         return Ok(Reply::Array(vec![]).into());
     }
-    let positions = pick_positions(cx, count, size);
+    let positions = pick_positions(cx, count, size)?;
     let resp3 = cx.resp3();
     let pairs = peek(cx).map(|h| h.pairs()).unwrap_or_default();
     let mut items = Vec::new();

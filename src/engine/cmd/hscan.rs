@@ -4,8 +4,8 @@
 //! looked up (a missing key answers an empty scan before any option is checked), then
 //! the options. A listpack answers every field and value in one call with cursor 0, as
 //! Redis does; a hashtable is walked in the engine's order (`members::Table`), about
-//! COUNT list entries (a field and its value are two, as in Redis) per call. MATCH
-//! filters fields, and a field's value goes with it.
+//! COUNT fields per call (COUNT is a hint; Redis's dict buckets make its own step
+//! vary). MATCH filters fields, and a field's value goes with it.
 
 use super::scan::{parse_cursor, parse_options};
 use super::{CmdResult, Cx};
@@ -27,7 +27,7 @@ pub(super) fn hscan(cx: &mut Cx) -> CmdResult {
         return scan_reply(0, vec![]);
     };
     let opts = parse_options(argv, 3, false)?;
-    let (pairs, next) = hash.scan(cursor, opts.count.div_ceil(2));
+    let (pairs, next) = hash.scan(cursor, opts.count);
     let mut items = Vec::new();
     for (f, v) in pairs {
         if opts.pattern.is_none_or(|p| glob::matches(p, f, false)) {

@@ -40,7 +40,7 @@ pub(super) fn srandmember(cx: &mut Cx) -> CmdResult {
         // 7.0.15 answers through `sunionDiffGenericCommand`, which looks the key up again.
         cx.count_read_lookup(key);
     }
-    let positions = pick_positions(cx, count, size);
+    let positions = pick_positions(cx, count, size)?;
     let members = cx.peek_set(key)?.map(|s| s.members()).unwrap_or_default();
     let picked = bulks(positions.into_iter().map(|i| members[i].clone()).collect());
     Ok(if whole {
