@@ -7,7 +7,7 @@
 //! the engine's seeded generator.
 
 use super::sets::bulks;
-use super::{arg_i64, CmdResult, Cx};
+use super::{CmdResult, Cx};
 use crate::engine::error::Error;
 use crate::engine::members::{random_distinct, random_index};
 use crate::engine::params::notify;
@@ -35,7 +35,8 @@ pub(super) fn spop(cx: &mut Cx) -> CmdResult {
         cx.finish_write(key, 1);
         return Ok(Reply::Bulk(member).into());
     };
-    let count = arg_i64(count_arg)?;
+    // `getPositiveLongFromObjectOrReply`: one message for a non-number and a negative one.
+    let count = super::arg_i64_or(count_arg, "ERR value is out of range, must be positive")?;
     if count < 0 {
         return Err(Error::Other(
             "ERR value is out of range, must be positive".into(),

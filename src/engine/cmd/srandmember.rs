@@ -2,10 +2,8 @@
 //!
 //! Without a count: one random member (nil for a missing key). With one (checked before
 //! the key, as HRANDFIELD's): the cases of `srandmemberWithCountCommand`, shared with
-//! HRANDFIELD (`hrandfield::pick_positions`). The whole set (count at least its size)
-//! is a set reply in RESP3 in 7.0.15, which builds it as SUNION does, and an array in
-//! profile 8 (7.2 answers it directly); every other case is an array. The picks come
-//! from the engine's seeded generator.
+//! HRANDFIELD (`hrandfield::pick_positions`); always an array, also in RESP3 (unlike
+//! SPOP's set reply). The picks come from the engine's seeded generator.
 
 use super::hrandfield::{pick_positions, random_count};
 use super::sets::bulks;
@@ -35,18 +33,8 @@ pub(super) fn srandmember(cx: &mut Cx) -> CmdResult {
     if count == 0 {
         return Ok(Reply::Array(vec![]).into());
     }
-    let whole = count > 1 && count as u64 >= size as u64 && !cx.v8();
-    if whole {
-        // 7.0.15 answers through `sunionDiffGenericCommand`, which looks the key up again.
-        cx.count_read_lookup(key);
-    }
     let positions = pick_positions(cx, count, size)?;
     let members = cx.peek_set(key)?.map(|s| s.members()).unwrap_or_default();
-    let picked = bulks(positions.into_iter().map(|i| members[i].clone()).collect());
-    Ok(if whole {
-        Reply::Set(picked)
-    } else {
-        Reply::Array(picked)
-    }
-    .into())
+    let picked = positions.into_iter().map(|i| members[i].clone()).collect();
+    Ok(Reply::Array(bulks(picked)).into())
 }
