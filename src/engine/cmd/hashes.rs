@@ -22,6 +22,12 @@ impl Cx<'_> {
         }
     }
 
+    /// The hash at `key` without counting a lookup (`None` also for another type).
+    pub fn peek_hash(&mut self, key: &[u8]) -> Option<&Hash> {
+        let now = self.now_ms;
+        self.db().get(key, now).and_then(|e| e.value.hash().ok())
+    }
+
     /// `lookupKeyWrite` + `checkType`: whether `key` holds a hash.
     pub fn write_hash_exists(&mut self, key: &[u8]) -> Result<bool, Error> {
         let now = self.now_ms;

@@ -56,7 +56,8 @@ pub(super) fn hrandfield(cx: &mut Cx) -> CmdResult {
             return Ok(Reply::Null.into());
         };
         let i = random_index(&mut cx.engine.rng, size);
-        let field = peek(cx)
+        let field = cx
+            .peek_hash(key)
             .and_then(|h| h.nth(i))
             .map(|(f, _)| f.to_vec())
             .unwrap_or_default();
@@ -78,7 +79,7 @@ pub(super) fn hrandfield(cx: &mut Cx) -> CmdResult {
     }
     let positions = pick_positions(cx, count, size)?;
     let resp3 = cx.resp3();
-    let pairs = peek(cx).map(|h| h.pairs()).unwrap_or_default();
+    let pairs = cx.peek_hash(key).map(|h| h.pairs()).unwrap_or_default();
     let mut items = Vec::new();
     for i in positions {
         let (f, v) = pairs[i];
@@ -90,11 +91,4 @@ pub(super) fn hrandfield(cx: &mut Cx) -> CmdResult {
         }
     }
     Ok(Reply::Array(items).into())
-}
-
-/// The hash at argv[1], which the caller found: read again without counting a lookup.
-fn peek<'a>(cx: &'a mut Cx) -> Option<&'a crate::engine::hash::Hash> {
-    let now = cx.now_ms;
-    let key = &cx.argv[1];
-    cx.db().get(key, now).and_then(|e| e.value.hash().ok())
 }

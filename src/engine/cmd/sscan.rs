@@ -5,17 +5,20 @@
 //! cursor 0; a hashtable is walked in the engine's order about COUNT members per call.
 
 use super::hscan::scan_reply;
-use super::scan::{parse_cursor, parse_options};
+use super::scan::{parse_cursor, parse_options, ScanOf};
 use super::{CmdResult, Cx};
 use crate::engine::{glob, Reply};
 
 pub(super) fn sscan(cx: &mut Cx) -> CmdResult {
     let argv = cx.argv;
     let cursor = parse_cursor(&argv[2])?;
-    let Some(set) = cx.read_set(&argv[1])? else {
+    if cx.read_set(&argv[1])?.is_none() {
+        return scan_reply(0, vec![]);
+    }
+    let opts = parse_options(cx, argv, 3, ScanOf::Set)?;
+    let Some(set) = cx.peek_set(&argv[1])? else {
         return scan_reply(0, vec![]);
     };
-    let opts = parse_options(argv, 3, false)?;
     let (members, next) = set.scan(cursor, opts.count);
     let items = members
         .into_iter()
