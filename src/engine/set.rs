@@ -134,6 +134,21 @@ impl Set {
         self.enc = enc;
     }
 
+    /// The set SPOP leaves when it pops most members (`spopWithCountCommand`'s third case):
+    /// Redis builds a new set from the members that stay, in the order they were picked,
+    /// so a hashtable can shrink back: from an intset in 7.0 (an intset again when only
+    /// integers stay), and in profile 8 from an intset for an intset, else a listpack.
+    pub fn rebuilt(&self, staying: &[Vec<u8>], v8: bool) -> Set {
+        let mut out = Set::default();
+        if v8 && !matches!(self.enc, Enc::Intset(_)) {
+            out.enc = Enc::Listpack(Vec::new());
+        }
+        for m in staying {
+            out.add(m, v8);
+        }
+        out
+    }
+
     /// 7.2's `setTypeMaybeConvert` (profile 8, SADD to an existing set): a set about to
     /// receive more members than its encoding allows becomes a hashtable first.
     pub fn maybe_convert(&mut self, size_hint: usize) {

@@ -3,8 +3,10 @@
 //! Without a count: one random member (nil for a missing key). With one (`spopWithCount`:
 //! a positive integer, checked before the key): a set reply of `count` distinct random
 //! members, the whole set when count is at least its size (then the key goes, `del`
-//! after `spop`). Redis counts `count` changes whatever was popped. The picks come from
-//! the engine's seeded generator.
+//! after `spop`). When few members would stay (at most a fifth of the count), Redis
+//! builds a new set of the staying members instead (`Set::rebuilt`), which can change the
+//! encoding; the engine does too. Redis counts `count` changes whatever was popped. The
+//! picks come from the engine's seeded generator.
 
 use super::sets::bulks;
 use super::{CmdResult, Cx};
@@ -49,21 +51,42 @@ pub(super) fn spop(cx: &mut Cx) -> CmdResult {
         return Ok(Reply::Set(vec![]).into());
     }
     cx.notify(notify::SET, "spop", key);
-    let picks = if count as u64 >= size as u64 {
+    let whole = count as u64 >= size as u64;
+    if whole {
         // Redis answers the whole set through `sunionDiffGenericCommand`, which looks
         // the key up again for reading.
         cx.count_read_lookup(key);
-        (0..size).collect()
+    }
+    let count_n = usize::try_from(count).unwrap_or(usize::MAX).min(size);
+    let remaining = size - count_n;
+    // Redis's second case pops one member at a time; its third (few members stay)
+    // builds a new set from the members that stay, which may change the encoding.
+    let rebuild = !whole && remaining * 5 <= count_n;
+    let v8 = cx.v8();
+    let picks = if rebuild {
+        let mut staying = random_distinct(&mut cx.engine.rng, size, remaining);
+        // The members that stay are added in the order they were picked.
+        for i in (1..staying.len()).rev() {
+            let j = random_index(&mut cx.engine.rng, i + 1);
+            staying.swap(i, j);
+        }
+        staying
     } else {
-        random_distinct(&mut cx.engine.rng, size, count as usize)
+        random_distinct(&mut cx.engine.rng, size, count_n)
     };
     let popped = cx
         .modify_set(key, |s| {
             let members = s.members();
-            let popped: Vec<Vec<u8>> = picks.into_iter().map(|i| members[i].clone()).collect();
-            for m in &popped {
-                s.remove(m);
+            let chosen: Vec<Vec<u8>> = picks.iter().map(|&i| members[i].clone()).collect();
+            if !rebuild {
+                for m in &chosen {
+                    s.remove(m);
+                }
+                return chosen;
             }
+            let new = s.rebuilt(&chosen, v8);
+            let popped = members.into_iter().filter(|m| !new.contains(m)).collect();
+            *s = new;
             popped
         })
         .unwrap_or_default();
