@@ -172,3 +172,102 @@ impl Hash {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::test_util::argv;
+    use crate::engine::{Config, Engine, Profile, Reply};
+
+    #[test]
+    fn conversions_and_byte_count() {
+        let mut h = Hash::default();
+        assert!(h.set(b"a", b"1".to_vec()) && !h.set(b"a", b"22".to_vec()));
+        assert!(h.set(b"b", b"3".to_vec()));
+        assert_eq!(h.encoding(), "listpack");
+        assert_eq!(h.mem_size(), 1 + 2 + 1 + 1 + 2 * overhead(true));
+        h.try_conversion(&[vec![b'x'; 64]]);
+        assert_eq!(h.encoding(), "listpack");
+        h.try_conversion(&[vec![b'x'; 65]]);
+        assert_eq!(h.encoding(), "hashtable");
+        assert_eq!(h.mem_size(), 1 + 2 + 1 + 1 + 2 * overhead(false));
+        assert!(h.remove(b"a") && !h.remove(b"a"));
+        assert_eq!(h.mem_size(), 1 + 1 + overhead(false));
+        let mut big = Hash::default();
+        for i in 0..=MAX_LISTPACK_ENTRIES {
+            big.set(i.to_string().as_bytes(), vec![]);
+        }
+        assert_eq!((big.len(), big.encoding()), (513, "hashtable"));
+    }
+
+    /// Hashes and sets survive `Engine::save`/`load` with their encodings and orders, and
+    /// the inspect API lists them with their sizes.
+    #[test]
+    fn saved_and_inspected() {
+        let mut e = Engine::new(Config {
+            profile: Profile::V8,
+            ..Config::default()
+        });
+        let c = e.connect(0);
+        for line in [
+            "HSET h z 1 a 2",
+            "SADD s b a 3",
+            "SADD i 3 1 2",
+            "HSET big f xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        ] {
+            e.execute(c, argv(line), 0);
+        }
+        let mut loaded = Engine::load(&e.save()).expect("loads");
+        let c2 = loaded.connect(0);
+        for (line, want) in [
+            ("HKEYS h", vec!["z", "a"]),
+            ("SMEMBERS s", vec!["b", "a", "3"]),
+            ("SMEMBERS i", vec!["1", "2", "3"]),
+        ] {
+            let bulks = want.iter().map(|w| Reply::bulk(w.as_bytes())).collect();
+            let expected = if line.starts_with('S') {
+                Reply::Set(bulks)
+            } else {
+                Reply::Array(bulks)
+            };
+            assert_eq!(
+                loaded.execute(c2, argv(line), 0).reply,
+                Some(expected),
+                "{line}"
+            );
+        }
+        for (key, enc) in [
+            ("h", "listpack"),
+            ("s", "listpack"),
+            ("i", "intset"),
+            ("big", "hashtable"),
+        ] {
+            let line = format!("OBJECT ENCODING {key}");
+            assert_eq!(
+                loaded.execute(c2, argv(&line), 0).reply,
+                Some(Reply::bulk(enc))
+            );
+        }
+        let keys = loaded.inspect_keys(0, 0, 10);
+        let sizes: Vec<(String, String, u64)> = keys
+            .keys
+            .iter()
+            .map(|k| {
+                (
+                    String::from_utf8_lossy(&k.name).into(),
+                    k.type_name.clone(),
+                    k.size,
+                )
+            })
+            .collect();
+        assert_eq!(
+            sizes,
+            vec![
+                ("big".into(), "hash".into(), 1),
+                ("h".into(), "hash".into(), 2),
+                ("i".into(), "set".into(), 3),
+                ("s".into(), "set".into(), 3),
+            ]
+        );
+    }
+}

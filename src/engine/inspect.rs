@@ -22,13 +22,13 @@ use super::{ClientId, Engine, Profile, Protocol};
 pub struct KeyInfo {
     #[serde(with = "crate::engine::event::bytes")]
     pub name: Vec<u8>,
-    /// What `TYPE` reports: `string` or `stream`.
+    /// What `TYPE` reports: `string`, `stream`, `hash` or `set`.
     pub type_name: String,
     /// The absolute expiry time (engine clock), `None` when the key persists.
     pub expires_at_ms: Option<u64>,
     /// What `PTTL` reports, `None` when the key persists.
     pub ttl_ms: Option<u64>,
-    /// A string's length in bytes, a stream's entry count.
+    /// A string's length in bytes, a stream's entry count, a hash's fields, a set's members.
     pub size: u64,
 }
 
