@@ -156,7 +156,7 @@ impl Hash {
     pub fn nth(&self, index: usize) -> Option<(&[u8], &[u8])> {
         match &self.enc {
             Enc::Listpack(v) => v.get(index).map(|(f, v)| (&f[..], &v[..])),
-            Enc::Table(t) => t.iter().nth(index).map(|(f, v)| (f, &v[..])),
+            Enc::Table(t) => t.nth(index).map(|(f, v)| (f, &v[..])),
         }
     }
 

@@ -3,25 +3,21 @@
 //! SSCAN cursors keep SCAN's guarantee), the cursor step over it, and random picks from the
 //! engine's seeded generator.
 
-use std::collections::BTreeMap;
-
 use super::keyspace::scan_hash;
 use super::rng::Rng;
 
 /// Members (with a value each: a hash's values, `()` for a set) in the order of
-/// `scan_hash` of their bytes. Redis's dict order is random per start; this one is the
-/// same on every run, and a member keeps its place while others come and go.
+/// `scan_hash` of their bytes, then the bytes. Redis's dict order is random per start; this
+/// one is the same on every run, and a member keeps its place while others come and go. A
+/// sorted `Vec` rather than a B-tree: the page's code stays small, and a random pick is
+/// an index.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub(crate) struct Table<V>(BTreeMap<(u64, Vec<u8>), V>);
+pub(crate) struct Table<V>(Vec<(u64, Vec<u8>, V)>);
 
 impl<V> Default for Table<V> {
     fn default() -> Self {
-        Table(BTreeMap::new())
+        Table(Vec::new())
     }
-}
-
-fn slot(m: &[u8]) -> (u64, Vec<u8>) {
-    (scan_hash(m), m.to_vec())
 }
 
 impl<V> Table<V> {
@@ -29,32 +25,49 @@ impl<V> Table<V> {
         self.0.len()
     }
 
+    /// Where `m` is (`Ok`) or would go (`Err`).
+    fn find(&self, m: &[u8]) -> Result<usize, usize> {
+        let h = scan_hash(m);
+        self.0
+            .binary_search_by(|(eh, em, _)| (*eh, em.as_slice()).cmp(&(h, m)))
+    }
+
     pub fn get(&self, m: &[u8]) -> Option<&V> {
-        self.0.get(&slot(m))
+        self.find(m).ok().map(|i| &self.0[i].2)
     }
 
     pub fn contains(&self, m: &[u8]) -> bool {
-        self.0.contains_key(&slot(m))
+        self.find(m).is_ok()
     }
 
     /// Inserts or replaces; the old value when `m` was there.
     pub fn insert(&mut self, m: Vec<u8>, v: V) -> Option<V> {
-        self.0.insert((scan_hash(&m), m), v)
+        match self.find(&m) {
+            Ok(i) => Some(std::mem::replace(&mut self.0[i].2, v)),
+            Err(i) => {
+                self.0.insert(i, (scan_hash(&m), m, v));
+                None
+            }
+        }
     }
 
     pub fn remove(&mut self, m: &[u8]) -> Option<V> {
-        self.0.remove(&slot(m))
+        self.find(m).ok().map(|i| self.0.remove(i).2)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&[u8], &V)> {
-        self.0.iter().map(|((_, m), v)| (&m[..], v))
+        self.0.iter().map(|(_, m, v)| (&m[..], v))
+    }
+
+    /// The member at `index` in the table's order.
+    pub fn nth(&self, index: usize) -> Option<(&[u8], &V)> {
+        self.0.get(index).map(|(_, m, v)| (&m[..], v))
     }
 
     /// Members from cursor position `cursor` on, each with its hash.
     pub fn range_from(&self, cursor: u64) -> impl Iterator<Item = (u64, &[u8], &V)> {
-        self.0
-            .range((cursor, Vec::new())..)
-            .map(|((h, m), v)| (*h, &m[..], v))
+        let start = self.0.partition_point(|(h, _, _)| *h < cursor);
+        self.0[start..].iter().map(|(h, m, v)| (*h, &m[..], v))
     }
 }
 

@@ -103,7 +103,7 @@ impl Set {
         match &self.enc {
             Enc::Intset(v) => v.get(index).map(|n| n.to_string().into_bytes()),
             Enc::Listpack(v) => v.get(index).cloned(),
-            Enc::Table(t) => t.iter().nth(index).map(|(m, _)| m.to_vec()),
+            Enc::Table(t) => t.nth(index).map(|(m, _)| m.to_vec()),
         }
     }
 
