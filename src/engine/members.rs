@@ -95,16 +95,22 @@ pub(crate) fn random_index(rng: &mut Rng, n: usize) -> usize {
     (rng.next_u64() % n as u64) as usize
 }
 
-/// `count` distinct indices below `n` (`count < n`), picked at random, in increasing
-/// order (Redis's listpack sampling, `lpRandomPairsUnique`, answers in listpack order).
+/// `count` distinct indices below `n` (`count <= n`), picked at random, in increasing
+/// order (Redis's listpack sampling, `lpRandomPairsUnique`, answers in listpack order):
+/// selection sampling (Knuth's algorithm S), which needs no sort.
 pub(crate) fn random_distinct(rng: &mut Rng, n: usize, count: usize) -> Vec<usize> {
-    // A partial Fisher-Yates shuffle of 0..n.
-    let mut idx: Vec<usize> = (0..n).collect();
-    for i in 0..count {
-        let j = i + random_index(rng, n - i);
-        idx.swap(i, j);
+    if count >= n {
+        return (0..n).collect();
     }
-    idx.truncate(count);
-    idx.sort_unstable();
-    idx
+    let mut out = Vec::with_capacity(count);
+    for i in 0..n {
+        if out.len() == count {
+            break;
+        }
+        // Take `i` with probability (still needed) / (still available).
+        if random_index(rng, n - i) < count - out.len() {
+            out.push(i);
+        }
+    }
+    out
 }

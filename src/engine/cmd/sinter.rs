@@ -15,17 +15,20 @@ use crate::engine::Reply;
 
 /// The members of the intersection, at most `limit` of them (0: all).
 fn intersect(sets: &[Option<Set>], limit: usize) -> Vec<Vec<u8>> {
-    let Some(mut sets) = sets
+    let Some(sets) = sets
         .iter()
         .map(Option::as_ref)
         .collect::<Option<Vec<&Set>>>()
     else {
         return Vec::new();
     };
-    sets.sort_by_key(|s| s.len());
+    // Redis sorts the sets by size and walks the smallest (here the first of equal ones).
+    let Some(smallest) = sets.iter().min_by_key(|s| s.len()) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
-    for m in sets[0].members() {
-        if sets[1..].iter().all(|s| s.contains(&m)) {
+    for m in smallest.members() {
+        if sets.iter().all(|s| s.contains(&m)) {
             out.push(m);
             if out.len() == limit {
                 break;
