@@ -90,9 +90,10 @@ pub(crate) fn scan<'a, V: 'a>(
     (out, 0)
 }
 
-/// A random index below `n` (which is not 0).
+/// A random index below `n` (0 when `n` is 0: callers pick from stored values, which
+/// are never empty, but a broken invariant must not become a panic).
 pub(crate) fn random_index(rng: &mut Rng, n: usize) -> usize {
-    (rng.next_u64() % n as u64) as usize
+    (rng.next_u64() % (n as u64).max(1)) as usize
 }
 
 /// `count` distinct indices below `n` (`count <= n`), picked at random, in increasing
