@@ -13,6 +13,9 @@ pub(crate) const MAX_LISTPACK_ENTRIES: usize = 512;
 /// `hash-max-listpack-value`: a longer field or value makes the hash a hashtable.
 pub(crate) const MAX_LISTPACK_VALUE: usize = 64;
 
+/// A field and its value, borrowed.
+pub(crate) type Pair<'a> = (&'a [u8], &'a [u8]);
+
 /// A hash and the bytes it holds (kept by every change, so that the keyspace's byte
 /// count does not walk the hash on each write).
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -77,7 +80,7 @@ impl Hash {
     }
 
     /// Every field and value in the encoding's order.
-    pub fn pairs(&self) -> Vec<(&[u8], &[u8])> {
+    pub fn pairs(&self) -> Vec<Pair<'_>> {
         match &self.enc {
             Enc::Listpack(v) => v.iter().map(|(f, v)| (&f[..], &v[..])).collect(),
             Enc::Table(t) => t.iter().map(|(f, v)| (f, &v[..])).collect(),
@@ -162,7 +165,7 @@ impl Hash {
 
     /// One HSCAN step: a listpack answers everything at once (cursor 0, as Redis does
     /// for its small encodings); a hashtable visits about `count` fields from `cursor`.
-    pub fn scan(&self, cursor: u64, count: usize) -> (Vec<(&[u8], &[u8])>, u64) {
+    pub fn scan(&self, cursor: u64, count: usize) -> (Vec<Pair<'_>>, u64) {
         match &self.enc {
             Enc::Listpack(_) => (self.pairs(), 0),
             Enc::Table(t) => {
