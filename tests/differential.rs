@@ -119,6 +119,7 @@ enum Rule {
     FramesSet,
     NamesSet,
     ExecSelfPush,
+    Sample(Vec<Vec<u8>>),
 }
 
 fn load_rules() -> Vec<(String, Rule)> {
@@ -158,6 +159,7 @@ fn load_rules() -> Vec<(String, Rule)> {
             Some("frames-set") => Rule::FramesSet,
             Some("names-set") => Rule::NamesSet,
             Some("exec-self-push") => Rule::ExecSelfPush,
+            Some("sample") => Rule::Sample(words.map(|w| w.as_bytes().to_vec()).collect()),
             other => panic!("unknown rule {other:?} in rules.txt"),
         };
         rules.push((pattern.to_string(), rule));
@@ -346,6 +348,30 @@ fn kv_lines_match(real: &Reply, ours: &Reply, exact: &[String]) -> bool {
         })
 }
 
+/// A random pick (`sample`): every string in the engine's reply is one of `universe`,
+/// and when the real reply's elements are distinct, so are the engine's (the caller has
+/// checked that both have the same shape).
+fn is_sample_like(real: &Reply, ours: &Reply, universe: &[Vec<u8>]) -> bool {
+    fn leaves<'a>(r: &'a Reply, out: &mut Vec<&'a [u8]>) {
+        match r {
+            Reply::Bulk(b) => out.push(b),
+            Reply::Array(items) | Reply::Set(items) => items.iter().for_each(|i| leaves(i, out)),
+            _ => {}
+        }
+    }
+    let mut ours_leaves = Vec::new();
+    leaves(ours, &mut ours_leaves);
+    let distinct = |r: &Reply| {
+        let mut e = elements(r).unwrap_or_default();
+        let n = e.len();
+        e.sort();
+        e.dedup();
+        e.len() == n
+    };
+    ours_leaves.iter().all(|l| universe.iter().any(|u| u == l))
+        && (!distinct(real) || distinct(ours))
+}
+
 /// Whether the engine's frame is acceptable given the real one, under `rule`.
 fn compare(rule: &Rule, real: &(Vec<u8>, Option<Reply>), ours: &(Vec<u8>, Option<Reply>)) -> bool {
     let (Some(r), Some(o)) = (&real.1, &ours.1) else {
@@ -415,6 +441,7 @@ fn compare(rule: &Rule, real: &(Vec<u8>, Option<Reply>), ours: &(Vec<u8>, Option
             }
             same_kind(r, o) && commands_subset(r, o)
         }
+        Rule::Sample(universe) => same_shape(r, o) && is_sample_like(r, o, universe),
         // Group rules compare single frames exactly.
         Rule::FramesSet | Rule::NamesSet | Rule::ExecSelfPush => real.0 == ours.0,
     }

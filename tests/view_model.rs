@@ -185,13 +185,21 @@ fn command() -> impl Strategy<Value = Vec<String>> {
         2 => (any_key(), pick(&["EXPIRE", "PEXPIRE"]), pick(&["1", "30", "3"]))
             .prop_map(|(k, cmd, t)| words(&[cmd, k, t])),
         1 => any_key().prop_map(|k| words(&["PERSIST", k])),
-        // The values the keyspace view glimpses: strings, lists (both ends), sorted sets (ranks).
+        // The values the keyspace view glimpses: strings, lists (both ends), hashes, sets and
+        // sorted sets (ranks).
         1 => (pick(&["k1", "k2"]), pick(&["x", "yz"])).prop_map(|(k, v)| words(&["APPEND", k, v])),
         2 => (pick(&["k2", "k3"]), pick(&["LPUSH", "RPUSH", "LPOP", "RPOP", "LSET"]), 0u8..12)
             .prop_map(|(k, cmd, n)| match cmd {
                 "LSET" => words(&["LSET", k, &(i64::from(n % 4) - 2).to_string(), "set"]),
                 "LPOP" | "RPOP" => words(&[cmd, k]),
                 _ => words(&[cmd, k, &format!("e{n}"), &format!("f{n}")]),
+            }),
+        2 => (pick(&["k1", "k2"]), pick(&["HSET", "HDEL", "HINCRBY", "SADD", "SREM", "SPOP"]), 0u8..12)
+            .prop_map(|(k, cmd, n)| match cmd {
+                "HSET" => words(&[cmd, k, &format!("f{}", n % 5), "v"]),
+                "HINCRBY" => words(&[cmd, k, &format!("f{}", n % 5), "2"]),
+                "SPOP" => words(&[cmd, k]),
+                _ => words(&[cmd, k, &format!("f{}", n % 5)]),
             }),
         2 => (pick(&["k1", "k3"]), pick(&["ZADD", "ZINCRBY", "ZREM"]), 0u8..12)
             .prop_map(|(k, cmd, n)| match cmd {

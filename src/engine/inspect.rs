@@ -23,7 +23,7 @@ use super::{ClientId, Engine, Profile, Protocol};
 pub struct KeyInfo {
     #[serde(with = "crate::engine::event::bytes")]
     pub name: Vec<u8>,
-    /// What `TYPE` reports: `string`, `stream`, `list`, ...
+    /// What `TYPE` reports: `string`, `stream`, `list`, `hash`, `set` or `zset`.
     pub type_name: String,
     /// The absolute expiry time (engine clock), `None` when the key persists.
     pub expires_at_ms: Option<u64>,
@@ -32,7 +32,8 @@ pub struct KeyInfo {
     /// A string's length in bytes, a stream's entry count, a collection's item count.
     pub size: u64,
     /// A glimpse of the value for the keyspace view (a stream has its own view): a string's
-    /// first bytes; a list's ends; a sorted set's lowest-ranked members, each with its score as
+    /// first bytes; a list's ends; a hash's first fields; a set's first members; a sorted set's
+    /// lowest-ranked members, each with its score as
     /// the profile prints it.
     pub preview: Preview,
 }
@@ -58,6 +59,16 @@ pub enum Preview {
         head: Vec<Vec<u8>>,
         #[serde(with = "crate::engine::event::bytes_vec")]
         tail: Vec<Vec<u8>>,
+    },
+    /// The first fields and values in HGETALL's order.
+    Hash {
+        #[serde(with = "pairs")]
+        fields: Vec<(Vec<u8>, Vec<u8>)>,
+    },
+    /// The first members in SMEMBERS' order (a set has no order a program may rely on).
+    Set {
+        #[serde(with = "crate::engine::event::bytes_vec")]
+        members: Vec<Vec<u8>>,
     },
     /// Members by rank from 0, with their scores.
     Zset {
@@ -287,6 +298,12 @@ fn key_info(name: &[u8], e: &Entry, now_ms: u64, v8: bool) -> KeyInfo {
                 tail: items(tail),
             }
         }
+        Value::Hash(h) => Preview::Hash {
+            fields: h.first_pairs(PREVIEW_ITEMS),
+        },
+        Value::Set(s) => Preview::Set {
+            members: s.first_members(PREVIEW_ITEMS),
+        },
         Value::ZSet(z) => Preview::Zset {
             ranked: z
                 .iter()
@@ -306,6 +323,8 @@ fn key_info(name: &[u8], e: &Entry, now_ms: u64, v8: bool) -> KeyInfo {
             Value::Stream(s) => s.len(),
             Value::ZSet(z) => z.len() as u64,
             Value::List(l) => l.len() as u64,
+            Value::Hash(h) => h.len() as u64,
+            Value::Set(s) => s.len() as u64,
         },
     }
 }

@@ -13,7 +13,9 @@ use std::collections::{BTreeSet, HashMap};
 use super::num::string2ll;
 
 use super::error::Error;
+use super::hash::Hash;
 use super::list::List;
+use super::set::Set;
 use super::stream::Stream;
 use super::zset::ZSet;
 
@@ -24,6 +26,8 @@ pub(crate) enum Value {
     Stream(Box<Stream>),
     ZSet(Box<ZSet>),
     List(Box<List>),
+    Hash(Box<Hash>),
+    Set(Box<Set>),
 }
 
 impl Value {
@@ -34,6 +38,8 @@ impl Value {
             Value::Stream(_) => "stream",
             Value::ZSet(_) => "zset",
             Value::List(_) => "list",
+            Value::Hash(_) => "hash",
+            Value::Set(_) => "set",
         }
     }
 
@@ -77,10 +83,26 @@ impl Value {
         }
     }
 
+    /// The hash held, or WRONGTYPE for any other type.
+    pub fn hash(&self) -> Result<&Hash, Error> {
+        match self {
+            Value::Hash(h) => Ok(h),
+            _ => Err(Error::WrongType),
+        }
+    }
+
     /// The sorted set held, for changing it in place, or WRONGTYPE.
     pub fn zset_mut(&mut self) -> Result<&mut ZSet, Error> {
         match self {
             Value::ZSet(z) => Ok(z),
+            _ => Err(Error::WrongType),
+        }
+    }
+
+    /// The hash held, for changing it in place, or WRONGTYPE.
+    pub fn hash_mut(&mut self) -> Result<&mut Hash, Error> {
+        match self {
+            Value::Hash(h) => Ok(h),
             _ => Err(Error::WrongType),
         }
     }
@@ -93,6 +115,22 @@ impl Value {
         }
     }
 
+    /// The set held, or WRONGTYPE for any other type.
+    pub fn set(&self) -> Result<&Set, Error> {
+        match self {
+            Value::Set(s) => Ok(s),
+            _ => Err(Error::WrongType),
+        }
+    }
+
+    /// The set held, for changing it in place, or WRONGTYPE.
+    pub fn set_mut(&mut self) -> Result<&mut Set, Error> {
+        match self {
+            Value::Set(s) => Ok(s),
+            _ => Err(Error::WrongType),
+        }
+    }
+
     /// The bytes this value holds (its payload; fixed overheads are added per entry).
     pub fn mem_size(&self) -> usize {
         match self {
@@ -100,6 +138,8 @@ impl Value {
             Value::Stream(s) => s.mem_size(),
             Value::ZSet(z) => z.mem_size(),
             Value::List(l) => l.mem_size(),
+            Value::Hash(h) => h.mem_size(),
+            Value::Set(s) => s.mem_size(),
         }
     }
 }

@@ -59,7 +59,7 @@ test('the keyspace shows each key with its type and size, and a TTL that counts 
   expect(problems).toEqual([]);
 });
 
-test('the keyspace glimpses each value: a string quoted, a list with its two ends, a sorted set ranked', async ({ page }, testInfo) => {
+test('the keyspace glimpses each value: a string quoted, a list with its two ends, a sorted set ranked, a hash as a table, a set as a bag', async ({ page }, testInfo) => {
   const problems = watchForErrors(page);
   await open(page);
   await runAll(page, [
@@ -84,6 +84,12 @@ test('the keyspace glimpses each value: a string quoted, a list with its two end
   await expect(board.locator('li')).toHaveText([/#0\s*bo\s*10/, /#1\s*cy\s*20/, /#2\s*ana\s*30/]);
   await runAll(page, ['ZINCRBY board 25 bo']);
   await expect(board.locator('li')).toHaveText([/#0\s*cy\s*20/, /#1\s*ana\s*30/, /#2\s*bo\s*35/]);
+  // A hash as a table of fields and values; a set as a bag of members.
+  await runAll(page, ['HSET user:1 name ana city Lisbon', 'SADD tags red green']);
+  await expect(glimpse('user:1')).toHaveAttribute('data-kind', 'hash');
+  await expect(glimpse('user:1').locator('tr')).toHaveText([/name\s*ana/, /city\s*Lisbon/]);
+  await expect(glimpse('tags')).toHaveAttribute('data-kind', 'set');
+  await expect(glimpse('tags').locator('.kv-item')).toHaveCount(2);
   await attachScreenshot(keyspace, testInfo, 'keyspace-values');
   expect(problems).toEqual([]);
 });

@@ -56,7 +56,7 @@ pub(super) fn copy(cx: &mut Cx) -> CmdResult {
     // dupStringObject and friends: the same value as a new object.
     let repr = match &entry.value {
         Value::String(bytes) => entry.repr.copied(bytes),
-        Value::Stream(_) | Value::ZSet(_) | Value::List(_) => entry.repr,
+        _ => entry.repr,
     };
     let copy = Entry {
         repr,

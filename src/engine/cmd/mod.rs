@@ -35,7 +35,15 @@ mod getdel;
 mod getex;
 mod getrange;
 mod getset;
+mod hashes;
+mod hdel;
 mod hello;
+mod hget;
+mod hgetall;
+mod hincrby;
+mod hrandfield;
+mod hscan;
+mod hset;
 mod incr;
 mod incrby;
 mod incrbyfloat;
@@ -72,16 +80,27 @@ mod quit;
 mod randomkey;
 mod rename;
 mod reset;
+mod sadd;
 mod scan;
 mod select;
 mod set;
 mod setex;
 mod setnx;
 mod setrange;
+mod sets;
+mod sinter;
+mod sismember;
+mod smembers;
+mod smove;
+mod spop;
 mod spublish;
+mod srandmember;
+mod srem;
+mod sscan;
 mod ssubscribe;
 mod strlen;
 mod subscribe;
+mod sunion;
 mod sunsubscribe;
 mod time;
 mod ttl;
@@ -323,6 +342,39 @@ handlers! {
     "rpoplpush" => lmove::rpoplpush,
     "rpush" => lpush::rpush,
     "rpushx" => lpush::rpushx,
+    "hdel" => hdel::hdel,
+    "hexists" => hget::hexists,
+    "hget" => hget::hget,
+    "hgetall" => hgetall::hgetall,
+    "hincrby" => hincrby::hincrby,
+    "hincrbyfloat" => hincrby::hincrbyfloat,
+    "hkeys" => hgetall::hkeys,
+    "hlen" => hget::hlen,
+    "hmget" => hget::hmget,
+    "hmset" => hset::hmset,
+    "hrandfield" => hrandfield::hrandfield,
+    "hscan" => hscan::hscan,
+    "hset" => hset::hset,
+    "hsetnx" => hset::hsetnx,
+    "hstrlen" => hget::hstrlen,
+    "hvals" => hgetall::hvals,
+    "sadd" => sadd::sadd,
+    "scard" => sismember::scard,
+    "sdiff" => sunion::sdiff,
+    "sdiffstore" => sunion::sdiffstore,
+    "sinter" => sinter::sinter,
+    "sintercard" => sinter::sintercard,
+    "sinterstore" => sinter::sinterstore,
+    "sismember" => sismember::sismember,
+    "smembers" => smembers::smembers,
+    "smismember" => sismember::smismember,
+    "smove" => smove::smove,
+    "spop" => spop::spop,
+    "srandmember" => srandmember::srandmember,
+    "srem" => srem::srem,
+    "sscan" => sscan::sscan,
+    "sunion" => sunion::sunion,
+    "sunionstore" => sunion::sunionstore,
 }
 
 #[cfg(test)]

@@ -30,6 +30,8 @@ pub(super) fn encoding(cx: &mut Cx) -> CmdResult {
         Value::Stream(_) => "stream",
         Value::ZSet(z) => z.encoding(),
         Value::List(l) => l.encoding(),
+        Value::Hash(h) => h.encoding(),
+        Value::Set(s) => s.encoding(),
     });
     Ok(name.map_or(Reply::Null, Reply::bulk).into())
 }
@@ -37,7 +39,7 @@ pub(super) fn encoding(cx: &mut Cx) -> CmdResult {
 pub(super) fn refcount(cx: &mut Cx) -> CmdResult {
     let count = lookup(cx, |e| match &e.value {
         Value::String(bytes) => e.repr.refcount(bytes),
-        Value::Stream(_) | Value::ZSet(_) | Value::List(_) => 1,
+        _ => 1,
     });
     Ok(count.map_or(Reply::Null, Reply::Integer).into())
 }

@@ -48,15 +48,48 @@ pub(super) fn parse_cursor(arg: &[u8]) -> Result<u64, Error> {
     Ok(if negative { v.wrapping_neg() } else { v })
 }
 
-pub(super) fn scan(cx: &mut Cx) -> CmdResult {
-    let argv = cx.argv;
-    let cursor = parse_cursor(&argv[1])?;
+/// The options of `scanGenericCommand` from `argv[start]` on: COUNT (at least 1, else a
+/// syntax error), MATCH (`*` alone filters nothing), for SCAN only TYPE, and in profile 8
+/// (7.4+) NOVALUES, which only HSCAN takes.
+pub(super) struct ScanOptions<'a> {
+    pub count: usize,
+    pub pattern: Option<&'a [u8]>,
+    pub type_name: Option<&'a [u8]>,
+    pub novalues: bool,
+}
+
+/// What is being scanned, which decides the options it takes.
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum ScanOf {
+    Keys,
+    Hash,
+    Set,
+}
+
+pub(super) fn parse_options<'a>(
+    cx: &Cx,
+    argv: &'a [Vec<u8>],
+    start: usize,
+    of: ScanOf,
+) -> Result<ScanOptions<'a>, Error> {
+    let v8 = cx.engine.profile() == crate::engine::Profile::V8;
     let mut count: i64 = 10;
     let mut pattern: Option<&[u8]> = None;
     let mut type_name: Option<&[u8]> = None;
-    let mut i = 2;
+    let mut novalues = false;
+    let mut i = start;
     while i < argv.len() {
         let left = argv.len() - i;
+        if v8 && is_kw(&argv[i], "novalues") {
+            if of != ScanOf::Hash {
+                return Err(Error::Other(
+                    "ERR NOVALUES option can only be used in HSCAN".into(),
+                ));
+            }
+            novalues = true;
+            i += 1;
+            continue;
+        }
         if is_kw(&argv[i], "count") && left >= 2 {
             count = super::arg_i64(&argv[i + 1])?;
             if count < 1 {
@@ -67,16 +100,32 @@ pub(super) fn scan(cx: &mut Cx) -> CmdResult {
             pattern = Some(&argv[i + 1])
                 .filter(|p| p.as_slice() != b"*")
                 .map(|p| p.as_slice());
-        } else if is_kw(&argv[i], "type") && left >= 2 {
+        } else if is_kw(&argv[i], "type") && of == ScanOf::Keys && left >= 2 {
             type_name = Some(&argv[i + 1]);
         } else {
             return Err(Error::Syntax);
         }
         i += 2;
     }
+    Ok(ScanOptions {
+        count: usize::try_from(count).unwrap_or(usize::MAX),
+        pattern,
+        type_name,
+        novalues,
+    })
+}
+
+pub(super) fn scan(cx: &mut Cx) -> CmdResult {
+    let argv = cx.argv;
+    let cursor = parse_cursor(&argv[1])?;
+    let ScanOptions {
+        count,
+        pattern,
+        type_name,
+        ..
+    } = parse_options(cx, argv, 2, ScanOf::Keys)?;
 
     let now = cx.now_ms;
-    let count = usize::try_from(count).unwrap_or(usize::MAX);
     let (visited, next) = cx.db().scan(cursor, count);
     let mut keys = Vec::new();
     for key in visited {

@@ -44,7 +44,8 @@ fn size_text(k: &KeyView) -> String {
 }
 
 /// A glimpse of a key's value under its name (`key-preview`, `data-kind`): a string quoted; a
-/// list as a queue with its two ends named; a sorted set as a ranked list with scores. Neutral
+/// list as a queue with its two ends named; a hash as a table; a set as a bag; a sorted set as a
+/// ranked list with scores. Neutral
 /// chips: the colours belong to Pub/Sub, stream entries and pending entries.
 fn preview(k: &KeyView) -> Html {
     let chip = |b: &[u8]| html! { <span class="kv-item">{ text(b) }</span> };
@@ -68,6 +69,22 @@ fn preview(k: &KeyView) -> Html {
                 { for more(head.len() + tail.len()) }
                 { for tail.iter().map(|b| chip(b)) }
                 <span class="kv-end">{ "⇥ tail" }</span>
+            </div>
+        },
+        Preview::Hash { fields } => html! {
+            <table class="key-preview kv-hash" data-testid="key-preview" data-kind="hash"
+                   title="Fields and values, in HGETALL's order">
+                { for fields.iter().map(|(f, v)| html! {
+                    <tr><th scope="row">{ text(f) }</th><td>{ text(v) }</td></tr>
+                }) }
+                if let Some(m) = more(fields.len()) { <tr><td colspan="2">{ m }</td></tr> }
+            </table>
+        },
+        Preview::Set { members } => html! {
+            <div class="key-preview kv-set" data-testid="key-preview" data-kind="set"
+                 title="A bag: members without order or repeats">
+                { for members.iter().map(|b| chip(b)) }
+                { for more(members.len()) }
             </div>
         },
         Preview::Zset { ranked } => html! {
