@@ -1,7 +1,9 @@
 //! Differential tests: the same multi-client scripts run against a real
-//! redis-server (Debian's 7.0.15) and against `streamplay-server --profile 7.0`,
-//! every frame compared byte for byte, except where the committed rules table
-//! (tests/differential/rules.txt) says how a reply that cannot be equal is compared.
+//! redis-server and `streamplay-server` in the matching profile, twice: Debian's
+//! redis-server 7.0.15 against `--profile 7.0`, and Redis 8.0.2 (`.redis8/`) against
+//! `--profile 8` (Redis 8.4). Every frame is compared byte for byte, except where the
+//! committed rules table (tests/differential/rules.txt) says how a reply that cannot be
+//! equal is compared; a rule can hold for one profile only.
 //!
 //! Script format (tests/differential/*.txt), one step a line:
 //! - `A> line`: connection A (opened on first use) sends the line (split as
@@ -15,6 +17,8 @@
 //! - `A>+n line`: sends the line and reads its reply and n more frames as a
 //!   group, compared under the rule for `>+n line` (`exec-self-push`);
 //! - `@sleep ms`: waits (for timeouts that run on the wall clock);
+//! - `@profiles 7.0` or `@profiles 8`: the script runs in that profile only (a
+//!   script without it runs in both);
 //! - `# ...`: a comment.
 //!
 //! Each script runs twice: with every connection in RESP2, and with every
@@ -33,7 +37,7 @@ use streamplay::cli::split::split_args;
 use streamplay::engine::{glob, resp, Protocol, Reply};
 
 mod support;
-use support::{start_redis, start_streamplay_with_probe as start_engine};
+use support::{start_engine, start_real, Version};
 
 /// A client connection that reads whole RESP frames.
 struct Conn {
@@ -121,7 +125,9 @@ enum Rule {
     ExecSelfPush,
 }
 
-fn load_rules() -> Vec<(String, Rule)> {
+/// The rules of the table that hold in `version`: a pattern written `[7.0] pattern` or
+/// `[8] pattern` holds in that profile only, any other in both.
+fn load_rules(version: Version) -> Vec<(String, Rule)> {
     let text = std::fs::read_to_string(dir().join("rules.txt")).unwrap();
     let mut rules = Vec::new();
     for line in text
@@ -136,6 +142,12 @@ fn load_rules() -> Vec<(String, Rule)> {
             .filter(|c| !c.is_empty())
             .collect();
         let (pattern, rule) = (cols[0], cols[1]);
+        let pattern = match pattern.strip_prefix('[').and_then(|p| p.split_once("] ")) {
+            Some((profile, rest)) if profile == version.profile() => rest,
+            Some(("7.0" | "8", _)) => continue,
+            Some((other, _)) => panic!("unknown profile [{other}] in rules.txt"),
+            None => pattern,
+        };
         let mut words = rule.split_whitespace();
         let rule = match words.next() {
             Some("exact") => Rule::Exact,
@@ -574,16 +586,27 @@ struct Tally {
 }
 
 /// Runs one script against both servers in one protocol.
-fn run_script(path: &Path, resp3: bool, rules: &[(String, Rule)], tally: &mut Tally) {
+fn run_script(
+    version: Version,
+    path: &Path,
+    resp3: bool,
+    rules: &[(String, Rule)],
+    tally: &mut Tally,
+) {
     // The RESP3 pass runs the engine with its listener-only probe events on:
     // no reply may depend on which events the engine emits.
     let probe = resp3;
-    let real_server = start_redis();
-    let engine_server = start_engine(probe);
+    let real_server = start_real(version);
+    let engine_server = start_engine(version, probe);
     let mut conns: BTreeMap<String, (Conn, Conn)> = BTreeMap::new();
     let text = std::fs::read_to_string(path).unwrap();
     let name = path.file_name().unwrap().to_string_lossy().to_string();
-    let proto = if resp3 { "RESP3" } else { "RESP2" };
+    let proto = match (version, resp3) {
+        (Version::V7, false) => "7.0, RESP2",
+        (Version::V7, true) => "7.0, RESP3",
+        (Version::V8, false) => "8, RESP2",
+        (Version::V8, true) => "8, RESP3",
+    };
 
     let check = |tally: &mut Tally,
                  lineno: usize,
@@ -615,7 +638,7 @@ fn run_script(path: &Path, resp3: bool, rules: &[(String, Rule)], tally: &mut Ta
     for (n, raw) in text.lines().enumerate() {
         let lineno = n + 1;
         let line = raw.trim_end();
-        if line.is_empty() || line.starts_with('#') {
+        if line.is_empty() || line.starts_with('#') || line.starts_with("@profiles ") {
             continue;
         }
         if let Some(ms) = line.strip_prefix("@sleep ") {
@@ -742,15 +765,23 @@ fn run_script(path: &Path, resp3: bool, rules: &[(String, Rule)], tally: &mut Ta
     }
 }
 
-#[test]
-fn scripts_match_redis_7_0_15() {
-    let rules = load_rules();
+/// The profiles a script runs in: those its `@profiles` line names, or both.
+fn runs_in(text: &str, version: Version) -> bool {
+    text.lines()
+        .find_map(|l| l.strip_prefix("@profiles "))
+        .is_none_or(|p| p.split_whitespace().any(|p| p == version.profile()))
+}
+
+/// Every script that runs in `version`, against its real server, in RESP2 and RESP3.
+fn scripts_match(version: Version) {
+    let rules = load_rules(version);
     let mut scripts: Vec<PathBuf> = std::fs::read_dir(dir())
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| {
             p.extension().is_some_and(|x| x == "txt") && p.file_name().unwrap() != "rules.txt"
         })
+        .filter(|p| runs_in(&std::fs::read_to_string(p).unwrap(), version))
         .collect();
     scripts.sort();
     // `DIFF_ONLY=streams cargo test --test differential` runs the scripts
@@ -758,15 +789,17 @@ fn scripts_match_redis_7_0_15() {
     if let Ok(only) = std::env::var("DIFF_ONLY") {
         scripts.retain(|p| p.file_name().unwrap().to_string_lossy().contains(&only));
     }
-    assert!(!scripts.is_empty());
+    assert!(!scripts.is_empty() || std::env::var_os("DIFF_ONLY").is_some());
     let mut tally = Tally::default();
     for script in &scripts {
         for resp3 in [false, true] {
-            run_script(script, resp3, &rules, &mut tally);
+            run_script(version, script, resp3, &rules, &mut tally);
         }
     }
     println!(
-        "differential: {} scripts x 2 protocols, {} frames compared ({} exact, {} by rule), {} differences",
+        "differential, profile {} against {}: {} scripts x 2 protocols, {} frames compared ({} exact, {} by rule), {} differences",
+        version.profile(),
+        version.redis(),
         scripts.len(),
         tally.frames,
         tally.frames - tally.by_rule,
@@ -784,6 +817,16 @@ fn scripts_match_redis_7_0_15() {
         tally.failures.len(),
         tally.failures.join("\n")
     );
+}
+
+#[test]
+fn scripts_match_redis_7_0_15() {
+    scripts_match(Version::V7);
+}
+
+#[test]
+fn scripts_match_redis_8_0_2() {
+    scripts_match(Version::V8);
 }
 
 /// splitmix64, for the random command generator.
@@ -991,8 +1034,14 @@ fn random_stream_script(seed: u64, commands: usize) -> String {
 /// Runs `commands` random commands from `script(seed, n)` against both servers,
 /// as scripts of at most 10,000 commands with their own seeds, in RESP2 and
 /// RESP3, and fails on any difference. `count_var` overrides the count.
-fn run_random(what: &str, count_var: &str, default: usize, script: fn(u64, usize) -> String) {
-    let rules = load_rules();
+fn run_random(
+    version: Version,
+    what: &str,
+    count_var: &str,
+    default: usize,
+    script: fn(u64, usize) -> String,
+) {
+    let rules = load_rules(version);
     let commands: usize = std::env::var(count_var)
         .ok()
         .and_then(|v| v.parse().ok())
@@ -1003,16 +1052,18 @@ fn run_random(what: &str, count_var: &str, default: usize, script: fn(u64, usize
     let mut seed = 1;
     while done < commands {
         let n = (commands - done).min(10_000);
-        let path = dir.join(format!("random_{what}_{seed}.txt"));
+        let path = dir.join(format!("random_{what}_{}_{seed}.txt", version.profile()));
         std::fs::write(&path, script(seed, n)).unwrap();
         for resp3 in [false, true] {
-            run_script(&path, resp3, &rules, &mut tally);
+            run_script(version, &path, resp3, &rules, &mut tally);
         }
         done += n;
         seed += 1;
     }
     println!(
-        "random {what}: {commands} commands x 2 protocols, {} frames compared, {} differences",
+        "random {what}, profile {} against {}: {commands} commands x 2 protocols, {} frames compared, {} differences",
+        version.profile(),
+        version.redis(),
         tally.frames,
         tally.failures.len()
     );
@@ -1034,7 +1085,25 @@ fn run_random(what: &str, count_var: &str, default: usize, script: fn(u64, usize
 /// test --release --test differential random` runs the full count.
 #[test]
 fn random_stream_commands_match_redis_7_0_15() {
-    run_random("streams", "DIFF_RANDOM", 3000, random_stream_script);
+    run_random(
+        Version::V7,
+        "streams",
+        "DIFF_RANDOM",
+        3000,
+        random_stream_script,
+    );
+}
+
+/// The random stream workload in profile 8 against Redis 8.0.2.
+#[test]
+fn random_stream_commands_match_redis_8_0_2() {
+    run_random(
+        Version::V8,
+        "streams",
+        "DIFF_RANDOM",
+        3000,
+        random_stream_script,
+    );
 }
 
 /// A random consumer-group workload as a differential script: XADD (explicit
@@ -1224,5 +1293,23 @@ fn random_group_script(seed: u64, commands: usize) -> String {
 /// cargo test --release --test differential random_group` runs the full count.
 #[test]
 fn random_group_commands_match_redis_7_0_15() {
-    run_random("groups", "DIFF_RANDOM_GROUPS", 2000, random_group_script);
+    run_random(
+        Version::V7,
+        "groups",
+        "DIFF_RANDOM_GROUPS",
+        2000,
+        random_group_script,
+    );
+}
+
+/// The random consumer-group workload in profile 8 against Redis 8.0.2.
+#[test]
+fn random_group_commands_match_redis_8_0_2() {
+    run_random(
+        Version::V8,
+        "groups",
+        "DIFF_RANDOM_GROUPS",
+        2000,
+        random_group_script,
+    );
 }
