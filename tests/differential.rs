@@ -10,7 +10,9 @@
 //!   redis-cli splits it) and reads one reply;
 //! - `A>& line`: sends without reading (a command that blocks or answers only
 //!   with frames);
-//! - `A< n`: reads n more frames on A (pushes, a served block, a timeout);
+//! - `A< n`: reads n more frames on A (pushes, a served block, a timeout); when a
+//!   group rule matches `< n after <the last line A sent>` (`< 4 after PUNSUBSCRIBE`),
+//!   the n frames are compared as a group under it;
 //! - `A<~ n label`: reads n frames on A as a group, compared under the rule
 //!   for `<~ n label` (`frames-set`, `names-set`: for pushes Redis sends in
 //!   hash order);
@@ -675,6 +677,8 @@ fn run_script(
     let real_server = start_real(version);
     let engine_server = start_engine(version, probe);
     let mut conns: BTreeMap<String, (Conn, Conn)> = BTreeMap::new();
+    // The last command line each client sent, for `< n after <line>` group rules.
+    let mut last_sent: BTreeMap<String, String> = BTreeMap::new();
     let text = std::fs::read_to_string(path).unwrap();
     let name = path.file_name().unwrap().to_string_lossy().to_string();
     let proto = match (version, resp3) {
@@ -782,6 +786,7 @@ fn run_script(
                 .split_once(' ')
                 .unwrap_or_else(|| panic!("{name}:{lineno}: bad line"));
             let n: usize = n.parse().expect("A>+n line");
+            last_sent.insert(client.clone(), command.to_string());
             let argv = split_args(command.as_bytes())
                 .unwrap_or_else(|| panic!("{name}:{lineno}: cannot split {command:?}"));
             real.send(&argv);
@@ -792,6 +797,19 @@ fn run_script(
         }
         if let Some(count) = rest.strip_prefix("< ") {
             let count: usize = count.trim().parse().expect("A< n");
+            let key = format!(
+                "< {count} after {}",
+                last_sent.get(&client).map_or("", String::as_str)
+            );
+            let grouped = rules.iter().any(|(p, r)| {
+                matches!(r, Rule::FramesSet | Rule::NamesSet)
+                    && glob::matches(p.as_bytes(), key.as_bytes(), true)
+            });
+            if grouped {
+                let (a, b) = group(real, ours, count);
+                check_group(tally, &key, a, b);
+                continue;
+            }
             for _ in 0..count {
                 let (a, b) = (real.frame(), ours.frame());
                 // A step that waits for a frame Redis never sends is a broken
@@ -816,6 +834,7 @@ fn run_script(
         };
         let argv = split_args(command.as_bytes())
             .unwrap_or_else(|| panic!("{name}:{lineno}: cannot split {command:?}"));
+        last_sent.insert(client.clone(), command.to_string());
         real.send(&argv);
         ours.send(&argv);
         if read {

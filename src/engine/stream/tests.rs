@@ -1398,6 +1398,46 @@ mod v8_refs_events {
         assert!(notifications(&out.events).is_empty());
     }
 
+    /// Redis 8.2-8.4 trim approximately by whole nodes only, and DELREF and ACKED
+    /// never drop a node whole, so `~` with them trims nothing: redis/redis#14656
+    /// ("XTRIM/XADD MAXLEN ~ (approximate) ACKED does not delete anything",
+    /// reproduced on 8.2.2 and 8.4.0), fixed only in 8.6 by redis/redis#14623 (bug
+    /// introduced with the modes by #14130, 8.2). KEEPREF drops whole nodes as 7.0.
+    #[test]
+    fn approximate_trims_with_delref_or_acked_trim_nothing_as_8_4_does() {
+        for (mode, trimmed) in [("KEEPREF", 200), ("DELREF", 0), ("ACKED", 0), ("", 200)] {
+            for with_group in [false, true] {
+                let mut e = Engine::new(Config {
+                    profile: Profile::V8,
+                    ..Config::default()
+                });
+                let c = e.connect(0);
+                for i in 1..=250 {
+                    e.execute(c, argv(&format!("XADD s {i}-1 f v")), 0);
+                }
+                if with_group {
+                    // Every entry read and acknowledged: ACKED could delete them all.
+                    e.execute(c, argv("XGROUP CREATE s g 0"), 0);
+                    e.execute(c, argv("XREADGROUP GROUP g c NOACK STREAMS s >"), 0);
+                }
+                let out = e.execute(c, argv(&format!("XTRIM s MAXLEN ~ 10 {mode}")), 1);
+                assert_eq!(
+                    out.reply,
+                    Some(Reply::Integer(trimmed)),
+                    "{mode} {with_group}"
+                );
+                let out = e.execute(c, argv(&format!("XADD s {mode} MAXLEN ~ 10 * f v")), 1);
+                assert!(matches!(out.reply, Some(Reply::Bulk(_))));
+                let out = e.execute(c, argv("XLEN s"), 1);
+                let left = if trimmed == 0 { 251 } else { 51 };
+                assert_eq!(out.reply, Some(Reply::Integer(left)), "{mode} {with_group}");
+                // The exact trim goes entry by entry in every mode.
+                let out = e.execute(c, argv(&format!("XTRIM s MAXLEN = 10 {mode}")), 1);
+                assert_eq!(out.reply, Some(Reply::Integer(left - 10)), "{mode}");
+            }
+        }
+    }
+
     #[test]
     fn a_blocked_claim_reader_wakes_when_an_entry_is_idle_enough() {
         let (mut e, c) = engine();
