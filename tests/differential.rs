@@ -19,6 +19,9 @@
 //! - `A>+n line`: sends the line and reads its reply and n more frames as a
 //!   group, compared under the rule for `>+n line` (`exec-self-push`);
 //! - `@sleep ms`: waits (for timeouts that run on the wall clock);
+//! - `{A}` in a command line stands for connection A's client id (the first
+//!   connection a script opens is client 4 against 7.0.15 and 5 against 8.0.2,
+//!   whose start-up makes one more client of its own);
 //! - `@profiles 7.0` or `@profiles 8`: the script runs in that profile only (a
 //!   script without it runs in both);
 //! - `# ...`: a comment.
@@ -118,6 +121,8 @@ enum Rule {
     Set,
     Map,
     Shape,
+    /// Same RESP type at the top level.
+    Kind,
     Commands,
     Scan,
     InfoFields(Vec<String>),
@@ -130,6 +135,10 @@ enum Rule {
     /// caps ENTRIESREAD at the stream's entries-added; 8.0.2 keeps what was given):
     /// that group's entries-read and lag are not compared.
     Clamped(Box<Rule>),
+    /// `absent`: something Redis 8.2-8.4 added, which Redis 8.0.2 lacks: the real reply
+    /// is an error (unknown command, syntax) or nothing but nils and empty aggregates
+    /// (COMMAND INFO/DOCS of an unknown command), and the engine's is neither.
+    Absent,
 }
 
 /// The rules of the table that hold in `version`: a pattern written `[7.0] pattern` or
@@ -174,6 +183,7 @@ fn load_rules(version: Version) -> Vec<(String, Rule)> {
             Some("set") => Rule::Set,
             Some("map") => Rule::Map,
             Some("shape") => Rule::Shape,
+            Some("kind") => Rule::Kind,
             Some("info-fields") => Rule::InfoFields(words.map(str::to_string).collect()),
             Some("kv-lines") => Rule::KvLines(words.map(str::to_string).collect()),
             Some("commands") => Rule::Commands,
@@ -181,6 +191,7 @@ fn load_rules(version: Version) -> Vec<(String, Rule)> {
             Some("frames-set") => Rule::FramesSet,
             Some("names-set") => Rule::NamesSet,
             Some("exec-self-push") => Rule::ExecSelfPush,
+            Some("absent") => Rule::Absent,
             other => panic!("unknown rule {other:?} in rules.txt"),
         };
         let rule = if clamped {
@@ -434,6 +445,17 @@ fn compare(rule: &Rule, real: &(Vec<u8>, Option<Reply>), ours: &(Vec<u8>, Option
     let (Some(r), Some(o)) = (&real.1, &ours.1) else {
         return real.0 == ours.0;
     };
+    if let Rule::Absent = rule {
+        fn nothing(r: &Reply) -> bool {
+            match r {
+                Reply::Error(_) | Reply::Null => true,
+                Reply::Array(items) | Reply::Set(items) => items.iter().all(nothing),
+                Reply::Map(pairs) => pairs.is_empty(),
+                _ => false,
+            }
+        }
+        return nothing(r) && !nothing(o);
+    }
     if let Rule::Clamped(inner) = rule {
         // Both sides re-encoded alike (RESP3 keeps maps apart from arrays).
         let (r, o) = unclamped(r, o);
@@ -446,6 +468,7 @@ fn compare(rule: &Rule, real: &(Vec<u8>, Option<Reply>), ours: &(Vec<u8>, Option
         Rule::Column(i) => without_column(r, *i) == without_column(o, *i),
         Rule::Times(fields) => masked(&unclocked(r), fields) == masked(&unclocked(o), fields),
         Rule::Shape => same_shape(r, o),
+        Rule::Kind => same_kind(r, o),
         Rule::Map => {
             let (Some(mut a), Some(mut b)) = (pairs(r), pairs(o)) else {
                 return false;
@@ -506,7 +529,7 @@ fn compare(rule: &Rule, real: &(Vec<u8>, Option<Reply>), ours: &(Vec<u8>, Option
         }
         // Group rules compare single frames exactly.
         Rule::FramesSet | Rule::NamesSet | Rule::ExecSelfPush => real.0 == ours.0,
-        Rule::Clamped(_) => unreachable!("handled above"),
+        Rule::Clamped(_) | Rule::Absent => unreachable!("handled above"),
     }
 }
 
@@ -679,6 +702,19 @@ fn run_script(
     let mut conns: BTreeMap<String, (Conn, Conn)> = BTreeMap::new();
     // The last command line each client sent, for `< n after <line>` group rules.
     let mut last_sent: BTreeMap<String, String> = BTreeMap::new();
+    // Each connection's client id, in the order the script opens them.
+    let mut ids: BTreeMap<String, u64> = BTreeMap::new();
+    let first_id = match version {
+        Version::V7 => 4,
+        Version::V8 => 5,
+    };
+    let with_ids = |command: &str, ids: &BTreeMap<String, u64>| {
+        let mut out = command.to_string();
+        for (name, id) in ids {
+            out = out.replace(&format!("{{{name}}}"), &id.to_string());
+        }
+        out
+    };
     let text = std::fs::read_to_string(path).unwrap();
     let name = path.file_name().unwrap().to_string_lossy().to_string();
     let proto = match (version, resp3) {
@@ -740,6 +776,7 @@ fn run_script(
                 check(tally, lineno, "HELLO 3", real, ours);
             }
             conns.insert(client.clone(), pair);
+            ids.insert(client.clone(), first_id + ids.len() as u64);
         }
         let (real, ours) = conns.get_mut(&client).unwrap();
         let group = |real: &mut Conn, ours: &mut Conn, n: usize| {
@@ -787,7 +824,7 @@ fn run_script(
                 .unwrap_or_else(|| panic!("{name}:{lineno}: bad line"));
             let n: usize = n.parse().expect("A>+n line");
             last_sent.insert(client.clone(), command.to_string());
-            let argv = split_args(command.as_bytes())
+            let argv = split_args(with_ids(command, &ids).as_bytes())
                 .unwrap_or_else(|| panic!("{name}:{lineno}: cannot split {command:?}"));
             real.send(&argv);
             ours.send(&argv);
@@ -832,7 +869,7 @@ fn run_script(
                     .unwrap_or_else(|| panic!("{name}:{lineno}: bad line")),
             ),
         };
-        let argv = split_args(command.as_bytes())
+        let argv = split_args(with_ids(command, &ids).as_bytes())
             .unwrap_or_else(|| panic!("{name}:{lineno}: cannot split {command:?}"));
         last_sent.insert(client.clone(), command.to_string());
         real.send(&argv);

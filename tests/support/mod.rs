@@ -176,14 +176,6 @@ pub fn start_engine(version: Version, probe: bool) -> Server {
         .expect("start streamplay-server");
     let mut s = Server { child, port };
     wait_ready(&mut s, "streamplay-server");
-    if version == Version::V8 {
-        // Redis 8.0.2 creates one more client of its own at start-up than 7.0.15 (its
-        // first connection is client 4, not 3), which the engine's numbering does not
-        // follow in either profile. One more probe connection puts the engine's ids in
-        // step, so that scripts that name clients by id (`CLIENT KILL ID 5`) mean the
-        // same client on both servers; README "Proven against which server" says so.
-        wait_ready(&mut s, "streamplay-server");
-    }
     s
 }
 
