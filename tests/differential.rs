@@ -139,6 +139,12 @@ enum Rule {
     /// is an error (unknown command, syntax) or nothing but nils and empty aggregates
     /// (COMMAND INFO/DOCS of an unknown command), and the engine's is neither.
     Absent,
+    /// `without <name>,<name> <rule>`: the named commands are left out of the engine's
+    /// COMMAND INFO / DOCS / LIST reply, then `<rule>` compares.
+    Without(Vec<Vec<u8>>, Box<Rule>),
+    /// `docs-names`: every COMMAND DOCS entry of the engine's reply is in the real one,
+    /// with the same `group` and `since`; texts and arguments are not compared.
+    DocsNames,
 }
 
 /// The rules of the table that hold in `version`: a pattern written `[7.0] pattern` or
@@ -169,6 +175,15 @@ fn load_rules(version: Version) -> Vec<(String, Rule)> {
         if clamped {
             words.next();
         }
+        let without: Option<Vec<Vec<u8>>> = rule.starts_with("without ").then(|| {
+            words.next();
+            words
+                .next()
+                .expect("without <names>")
+                .split(',')
+                .map(|n| n.as_bytes().to_vec())
+                .collect()
+        });
         let rule = match words.next() {
             Some("exact") => Rule::Exact,
             Some("mask") => Rule::Mask(words.map(|w| w.as_bytes().to_vec()).collect()),
@@ -192,12 +207,17 @@ fn load_rules(version: Version) -> Vec<(String, Rule)> {
             Some("names-set") => Rule::NamesSet,
             Some("exec-self-push") => Rule::ExecSelfPush,
             Some("absent") => Rule::Absent,
+            Some("docs-names") => Rule::DocsNames,
             other => panic!("unknown rule {other:?} in rules.txt"),
         };
         let rule = if clamped {
             Rule::Clamped(Box::new(rule))
         } else {
             rule
+        };
+        let rule = match without {
+            Some(names) => Rule::Without(names, Box::new(rule)),
+            None => rule,
         };
         rules.push((pattern.to_string(), rule));
     }
@@ -456,6 +476,54 @@ fn compare(rule: &Rule, real: &(Vec<u8>, Option<Reply>), ours: &(Vec<u8>, Option
         }
         return nothing(r) && !nothing(o);
     }
+    if let Rule::Without(names, inner) = rule {
+        let named = |r: &Reply| match r {
+            Reply::Bulk(n) => names.contains(n),
+            Reply::Array(e) => matches!(e.first(), Some(Reply::Bulk(n)) if names.contains(n)),
+            _ => false,
+        };
+        let kept = match o {
+            Reply::Map(p) => Reply::Map(p.iter().filter(|(k, _)| !named(k)).cloned().collect()),
+            // A RESP2 COMMAND DOCS reply is a flat name/docs array.
+            Reply::Array(items)
+                if items.first().is_some_and(|i| matches!(i, Reply::Bulk(_)))
+                    && items.get(1).is_some_and(|i| matches!(i, Reply::Array(_))) =>
+            {
+                Reply::Array(
+                    items
+                        .chunks(2)
+                        .filter(|kv| !named(&kv[0]))
+                        .flat_map(|kv| kv.to_vec())
+                        .collect(),
+                )
+            }
+            Reply::Array(items) => {
+                Reply::Array(items.iter().filter(|i| !named(i)).cloned().collect())
+            }
+            other => other.clone(),
+        };
+        let frame = |x: &Reply| (resp::encode(x, Protocol::Resp3), Some(x.clone()));
+        return compare(inner, &frame(r), &frame(&kept));
+    }
+    if let Rule::DocsNames = rule {
+        let (Some(rp), Some(op)) = (pairs(r), pairs(o)) else {
+            return real.0 == ours.0;
+        };
+        let field = |docs: &Reply, name: &[u8]| {
+            pairs(docs).and_then(|p| {
+                p.into_iter()
+                    .find(|(k, _)| matches!(k, Reply::Bulk(k) if k == name))
+                    .map(|(_, v)| v)
+            })
+        };
+        return op.iter().all(|(name, docs)| {
+            rp.iter().any(|(rn, rd)| {
+                rn == name
+                    && field(rd, b"group") == field(docs, b"group")
+                    && field(rd, b"since") == field(docs, b"since")
+            })
+        });
+    }
     if let Rule::Clamped(inner) = rule {
         // Both sides re-encoded alike (RESP3 keeps maps apart from arrays).
         let (r, o) = unclamped(r, o);
@@ -529,7 +597,9 @@ fn compare(rule: &Rule, real: &(Vec<u8>, Option<Reply>), ours: &(Vec<u8>, Option
         }
         // Group rules compare single frames exactly.
         Rule::FramesSet | Rule::NamesSet | Rule::ExecSelfPush => real.0 == ours.0,
-        Rule::Clamped(_) | Rule::Absent => unreachable!("handled above"),
+        Rule::Clamped(_) | Rule::Absent | Rule::Without(..) | Rule::DocsNames => {
+            unreachable!("handled above")
+        }
     }
 }
 
