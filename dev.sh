@@ -15,7 +15,7 @@
 #   ./dev.sh bench-session  the session benchmark: seeks in a 100,000-step session holding a
 #                    1,000,000-entry stream, checkpoint memory, Session::run against the bare
 #                    engine (native and wasm32 under Node; a few minutes)
-#   ./dev.sh diff-full  the random stream differential test at its full 100,000 commands
+#   ./dev.sh diff-full  the random stream differential test at its full 100,000 commands (both profiles)
 #   ./dev.sh vm-full    the view model property test at 1,000,000 cases (release build)
 #   ./dev.sh bench-browser  the consoles in headless Chromium: Enter → reply painted, and frame times
 #                    and lost messages under 1,000 pushes a second (about a minute)
@@ -173,7 +173,7 @@ verify_setup() {
 }
 
 run_tests() {
-  say "native tests (engine, transcripts, redis-cli golden screens, server, differential vs redis-server)"
+  say "native tests (engine, transcripts, redis-cli golden screens, server, differential vs redis-server 7.0.15 and Redis 8.0.2)"
   cargo test
   say "view model property test, 10,000 cases (release build)"
   STREAMPLAY_VM_CASES=10000 cargo test --release --test view_model
@@ -213,7 +213,7 @@ case "${1:-}" in
     npx playwright test --config playwright.bench.config.js ;;
   diff-full)
     setup_build; setup_test
-    say "random stream differential test, 100,000 commands against redis-server 7.0.15"
+    say "random stream differential test, 100,000 commands against redis-server 7.0.15 and against Redis 8.0.2"
     STREAMPLAY_RANDOM_COMMANDS=100000 cargo test --release --test differential_streams_random -- --nocapture ;;
   vm-full)
     say "view model property test, 1,000,000 cases (release build)"
