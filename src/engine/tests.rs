@@ -703,3 +703,30 @@ fn xread_reblocked_goes_to_the_back_in_profile_8() {
         assert_eq!(served, vec![order[first], order[1 - first]], "{profile:?}");
     }
 }
+
+/// Redis 8's Keysizes section, as 8.0.2 printed it for the same keys: strings by
+/// length in power-of-two bins, 1024 and up as K.
+#[test]
+fn info_keysizes_bins_string_lengths_in_profile_8() {
+    let mut e = Engine::new(Config {
+        profile: Profile::V8,
+        ..Config::default()
+    });
+    let c = e.connect(0);
+    e.execute(c, vec![b"SET".to_vec(), b"e".to_vec(), Vec::new()], 0);
+    e.execute(c, argv("SET a 1"), 0);
+    e.execute(c, argv("SET bb 12345678901"), 0);
+    e.execute(
+        c,
+        vec![b"SET".to_vec(), b"big".to_vec(), vec![b'x'; 2000]],
+        0,
+    );
+    let out = e.execute(c, argv("INFO keysizes"), 0);
+    let Some(Reply::Verbatim(_, text)) = out.reply else {
+        panic!("INFO");
+    };
+    assert_eq!(
+        String::from_utf8(text).unwrap(),
+        "# Keysizes\r\ndb0_distrib_strings_sizes:0=1,1=1,8=1,1K=1\r\n"
+    );
+}

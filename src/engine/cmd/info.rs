@@ -199,20 +199,34 @@ fn add_v8_fields(engine: &Engine, out: &mut String, start: usize) {
             engine.port
         );
     }
-    let watched: BTreeSet<(usize, &[u8])> = engine
-        .clients
-        .values()
-        .flat_map(|c| c.watched.iter().map(|w| (w.db, &w.key[..])))
-        .collect();
-    let blocking = |on_nokey: bool| {
-        let keys: BTreeSet<(usize, &[u8])> = engine
+    // Distinct (db, key) pairs, counted without a set: the lists are short, and a
+    // plain scan keeps a new collection type's code out of the page.
+    let distinct = |pairs: Vec<(usize, &[u8])>| {
+        pairs
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| !pairs[..*i].contains(p))
+            .count()
+    };
+    let watched = distinct(
+        engine
             .clients
             .values()
-            .filter_map(|c| c.block.as_ref())
-            .filter(|b| !on_nokey || matches!(b.serve, crate::engine::client::Serve::Group { .. }))
-            .flat_map(|b| b.keys.iter().map(move |k| (b.db, &k[..])))
-            .collect();
-        keys.len()
+            .flat_map(|c| c.watched.iter().map(|w| (w.db, &w.key[..])))
+            .collect(),
+    );
+    let blocking = |on_nokey: bool| {
+        distinct(
+            engine
+                .clients
+                .values()
+                .filter_map(|c| c.block.as_ref())
+                .filter(|b| {
+                    !on_nokey || matches!(b.serve, crate::engine::client::Serve::Group { .. })
+                })
+                .flat_map(|b| b.keys.iter().map(move |k| (b.db, &k[..])))
+                .collect(),
+        )
     };
     for (after, names) in V8_FIELDS {
         let key = format!("\r\n{after}:");
@@ -229,7 +243,7 @@ fn add_v8_fields(engine: &Engine, out: &mut String, start: usize) {
                     .values()
                     .filter(|c| !c.watched.is_empty())
                     .count(),
-                "total_watched_keys" => watched.len(),
+                "total_watched_keys" => watched,
                 "total_blocking_keys" => blocking(false),
                 "total_blocking_keys_on_nokey" => blocking(true),
                 _ => 0,
@@ -245,34 +259,32 @@ fn add_v8_fields(engine: &Engine, out: &mut String, start: usize) {
 /// Lists, sets, sorted sets and hashes would add their `_items` lines.
 fn keysizes(engine: &Engine, out: &mut String) {
     for (i, db) in engine.dbs.iter().enumerate() {
-        let mut bins = std::collections::BTreeMap::<u32, u64>::new();
+        // bins[0]: empty strings; bins[b]: lengths in 2^(b-1)..2^b.
+        let mut bins = [0u64; 65];
         for (_, e) in db.iter() {
             if let crate::engine::keyspace::Value::String(s) = &e.value {
-                let bin = if s.is_empty() {
-                    0
-                } else {
-                    64 - (s.len() as u64).leading_zeros()
-                };
-                *bins.entry(bin).or_default() += 1;
+                bins[(64 - (s.len() as u64).leading_zeros()) as usize] += 1;
             }
         }
-        if bins.is_empty() {
-            continue;
-        }
-        let _ = write!(out, "db{i}_distrib_strings_sizes:");
-        for (n, (bin, count)) in bins.iter().enumerate() {
-            let size = if *bin == 0 { 0 } else { 1u64 << (bin - 1) };
-            let label = match size.trailing_zeros() / 10 {
-                _ if size < 1024 => size.to_string(),
-                1 => format!("{}K", size >> 10),
-                2 => format!("{}M", size >> 20),
-                3 => format!("{}G", size >> 30),
-                _ => format!("{}T", size >> 40),
+        let mut sep = "";
+        for (bin, &count) in bins.iter().enumerate().filter(|(_, &n)| n > 0) {
+            if sep.is_empty() {
+                let _ = write!(out, "db{i}_distrib_strings_sizes:");
+            }
+            let size = if bin == 0 { 0 } else { 1u64 << (bin - 1) };
+            let (value, unit) = match size.trailing_zeros() / 10 {
+                _ if size < 1024 => (size, ""),
+                1 => (size >> 10, "K"),
+                2 => (size >> 20, "M"),
+                3 => (size >> 30, "G"),
+                _ => (size >> 40, "T"),
             };
-            let sep = if n == 0 { "" } else { "," };
-            let _ = write!(out, "{sep}{label}={count}");
+            let _ = write!(out, "{sep}{value}{unit}={count}");
+            sep = ",";
         }
-        out.push_str("\r\n");
+        if !sep.is_empty() {
+            out.push_str("\r\n");
+        }
     }
 }
 
