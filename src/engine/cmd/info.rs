@@ -229,11 +229,20 @@ fn add_v8_fields(engine: &Engine, out: &mut String, start: usize) {
         )
     };
     for (after, names) in V8_FIELDS {
-        let key = format!("\r\n{after}:");
-        let Some(at) = out[start - 2..].find(&key).map(|i| i + start - 2 + 2) else {
+        // The end of the field's line: lines are walked by '\n' (a substring search
+        // would bring its own code into the page).
+        let mut pos = start;
+        let mut eol = None;
+        for line in out[start..].split_inclusive('\n') {
+            pos += line.len();
+            if line.strip_prefix(after).is_some_and(|r| r.starts_with(':')) {
+                eol = Some(pos);
+                break;
+            }
+        }
+        let Some(eol) = eol else {
             continue;
         };
-        let eol = out[at..].find("\r\n").map_or(out.len(), |i| at + i + 2);
         let mut lines = String::new();
         for name in *names {
             let value = match *name {
