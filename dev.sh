@@ -15,7 +15,7 @@
 #   ./dev.sh bench-session  the session benchmark: seeks in a 100,000-step session holding a
 #                    1,000,000-entry stream, checkpoint memory, Session::run against the bare
 #                    engine (native and wasm32 under Node; a few minutes)
-#   ./dev.sh diff-full  the random stream differential test at its full 100,000 commands
+#   ./dev.sh diff-full  the random stream differential test at its full 100,000 commands (both profiles)
 #   ./dev.sh vm-full    the view model property test at 1,000,000 cases (release build)
 #   ./dev.sh bench-browser  the consoles in headless Chromium: Enter → reply painted, and frame times
 #                    and lost messages under 1,000 pushes a second (about a minute)
@@ -24,14 +24,18 @@
 # trunk 0.21.14, wasm-bindgen-cli matching the pinned wasm-bindgen crate, the npm
 # packages at package-lock.json's versions (Playwright's test runner and binaryen's wasm-opt;
 # no browser download), and for the tests Debian's chromium, chromium-driver, redis-server
-# 7.0.15 and redis-tools, and the Python packages of requirements-test.txt (redis-py) in the
-# project's own virtual environment .venv/, which every test that runs Python uses.
+# 7.0.15 and redis-tools, the Python packages of requirements-test.txt (redis-py) in the
+# project's own virtual environment .venv/, which every test that runs Python uses, and Redis
+# 8.0.2 for the profile 8 differential tests: Debian 13's packages extracted into the ignored
+# folder .redis8/ (scripts/redis8-setup.sh; nothing installed system-wide).
 set -euo pipefail
 cd "$(dirname "$0")"
 
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\(.*\)"$/\1/p' Cargo.toml)
 REDIS_VERSION=7.0.15
+REDIS8_VERSION=8.0.2
+REDIS8_DIR=$PWD/.redis8
 VENV=.venv
 REQUIREMENTS=requirements-test.txt
 export TRUNK_SKIP_VERSION_CHECK=true
@@ -124,6 +128,11 @@ setup_test() {
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium chromium-driver
   fi
   setup_python
+  if ! "$REDIS8_DIR/redis8-server" --version >/dev/null 2>&1; then
+    say "bringing up Redis $REDIS8_VERSION in .redis8/ (about 20 seconds, once)"
+  fi
+  # Idempotent: returns at once when .redis8/ already runs.
+  bash scripts/redis8-setup.sh "$REDIS8_DIR" >/dev/null
 }
 
 # Fails, naming each, when a tool is missing or not at the version the project pins.
@@ -139,6 +148,8 @@ check_tools() {
   expect redis-server "$REDIS_VERSION" "$(redis-server --version 2>/dev/null | sed -n 's/.* v=\([0-9.]*\).*/\1/p')"
   expect redis-benchmark "$REDIS_VERSION" "$(version_of redis-benchmark --version)"
   expect redis-cli "$REDIS_VERSION" "$(version_of redis-cli --version)"
+  expect redis8-server "$REDIS8_VERSION" "$("$REDIS8_DIR/redis8-server" --version 2>/dev/null | sed -n 's/.* v=\([0-9.]*\).*/\1/p')"
+  expect redis8-cli "$REDIS8_VERSION" "$(version_of "$REDIS8_DIR/redis8-cli" --version)"
   want=$(version_of chromium --version)
   [ -n "$want" ] || { echo "  chromium is missing" >&2; bad=1; }
   expect chromedriver "$want" "$(version_of chromedriver --version)"
@@ -162,7 +173,7 @@ verify_setup() {
 }
 
 run_tests() {
-  say "native tests (engine, transcripts, redis-cli golden screens, server, differential vs redis-server)"
+  say "native tests (engine, transcripts, redis-cli golden screens, server, differential vs redis-server 7.0.15 and Redis 8.0.2)"
   cargo test
   say "view model property test, 10,000 cases (release build)"
   STREAMPLAY_VM_CASES=10000 cargo test --release --test view_model
@@ -202,7 +213,7 @@ case "${1:-}" in
     npx playwright test --config playwright.bench.config.js ;;
   diff-full)
     setup_build; setup_test
-    say "random stream differential test, 100,000 commands against redis-server 7.0.15"
+    say "random stream differential test, 100,000 commands against redis-server 7.0.15 and against Redis 8.0.2"
     STREAMPLAY_RANDOM_COMMANDS=100000 cargo test --release --test differential_streams_random -- --nocapture ;;
   vm-full)
     say "view model property test, 1,000,000 cases (release build)"

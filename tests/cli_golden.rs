@@ -284,7 +284,35 @@ fn replay(name: &str, content: &str, tally: &mut Tally) {
 
 #[test]
 fn recordings_match_the_formatter_and_tokenizer() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/cli");
+    check_recordings("tests/golden/cli", &[]);
+}
+
+/// The same topics recorded with Redis 8.0.2's redis-cli against Redis 8.0.2
+/// (`tests/golden/cli-8/`, made by cli-golden's `capture.py` with `.redis8/redis8-cli`
+/// as `redis-cli`): where the screens differ from 7.0.15's, the replies differ
+/// (versions, HELLO's modules, INFO's fields, 7.2+ summaries in HELP), and the
+/// formatter prints both as the recorded redis-cli did, except where redis-cli
+/// itself changed after 7.0, which the page's console does not follow yet (so
+/// these counts are exact: a new difference or a fixed one fails here):
+/// - `10-pubsub`: redis-cli 7.2+ lets one type in subscribe mode and prints
+///   "Reading messages... (press Ctrl-C to quit or any key to type command)" after
+///   every batch of pushes, where 7.0.15 printed "(press Ctrl-C to quit)" once,
+///   before the confirmations (13 steps);
+/// - `06-resp3`: a push that arrives while idle (`DEBUG PROTOCOL push`) is printed
+///   when it arrives, before the next command's reply, not with the reply that
+///   carried it (2 steps).
+#[test]
+fn redis_cli_8_recordings_match_the_formatter_and_tokenizer() {
+    check_recordings(
+        "tests/golden/cli-8",
+        &[("06-resp3.resp.jsonl", 2), ("10-pubsub.resp.jsonl", 13)],
+    );
+}
+
+/// Replays every recording of `dir`; `known` is how many steps of which file are
+/// known to differ (all others must match).
+fn check_recordings(dir: &str, known: &[(&str, usize)]) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(dir);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -307,15 +335,19 @@ fn recordings_match_the_formatter_and_tokenizer() {
     for mismatch in &tally.mismatches {
         println!("MISMATCH {mismatch}");
     }
+    let mut by_file: Vec<(&str, usize)> = Vec::new();
+    for m in &tally.mismatches {
+        let file = m.split(' ').next().unwrap_or_default();
+        match by_file.iter_mut().find(|(f, _)| *f == file) {
+            Some((_, n)) => *n += 1,
+            None => by_file.push((file, 1)),
+        }
+    }
+    assert_eq!(by_file, known, "steps that differ, by recording");
     println!(
         "checked {} recorded items ({} HELP lines skipped), {} mismatches",
         tally.checked,
         tally.help_skipped,
-        tally.mismatches.len()
-    );
-    assert!(
-        tally.mismatches.is_empty(),
-        "{} mismatches",
         tally.mismatches.len()
     );
     assert!(

@@ -1,20 +1,30 @@
 //! Differential tests: the same multi-client scripts run against a real
-//! redis-server (Debian's 7.0.15) and against `streamplay-server --profile 7.0`,
-//! every frame compared byte for byte, except where the committed rules table
-//! (tests/differential/rules.txt) says how a reply that cannot be equal is compared.
+//! redis-server and `streamplay-server` in the matching profile, twice: Debian's
+//! redis-server 7.0.15 against `--profile 7.0`, and Redis 8.0.2 (`.redis8/`) against
+//! `--profile 8` (Redis 8.4). Every frame is compared byte for byte, except where the
+//! committed rules table (tests/differential/rules.txt) says how a reply that cannot be
+//! equal is compared; a rule can hold for one profile only.
 //!
 //! Script format (tests/differential/*.txt), one step a line:
 //! - `A> line`: connection A (opened on first use) sends the line (split as
 //!   redis-cli splits it) and reads one reply;
 //! - `A>& line`: sends without reading (a command that blocks or answers only
 //!   with frames);
-//! - `A< n`: reads n more frames on A (pushes, a served block, a timeout);
+//! - `A< n`: reads n more frames on A (pushes, a served block, a timeout); when a
+//!   group rule matches `< n after <the last line A sent>` (`< 4 after PUNSUBSCRIBE`),
+//!   the n frames are compared as a group under it;
 //! - `A<~ n label`: reads n frames on A as a group, compared under the rule
 //!   for `<~ n label` (`frames-set`, `names-set`: for pushes Redis sends in
 //!   hash order);
 //! - `A>+n line`: sends the line and reads its reply and n more frames as a
 //!   group, compared under the rule for `>+n line` (`exec-self-push`);
 //! - `@sleep ms`: waits (for timeouts that run on the wall clock);
+//! - `{A}` in a command line stands for connection A's client id (the first
+//!   connection a script opens is client 4 against 7.0.15 and 5 against 8.0.2,
+//!   whose start-up makes one more client of its own);
+//! - `@profiles 7.0` or `@profiles 8`: the script runs in that profile only (a
+//!   script without it runs in both); a step written `[7.0] A> ...` or `[8] A> ...`
+//!   runs in that profile only (where the two servers' versions part ways);
 //! - `# ...`: a comment.
 //!
 //! Each script runs twice: with every connection in RESP2, and with every
@@ -33,7 +43,7 @@ use streamplay::cli::split::split_args;
 use streamplay::engine::{glob, resp, Protocol, Reply};
 
 mod support;
-use support::{start_redis, start_streamplay_with_probe as start_engine};
+use support::{start_engine, start_real, Version};
 
 /// A client connection that reads whole RESP frames.
 struct Conn {
@@ -112,6 +122,8 @@ enum Rule {
     Set,
     Map,
     Shape,
+    /// Same RESP type at the top level.
+    Kind,
     Commands,
     Scan,
     InfoFields(Vec<String>),
@@ -120,9 +132,26 @@ enum Rule {
     NamesSet,
     ExecSelfPush,
     Sample(Vec<Vec<u8>>),
+    /// `entries-read-clamped <rule>`: as the inner rule, except for a consumer group
+    /// whose entries-read is lower in the engine than in the real reply (Redis 8.2.2+
+    /// caps ENTRIESREAD at the stream's entries-added; 8.0.2 keeps what was given):
+    /// that group's entries-read and lag are not compared.
+    Clamped(Box<Rule>),
+    /// `absent`: something Redis 8.2-8.4 added, which Redis 8.0.2 lacks: the real reply
+    /// is an error (unknown command, syntax) or nothing but nils and empty aggregates
+    /// (COMMAND INFO/DOCS of an unknown command), and the engine's is neither.
+    Absent,
+    /// `without <name>,<name> <rule>`: the named commands are left out of the engine's
+    /// COMMAND INFO / DOCS / LIST reply, then `<rule>` compares.
+    Without(Vec<Vec<u8>>, Box<Rule>),
+    /// `docs-names`: every COMMAND DOCS entry of the engine's reply is in the real one,
+    /// with the same `group` and `since`; texts and arguments are not compared.
+    DocsNames,
 }
 
-fn load_rules() -> Vec<(String, Rule)> {
+/// The rules of the table that hold in `version`: a pattern written `[7.0] pattern` or
+/// `[8] pattern` holds in that profile only, any other in both.
+fn load_rules(version: Version) -> Vec<(String, Rule)> {
     let text = std::fs::read_to_string(dir().join("rules.txt")).unwrap();
     let mut rules = Vec::new();
     for line in text
@@ -137,7 +166,26 @@ fn load_rules() -> Vec<(String, Rule)> {
             .filter(|c| !c.is_empty())
             .collect();
         let (pattern, rule) = (cols[0], cols[1]);
+        let pattern = match pattern.strip_prefix('[').and_then(|p| p.split_once("] ")) {
+            Some((profile, rest)) if profile == version.profile() => rest,
+            Some(("7.0" | "8", _)) => continue,
+            Some((other, _)) => panic!("unknown profile [{other}] in rules.txt"),
+            None => pattern,
+        };
         let mut words = rule.split_whitespace();
+        let clamped = rule.starts_with("entries-read-clamped ");
+        if clamped {
+            words.next();
+        }
+        let without: Option<Vec<Vec<u8>>> = rule.starts_with("without ").then(|| {
+            words.next();
+            words
+                .next()
+                .expect("without <names>")
+                .split(',')
+                .map(|n| n.as_bytes().to_vec())
+                .collect()
+        });
         let rule = match words.next() {
             Some("exact") => Rule::Exact,
             Some("mask") => Rule::Mask(words.map(|w| w.as_bytes().to_vec()).collect()),
@@ -152,6 +200,7 @@ fn load_rules() -> Vec<(String, Rule)> {
             Some("set") => Rule::Set,
             Some("map") => Rule::Map,
             Some("shape") => Rule::Shape,
+            Some("kind") => Rule::Kind,
             Some("info-fields") => Rule::InfoFields(words.map(str::to_string).collect()),
             Some("kv-lines") => Rule::KvLines(words.map(str::to_string).collect()),
             Some("commands") => Rule::Commands,
@@ -160,7 +209,18 @@ fn load_rules() -> Vec<(String, Rule)> {
             Some("names-set") => Rule::NamesSet,
             Some("exec-self-push") => Rule::ExecSelfPush,
             Some("sample") => Rule::Sample(words.map(|w| w.as_bytes().to_vec()).collect()),
+            Some("absent") => Rule::Absent,
+            Some("docs-names") => Rule::DocsNames,
             other => panic!("unknown rule {other:?} in rules.txt"),
+        };
+        let rule = if clamped {
+            Rule::Clamped(Box::new(rule))
+        } else {
+            rule
+        };
+        let rule = match without {
+            Some(names) => Rule::Without(names, Box::new(rule)),
+            None => rule,
         };
         rules.push((pattern.to_string(), rule));
     }
@@ -211,6 +271,61 @@ fn without_column(reply: &Reply, i: usize) -> Reply {
                 .collect(),
         ),
         other => other.clone(),
+    }
+}
+
+/// Both replies with `entries-read` and `lag` set to nil in every map (or flat
+/// key/value array) where the engine's entries-read is an integer lower than the real
+/// one's; the two replies are walked together, so only matching places count.
+fn unclamped(real: &Reply, ours: &Reply) -> (Reply, Reply) {
+    let flat = |r: &Reply| -> Option<Vec<(Reply, Reply)>> {
+        match r {
+            Reply::Map(p) => Some(p.clone()),
+            Reply::Array(items) if items.len() % 2 == 0 && !items.is_empty() => {
+                let p: Vec<(Reply, Reply)> = items
+                    .chunks(2)
+                    .map(|kv| (kv[0].clone(), kv[1].clone()))
+                    .collect();
+                p.iter()
+                    .any(|(k, _)| matches!(k, Reply::Bulk(k) if k == b"entries-read"))
+                    .then_some(p)
+            }
+            _ => None,
+        }
+    };
+    let rebuild = |like: &Reply, pairs: Vec<(Reply, Reply)>| match like {
+        Reply::Map(_) => Reply::Map(pairs),
+        _ => Reply::Array(pairs.into_iter().flat_map(|(k, v)| [k, v]).collect()),
+    };
+    if let (Some(mut a), Some(mut b)) = (flat(real), flat(ours)) {
+        if a.len() == b.len() {
+            let read = |p: &[(Reply, Reply)]| {
+                p.iter().find_map(|(k, v)| match (k, v) {
+                    (Reply::Bulk(k), Reply::Integer(n)) if k == b"entries-read" => Some(*n),
+                    _ => None,
+                })
+            };
+            let clamp = matches!((read(&a), read(&b)), (Some(r), Some(o)) if o < r);
+            for ((ka, va), (_, vb)) in a.iter_mut().zip(b.iter_mut()) {
+                if clamp && matches!(ka, Reply::Bulk(k) if k == b"entries-read" || k == b"lag") {
+                    *va = Reply::Null;
+                    *vb = Reply::Null;
+                } else {
+                    let (x, y) = unclamped(va, vb);
+                    *va = x;
+                    *vb = y;
+                }
+            }
+            return (rebuild(real, a), rebuild(ours, b));
+        }
+    }
+    match (real, ours) {
+        (Reply::Array(x), Reply::Array(y)) if x.len() == y.len() => {
+            let (a, b): (Vec<Reply>, Vec<Reply>) =
+                x.iter().zip(y).map(|(a, b)| unclamped(a, b)).unzip();
+            (Reply::Array(a), Reply::Array(b))
+        }
+        _ => (real.clone(), ours.clone()),
     }
 }
 
@@ -377,12 +492,84 @@ fn compare(rule: &Rule, real: &(Vec<u8>, Option<Reply>), ours: &(Vec<u8>, Option
     let (Some(r), Some(o)) = (&real.1, &ours.1) else {
         return real.0 == ours.0;
     };
+    if let Rule::Absent = rule {
+        fn nothing(r: &Reply) -> bool {
+            match r {
+                Reply::Error(_) | Reply::Null => true,
+                Reply::Array(items) | Reply::Set(items) => items.iter().all(nothing),
+                Reply::Map(pairs) => pairs.is_empty(),
+                _ => false,
+            }
+        }
+        // The engine answers (a nil is an answer: XADD NOMKSTREAM on a missing key).
+        let answered = match o {
+            Reply::Error(_) => false,
+            Reply::Array(_) | Reply::Map(_) | Reply::Set(_) => !nothing(o),
+            _ => true,
+        };
+        return nothing(r) && answered;
+    }
+    if let Rule::Without(names, inner) = rule {
+        let named = |r: &Reply| match r {
+            Reply::Bulk(n) => names.contains(n),
+            Reply::Array(e) => matches!(e.first(), Some(Reply::Bulk(n)) if names.contains(n)),
+            _ => false,
+        };
+        let kept = match o {
+            Reply::Map(p) => Reply::Map(p.iter().filter(|(k, _)| !named(k)).cloned().collect()),
+            // A RESP2 COMMAND DOCS reply is a flat name/docs array.
+            Reply::Array(items)
+                if items.first().is_some_and(|i| matches!(i, Reply::Bulk(_)))
+                    && items.get(1).is_some_and(|i| matches!(i, Reply::Array(_))) =>
+            {
+                Reply::Array(
+                    items
+                        .chunks(2)
+                        .filter(|kv| !named(&kv[0]))
+                        .flat_map(|kv| kv.to_vec())
+                        .collect(),
+                )
+            }
+            Reply::Array(items) => {
+                Reply::Array(items.iter().filter(|i| !named(i)).cloned().collect())
+            }
+            other => other.clone(),
+        };
+        let frame = |x: &Reply| (resp::encode(x, Protocol::Resp3), Some(x.clone()));
+        return compare(inner, &frame(r), &frame(&kept));
+    }
+    if let Rule::DocsNames = rule {
+        let (Some(rp), Some(op)) = (pairs(r), pairs(o)) else {
+            return real.0 == ours.0;
+        };
+        let field = |docs: &Reply, name: &[u8]| {
+            pairs(docs).and_then(|p| {
+                p.into_iter()
+                    .find(|(k, _)| matches!(k, Reply::Bulk(k) if k == name))
+                    .map(|(_, v)| v)
+            })
+        };
+        return op.iter().all(|(name, docs)| {
+            rp.iter().any(|(rn, rd)| {
+                rn == name
+                    && field(rd, b"group") == field(docs, b"group")
+                    && field(rd, b"since") == field(docs, b"since")
+            })
+        });
+    }
+    if let Rule::Clamped(inner) = rule {
+        // Both sides re-encoded alike (RESP3 keeps maps apart from arrays).
+        let (r, o) = unclamped(r, o);
+        let frame = |x: Reply| (resp::encode(&x, Protocol::Resp3), Some(x));
+        return compare(inner, &frame(r), &frame(o));
+    }
     match rule {
         Rule::Exact => real.0 == ours.0,
         Rule::Mask(fields) => masked(r, fields) == masked(o, fields),
         Rule::Column(i) => without_column(r, *i) == without_column(o, *i),
         Rule::Times(fields) => masked(&unclocked(r), fields) == masked(&unclocked(o), fields),
         Rule::Shape => same_shape(r, o),
+        Rule::Kind => same_kind(r, o),
         Rule::Map => {
             let (Some(mut a), Some(mut b)) = (pairs(r), pairs(o)) else {
                 return false;
@@ -444,6 +631,9 @@ fn compare(rule: &Rule, real: &(Vec<u8>, Option<Reply>), ours: &(Vec<u8>, Option
         Rule::Sample(universe) => same_shape(r, o) && is_sample_like(r, o, universe),
         // Group rules compare single frames exactly.
         Rule::FramesSet | Rule::NamesSet | Rule::ExecSelfPush => real.0 == ours.0,
+        Rule::Clamped(_) | Rule::Absent | Rule::Without(..) | Rule::DocsNames => {
+            unreachable!("handled above")
+        }
     }
 }
 
@@ -601,16 +791,42 @@ struct Tally {
 }
 
 /// Runs one script against both servers in one protocol.
-fn run_script(path: &Path, resp3: bool, rules: &[(String, Rule)], tally: &mut Tally) {
+fn run_script(
+    version: Version,
+    path: &Path,
+    resp3: bool,
+    rules: &[(String, Rule)],
+    tally: &mut Tally,
+) {
     // The RESP3 pass runs the engine with its listener-only probe events on:
     // no reply may depend on which events the engine emits.
     let probe = resp3;
-    let real_server = start_redis();
-    let engine_server = start_engine(probe);
+    let real_server = start_real(version);
+    let engine_server = start_engine(version, probe);
     let mut conns: BTreeMap<String, (Conn, Conn)> = BTreeMap::new();
+    // The last command line each client sent, for `< n after <line>` group rules.
+    let mut last_sent: BTreeMap<String, String> = BTreeMap::new();
+    // Each connection's client id, in the order the script opens them.
+    let mut ids: BTreeMap<String, u64> = BTreeMap::new();
+    let first_id = match version {
+        Version::V7 => 4,
+        Version::V8 => 5,
+    };
+    let with_ids = |command: &str, ids: &BTreeMap<String, u64>| {
+        let mut out = command.to_string();
+        for (name, id) in ids {
+            out = out.replace(&format!("{{{name}}}"), &id.to_string());
+        }
+        out
+    };
     let text = std::fs::read_to_string(path).unwrap();
     let name = path.file_name().unwrap().to_string_lossy().to_string();
-    let proto = if resp3 { "RESP3" } else { "RESP2" };
+    let proto = match (version, resp3) {
+        (Version::V7, false) => "7.0, RESP2",
+        (Version::V7, true) => "7.0, RESP3",
+        (Version::V8, false) => "8, RESP2",
+        (Version::V8, true) => "8, RESP3",
+    };
 
     let check = |tally: &mut Tally,
                  lineno: usize,
@@ -642,9 +858,15 @@ fn run_script(path: &Path, resp3: bool, rules: &[(String, Rule)], tally: &mut Ta
     for (n, raw) in text.lines().enumerate() {
         let lineno = n + 1;
         let line = raw.trim_end();
-        if line.is_empty() || line.starts_with('#') {
+        if line.is_empty() || line.starts_with('#') || line.starts_with("@profiles ") {
             continue;
         }
+        let line = match line.strip_prefix('[').and_then(|l| l.split_once("] ")) {
+            Some((profile, step)) if profile == version.profile() => step,
+            Some(("7.0" | "8", _)) => continue,
+            Some((other, _)) => panic!("{name}:{lineno}: unknown profile [{other}]"),
+            None => line,
+        };
         if let Some(ms) = line.strip_prefix("@sleep ") {
             std::thread::sleep(Duration::from_millis(ms.trim().parse().expect("@sleep ms")));
             continue;
@@ -664,6 +886,7 @@ fn run_script(path: &Path, resp3: bool, rules: &[(String, Rule)], tally: &mut Ta
                 check(tally, lineno, "HELLO 3", real, ours);
             }
             conns.insert(client.clone(), pair);
+            ids.insert(client.clone(), first_id + ids.len() as u64);
         }
         let (real, ours) = conns.get_mut(&client).unwrap();
         let group = |real: &mut Conn, ours: &mut Conn, n: usize| {
@@ -710,7 +933,8 @@ fn run_script(path: &Path, resp3: bool, rules: &[(String, Rule)], tally: &mut Ta
                 .split_once(' ')
                 .unwrap_or_else(|| panic!("{name}:{lineno}: bad line"));
             let n: usize = n.parse().expect("A>+n line");
-            let argv = split_args(command.as_bytes())
+            last_sent.insert(client.clone(), command.to_string());
+            let argv = split_args(with_ids(command, &ids).as_bytes())
                 .unwrap_or_else(|| panic!("{name}:{lineno}: cannot split {command:?}"));
             real.send(&argv);
             ours.send(&argv);
@@ -720,6 +944,19 @@ fn run_script(path: &Path, resp3: bool, rules: &[(String, Rule)], tally: &mut Ta
         }
         if let Some(count) = rest.strip_prefix("< ") {
             let count: usize = count.trim().parse().expect("A< n");
+            let key = format!(
+                "< {count} after {}",
+                last_sent.get(&client).map_or("", String::as_str)
+            );
+            let grouped = rules.iter().any(|(p, r)| {
+                matches!(r, Rule::FramesSet | Rule::NamesSet)
+                    && glob::matches(p.as_bytes(), key.as_bytes(), true)
+            });
+            if grouped {
+                let (a, b) = group(real, ours, count);
+                check_group(tally, &key, a, b);
+                continue;
+            }
             for _ in 0..count {
                 let (a, b) = (real.frame(), ours.frame());
                 // A step that waits for a frame Redis never sends is a broken
@@ -742,8 +979,9 @@ fn run_script(path: &Path, resp3: bool, rules: &[(String, Rule)], tally: &mut Ta
                     .unwrap_or_else(|| panic!("{name}:{lineno}: bad line")),
             ),
         };
-        let argv = split_args(command.as_bytes())
+        let argv = split_args(with_ids(command, &ids).as_bytes())
             .unwrap_or_else(|| panic!("{name}:{lineno}: cannot split {command:?}"));
+        last_sent.insert(client.clone(), command.to_string());
         real.send(&argv);
         ours.send(&argv);
         if read {
@@ -769,15 +1007,23 @@ fn run_script(path: &Path, resp3: bool, rules: &[(String, Rule)], tally: &mut Ta
     }
 }
 
-#[test]
-fn scripts_match_redis_7_0_15() {
-    let rules = load_rules();
+/// The profiles a script runs in: those its `@profiles` line names, or both.
+fn runs_in(text: &str, version: Version) -> bool {
+    text.lines()
+        .find_map(|l| l.strip_prefix("@profiles "))
+        .is_none_or(|p| p.split_whitespace().any(|p| p == version.profile()))
+}
+
+/// Every script that runs in `version`, against its real server, in RESP2 and RESP3.
+fn scripts_match(version: Version) {
+    let rules = load_rules(version);
     let mut scripts: Vec<PathBuf> = std::fs::read_dir(dir())
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| {
             p.extension().is_some_and(|x| x == "txt") && p.file_name().unwrap() != "rules.txt"
         })
+        .filter(|p| runs_in(&std::fs::read_to_string(p).unwrap(), version))
         .collect();
     scripts.sort();
     // `DIFF_ONLY=streams cargo test --test differential` runs the scripts
@@ -785,15 +1031,17 @@ fn scripts_match_redis_7_0_15() {
     if let Ok(only) = std::env::var("DIFF_ONLY") {
         scripts.retain(|p| p.file_name().unwrap().to_string_lossy().contains(&only));
     }
-    assert!(!scripts.is_empty());
+    assert!(!scripts.is_empty() || std::env::var_os("DIFF_ONLY").is_some());
     let mut tally = Tally::default();
     for script in &scripts {
         for resp3 in [false, true] {
-            run_script(script, resp3, &rules, &mut tally);
+            run_script(version, script, resp3, &rules, &mut tally);
         }
     }
     println!(
-        "differential: {} scripts x 2 protocols, {} frames compared ({} exact, {} by rule), {} differences",
+        "differential, profile {} against {}: {} scripts x 2 protocols, {} frames compared ({} exact, {} by rule), {} differences",
+        version.profile(),
+        version.redis(),
         scripts.len(),
         tally.frames,
         tally.frames - tally.by_rule,
@@ -811,6 +1059,16 @@ fn scripts_match_redis_7_0_15() {
         tally.failures.len(),
         tally.failures.join("\n")
     );
+}
+
+#[test]
+fn scripts_match_redis_7_0_15() {
+    scripts_match(Version::V7);
+}
+
+#[test]
+fn scripts_match_redis_8_0_2() {
+    scripts_match(Version::V8);
 }
 
 /// splitmix64, for the random command generator.
@@ -1018,8 +1276,14 @@ fn random_stream_script(seed: u64, commands: usize) -> String {
 /// Runs `commands` random commands from `script(seed, n)` against both servers,
 /// as scripts of at most 10,000 commands with their own seeds, in RESP2 and
 /// RESP3, and fails on any difference. `count_var` overrides the count.
-fn run_random(what: &str, count_var: &str, default: usize, script: fn(u64, usize) -> String) {
-    let rules = load_rules();
+fn run_random(
+    version: Version,
+    what: &str,
+    count_var: &str,
+    default: usize,
+    script: fn(u64, usize) -> String,
+) {
+    let rules = load_rules(version);
     let commands: usize = std::env::var(count_var)
         .ok()
         .and_then(|v| v.parse().ok())
@@ -1030,16 +1294,18 @@ fn run_random(what: &str, count_var: &str, default: usize, script: fn(u64, usize
     let mut seed = 1;
     while done < commands {
         let n = (commands - done).min(10_000);
-        let path = dir.join(format!("random_{what}_{seed}.txt"));
+        let path = dir.join(format!("random_{what}_{}_{seed}.txt", version.profile()));
         std::fs::write(&path, script(seed, n)).unwrap();
         for resp3 in [false, true] {
-            run_script(&path, resp3, &rules, &mut tally);
+            run_script(version, &path, resp3, &rules, &mut tally);
         }
         done += n;
         seed += 1;
     }
     println!(
-        "random {what}: {commands} commands x 2 protocols, {} frames compared, {} differences",
+        "random {what}, profile {} against {}: {commands} commands x 2 protocols, {} frames compared, {} differences",
+        version.profile(),
+        version.redis(),
         tally.frames,
         tally.failures.len()
     );
@@ -1061,7 +1327,25 @@ fn run_random(what: &str, count_var: &str, default: usize, script: fn(u64, usize
 /// test --release --test differential random` runs the full count.
 #[test]
 fn random_stream_commands_match_redis_7_0_15() {
-    run_random("streams", "DIFF_RANDOM", 3000, random_stream_script);
+    run_random(
+        Version::V7,
+        "streams",
+        "DIFF_RANDOM",
+        3000,
+        random_stream_script,
+    );
+}
+
+/// The random stream workload in profile 8 against Redis 8.0.2.
+#[test]
+fn random_stream_commands_match_redis_8_0_2() {
+    run_random(
+        Version::V8,
+        "streams",
+        "DIFF_RANDOM",
+        3000,
+        random_stream_script,
+    );
 }
 
 /// A random consumer-group workload as a differential script: XADD (explicit
@@ -1251,5 +1535,167 @@ fn random_group_script(seed: u64, commands: usize) -> String {
 /// cargo test --release --test differential random_group` runs the full count.
 #[test]
 fn random_group_commands_match_redis_7_0_15() {
-    run_random("groups", "DIFF_RANDOM_GROUPS", 2000, random_group_script);
+    run_random(
+        Version::V7,
+        "groups",
+        "DIFF_RANDOM_GROUPS",
+        2000,
+        random_group_script,
+    );
+}
+
+/// The random consumer-group workload in profile 8 against Redis 8.0.2.
+#[test]
+fn random_group_commands_match_redis_8_0_2() {
+    run_random(
+        Version::V8,
+        "groups",
+        "DIFF_RANDOM_GROUPS",
+        2000,
+        random_group_script,
+    );
+}
+
+/// A random Pub/Sub workload as a differential script: three subscribers (A, B, C)
+/// SUBSCRIBE, PSUBSCRIBE and SSUBSCRIBE and leave again (one name at a time, or
+/// all at once), a publisher (P) sends PUBLISH and SPUBLISH and asks PUBSUB
+/// NUMSUB/NUMPAT/CHANNELS/SHARDCHANNELS/SHARDNUMSUB. The generator follows every
+/// client's subscriptions, so that each step reads exactly the frames Redis sends:
+/// a subscriber's messages of one PUBLISH as one `<~ n pmessages` group (Redis
+/// walks patterns in hash order), an argument-less unsubscribe's frames as one
+/// `<~ n unsubscribe-all` group.
+fn random_pubsub_script(seed: u64, commands: usize) -> String {
+    use std::collections::BTreeSet;
+    let mut rng = Rng(seed);
+    let channels = ["c1", "c2", "a1", "b2", "news.x", "news.y", "x"];
+    let patterns = ["c*", "c?", "[ab]*", "*1", "news.*", "n*s.?", "*", "z*"];
+    #[derive(Default)]
+    struct Subs {
+        channels: BTreeSet<&'static str>,
+        patterns: BTreeSet<&'static str>,
+        shards: BTreeSet<&'static str>,
+    }
+    let names = ["A", "B", "C"];
+    let mut subs: [Subs; 3] = Default::default();
+    let mut out = String::from("P> FLUSHALL\n");
+    for n in 0..commands {
+        let i = rng.below(3) as usize;
+        let x = names[i];
+        let s = &mut subs[i];
+        let ch = |rng: &mut Rng| rng.pick(&channels);
+        match rng.below(100) {
+            0..=21 => {
+                let picked: Vec<&str> = (0..1 + rng.below(2)).map(|_| ch(&mut rng)).collect();
+                s.channels.extend(&picked);
+                out.push_str(&format!(
+                    "{x}>& SUBSCRIBE {}\n{x}< {}\n",
+                    picked.join(" "),
+                    picked.len()
+                ));
+            }
+            22..=33 => {
+                let p = rng.pick(&patterns);
+                s.patterns.insert(p);
+                out.push_str(&format!("{x}>& PSUBSCRIBE {p}\n{x}< 1\n"));
+            }
+            34..=41 => {
+                let c = ch(&mut rng);
+                s.shards.insert(c);
+                out.push_str(&format!("{x}>& SSUBSCRIBE {c}\n{x}< 1\n"));
+            }
+            42..=51 => {
+                let picked: Vec<&str> = (0..1 + rng.below(2)).map(|_| ch(&mut rng)).collect();
+                for c in &picked {
+                    s.channels.remove(c);
+                }
+                out.push_str(&format!(
+                    "{x}>& UNSUBSCRIBE {}\n{x}< {}\n",
+                    picked.join(" "),
+                    picked.len()
+                ));
+            }
+            52..=56 => {
+                let p = rng.pick(&patterns);
+                s.patterns.remove(p);
+                out.push_str(&format!("{x}>& PUNSUBSCRIBE {p}\n{x}< 1\n"));
+            }
+            57..=59 => {
+                let c = ch(&mut rng);
+                s.shards.remove(c);
+                out.push_str(&format!("{x}>& SUNSUBSCRIBE {c}\n{x}< 1\n"));
+            }
+            60..=65 => {
+                let (cmd, set) = match rng.below(3) {
+                    0 => ("UNSUBSCRIBE", &mut s.channels),
+                    1 => ("PUNSUBSCRIBE", &mut s.patterns),
+                    _ => ("SUNSUBSCRIBE", &mut s.shards),
+                };
+                let frames = set.len().max(1);
+                set.clear();
+                out.push_str(&format!("{x}>& {cmd}\n{x}<~ {frames} unsubscribe-all\n"));
+            }
+            66..=85 => {
+                let c = ch(&mut rng);
+                out.push_str(&format!("P> PUBLISH {c} m{n}\n"));
+                for (name, s) in names.iter().zip(&subs) {
+                    let frames = usize::from(s.channels.contains(c))
+                        + s.patterns
+                            .iter()
+                            .filter(|p| glob::matches(p.as_bytes(), c.as_bytes(), false))
+                            .count();
+                    if frames > 0 {
+                        out.push_str(&format!("{name}<~ {frames} pmessages\n"));
+                    }
+                }
+            }
+            86..=91 => {
+                let c = ch(&mut rng);
+                out.push_str(&format!("P> SPUBLISH {c} s{n}\n"));
+                for (name, s) in names.iter().zip(&subs) {
+                    if s.shards.contains(c) {
+                        out.push_str(&format!("{name}< 1\n"));
+                    }
+                }
+            }
+            92..=97 => {
+                let line = match rng.below(6) {
+                    0 => format!("PUBSUB NUMSUB {} {}", ch(&mut rng), ch(&mut rng)),
+                    1 => "PUBSUB NUMPAT".to_string(),
+                    2 => "PUBSUB CHANNELS".to_string(),
+                    3 => format!("PUBSUB CHANNELS {}", rng.pick(&patterns)),
+                    4 => "PUBSUB SHARDCHANNELS".to_string(),
+                    _ => format!("PUBSUB SHARDNUMSUB {} {}", ch(&mut rng), ch(&mut rng)),
+                };
+                out.push_str(&format!("P> {line}\n"));
+            }
+            _ => out.push_str(&format!("{x}> PING\n")),
+        }
+    }
+    out
+}
+
+/// Random Pub/Sub commands against both servers.
+/// `DIFF_RANDOM_PUBSUB=20000 cargo test --release --test differential random_pubsub`
+/// runs more.
+#[test]
+fn random_pubsub_commands_match_redis_7_0_15() {
+    run_random(
+        Version::V7,
+        "pubsub",
+        "DIFF_RANDOM_PUBSUB",
+        1500,
+        random_pubsub_script,
+    );
+}
+
+/// The random Pub/Sub workload in profile 8 against Redis 8.0.2.
+#[test]
+fn random_pubsub_commands_match_redis_8_0_2() {
+    run_random(
+        Version::V8,
+        "pubsub",
+        "DIFF_RANDOM_PUBSUB",
+        1500,
+        random_pubsub_script,
+    );
 }

@@ -3,7 +3,9 @@
 //! clock; NOMKSTREAM; MAXLEN/MINID with `=`/`~` and LIMIT), XDEL, XTRIM, XRANGE
 //! and XREVRANGE (`-`, `+`, `(`, incomplete ids, COUNT), XLEN, XSETID,
 //! XINFO STREAM [FULL], XREAD without BLOCK, invalid ids and syntax errors, run against redis-server
-//! 7.0.15 and `streamplay-server --profile 7.0`, every reply compared byte for
+//! 7.0.15 and `streamplay-server --profile 7.0`, and against Redis 8.0.2 and
+//! `--profile 8` (none of these commands differs on purpose between 8.0 and 8.4),
+//! every reply compared byte for
 //! byte (XINFO STREAM: except the value of `radix-tree-nodes`, the internal node
 //! count of Redis's rax, which the engine does not model).
 //!
@@ -21,7 +23,7 @@
 mod support;
 
 use streamplay::engine::{resp, Protocol, Reply};
-use support::{start_redis, start_streamplay, Conn, Rng};
+use support::{start_engine, start_real, Conn, Rng, Version};
 
 /// Commands in one run (between FLUSHALLs): random in this range.
 const RUN_LENGTH: (u64, u64) = (300, 1500);
@@ -585,10 +587,20 @@ fn env_u64(name: &str) -> Option<u64> {
 
 #[test]
 fn random_stream_commands_match_redis() {
+    random_stream_commands_match(Version::V7);
+}
+
+/// The same workload in profile 8 against Redis 8.0.2.
+#[test]
+fn random_stream_commands_match_redis_8_0_2() {
+    random_stream_commands_match(Version::V8);
+}
+
+fn random_stream_commands_match(version: Version) {
     let total = env_u64("STREAMPLAY_RANDOM_COMMANDS").unwrap_or(3_000) as usize;
     let seed = env_u64("STREAMPLAY_RANDOM_SEED").unwrap_or(0x5eed_2024);
-    let redis = start_redis();
-    let engine = start_streamplay();
+    let redis = start_real(version);
+    let engine = start_engine(version, false);
     let mut real = Conn::open(redis.port).unwrap();
     let mut ours = Conn::open(engine.port).unwrap();
     let mut gen = Gen {
@@ -644,18 +656,21 @@ fn random_stream_commands_match_redis() {
                 errors += 1;
             }
             history.push(show(&argv));
-            let log = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
-                .join("differential_streams_random-failure.txt");
+            let log = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+                "differential_streams_random-failure-{}.txt",
+                version.profile()
+            ));
             if want != got {
                 history.push(String::new());
                 let _ = std::fs::write(&log, history.join("\n"));
             }
             assert!(
                 want == got,
-                "random stream commands differ\n  seed {seed:#x} (STREAMPLAY_RANDOM_SEED={seed}), run {run} \
+                "random stream commands differ ({})\n  seed {seed:#x} (STREAMPLAY_RANDOM_SEED={seed}), run {run} \
                  (stream-node-max-entries {entries}, stream-node-max-bytes {bytes}, {proto:?}), step {step}\n  \
                  command: {}\n  redis-server: {:?}\n  streamplay:   {:?}\n  \
                  the run's commands up to here: {}",
+                version.redis(),
                 show(&argv),
                 String::from_utf8_lossy(&want),
                 String::from_utf8_lossy(&got),
@@ -670,5 +685,9 @@ fn random_stream_commands_match_redis() {
         errors * 2 < done,
         "{errors} of {done} random commands were errors: the generator is off"
     );
-    eprintln!("{done} random stream commands in {run} runs, {errors} error replies, no difference");
+    eprintln!(
+        "profile {} against {}: {done} random stream commands in {run} runs, {errors} error replies, no difference",
+        version.profile(),
+        version.redis()
+    );
 }

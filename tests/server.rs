@@ -323,7 +323,9 @@ fn hello_3_switches_to_resp3() {
         &c.reply(),
         "%7\\r\\n$6\\r\\nserver\\r\\n$5\\r\\nredis\\r\\n$7\\r\\nversion\\r\\n$5\\r\\n8.4.0\\r\\n\
          $5\\r\\nproto\\r\\n:3\\r\\n$2\\r\\nid\\r\\n:<id>\\r\\n$4\\r\\nmode\\r\\n$10\\r\\nstandalone\\r\\n\
-         $4\\r\\nrole\\r\\n$6\\r\\nmaster\\r\\n$7\\r\\nmodules\\r\\n*0\\r\\n",
+         $4\\r\\nrole\\r\\n$6\\r\\nmaster\\r\\n$7\\r\\nmodules\\r\\n*1\\r\\n%4\\r\\n\
+         $4\\r\\nname\\r\\n$9\\r\\nvectorset\\r\\n$3\\r\\nver\\r\\n:1\\r\\n\
+         $4\\r\\npath\\r\\n$0\\r\\n\\r\\n$4\\r\\nargs\\r\\n*0\\r\\n",
     );
     // Later replies are RESP3 too: the null of a missing key is `_`.
     assert_eq!(c.call(&[b"GET", b"missing"]), b"_\r\n");
@@ -333,7 +335,9 @@ fn hello_3_switches_to_resp3() {
         &c.call(&[b"HELLO", b"2"]),
         "*14\\r\\n$6\\r\\nserver\\r\\n$5\\r\\nredis\\r\\n$7\\r\\nversion\\r\\n$5\\r\\n8.4.0\\r\\n\
          $5\\r\\nproto\\r\\n:2\\r\\n$2\\r\\nid\\r\\n:<id>\\r\\n$4\\r\\nmode\\r\\n$10\\r\\nstandalone\\r\\n\
-         $4\\r\\nrole\\r\\n$6\\r\\nmaster\\r\\n$7\\r\\nmodules\\r\\n*0\\r\\n",
+         $4\\r\\nrole\\r\\n$6\\r\\nmaster\\r\\n$7\\r\\nmodules\\r\\n*1\\r\\n*8\\r\\n\
+         $4\\r\\nname\\r\\n$9\\r\\nvectorset\\r\\n$3\\r\\nver\\r\\n:1\\r\\n\
+         $4\\r\\npath\\r\\n$0\\r\\n\\r\\n$4\\r\\nargs\\r\\n*0\\r\\n",
     );
     assert_eq!(c.call(&[b"GET", b"missing"]), b"$-1\r\n");
     // Other connections keep their own protocol.

@@ -35,8 +35,9 @@ pub fn entries_for(v8: bool) -> Vec<&'static CommandSpec> {
     all
 }
 
-const GENERIC_HELP: &str = "redis-cli 7.0.15
-To get help about Redis commands type:
+/// `HELP` alone: redis-cli's version line, then this text (the same in redis-cli 7.0.15
+/// and 8.0.2, whose recording is `tests/golden/cli-8/08-help.txt`).
+const GENERIC_HELP: &str = "To get help about Redis commands type:
       \"help @<group>\" to get a list of commands in <group>
       \"help <command>\" for help on <command>
       \"help <tab>\" to get a list of possible help topics
@@ -53,7 +54,16 @@ Set your preferences in ~/.redisclirc";
 /// XADD, XTRIM and XREADGROUP).
 pub fn help_lines(words: &[String], v8: bool) -> Vec<String> {
     if words.is_empty() {
-        return GENERIC_HELP.lines().map(str::to_string).collect();
+        // The redis-cli of the profile's server version.
+        let version = if v8 {
+            "redis-cli 8.4.0"
+        } else {
+            "redis-cli 7.0.15"
+        };
+        return std::iter::once(version)
+            .chain(GENERIC_HELP.lines())
+            .map(str::to_string)
+            .collect();
     }
     let mut out = Vec::new();
     let group = words[0].strip_prefix('@');
@@ -88,6 +98,25 @@ pub fn help_lines(words: &[String], v8: bool) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `HELP` alone names the redis-cli of the profile's version; the rest of the text
+    /// is the same in redis-cli 7.0.15 and 8.0.2 (tests/golden/cli-8/08-help.txt).
+    #[test]
+    fn generic_help_names_the_profile_s_redis_cli() {
+        let v7 = help_lines(&[], false);
+        let v8 = help_lines(&[], true);
+        assert_eq!(v7[0], "redis-cli 7.0.15");
+        assert_eq!(v8[0], "redis-cli 8.4.0");
+        assert_eq!(v7[1..], v8[1..]);
+        let recorded = include_str!("../../tests/golden/cli-8/08-help.txt");
+        let after = recorded.split("> help\n").nth(1).expect("a `help` step");
+        let lines: Vec<&str> = after.lines().take(v8.len()).collect();
+        assert_eq!(lines[0], "redis-cli 8.0.2");
+        assert_eq!(
+            lines[1..],
+            v8[1..].iter().map(String::as_str).collect::<Vec<_>>()
+        );
+    }
 
     #[test]
     fn help_entries_follow_the_profile() {

@@ -183,22 +183,27 @@ impl Engine {
                         self.reexec(id, &block.argv, &mut rewake, now_ms, &mut inner)
                     }
                 }
-                Some(keyspace::Value::Stream(_)) => {
-                    reason = UnblockReason::GroupDestroyed;
-                    Some(Reply::Error(
-                        b"NOGROUP the consumer group this client was blocked on no longer exists"
-                            .to_vec(),
-                    ))
-                }
                 other => {
-                    reason = if other.is_some() {
-                        UnblockReason::TypeChanged
-                    } else {
-                        UnblockReason::KeyDeleted
+                    reason = match other {
+                        Some(keyspace::Value::Stream(_)) => UnblockReason::GroupDestroyed,
+                        Some(_) => UnblockReason::TypeChanged,
+                        None => UnblockReason::KeyDeleted,
                     };
-                    Some(Reply::Error(
-                        b"UNBLOCKED the stream key no longer exists".to_vec(),
-                    ))
+                    if self.config.profile == Profile::V8 {
+                        // 7.2+ re-runs the command, which answers as it would
+                        // unblocked: NOGROUP for a missing key or group, WRONGTYPE
+                        // for a key of another type (Redis 8.0.2 does so).
+                        self.reexec(id, &block.argv, &mut rewake, now_ms, &mut inner)
+                    } else if reason == UnblockReason::GroupDestroyed {
+                        Some(Reply::Error(
+                            b"NOGROUP the consumer group this client was blocked on no longer exists"
+                                .to_vec(),
+                        ))
+                    } else {
+                        Some(Reply::Error(
+                            b"UNBLOCKED the stream key no longer exists".to_vec(),
+                        ))
+                    }
                 }
             },
         };

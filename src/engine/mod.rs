@@ -62,10 +62,20 @@ pub use stream::StreamId;
 /// gets [`FIRST_CLIENT_ID`].
 pub type ClientId = u64;
 
-/// The id of the first connection. A fresh redis-server has already created two
-/// clients of its own at start-up (the Lua scripting client and the functions
-/// client), so the first connection is client 3.
+/// The id of the first connection in the 7.0 profile. A fresh redis-server has
+/// already created two clients of its own at start-up (the Lua scripting client
+/// and the functions client), so the first connection is client 3.
 pub const FIRST_CLIENT_ID: ClientId = 3;
+
+/// The id of the first connection in `profile`: Redis 8 loads its vector sets
+/// module at start-up, which makes one more client, so there it is client 4
+/// (Redis 8.0.2's first connection is).
+pub fn first_client_id(profile: Profile) -> ClientId {
+    match profile {
+        Profile::V7 => FIRST_CLIENT_ID,
+        Profile::V8 => FIRST_CLIENT_ID + 1,
+    }
+}
 
 /// The port `INFO` reports and page clients' local address uses, unless the
 /// host sets another ([`Engine::set_server_port`]).
@@ -132,7 +142,7 @@ impl Engine {
     pub fn new(config: Config) -> Engine {
         Engine {
             clients: VecMap::new(),
-            next_client_id: FIRST_CLIENT_ID,
+            next_client_id: first_client_id(config.profile),
             dbs: (0..DATABASES).map(|_| Db::default()).collect(),
             blocked: VecDeque::new(),
             ready_keys: Vec::new(),

@@ -11,7 +11,7 @@
 //! engine persists nothing).
 
 use super::cmd::{c_str, string2ll};
-use super::{Settings, DATABASES};
+use super::{Profile, Settings, DATABASES};
 
 /// The `notify-keyspace-events` classes (server.h `NOTIFY_*`).
 pub mod notify {
@@ -207,7 +207,8 @@ impl Param {
 
     /// Sets the parameter in `s` from `value`; the error is the text after
     /// `CONFIG SET failed (possibly related to argument '...') - `.
-    pub fn set(self, s: &mut Settings, value: &[u8]) -> Result<(), String> {
+    /// Sets the parameter from CONFIG SET's value, as `profile`'s server checks it.
+    pub fn set(self, s: &mut Settings, value: &[u8], profile: Profile) -> Result<(), String> {
         match self {
             Param::Databases => Err("can't set immutable config".into()),
             Param::Appendonly => {
@@ -263,7 +264,12 @@ impl Param {
                 Ok(())
             }
             Param::MaxmemorySamples => {
-                s.maxmemory_samples = Numeric::signed(1, i32::MAX as i64, 0).parse(value)?;
+                // Redis 7.2 capped it at 64 (EVPOOL_SIZE's bound; 8.0.2 says 1..64).
+                let max = match profile {
+                    Profile::V7 => i32::MAX as i64,
+                    Profile::V8 => 64,
+                };
+                s.maxmemory_samples = Numeric::signed(1, max, 0).parse(value)?;
                 Ok(())
             }
             Param::MaxmemoryEvictionTenacity => {

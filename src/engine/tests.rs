@@ -142,6 +142,7 @@ fn over_maxmemory_writes_get_oom_and_reads_work() {
     // The limit sits just above an empty engine, so a few keys cross it.
     let mut e = Engine::new(Config {
         maxmemory: BASE_MEMORY + 200,
+        profile: Profile::V7,
         ..Config::default()
     });
     let c = e.connect(0);
@@ -157,7 +158,7 @@ fn over_maxmemory_writes_get_oom_and_reads_work() {
         e.execute(c, argv("MGET a b"), 0).reply,
         Some(Reply::Array(vec![Reply::bulk("1"), Reply::Null]))
     );
-    // Queuing inside MULTI is refused too, which dooms the transaction.
+    // Queuing inside MULTI is refused too (7.0.15), which dooms the transaction.
     assert_eq!(e.execute(c, argv("MULTI"), 0).reply, Some(Reply::ok()));
     assert_eq!(e.execute(c, argv("GET a"), 0).reply, Some(oom));
     assert_eq!(
@@ -173,6 +174,32 @@ fn over_maxmemory_writes_get_oom_and_reads_work() {
     );
     assert_eq!(e.execute(c, argv("SET b 2"), 0).reply, Some(Reply::ok()));
     assert!(e.used_memory() <= BASE_MEMORY + 200);
+}
+
+/// Redis 8 (8.0.2 answers so) queues what is not denyoom inside MULTI over the
+/// limit and refuses only the denyoom commands, which dooms the transaction.
+#[test]
+fn over_maxmemory_multi_queues_reads_in_profile_8() {
+    let mut e = Engine::new(Config {
+        maxmemory: BASE_MEMORY + 200,
+        profile: Profile::V8,
+        ..Config::default()
+    });
+    let c = e.connect(0);
+    let big = vec![b"SET".to_vec(), b"big".to_vec(), vec![b'x'; 300]];
+    assert_eq!(e.execute(c, big, 0).reply, Some(Reply::ok()));
+    let oom = Reply::error("OOM command not allowed when used memory > 'maxmemory'.");
+    let queued = Some(Reply::simple("QUEUED"));
+    assert_eq!(e.execute(c, argv("MULTI"), 0).reply, Some(Reply::ok()));
+    assert_eq!(e.execute(c, argv("GET big"), 0).reply, queued);
+    assert_eq!(e.execute(c, argv("PING"), 0).reply, queued);
+    assert_eq!(e.execute(c, argv("SET k v"), 0).reply, Some(oom));
+    assert_eq!(
+        e.execute(c, argv("EXEC"), 0).reply,
+        Some(Reply::error(
+            "EXECABORT Transaction discarded because of previous errors."
+        ))
+    );
 }
 
 #[test]
@@ -675,4 +702,31 @@ fn xread_reblocked_goes_to_the_back_in_profile_8() {
         let order = [a, b];
         assert_eq!(served, vec![order[first], order[1 - first]], "{profile:?}");
     }
+}
+
+/// Redis 8's Keysizes section, as 8.0.2 printed it for the same keys: strings by
+/// length in power-of-two bins, 1024 and up as K.
+#[test]
+fn info_keysizes_bins_string_lengths_in_profile_8() {
+    let mut e = Engine::new(Config {
+        profile: Profile::V8,
+        ..Config::default()
+    });
+    let c = e.connect(0);
+    e.execute(c, vec![b"SET".to_vec(), b"e".to_vec(), Vec::new()], 0);
+    e.execute(c, argv("SET a 1"), 0);
+    e.execute(c, argv("SET bb 12345678901"), 0);
+    e.execute(
+        c,
+        vec![b"SET".to_vec(), b"big".to_vec(), vec![b'x'; 2000]],
+        0,
+    );
+    let out = e.execute(c, argv("INFO keysizes"), 0);
+    let Some(Reply::Verbatim(_, text)) = out.reply else {
+        panic!("INFO");
+    };
+    assert_eq!(
+        String::from_utf8(text).unwrap(),
+        "# Keysizes\r\ndb0_distrib_strings_sizes:0=1,1=1,8=1,1K=1\r\n"
+    );
 }

@@ -428,7 +428,9 @@ impl ScoreRange {
     /// `zslParseRange`: `(` makes a bound exclusive; the rest is read by `strtod` up to the
     /// first NUL and must be used up (leading blanks are skipped, an empty rest is 0, NaN is
     /// refused, out-of-range values become infinities or zero).
-    pub fn parse(min: &[u8], max: &[u8]) -> Option<ScoreRange> {
+    /// `v8`: Redis 8 reads a bound with `fast_float`, which takes no leading blanks (8.0.2
+    /// refuses `" 1"`), where 7.0's `strtod` skips them.
+    pub fn parse(min: &[u8], max: &[u8], v8: bool) -> Option<ScoreRange> {
         let bound = |arg: &[u8]| -> Option<(f64, bool)> {
             let arg = c_str(arg);
             let (rest, ex) = match arg.split_first() {
@@ -439,6 +441,9 @@ impl ScoreRange {
                 return Some((0.0, ex));
             }
             let start = rest.iter().position(|b| !is_c_space(*b))?;
+            if v8 && start > 0 {
+                return None;
+            }
             let (v, _) = strtod(&rest[start..])?;
             (!v.is_nan()).then_some((v, ex))
         };
@@ -822,12 +827,13 @@ mod tests {
 
     #[test]
     fn ranges_parse_as_redis() {
-        let r = ScoreRange::parse(b"(1", b"").unwrap();
+        let r = ScoreRange::parse(b"(1", b"", false).unwrap();
         assert_eq!((r.min, r.minex, r.max, r.maxex), (1.0, true, 0.0, false));
-        assert!(ScoreRange::parse(b" 5", b"1e400").is_some());
-        assert!(ScoreRange::parse(b" ", b"1").is_none());
-        assert!(ScoreRange::parse(b"nan", b"1").is_none());
-        assert!(ScoreRange::parse(b"1x", b"1").is_none());
+        assert!(ScoreRange::parse(b" 5", b"1e400", false).is_some());
+        assert!(ScoreRange::parse(b" 5", b"1e400", true).is_none());
+        assert!(ScoreRange::parse(b" ", b"1", false).is_none());
+        assert!(ScoreRange::parse(b"nan", b"1", false).is_none());
+        assert!(ScoreRange::parse(b"1x", b"1", false).is_none());
         assert!(LexRange::parse(b"-", b"+").is_some());
         assert!(LexRange::parse(b"a", b"+").is_none());
         assert!(LexRange::parse(b"+x", b"+").is_none());

@@ -33,13 +33,14 @@ fn session() -> Session {
 fn a_pane_is_created_and_connected_on_first_use() {
     let mut s = session();
     assert!(s.panes().is_empty());
+    // The 8 profile's first connection is client 4 (Redis 8 makes three of its own).
     let out = s.run("A", "CLIENT ID").unwrap();
-    assert_eq!(texts(&out), ["(integer) 3"]);
+    assert_eq!(texts(&out), ["(integer) 4"]);
     assert_eq!(
         s.panes(),
         [Pane {
             name: "A".into(),
-            client: Some(3)
+            client: Some(4)
         }]
     );
     assert_eq!(s.len(), 1);
@@ -135,15 +136,15 @@ fn quit_keeps_the_disconnect_outcome_and_the_next_line_reconnects() {
     assert!(out
         .events
         .iter()
-        .any(|e| matches!(e.kind, EventKind::ClientDisconnected { client_id: 3 })));
+        .any(|e| matches!(e.kind, EventKind::ClientDisconnected { client_id: 4 })));
     assert_eq!(s.pane("A").unwrap().client, None);
     let out = s.run("A", "CLIENT ID").unwrap();
-    assert_eq!(texts(&out), ["(integer) 4"]);
+    assert_eq!(texts(&out), ["(integer) 5"]);
     // CLIENT KILL of another pane: that pane loses its connection too.
     s.run("B", "PING").unwrap();
-    let out = s.run("A", "CLIENT KILL ID 5").unwrap();
+    let out = s.run("A", "CLIENT KILL ID 6").unwrap();
     assert_eq!(out.disconnected, ["B"]);
-    assert_eq!(texts(&s.run("B", "CLIENT ID").unwrap()), ["(integer) 6"]);
+    assert_eq!(texts(&s.run("B", "CLIENT ID").unwrap()), ["(integer) 7"]);
 }
 
 #[test]
@@ -290,7 +291,7 @@ C> CLIENT ID
 A> EXISTS s
 (integer) 0
 A> CLIENT ID
-(integer) 3
+(integer) 4
 @pane remove C
 @clock +1000
 A> XADD s * f v
@@ -656,9 +657,9 @@ fn a_connection_reports_itself_in_its_step() {
             })
             .collect::<Vec<_>>()
     };
-    assert_eq!(connected(&s.run("A", "PING").unwrap()), [3]);
-    assert_eq!(connected(&s.add_pane("B").unwrap()), [4]);
-    assert_eq!(connected(&s.reconnect("B").unwrap()), [5]);
+    assert_eq!(connected(&s.run("A", "PING").unwrap()), [4]);
+    assert_eq!(connected(&s.add_pane("B").unwrap()), [5]);
+    assert_eq!(connected(&s.reconnect("B").unwrap()), [6]);
     assert_eq!(connected(&s.switch_profile(Profile::V7).unwrap()), [3, 4]);
     assert_eq!(connected(&s.run("A", "PING").unwrap()), Vec::<u64>::new());
     // The fresh server numbered its events after the old one's.

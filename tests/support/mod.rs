@@ -1,8 +1,9 @@
 //! Shared by the stream tests (`differential_streams_random.rs`,
-//! `stream_model.rs`, `stream_nodes.rs`): starting a real redis-server and
-//! `streamplay-server` on free loopback ports, a RESP connection, a way to run a
-//! command against either an in-process engine or a server (`Backend`), and a
-//! small seeded random generator.
+//! `stream_model.rs`, `stream_nodes.rs`) and the differential tests: starting a real
+//! redis-server (Debian's 7.0.15, or the project's Redis 8.0.2 in `.redis8/`) and
+//! `streamplay-server` in the matching profile on free loopback ports, a RESP connection,
+//! a way to run a command against either an in-process engine or a server (`Backend`),
+//! and a small seeded random generator.
 
 #![allow(dead_code)]
 
@@ -78,10 +79,58 @@ fn wait_ready(server: &mut Server, what: &str) {
     }
 }
 
+/// The two profiles the differential tests prove, each against its own real server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Version {
+    /// `--profile 7.0` against Debian's redis-server 7.0.15 (on PATH).
+    V7,
+    /// `--profile 8` (Redis 8.4) against Redis 8.0.2 (`.redis8/redis8-server`, which
+    /// `./dev.sh setup` brings up).
+    V8,
+}
+
+impl Version {
+    /// The engine's `--profile` value.
+    pub fn profile(self) -> &'static str {
+        match self {
+            Version::V7 => "7.0",
+            Version::V8 => "8",
+        }
+    }
+
+    /// The real server's version, as reports name it.
+    pub fn redis(self) -> &'static str {
+        match self {
+            Version::V7 => "redis-server 7.0.15",
+            Version::V8 => "Redis 8.0.2",
+        }
+    }
+}
+
+/// The Redis 8.0.2 server that `./dev.sh setup` writes into the project's `.redis8/`.
+pub fn redis8_server() -> std::path::PathBuf {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".redis8/redis8-server");
+    assert!(
+        path.exists(),
+        "{} is missing: run ./dev.sh setup (it brings up Redis 8.0.2)",
+        path.display()
+    );
+    path
+}
+
 /// Debian's redis-server (7.0.15), without persistence.
 pub fn start_redis() -> Server {
+    start_real(Version::V7)
+}
+
+/// The real server of `version` (7.0.15 or 8.0.2), without persistence.
+pub fn start_real(version: Version) -> Server {
     let port = free_port();
-    let child = Command::new("redis-server")
+    let program = match version {
+        Version::V7 => std::path::PathBuf::from("redis-server"),
+        Version::V8 => redis8_server(),
+    };
+    let child = Command::new(&program)
         .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
         .args(["--save", "", "--appendonly", "no"])
         .stdout(Stdio::null())
@@ -89,11 +138,12 @@ pub fn start_redis() -> Server {
         .spawn()
         .unwrap_or_else(|e| {
             panic!(
-                "cannot start redis-server ({e}); `./dev.sh setup` installs Debian's redis-server"
+                "cannot start {} ({e}); `./dev.sh setup` installs it",
+                program.display()
             )
         });
     let mut s = Server { child, port };
-    wait_ready(&mut s, "redis-server");
+    wait_ready(&mut s, version.redis());
     s
 }
 
@@ -106,6 +156,12 @@ pub fn start_streamplay() -> Server {
 /// events on (`STREAMPLAY_PROBE_EVENTS`) when `probe` is set: what a client sees
 /// must not change.
 pub fn start_streamplay_with_probe(probe: bool) -> Server {
+    start_engine(Version::V7, probe)
+}
+
+/// `streamplay-server` in the profile of `version`, with the probe events on when
+/// `probe` is set.
+pub fn start_engine(version: Version, probe: bool) -> Server {
     let port = free_port();
     let mut command = Command::new(env!("CARGO_BIN_EXE_streamplay-server"));
     if probe {
@@ -114,7 +170,7 @@ pub fn start_streamplay_with_probe(probe: bool) -> Server {
         command.env_remove("STREAMPLAY_PROBE_EVENTS");
     }
     let child = command
-        .args(["--port", &port.to_string(), "--profile", "7.0"])
+        .args(["--port", &port.to_string(), "--profile", version.profile()])
         .stdout(Stdio::null())
         .spawn()
         .expect("start streamplay-server");

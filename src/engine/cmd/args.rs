@@ -7,16 +7,26 @@ pub(crate) use crate::engine::num::string2ll;
 use crate::engine::Reply;
 
 /// `addReplyHelp`: the header line with the command name as typed, upper-cased,
-/// then the lines, then HELP's own two lines; all status replies.
-pub(crate) fn help_reply(argv0: &[u8], lines: &[&str]) -> Reply {
+/// then the lines, then HELP's own two lines; all status replies. Redis 7.2 changed
+/// HELP's own line from "Prints this help." to "Print this help." (8.0.2 prints it so),
+/// so the 8 profile has the later text.
+pub(crate) fn help_reply(cx: &super::Cx, lines: &[&str]) -> Reply {
     let mut items = Vec::with_capacity(lines.len() + 3);
-    let mut header = argv0.to_ascii_uppercase();
+    let mut header = cx.argv[0].to_ascii_uppercase();
     header.extend_from_slice(b" <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
     items.push(Reply::Simple(header));
     items.extend(lines.iter().map(|l| Reply::simple(l)));
     items.push(Reply::simple("HELP"));
-    items.push(Reply::simple("    Prints this help."));
+    items.push(Reply::simple(help_line(cx.engine.profile())));
     Reply::Array(items)
+}
+
+/// HELP's own description line in `profile`.
+pub(crate) fn help_line(profile: crate::engine::Profile) -> &'static str {
+    match profile {
+        crate::engine::Profile::V7 => "    Prints this help.",
+        crate::engine::Profile::V8 => "    Print this help.",
+    }
 }
 
 /// `addReplySubcommandSyntaxError` for the running command.

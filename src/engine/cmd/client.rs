@@ -22,7 +22,7 @@ pub(super) fn container(cx: &mut Cx) -> CmdResult {
     })
 }
 
-/// The help text of redis-server 7.0.15, verbatim (both profiles).
+/// The help text of redis-server 7.0.15, verbatim (the 8 profile adds `HELP_V8_ADDED`).
 const HELP: &[&str] = &[
     "CACHING (YES|NO)",
     "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
@@ -71,8 +71,51 @@ const HELP: &[&str] = &[
     "    Protect current client connection from eviction.",
 ];
 
+/// Lines Redis 7.2+ adds to CLIENT HELP (8.0.2's text), each after the 7.0.15 line
+/// it follows (`None`: at the end).
+const HELP_V8_ADDED: &[(Option<&str>, &[&str])] = &[
+    (
+        Some("      Skip killing current connection (default: yes)."),
+        &[
+            "    * ID <client-id>",
+            "      Kill connections by client id.",
+            "    * MAXAGE <maxage>",
+            "      Kill connections older than the specified age.",
+        ],
+    ),
+    (
+        Some("    Assign the name <name> to the current connection."),
+        &[
+            "SETINFO <option> <value>",
+            "    Set client meta attr. Options are:",
+            "    * LIB-NAME: the client lib name.",
+            "    * LIB-VER: the client lib version.",
+        ],
+    ),
+    (
+        None,
+        &[
+            "NO-TOUCH (ON|OFF)",
+            "    Will not touch LRU/LFU stats when this mode is on.",
+        ],
+    ),
+];
+
 pub(super) fn help(cx: &mut Cx) -> CmdResult {
-    Ok(help_reply(&cx.argv[0], HELP).into())
+    if cx.engine.profile() == Profile::V7 {
+        return Ok(help_reply(cx, HELP).into());
+    }
+    let mut lines: Vec<&str> = Vec::with_capacity(HELP.len() + 10);
+    for line in HELP {
+        lines.push(line);
+        for (after, added) in HELP_V8_ADDED {
+            if *after == Some(*line) {
+                lines.extend_from_slice(added);
+            }
+        }
+    }
+    lines.extend_from_slice(HELP_V8_ADDED[2].1);
+    Ok(help_reply(cx, &lines).into())
 }
 
 pub(super) fn id(cx: &mut Cx) -> CmdResult {

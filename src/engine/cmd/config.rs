@@ -21,7 +21,7 @@ pub(super) fn container(cx: &mut Cx) -> CmdResult {
 
 pub(super) fn help(cx: &mut Cx) -> CmdResult {
     Ok(help_reply(
-        &cx.argv[0],
+        cx,
         &[
             "GET <pattern>",
             "    Return parameters matching the glob-like <pattern> and their values.",
@@ -107,7 +107,7 @@ pub(super) fn set(cx: &mut Cx) -> CmdResult {
     }
     let mut next = cx.engine.settings.clone();
     for (p, &(_, value)) in found.iter().zip(&pairs) {
-        if let Err(why) = p.set(&mut next, value) {
+        if let Err(why) = p.set(&mut next, value, cx.engine.profile()) {
             // A value error names the parameter by its own name, not as typed.
             return failed(p.name().as_bytes(), &why);
         }

@@ -142,7 +142,7 @@ fn run(
 }
 
 /// The `maxmemory` check of processCommand: over the limit, commands that may
-/// grow memory are refused, and so is queuing inside MULTI (EXEC, DISCARD,
+/// grow memory are refused, and in 7.0 so is queuing inside MULTI (EXEC, DISCARD,
 /// QUIT and RESET excepted); reads keep working.
 fn check_memory(engine: &Engine, client: ClientId, spec: &CommandSpec) -> Result<(), Error> {
     let limit = engine.settings.maxmemory;
@@ -156,7 +156,10 @@ fn check_memory(engine: &Engine, client: ClientId, spec: &CommandSpec) -> Result
             .any(|argv| resolve(argv, v8).is_ok_and(|s| s.has_flag(Flags::DENYOOM)))
     });
     let denyoom = spec.has_flag(Flags::DENYOOM) || (spec.fullname == "exec" && queued_denyoom);
-    let queuing = c.is_some_and(|c| c.multi.is_some())
+    // 7.0.15 refuses any queuing; Redis 8 (8.0.2 answers so) queues what is not
+    // denyoom (a read, PING) and refuses only the denyoom commands themselves.
+    let queuing = !v8
+        && c.is_some_and(|c| c.multi.is_some())
         && !matches!(spec.fullname, "exec" | "discard" | "quit" | "reset");
     if denyoom || queuing {
         return Err(Error::Oom);

@@ -4,7 +4,7 @@
 
 use super::{c_str, is_kw, CmdResult, Cx};
 use crate::engine::error::Error;
-use crate::engine::{Protocol, Reply};
+use crate::engine::{Profile, Protocol, Reply};
 
 pub(super) fn hello(cx: &mut Cx) -> CmdResult {
     let argv = cx.argv;
@@ -65,7 +65,19 @@ pub(super) fn hello(cx: &mut Cx) -> CmdResult {
         kv("id", Reply::Integer(id as i64)),
         kv("mode", Reply::bulk("standalone")),
         kv("role", Reply::bulk("master")),
-        kv("modules", Reply::Array(vec![])),
+        // Redis 8 loads its vector sets module at start-up (8.0.2 lists it so).
+        kv(
+            "modules",
+            Reply::Array(match profile {
+                Profile::V7 => vec![],
+                Profile::V8 => vec![Reply::Map(vec![
+                    kv("name", Reply::bulk("vectorset")),
+                    kv("ver", Reply::Integer(1)),
+                    kv("path", Reply::bulk("")),
+                    kv("args", Reply::Array(vec![])),
+                ])],
+            }),
+        ),
     ])
     .into())
 }

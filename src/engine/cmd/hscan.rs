@@ -22,7 +22,7 @@ pub(super) fn scan_reply(next: u64, items: Vec<Reply>) -> CmdResult {
 
 pub(super) fn hscan(cx: &mut Cx) -> CmdResult {
     let argv = cx.argv;
-    let cursor = parse_cursor(&argv[2])?;
+    let cursor = parse_cursor(&argv[2], cx.engine.profile())?;
     if cx.read_hash(&argv[1])?.is_none() {
         return scan_reply(0, vec![]);
     }

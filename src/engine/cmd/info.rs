@@ -1,7 +1,9 @@
 //! INFO [section [section ...]]
 //!
-//! Redis 7.0.15's sections, fields and field order (`genRedisInfoString`), in both
-//! profiles; only `redis_version` follows the profile. Fields the engine knows are
+//! Redis 7.0.15's sections, fields and field order (`genRedisInfoString`); the 8
+//! profile adds what Redis 8 adds (as 8.0.2 prints it: the Threads and Keysizes
+//! sections, the vectorset module, the fields of `V8_FIELDS`, `subexpiry` in the
+//! keyspace) and its own `redis_version`. Fields the engine knows are
 //! real: clients, blocked clients, memory (`Engine::used_memory`), maxmemory and
 //! its policy, commands, connections, errors, keyspace hits and misses, expired
 //! keys, uptime and time from the engine clock, the keyspace. Fields about the
@@ -19,13 +21,14 @@ use std::fmt::Write as _;
 
 use super::{c_str, CmdResult, Cx};
 use crate::engine::params::{bytes_to_human, POLICIES};
-use crate::engine::{Engine, Reply, BASE_MEMORY};
+use crate::engine::{Engine, Profile, Reply, BASE_MEMORY};
 
 const DEFAULT_SECTIONS: &[&str] = &[
     "server",
     "clients",
     "memory",
     "persistence",
+    "threads",
     "stats",
     "replication",
     "cpu",
@@ -33,6 +36,7 @@ const DEFAULT_SECTIONS: &[&str] = &[
     "errorstats",
     "cluster",
     "keyspace",
+    "keysizes",
 ];
 
 /// Which sections were asked for (`genInfoSectionDict`).
@@ -85,15 +89,33 @@ type Section<'a> = (&'static str, &'static str, &'a dyn Fn(&mut String));
 fn render(engine: &Engine, wanted: &Wanted, now_ms: u64) -> String {
     // Module-generated sections would follow the keyspace with `everything`;
     // there are none.
-    let sections: [Section; 13] = [
+    let v8 = engine.profile() == Profile::V8;
+    let sections: [Section; 15] = [
         ("server", "Server", &|s| server(engine, now_ms, s)),
         ("clients", "Clients", &|s| clients(engine, s)),
         ("memory", "Memory", &|s| memory(engine, s)),
         ("persistence", "Persistence", &|s| persistence(engine, s)),
+        ("threads", "Threads", &|s| {
+            // The main thread's clients and its reads and writes (one each a command).
+            let n = engine.stats.total_commands_processed;
+            let _ = write!(
+                s,
+                "io_thread_0:clients={},reads={n},writes={n}\r\n",
+                engine.clients.len()
+            );
+        }),
         ("stats", "Stats", &|s| stats(engine, s)),
         ("replication", "Replication", &|s| replication(engine, s)),
         ("cpu", "CPU", &|s| cpu(s)),
-        ("modules", "Modules", &|_| {}),
+        ("modules", "Modules", &|s| {
+            // Redis 8 loads its vector sets module at start.
+            if v8 {
+                s.push_str(
+                    "module:name=vectorset,ver=1,api=1,filters=0,usedby=[],using=[],\
+                     options=[handle-io-errors|handle-repl-async-load]\r\n",
+                );
+            }
+        }),
         ("commandstats", "Commandstats", &|s| commandstats(engine, s)),
         ("errorstats", "Errorstats", &|s| errorstats(engine, s)),
         ("latencystats", "Latencystats", &|s| latencystats(engine, s)),
@@ -101,21 +123,178 @@ fn render(engine: &Engine, wanted: &Wanted, now_ms: u64) -> String {
             s.push_str("cluster_enabled:0\r\n")
         }),
         ("keyspace", "Keyspace", &|s| keyspace(engine, now_ms, s)),
+        ("keysizes", "Keysizes", &|s| keysizes(engine, s)),
     ];
     let mut out = String::new();
     for (name, title, body) in sections {
         // The default list names the modules section `module_list`.
         let asked = wanted.has(name) || (name == "modules" && wanted.has("module_list"));
-        if !asked {
+        // Threads and Keysizes are Redis 8's sections.
+        if !asked || (!v8 && matches!(name, "threads" | "keysizes")) {
             continue;
         }
         if !out.is_empty() {
             out.push_str("\r\n");
         }
         let _ = write!(out, "# {title}\r\n");
+        let start = out.len();
         body(&mut out);
+        if v8 {
+            add_v8_fields(engine, &mut out, start);
+        }
     }
     out
+}
+
+/// Fields Redis 8 added to the 7.0 sections (8.0.2's names and places), each group
+/// after the field it follows. Values the engine cannot know are 0.
+const V8_FIELDS: &[(&str, &[&str])] = &[
+    ("tracking_clients", &["pubsub_clients", "watching_clients"]),
+    (
+        "clients_in_timeout_table",
+        &[
+            "total_watched_keys",
+            "total_blocking_keys",
+            "total_blocking_keys_on_nokey",
+        ],
+    ),
+    ("allocator_resident", &["allocator_muzzy"]),
+    (
+        "mem_total_replication_buffers",
+        &["mem_replica_full_sync_buffer"],
+    ),
+    ("mem_allocator", &["mem_overhead_db_hashtable_rehashing"]),
+    ("sync_partial_err", &["expired_subkeys"]),
+    ("evicted_clients", &["evicted_scripts"]),
+    (
+        "io_threaded_writes_processed",
+        &[
+            "client_query_buffer_limit_disconnections",
+            "client_output_buffer_limit_disconnections",
+        ],
+    ),
+    (
+        "reply_buffer_expands",
+        &[
+            "eventloop_cycles",
+            "eventloop_duration_sum",
+            "eventloop_duration_cmd_sum",
+            "instantaneous_eventloop_cycles_per_sec",
+            "instantaneous_eventloop_duration_usec",
+            "acl_access_denied_auth",
+            "acl_access_denied_cmd",
+            "acl_access_denied_key",
+            "acl_access_denied_channel",
+        ],
+    ),
+];
+
+/// Inserts the `V8_FIELDS` of the section written from `start` on, and the server
+/// section's listener line.
+fn add_v8_fields(engine: &Engine, out: &mut String, start: usize) {
+    if out[start..].starts_with("redis_version:") {
+        let _ = write!(
+            out,
+            "listener0:name=tcp,bind=*,bind=-::*,port={}\r\n",
+            engine.port
+        );
+    }
+    // Distinct (db, key) pairs, counted without a set: the lists are short, and a
+    // plain scan keeps a new collection type's code out of the page.
+    let distinct = |pairs: Vec<(usize, &[u8])>| {
+        pairs
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| !pairs[..*i].contains(p))
+            .count()
+    };
+    let watched = distinct(
+        engine
+            .clients
+            .values()
+            .flat_map(|c| c.watched.iter().map(|w| (w.db, &w.key[..])))
+            .collect(),
+    );
+    let blocking = |on_nokey: bool| {
+        distinct(
+            engine
+                .clients
+                .values()
+                .filter_map(|c| c.block.as_ref())
+                .filter(|b| {
+                    !on_nokey || matches!(b.serve, crate::engine::client::Serve::Group { .. })
+                })
+                .flat_map(|b| b.keys.iter().map(move |k| (b.db, &k[..])))
+                .collect(),
+        )
+    };
+    for (after, names) in V8_FIELDS {
+        // The end of the field's line: lines are walked by '\n' (a substring search
+        // would bring its own code into the page).
+        let mut pos = start;
+        let mut eol = None;
+        for line in out[start..].split_inclusive('\n') {
+            pos += line.len();
+            if line.strip_prefix(after).is_some_and(|r| r.starts_with(':')) {
+                eol = Some(pos);
+                break;
+            }
+        }
+        let Some(eol) = eol else {
+            continue;
+        };
+        let mut lines = String::new();
+        for name in *names {
+            let value = match *name {
+                "pubsub_clients" => engine.clients.values().filter(|c| c.pubsub).count(),
+                "watching_clients" => engine
+                    .clients
+                    .values()
+                    .filter(|c| !c.watched.is_empty())
+                    .count(),
+                "total_watched_keys" => watched,
+                "total_blocking_keys" => blocking(false),
+                "total_blocking_keys_on_nokey" => blocking(true),
+                _ => 0,
+            };
+            let _ = write!(lines, "{name}:{value}\r\n");
+        }
+        out.insert_str(eol, &lines);
+    }
+}
+
+/// Redis 8's key size histograms (`db0_distrib_strings_sizes:1=1,8=2`): strings
+/// by length in power-of-two bins (0, 1, 2, 4, ..., then 1K, 2K, ..., 1M, ...).
+/// Lists, sets, sorted sets and hashes would add their `_items` lines.
+fn keysizes(engine: &Engine, out: &mut String) {
+    for (i, db) in engine.dbs.iter().enumerate() {
+        // bins[0]: empty strings; bins[b]: lengths in 2^(b-1)..2^b.
+        let mut bins = [0u64; 65];
+        for (_, e) in db.iter() {
+            if let crate::engine::keyspace::Value::String(s) = &e.value {
+                bins[(64 - (s.len() as u64).leading_zeros()) as usize] += 1;
+            }
+        }
+        let mut sep = "";
+        for (bin, &count) in bins.iter().enumerate().filter(|(_, &n)| n > 0) {
+            if sep.is_empty() {
+                let _ = write!(out, "db{i}_distrib_strings_sizes:");
+            }
+            let size = if bin == 0 { 0 } else { 1u64 << (bin - 1) };
+            let (value, unit) = match size.trailing_zeros() / 10 {
+                _ if size < 1024 => (size, ""),
+                1 => (size >> 10, "K"),
+                2 => (size >> 20, "M"),
+                3 => (size >> 30, "G"),
+                _ => (size >> 40, "T"),
+            };
+            let _ = write!(out, "{sep}{value}{unit}={count}");
+            sep = ",";
+        }
+        if !sep.is_empty() {
+            out.push_str("\r\n");
+        }
+    }
 }
 
 /// Appends `name:value` lines.
@@ -481,7 +660,8 @@ fn latencystats(engine: &Engine, out: &mut String) {
     }
 }
 
-/// `dbN:keys=K,expires=E,avg_ttl=T` for each database holding keys; `avg_ttl` is
+/// `dbN:keys=K,expires=E,avg_ttl=T` (8: `,subexpiry=0` after it) for each database
+/// holding keys; `avg_ttl` is
 /// the mean remaining time to live in milliseconds of the keys that have one
 /// (Redis estimates it by sampling; this is the value it converges to).
 fn keyspace(engine: &Engine, now_ms: u64, out: &mut String) {
@@ -502,8 +682,14 @@ fn keyspace(engine: &Engine, now_ms: u64, out: &mut String) {
         };
         let _ = write!(
             out,
-            "db{i}:keys={keys},expires={},avg_ttl={avg}\r\n",
+            "db{i}:keys={keys},expires={},avg_ttl={avg}",
             ttls.len()
         );
+        // Redis 7.4+ counts the keys with expiring hash fields (HEXPIRE), which the
+        // engine does not have: always 0 (8.0.2 prints it so).
+        if engine.profile() == Profile::V8 {
+            out.push_str(",subexpiry=0");
+        }
+        out.push_str("\r\n");
     }
 }

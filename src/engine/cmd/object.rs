@@ -71,9 +71,17 @@ const HELP: &[&str] = &[
     "    Return the number of references of the value associated with the specified",
     "    <key>.",
     "HELP",
-    "    Prints this help.",
 ];
 
-pub(super) fn help(_cx: &mut Cx) -> CmdResult {
-    Ok(Reply::Array(HELP.iter().map(|l| Reply::simple(l)).collect()).into())
+/// OBJECT's text is not `addReplyHelp`'s (its header is fixed), but its last line
+/// changed with the others in Redis 7.2.
+pub(super) fn help(cx: &mut Cx) -> CmdResult {
+    let last = super::args::help_line(cx.engine.profile());
+    Ok(Reply::Array(
+        HELP.iter()
+            .chain([&last])
+            .map(|l| Reply::simple(l))
+            .collect(),
+    )
+    .into())
 }

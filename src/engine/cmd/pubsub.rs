@@ -33,7 +33,7 @@ const HELP: &[&str] = &[
 ];
 
 pub(super) fn help(cx: &mut Cx) -> CmdResult {
-    Ok(help_reply(&cx.argv[0], HELP).into())
+    Ok(help_reply(cx, HELP).into())
 }
 
 /// CHANNELS and SHARDCHANNELS: at most one pattern (`addReplySubcommandSyntaxError`

@@ -9,31 +9,40 @@
 //! last one's hash come together); MATCH, TYPE and expiry filter the visited
 //! keys afterwards, so a call may return fewer keys than COUNT, even none.
 
-use super::{c_str, is_kw, CmdResult, Cx};
+use super::{c_str, is_kw, string2ll, CmdResult, Cx};
 use crate::engine::error::Error;
-use crate::engine::{glob, Reply};
+use crate::engine::{glob, Profile, Reply};
 
-/// `parseScanCursorOrReply`: C's `strtoul` in base 10, which takes an optional
-/// sign (a negative number wraps around), stops at a NUL byte, and must use up
-/// the whole argument; a leading blank or a value past `u64::MAX` is refused.
-/// An empty argument is cursor 0.
-pub(super) fn parse_cursor(arg: &[u8]) -> Result<u64, Error> {
+/// `parseScanCursorOrReply` of redis-server 7.0.15: C's `strtoul` in base 10, which
+/// takes an optional sign (a negative number wraps around), stops at a NUL byte, and
+/// must use up the whole argument; a leading blank or a value past `u64::MAX` is
+/// refused. An empty argument is cursor 0.
+///
+/// Redis 8 (`string2ull`, as 8.0.2 answers): an argument `string2ll` reads is the
+/// cursor unless negative; otherwise `strtoull`, which skips leading blanks, and must
+/// read a non-empty argument to its end. So `""` and `-1` are refused there, while
+/// `" 1"`, `+1` and `01` are cursors.
+pub(super) fn parse_cursor(arg: &[u8], profile: Profile) -> Result<u64, Error> {
     let invalid = || Error::Other("ERR invalid cursor".into());
     let s = c_str(arg);
-    if s.first()
-        .is_some_and(|b| b.is_ascii_whitespace() || *b == 0x0b)
-    {
-        return Err(invalid());
-    }
-    let (negative, digits) = match s.split_first() {
+    let blank = |b: &u8| b.is_ascii_whitespace() || *b == 0x0b;
+    let rest = match profile {
+        Profile::V7 if s.first().is_some_and(blank) => return Err(invalid()),
+        Profile::V7 if s.is_empty() => return Ok(0),
+        Profile::V7 => s,
+        Profile::V8 => match string2ll(s) {
+            Some(v) => return u64::try_from(v).map_err(|_| invalid()),
+            None => &s[s.iter().take_while(|b| blank(b)).count()..],
+        },
+    };
+    let (negative, digits) = match rest.split_first() {
         Some((b'-', rest)) => (true, rest),
         Some((b'+', rest)) => (false, rest),
-        _ => (false, s),
+        _ => (false, rest),
     };
+    // strtoul read nothing: its end pointer stays at the start, short of the end.
     if digits.is_empty() {
-        // strtoul read nothing: the end pointer stays at the start, which is
-        // the end of the string only when the string is empty.
-        return if s.is_empty() { Ok(0) } else { Err(invalid()) };
+        return Err(invalid());
     }
     let mut v: u64 = 0;
     for &d in digits {
@@ -117,7 +126,7 @@ pub(super) fn parse_options<'a>(
 
 pub(super) fn scan(cx: &mut Cx) -> CmdResult {
     let argv = cx.argv;
-    let cursor = parse_cursor(&argv[1])?;
+    let cursor = parse_cursor(&argv[1], cx.engine.profile())?;
     let ScanOptions {
         count,
         pattern,
@@ -158,16 +167,18 @@ pub(super) fn scan(cx: &mut Cx) -> CmdResult {
 #[cfg(test)]
 mod tests {
     use super::parse_cursor;
+    use crate::engine::Profile;
 
     #[test]
     fn cursor_is_parsed_as_strtoul() {
-        assert_eq!(parse_cursor(b"0"), Ok(0));
-        assert_eq!(parse_cursor(b""), Ok(0));
-        assert_eq!(parse_cursor(b"+7"), Ok(7));
-        assert_eq!(parse_cursor(b"-1"), Ok(u64::MAX));
-        assert_eq!(parse_cursor(b"18446744073709551615"), Ok(u64::MAX));
-        assert_eq!(parse_cursor(b"-18446744073709551615"), Ok(1));
-        assert_eq!(parse_cursor(b"5\0junk"), Ok(5));
+        let p = |s: &[u8]| parse_cursor(s, Profile::V7);
+        assert_eq!(p(b"0"), Ok(0));
+        assert_eq!(p(b""), Ok(0));
+        assert_eq!(p(b"+7"), Ok(7));
+        assert_eq!(p(b"-1"), Ok(u64::MAX));
+        assert_eq!(p(b"18446744073709551615"), Ok(u64::MAX));
+        assert_eq!(p(b"-18446744073709551615"), Ok(1));
+        assert_eq!(p(b"5\0junk"), Ok(5));
         for bad in [
             &b"18446744073709551616"[..],
             b"abc",
@@ -178,7 +189,31 @@ mod tests {
             b"+",
             b"1.5",
         ] {
-            assert!(parse_cursor(bad).is_err(), "{bad:?}");
+            assert!(p(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    /// Redis 8.0.2's answers (`string2ull`): checked against it by hand with
+    /// `SCAN <cursor> COUNT 1`.
+    #[test]
+    fn cursor_is_parsed_as_string2ull_in_profile_8() {
+        let p = |s: &[u8]| parse_cursor(s, Profile::V8);
+        assert_eq!(p(b"0"), Ok(0));
+        assert_eq!(p(b" 1"), Ok(1));
+        assert_eq!(p(b"+1"), Ok(1));
+        assert_eq!(p(b"01"), Ok(1));
+        assert_eq!(p(b" -1"), Ok(u64::MAX));
+        assert_eq!(p(b"18446744073709551615"), Ok(u64::MAX));
+        assert_eq!(p(b"5\0junk"), Ok(5));
+        for bad in [
+            &b""[..],
+            b"-1",
+            b"1 ",
+            b"18446744073709551616",
+            b"0x1",
+            b" ",
+        ] {
+            assert!(p(bad).is_err(), "{bad:?}");
         }
     }
 }

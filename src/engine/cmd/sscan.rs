@@ -11,7 +11,7 @@ use crate::engine::{glob, Reply};
 
 pub(super) fn sscan(cx: &mut Cx) -> CmdResult {
     let argv = cx.argv;
-    let cursor = parse_cursor(&argv[2])?;
+    let cursor = parse_cursor(&argv[2], cx.engine.profile())?;
     if cx.read_set(&argv[1])?.is_none() {
         return scan_reply(0, vec![]);
     }

@@ -61,7 +61,7 @@ pub(super) fn xgroup(cx: &mut Cx) -> CmdResult {
     let opt = &argv[1];
     if is_kw(opt, "help") {
         if argc == 2 {
-            return Ok(help_reply(&argv[0], HELP).into());
+            return Ok(help_reply(cx, HELP).into());
         }
         return Err(subcommand_syntax(argv));
     }

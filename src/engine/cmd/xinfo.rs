@@ -28,7 +28,7 @@ const HELP: &[&str] = &[
 ];
 
 pub(super) fn help(cx: &mut Cx) -> CmdResult {
-    Ok(help_reply(&cx.argv[0], HELP).into())
+    Ok(help_reply(cx, HELP).into())
 }
 
 fn field(name: &str, value: Reply) -> (Reply, Reply) {

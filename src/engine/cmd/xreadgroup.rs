@@ -68,11 +68,12 @@ pub(super) fn xreadgroup(cx: &mut Cx) -> CmdResult {
             return Err(no_key_or_group(key, group));
         }
         let word = c_str(arg);
-        if word == b"$" {
-            return Err(Error::Other(
-                "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set."
-                    .into(),
-            ));
+        // `+` has the same error since Redis 7.4 (a8e745117; 8.0.2 answers it).
+        if word == b"$" || (word == b"+" && cx.engine.profile() == Profile::V8) {
+            let id = String::from_utf8_lossy(word);
+            return Err(Error::Other(format!(
+                "ERR The {id} ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The {id} ID would just return an empty result set."
+            )));
         }
         let id = if word == b">" {
             None
@@ -172,7 +173,11 @@ pub(super) fn xreadgroup(cx: &mut Cx) -> CmdResult {
                 None => read_new(s, group, consumer, &read),
             })
             .unwrap_or_default();
-        cx.groups_changed(1);
+        // Reading a consumer's history changes nothing since Redis 7.4 (0e1de78fc:
+        // `server.dirty` only for `>`; 8.0.2 counts so); 7.0.15 counts every read.
+        if v7 || gt.is_none() {
+            cx.groups_changed(1);
+        }
         if !delivered.is_empty() {
             let (last_id, entries_read, lag) =
                 cx.group_position(key, group)

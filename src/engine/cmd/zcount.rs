@@ -8,7 +8,7 @@ use crate::engine::Reply;
 
 pub(super) fn zcount(cx: &mut Cx) -> CmdResult {
     let argv = cx.argv;
-    let range = ScoreRange::parse(&argv[2], &argv[3]).ok_or_else(not_float)?;
+    let range = ScoreRange::parse(&argv[2], &argv[3], cx.v8()).ok_or_else(not_float)?;
     let n = cx.read_zset(&argv[1])?.map_or(0, |z| {
         let (a, b) = z.score_span(&range);
         b - a

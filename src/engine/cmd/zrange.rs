@@ -163,7 +163,7 @@ fn generic(cx: &mut Cx, start: usize, store: bool, mut by: By, mut dir: Dir) -> 
         (&argv[start + 1], &argv[start + 2])
     };
     let range = match by {
-        By::Score => Range::Score(ScoreRange::parse(lo, hi).ok_or_else(not_float)?),
+        By::Score => Range::Score(ScoreRange::parse(lo, hi, cx.v8()).ok_or_else(not_float)?),
         By::Lex => Range::Lex(LexRange::parse(lo, hi).ok_or_else(not_lex)?),
         _ => Range::Rank(arg_long(lo, None)?, arg_long(hi, None)?),
     };

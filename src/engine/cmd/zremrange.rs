@@ -16,7 +16,7 @@ pub(super) fn zremrangebyrank(cx: &mut Cx) -> CmdResult {
 }
 
 pub(super) fn zremrangebyscore(cx: &mut Cx) -> CmdResult {
-    let range = ScoreRange::parse(&cx.argv[2], &cx.argv[3]).ok_or_else(not_float)?;
+    let range = ScoreRange::parse(&cx.argv[2], &cx.argv[3], cx.v8()).ok_or_else(not_float)?;
     generic(cx, "zremrangebyscore", move |z| z.score_span(&range))
 }
 

@@ -16,7 +16,7 @@ use crate::engine::{glob, Reply};
 
 pub(super) fn zscan(cx: &mut Cx) -> CmdResult {
     let argv = cx.argv;
-    let cursor = parse_cursor(&argv[2])?;
+    let cursor = parse_cursor(&argv[2], cx.engine.profile())?;
     let v8 = cx.v8();
     let Some(z) = cx.read_zset(&argv[1])? else {
         return Ok(Reply::Array(vec![Reply::bulk("0"), Reply::Array(Vec::new())]).into());

@@ -901,13 +901,16 @@ impl Stream {
         self.trim_with_refs(spec).0
     }
 
-    /// `streamTrim` of Redis 8.2+, which also takes the reference mode: with
+    /// `streamTrim` of Redis 8.2-8.4, which also takes the reference mode: with
     /// `KEEPREF` it is 7.0's trim; with `DELREF` or `ACKED` no node is dropped
-    /// whole before its entries were looked at one by one (so `~` trims like
-    /// `=`, LIMIT aside): `DELREF` strips each removed ID from every group's
-    /// PEL, `ACKED` skips (keeps) the entries a group still references and goes
-    /// on with the next ones. Returns the IDs removed, in order, and the
-    /// `(group, id)` references `DELREF` dropped.
+    /// whole before its entries were looked at one by one: `DELREF` strips each
+    /// removed ID from every group's PEL (not those of entries already deleted,
+    /// which it skips), `ACKED` skips (keeps) the entries a group still references
+    /// and goes on with the next ones. With `~` only whole nodes go, and as
+    /// `DELREF` and `ACKED` never drop one whole, `~` trims nothing with them
+    /// (redis/redis#14656, seen on 8.4.0; Redis 8.6 changed it to go through an
+    /// eligible node's entries, redis/redis#14623). Returns the IDs removed, in
+    /// order, and the `(group, id)` references `DELREF` dropped.
     pub fn trim_with_refs(&mut self, spec: TrimSpec) -> (Vec<StreamId>, Vec<(Vec<u8>, StreamId)>) {
         let mut removed = Vec::new();
         let mut dropped = Vec::new();
@@ -948,7 +951,9 @@ impl Stream {
                 deleted += node.live;
                 continue;
             }
-            if spec.approx && keepref {
+            // A node `~` cannot drop whole ends the approximate trim, whatever the
+            // reference mode (8.4.0's `if (approx) break;`).
+            if spec.approx {
                 break;
             }
             let slots: Vec<Slot> = node.slots(master).collect();

@@ -1398,6 +1398,133 @@ mod v8_refs_events {
         assert!(notifications(&out.events).is_empty());
     }
 
+    /// Redis 8.2-8.4 trim approximately by whole nodes only, and DELREF and ACKED
+    /// never drop a node whole, so `~` with them trims nothing: redis/redis#14656
+    /// ("XTRIM/XADD MAXLEN ~ (approximate) ACKED does not delete anything",
+    /// reproduced on 8.2.2 and 8.4.0), fixed only in 8.6 by redis/redis#14623 (bug
+    /// introduced with the modes by #14130, 8.2). KEEPREF drops whole nodes as 7.0.
+    #[test]
+    fn approximate_trims_with_delref_or_acked_trim_nothing_as_8_4_does() {
+        for (mode, trimmed) in [("KEEPREF", 200), ("DELREF", 0), ("ACKED", 0), ("", 200)] {
+            for with_group in [false, true] {
+                let mut e = Engine::new(Config {
+                    profile: Profile::V8,
+                    ..Config::default()
+                });
+                let c = e.connect(0);
+                for i in 1..=250 {
+                    e.execute(c, argv(&format!("XADD s {i}-1 f v")), 0);
+                }
+                if with_group {
+                    // Every entry read and acknowledged: ACKED could delete them all.
+                    e.execute(c, argv("XGROUP CREATE s g 0"), 0);
+                    e.execute(c, argv("XREADGROUP GROUP g c NOACK STREAMS s >"), 0);
+                }
+                let out = e.execute(c, argv(&format!("XTRIM s MAXLEN ~ 10 {mode}")), 1);
+                assert_eq!(
+                    out.reply,
+                    Some(Reply::Integer(trimmed)),
+                    "{mode} {with_group}"
+                );
+                let out = e.execute(c, argv(&format!("XADD s {mode} MAXLEN ~ 10 * f v")), 1);
+                assert!(matches!(out.reply, Some(Reply::Bulk(_))));
+                let out = e.execute(c, argv("XLEN s"), 1);
+                let left = if trimmed == 0 { 251 } else { 51 };
+                assert_eq!(out.reply, Some(Reply::Integer(left)), "{mode} {with_group}");
+                // The exact trim goes entry by entry in every mode.
+                let out = e.execute(c, argv(&format!("XTRIM s MAXLEN = 10 {mode}")), 1);
+                assert_eq!(out.reply, Some(Reply::Integer(left - 10)), "{mode}");
+            }
+        }
+    }
+
+    /// Redis 8.2.2 caps ENTRIESREAD at the stream's entries-added (redis/redis#14257,
+    /// "Negative lag when ENTRIESREAD specified externally"; redis-py skips its old
+    /// test from 8.2.2 on, redis/redis-py#3790). Redis 8.0.2 keeps 100 and reports lag
+    /// -99 (the differential rule `entries-read-clamped` names this).
+    #[test]
+    fn entries_read_is_capped_at_entries_added_as_8_2_2_does() {
+        let mut e = Engine::new(Config {
+            profile: Profile::V8,
+            ..Config::default()
+        });
+        let c = e.connect(0);
+        e.execute(c, argv("XADD s 1-1 f v"), 0);
+        e.execute(c, argv("XGROUP CREATE s g $ ENTRIESREAD 100"), 0);
+        e.execute(c, argv("XGROUP CREATE s h 0"), 0);
+        e.execute(c, argv("XGROUP SETID s h $ ENTRIESREAD 7"), 0);
+        let out = e.execute(c, argv("XINFO GROUPS s"), 0);
+        let Some(Reply::Array(groups)) = out.reply else {
+            panic!("XINFO GROUPS");
+        };
+        for g in groups {
+            let Reply::Map(fields) = g else {
+                panic!("a group");
+            };
+            let field = |name: &str| {
+                fields
+                    .iter()
+                    .find(|(k, _)| *k == Reply::bulk(name))
+                    .map(|(_, v)| v.clone())
+            };
+            assert_eq!(field("entries-read"), Some(Reply::Integer(1)));
+            assert_eq!(field("lag"), Some(Reply::Integer(0)));
+        }
+    }
+
+    /// In Redis 8.2-8.4 a trim with DELREF strips the group references of the entries
+    /// it removes, but not those of entries deleted before (tombstones), which it
+    /// skips: redis/redis#15581 ("Fix XTRIM with DELREF leaving dangling consumer group
+    /// references on tombstone", a bug from #14130 in 8.2, fixed after 8.4).
+    #[test]
+    fn a_delref_trim_leaves_a_tombstone_s_references_as_8_4_does() {
+        let (mut e, c) = engine();
+        // g1 has 1-1..4-1 pending; 1-1 becomes a tombstone with its reference kept.
+        e.execute(c, argv("XDEL s 1-1"), 1);
+        let out = e.execute(c, argv("XTRIM s MAXLEN 0 DELREF"), 1);
+        assert_eq!(out.reply, Some(Reply::Integer(3)));
+        let out = e.execute(c, argv("XPENDING s g1 - + 10"), 1);
+        let Some(Reply::Array(rows)) = out.reply else {
+            panic!("XPENDING");
+        };
+        assert_eq!(rows.len(), 1, "only the tombstone's reference is left");
+        let Reply::Array(row) = &rows[0] else {
+            panic!("a row");
+        };
+        assert_eq!(row[0], Reply::bulk("1-1"));
+    }
+
+    /// XREADGROUP CLAIM (Redis 8.4, redis/redis#14402) returns a claimed entry as
+    /// `[id, fields, idle-ms, delivery-count]` with both counts integers
+    /// (redis/redis#14524, merged on 2025-11-11 before 8.4.0's release on
+    /// 2025-11-18; 8.4's xreadgroup.json: "Delivery count (0 for new messages, 1+
+    /// for claimed messages)"), and a new entry with 0 and 0.
+    #[test]
+    fn claimed_entries_carry_integer_idle_and_delivery_count_as_8_4_does() {
+        let (mut e, c) = engine();
+        e.execute(c, argv("XADD s 5-1 f v"), 0);
+        let out = e.execute(c, argv("XREADGROUP GROUP g1 z CLAIM 100 STREAMS s >"), 250);
+        let Some(Reply::Array(streams)) = out.reply else {
+            panic!("XREADGROUP: {:?}", out.reply);
+        };
+        let Reply::Array(s0) = &streams[0] else {
+            panic!("a stream");
+        };
+        let Reply::Array(entries) = &s0[1] else {
+            panic!("entries");
+        };
+        assert_eq!(entries.len(), 5, "1-1..4-1 idle for 250 ms, then 5-1");
+        for (i, entry) in entries.iter().enumerate() {
+            let Reply::Array(items) = entry else {
+                panic!("an entry");
+            };
+            assert_eq!(items.len(), 4);
+            let (idle, count) = if i < 4 { (250, 1) } else { (0, 0) };
+            assert_eq!(items[2], Reply::Integer(idle));
+            assert_eq!(items[3], Reply::Integer(count));
+        }
+    }
+
     #[test]
     fn a_blocked_claim_reader_wakes_when_an_entry_is_idle_enough() {
         let (mut e, c) = engine();
