@@ -35,7 +35,7 @@ mod session_workload;
 mod stats;
 #[path = "support/wasm_build.rs"]
 mod wasm_build;
-use counting_alloc::live;
+use counting_alloc::{calls, live};
 use stats::{env_u64, median};
 use wasm_build::build_wasm;
 
@@ -260,6 +260,19 @@ fn main() {
             "the console and the bare engine printed the same lines"
         );
     }
+    // What each path asks of the allocator per step (one more short run of each).
+    let per_step = |run: fn(u64) -> u64| {
+        let n = (ops / 10).max(1);
+        let (c0, b0) = calls();
+        run(n);
+        let (c1, b1) = calls();
+        ((c1 - c0) as f64 / n as f64, (b1 - b0) as f64 / n as f64)
+    };
+    let allocs = [
+        ("`Session::run`", per_step(session_run)),
+        ("bare engine", per_step(bare_run)),
+        ("`console::run_line`", per_step(console_run)),
+    ];
     // 4. The group-heavy session.
     let group = group_session(
         env_u64("STREAMPLAY_SESSION_PEL", 100_000).max(100),
@@ -323,6 +336,13 @@ fn main() {
         "| session / console | {:.2} | | |",
         session_native / console_native
     );
+
+    println!();
+    println!("| allocations per step (native) | calls | bytes asked |");
+    println!("|---|---|---|");
+    for (name, (n, bytes)) in allocs {
+        println!("| {name} | {n:.2} | {bytes:.0} |");
+    }
 
     println!();
     println!(

@@ -81,23 +81,24 @@ pub enum Step {
     },
     /// A fresh server of this profile; the panes stay, each on a new connection.
     Profile(Profile),
+    /// (Names are `Rc<str>` in every step, which keeps a step, and so a log entry, small.)
     PaneAdd {
-        name: String,
+        name: Rc<str>,
     },
     PaneRemove {
-        name: String,
+        name: Rc<str>,
     },
     PaneRename {
-        from: String,
-        to: String,
+        from: Rc<str>,
+        to: Rc<str>,
     },
     /// Ctrl+C on a blocked pane (`Engine::cancel_block`, as `CLIENT UNBLOCK <id> TIMEOUT`).
     Unblock {
-        pane: String,
+        pane: Rc<str>,
     },
     /// The pane drops its connection (if any) and opens a new one.
     Reconnect {
-        pane: String,
+        pane: Rc<str>,
     },
 }
 
@@ -136,7 +137,41 @@ impl Step {
 pub struct Logged {
     pub step: Step,
     pub time_ms: u64,
-    pub marks: Vec<u64>,
+    pub marks: Marks,
+}
+
+/// The clock marks after a step: most steps have none, so they are kept out of line (a log
+/// entry holds one pointer, null for none). Reads as a slice.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Marks(Option<Box<Vec<u64>>>);
+
+impl Marks {
+    pub fn push(&mut self, t: u64) {
+        self.0.get_or_insert_with(Box::default).push(t);
+    }
+}
+
+impl From<Vec<u64>> for Marks {
+    fn from(marks: Vec<u64>) -> Marks {
+        Marks((!marks.is_empty()).then(|| Box::new(marks)))
+    }
+}
+
+impl<'a> IntoIterator for &'a Marks {
+    type Item = &'a u64;
+    type IntoIter = std::slice::Iter<'a, u64>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl std::ops::Deref for Marks {
+    type Target = [u64];
+
+    fn deref(&self) -> &[u64] {
+        self.0.as_deref().map_or(&[], |m| m)
+    }
 }
 
 /// One entry of the timeline (`steps()` in the JS API).
@@ -289,7 +324,7 @@ pub struct Session {
     config: SessionConfig,
     origin: Origin,
     /// Clock marks recorded before step 1.
-    origin_marks: Vec<u64>,
+    origin_marks: Marks,
     state: State,
     clock: Clock,
     /// The state at absolute step `base` (before its clock marks, which are `origin_marks`)
@@ -371,7 +406,7 @@ impl Session {
             checkpoints: Checkpoints::default(),
             config,
             origin,
-            origin_marks: Vec::new(),
+            origin_marks: Marks::default(),
             next_seq: state.engine.next_event_seq(),
             state,
             clock,
@@ -635,33 +670,33 @@ impl Session {
 
     pub fn add_pane(&mut self, name: &str) -> Result<Output, SessionError> {
         self.step(Step::PaneAdd {
-            name: name.to_string(),
+            name: Rc::from(name),
         })
     }
 
     pub fn remove_pane(&mut self, name: &str) -> Result<Output, SessionError> {
         self.step(Step::PaneRemove {
-            name: name.to_string(),
+            name: Rc::from(name),
         })
     }
 
     pub fn rename_pane(&mut self, from: &str, to: &str) -> Result<Output, SessionError> {
         self.step(Step::PaneRename {
-            from: from.to_string(),
-            to: to.to_string(),
+            from: Rc::from(from),
+            to: Rc::from(to),
         })
     }
 
     /// Ctrl+C on a blocked pane.
     pub fn unblock(&mut self, pane: &str) -> Result<Output, SessionError> {
         self.step(Step::Unblock {
-            pane: pane.to_string(),
+            pane: Rc::from(pane),
         })
     }
 
     pub fn reconnect(&mut self, pane: &str) -> Result<Output, SessionError> {
         self.step(Step::Reconnect {
-            pane: pane.to_string(),
+            pane: Rc::from(pane),
         })
     }
 
@@ -719,7 +754,7 @@ impl Session {
         self.log.push(Logged {
             step,
             time_ms,
-            marks: Vec::new(),
+            marks: Marks::default(),
         });
         self.current = self.end();
         self.checkpoints
@@ -779,7 +814,7 @@ impl Session {
         }
         self.log.drain(..c.index - self.base);
         self.base = c.index;
-        self.origin_marks.clear();
+        self.origin_marks = Marks::default();
         // The origin describes the start for export and the save format's header.
         self.origin.profile = state.profile;
         self.origin.time_ms = state.time_ms;
@@ -1024,86 +1059,140 @@ fn apply_step_into(
     t: u64,
     out: &mut Output,
 ) -> Result<(), SessionError> {
+    match step {
+        Step::Command { pane, line } => apply_command(state, pane, line, t, out),
+        _ => apply_other_step(config, state, step, t, out),
+    }
+}
+
+/// A typed line in `pane` at `t` (most steps): kept apart from the other kinds of step so that
+/// the code a command runs through stays small.
+fn apply_command(
+    state: &mut State,
+    pane: &Rc<str>,
+    line: &str,
+    t: u64,
+    out: &mut Output,
+) -> Result<(), SessionError> {
+    out.pane = Some(Rc::clone(pane));
+    // The session passes the pane's own name when the pane exists: a pointer compare.
+    let found = state
+        .panes
+        .iter()
+        .position(|p| Rc::ptr_eq(&p.name, pane) || p.name == *pane);
+    let index = match found {
+        Some(i) => i,
+        None => {
+            check_new_name(state, pane)?;
+            state.panes.push(Pane {
+                name: Rc::clone(pane),
+                client: None,
+            });
+            state.panes.len() - 1
+        }
+    };
+    if state.advanced_to != Some(t) {
+        catch_up(state, t, out);
+    }
+    let id = match state.panes[index].client {
+        Some(id) => id,
+        None => {
+            let id = connect(state, t, out);
+            state.panes[index].client = Some(id);
+            id
+        }
+    };
+    // The console writes the typing pane's lines, the frames and the events straight into the
+    // output (after any that time passing wrote first, `catch_up`).
+    let first_frame = out.raw.len();
+    let status = console::run_line_into(
+        &mut state.engine,
+        id,
+        line,
+        t,
+        console::Sink {
+            lines: &mut out.lines,
+            frames: &mut out.raw,
+            events: out.events.to_mut(),
+        },
+    );
+    // Each frame is named after its pane; frames for clients without a pane are dropped, as
+    // nobody can see them.
+    let mut unseen = false;
+    for frame in &mut out.raw[first_frame..] {
+        // The typing pane's own frames are most of them: its name is at hand.
+        frame.pane = if frame.client == id {
+            Some(Rc::clone(pane))
+        } else {
+            pane_name_of(state, frame.client).cloned()
+        };
+        unseen |= frame.pane.is_none();
+    }
+    if unseen {
+        out.raw.retain(|f| f.pane.is_some());
+    }
+    out.blocked = status.blocked;
+    out.clear = status.clear;
+    out.set_hints = status.set_hints;
+    if !status.others.is_empty() || !status.killed.is_empty() || status.closed {
+        command_aftermath(state, id, t, status, out);
+    }
+    finish_step(state, t, out);
+    Ok(())
+}
+
+/// What a command did to other panes (frames for them, connections it killed) and to its own
+/// connection (closed): rare, so kept out of [`apply_command`].
+#[inline(never)]
+fn command_aftermath(
+    state: &mut State,
+    id: ClientId,
+    t: u64,
+    status: console::Status,
+    out: &mut Output,
+) {
+    for (client, lines) in status.others {
+        if let Some(name) = pane_name_of(state, client) {
+            out.pushed.push((Rc::clone(name), lines));
+        }
+    }
+    // Killed clients are gone from the engine already; their panes open a new
+    // connection on their next line, as a closed one does.
+    for killed in status.killed {
+        if let Some(p) = state.panes.iter_mut().find(|p| p.client == Some(killed)) {
+            p.client = None;
+            out.disconnected.push(p.name.to_string());
+        }
+    }
+    if status.closed {
+        let outcome = state.engine.disconnect(id, t);
+        absorb(state, outcome, out);
+        if let Some(p) = state.panes.iter_mut().find(|p| p.client == Some(id)) {
+            p.client = None;
+            out.disconnected.push(p.name.to_string());
+        }
+    }
+}
+
+/// Every kind of step but a command.
+#[inline(never)]
+fn apply_other_step(
+    config: &SessionConfig,
+    state: &mut State,
+    step: &Step,
+    t: u64,
+    out: &mut Output,
+) -> Result<(), SessionError> {
     out.pane = match step {
-        Step::Command { pane, .. } => Some(Rc::clone(pane)),
-        _ => step.pane().map(Rc::from),
+        Step::PaneAdd { name: pane }
+        | Step::PaneRemove { name: pane }
+        | Step::PaneRename { from: pane, .. }
+        | Step::Unblock { pane }
+        | Step::Reconnect { pane } => Some(Rc::clone(pane)),
+        Step::Command { .. } | Step::ClockJump { .. } | Step::Profile(_) => None,
     };
     match step {
-        Step::Command { pane, line } => {
-            // The session passes the pane's own name when the pane exists: a pointer compare.
-            let found = state
-                .panes
-                .iter()
-                .position(|p| Rc::ptr_eq(&p.name, pane) || p.name == *pane);
-            let index = match found {
-                Some(i) => i,
-                None => {
-                    check_new_name(state, pane)?;
-                    state.panes.push(Pane {
-                        name: Rc::clone(pane),
-                        client: None,
-                    });
-                    state.panes.len() - 1
-                }
-            };
-            catch_up(state, t, out);
-            let id = match state.panes[index].client {
-                Some(id) => id,
-                None => {
-                    let id = connect(state, t, out);
-                    state.panes[index].client = Some(id);
-                    id
-                }
-            };
-            let mut typed = console::run_line(&mut state.engine, id, line, t);
-            out.lines = typed.lines;
-            // The console's frames become the output's, each named after its pane; frames for
-            // clients without a pane are dropped, as nobody can see them.
-            let mut unseen = false;
-            for frame in &mut typed.frames {
-                // The typing pane's own frames are most of them: its name is at hand.
-                frame.pane = if frame.client == id {
-                    Some(Rc::clone(pane))
-                } else {
-                    pane_name_of(state, frame.client).cloned()
-                };
-                unseen |= frame.pane.is_none();
-            }
-            if unseen {
-                typed.frames.retain(|f| f.pane.is_some());
-            }
-            // Time passing before the command (`catch_up`) may have written frames first.
-            if out.raw.is_empty() {
-                out.raw = typed.frames;
-            } else {
-                out.raw.append(&mut typed.frames);
-            }
-            for (client, lines) in typed.others {
-                if let Some(name) = pane_name_of(state, client) {
-                    out.pushed.push((Rc::clone(name), lines));
-                }
-            }
-            append_events(&mut out.events, typed.events);
-            out.blocked = typed.blocked;
-            out.clear = typed.clear;
-            out.set_hints = typed.set_hints;
-            // Killed clients are gone from the engine already; their panes open a new
-            // connection on their next line, as a closed one does.
-            for killed in typed.killed {
-                if let Some(p) = state.panes.iter_mut().find(|p| p.client == Some(killed)) {
-                    p.client = None;
-                    out.disconnected.push(p.name.to_string());
-                }
-            }
-            if typed.closed {
-                let outcome = state.engine.disconnect(id, t);
-                absorb(state, outcome, out);
-                if let Some(p) = state.panes.iter_mut().find(|p| p.client == Some(id)) {
-                    p.client = None;
-                    out.disconnected.push(p.name.to_string());
-                }
-            }
-        }
+        Step::Command { .. } => unreachable!("commands go through apply_command"),
         Step::ClockJump { .. } => {
             let outcome = state.engine.advance(t);
             state.advanced_to = Some(t);
@@ -1125,7 +1214,7 @@ fn apply_step_into(
             catch_up(state, t, out);
             let client = Some(connect(state, t, out));
             state.panes.push(Pane {
-                name: Rc::from(name.as_str()),
+                name: Rc::clone(name),
                 client,
             });
         }
@@ -1141,7 +1230,7 @@ fn apply_step_into(
         Step::PaneRename { from, to } => {
             let index = pane_index(state, from)?;
             check_new_name(state, to)?;
-            state.panes[index].name = Rc::from(to.as_str());
+            state.panes[index].name = Rc::clone(to);
         }
         Step::Unblock { pane } => {
             let index = pane_index(state, pane)?;
@@ -1149,7 +1238,7 @@ fn apply_step_into(
                 .client
                 .filter(|&id| state.engine.is_blocked(id))
             else {
-                return Err(SessionError::NotBlocked(pane.clone()));
+                return Err(SessionError::NotBlocked(pane.to_string()));
             };
             catch_up(state, t, out);
             let outcome = state.engine.cancel_block(id, t);
@@ -1165,14 +1254,19 @@ fn apply_step_into(
             state.panes[index].client = Some(connect(state, t, out));
         }
     }
-    // Connections opened without a call after them (a pane added, a reconnect, a profile
-    // switch) report `ClientConnected` with this step, not the next one.
+    finish_step(state, t, out);
+    Ok(())
+}
+
+/// The end of every step: connections opened without a call after them (a pane added, a
+/// reconnect, a profile switch) report `ClientConnected` with this step, not the next one.
+#[inline]
+fn finish_step(state: &mut State, t: u64, out: &mut Output) {
     let last = state.engine.drain_events();
     if !last.is_empty() {
         append_events(&mut out.events, last);
     }
     state.time_ms = t;
-    Ok(())
 }
 
 /// A step's or tick's events, shared between its [`Output`] and the view model, which reads
