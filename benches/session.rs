@@ -35,7 +35,7 @@ mod session_workload;
 mod stats;
 #[path = "support/wasm_build.rs"]
 mod wasm_build;
-use counting_alloc::{calls, live};
+use counting_alloc::{count_calls, live};
 use stats::{env_u64, median};
 use wasm_build::build_wasm;
 
@@ -263,10 +263,10 @@ fn main() {
     // What each path asks of the allocator per step (one more short run of each).
     let per_step = |run: fn(u64) -> u64| {
         let n = (ops / 10).max(1);
-        let (c0, b0) = calls();
-        run(n);
-        let (c1, b1) = calls();
-        ((c1 - c0) as f64 / n as f64, (b1 - b0) as f64 / n as f64)
+        let (calls, bytes) = count_calls(|| {
+            run(n);
+        });
+        (calls as f64 / n as f64, bytes as f64 / n as f64)
     };
     let allocs = [
         ("`Session::run`", per_step(session_run)),

@@ -719,23 +719,8 @@ impl Session {
             Step::ClockJump { ms } => self.clock.now_ms.saturating_add(*ms),
             _ => self.clock.now_ms,
         };
-        if self.is_pristine() {
-            match step {
-                Step::Profile(profile) => {
-                    // A new start: the steps after it (after a seek to 0) go.
-                    self.truncate_future();
-                    self.origin.profile = profile;
-                    self.state = fresh_state(&self.config, &self.origin);
-                    self.state.engine.set_next_event_seq(self.next_seq);
-                    self.rebuild_view();
-                    return Ok(Output::default());
-                }
-                Step::ClockJump { .. } => {
-                    self.move_origin(time_ms);
-                    return Ok(Output::default());
-                }
-                _ => {}
-            }
+        if matches!(step, Step::Profile(_) | Step::ClockJump { .. }) && self.is_pristine() {
+            return Ok(self.change_start(step, time_ms));
         }
         let mut out = Output::default();
         apply_step_into(&self.config, &mut self.state, &step, time_ms, &mut out)?;
@@ -761,6 +746,23 @@ impl Session {
             .capture(self.current, 0, &self.state, checkpoint::work_of(&out));
         self.enforce_cap();
         Ok(out)
+    }
+
+    /// A profile switch or clock jump (to `time_ms`) while nothing has happened yet: the start
+    /// changes instead (see [`Session::step`]).
+    #[inline(never)]
+    fn change_start(&mut self, step: Step, time_ms: u64) -> Output {
+        if let Step::Profile(profile) = step {
+            // A new start: the steps after it (after a seek to 0) go.
+            self.truncate_future();
+            self.origin.profile = profile;
+            self.state = fresh_state(&self.config, &self.origin);
+            self.state.engine.set_next_event_seq(self.next_seq);
+            self.rebuild_view();
+        } else {
+            self.move_origin(time_ms);
+        }
+        Output::default()
     }
 
     /// Whether the current state is an empty start: before any step, with no pane and no
@@ -791,7 +793,18 @@ impl Session {
     /// Takes the oldest steps off the timeline while it holds more than the cap allows, then
     /// frees the dropped steps up to the newest checkpoint at or before the timeline's start:
     /// that checkpoint (with its step's clock marks) becomes the start.
+    #[inline]
     fn enforce_cap(&mut self) {
+        if self.len() > 1
+            && (self.len() > self.config.max_steps || self.log_bytes > self.config.max_log_bytes)
+        {
+            self.drop_oldest();
+        }
+    }
+
+    /// [`Session::enforce_cap`] once the timeline holds more than the cap allows.
+    #[inline(never)]
+    fn drop_oldest(&mut self) {
         let before = self.dropped;
         while self.len() > 1
             && (self.len() > self.config.max_steps || self.log_bytes > self.config.max_log_bytes)
