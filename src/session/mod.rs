@@ -638,7 +638,17 @@ impl Session {
     // ----- Steps -----
 
     /// Runs a typed line in pane `pane` (created, and connected, on first use).
+    #[inline]
     pub fn run(&mut self, pane: &str, line: &str) -> Result<Output, SessionError> {
+        // The output is made here, in the caller, and filled in place: returning it from
+        // deeper down would copy its ~180 bytes once more.
+        let mut out = Output::default();
+        self.run_into(pane, line, &mut out)?;
+        Ok(out)
+    }
+
+    /// As [`Session::run`], writing into `out` (empty).
+    fn run_into(&mut self, pane: &str, line: &str, out: &mut Output) -> Result<(), SessionError> {
         // The pane's own name when it exists: the log and the output share it.
         let pane = match self.state.panes.iter().find(|p| &*p.name == pane) {
             Some(p) => Rc::clone(&p.name),
@@ -656,7 +666,7 @@ impl Session {
                 line
             }
         };
-        self.step_checked(Step::Command { pane, line })
+        self.step_checked(Step::Command { pane, line }, out)
     }
 
     /// Jumps the clock forward by `ms` (a step).
@@ -710,20 +720,23 @@ impl Session {
         if let Step::Command { line, .. } = &step {
             check_line(line)?;
         }
-        self.step_checked(step)
+        let mut out = Output::default();
+        self.step_checked(step, &mut out)?;
+        Ok(out)
     }
 
-    /// As [`Session::step`], for a step whose typed line (if any) has no line break.
-    fn step_checked(&mut self, step: Step) -> Result<Output, SessionError> {
+    /// As [`Session::step`], for a step whose typed line (if any) has no line break, writing
+    /// into `out` (empty).
+    fn step_checked(&mut self, step: Step, out: &mut Output) -> Result<(), SessionError> {
         let time_ms = match &step {
             Step::ClockJump { ms } => self.clock.now_ms.saturating_add(*ms),
             _ => self.clock.now_ms,
         };
         if matches!(step, Step::Profile(_) | Step::ClockJump { .. }) && self.is_pristine() {
-            return Ok(self.change_start(step, time_ms));
+            self.change_start(step, time_ms);
+            return Ok(());
         }
-        let mut out = Output::default();
-        apply_step_into(&self.config, &mut self.state, &step, time_ms, &mut out)?;
+        apply_step_into(&self.config, &mut self.state, &step, time_ms, out)?;
         self.next_seq = self.next_seq.max(self.state.engine.next_event_seq());
         self.clock.now_ms = time_ms;
         match step {
@@ -743,15 +756,15 @@ impl Session {
         });
         self.current = self.end();
         self.checkpoints
-            .capture(self.current, 0, &self.state, checkpoint::work_of(&out));
+            .capture(self.current, 0, &self.state, checkpoint::work_of(out));
         self.enforce_cap();
-        Ok(out)
+        Ok(())
     }
 
     /// A profile switch or clock jump (to `time_ms`) while nothing has happened yet: the start
     /// changes instead (see [`Session::step`]).
     #[inline(never)]
-    fn change_start(&mut self, step: Step, time_ms: u64) -> Output {
+    fn change_start(&mut self, step: Step, time_ms: u64) {
         if let Step::Profile(profile) = step {
             // A new start: the steps after it (after a seek to 0) go.
             self.truncate_future();
@@ -762,7 +775,6 @@ impl Session {
         } else {
             self.move_origin(time_ms);
         }
-        Output::default()
     }
 
     /// Whether the current state is an empty start: before any step, with no pane and no
@@ -1147,8 +1159,12 @@ fn apply_command(
     out.blocked = status.blocked;
     out.clear = status.clear;
     out.set_hints = status.set_hints;
-    if !status.others.is_empty() || !status.killed.is_empty() || status.closed {
+    if status.others.capacity() != 0 || status.killed.capacity() != 0 || status.closed {
         command_aftermath(state, id, t, status, out);
+    } else {
+        // Vectors that never allocated own nothing: forgetting them frees nothing, and saves
+        // the out-of-line drop a step would otherwise call.
+        std::mem::forget(status);
     }
     finish_step(state, t, out);
     Ok(())
@@ -1306,6 +1322,7 @@ impl Default for Events {
 
 impl Events {
     /// The events, for changing them: copied first if the view model still shares them.
+    #[inline]
     pub fn to_mut(&mut self) -> &mut Vec<Event> {
         match &mut self.0 {
             Repr::Owned(events) => events,
