@@ -89,8 +89,9 @@ impl<T> OneOrVec<T> {
     pub fn push(&mut self, x: T) {
         if let OneOrVecRepr::Many(v) = &mut self.0 {
             if v.capacity() == 0 {
-                // A vector without room owns no memory: the element goes inline.
-                self.0 = OneOrVecRepr::One(x);
+                // A vector without room owns no memory: the element goes inline, and the
+                // vector is forgotten rather than dropped (nothing to free, and no call).
+                std::mem::forget(std::mem::replace(&mut self.0, OneOrVecRepr::One(x)));
             } else {
                 v.push(x);
             }
