@@ -354,6 +354,9 @@ pub struct Session {
     /// The text of the last new line run (checked: no line break), shared with the next
     /// command if it is the same line.
     last_line: Option<Rc<str>>,
+    /// The output [`Session::run_shared`] returned last, to be filled again in place once its
+    /// caller has dropped it.
+    spare: Option<Rc<Output>>,
 }
 
 impl Session {
@@ -417,6 +420,7 @@ impl Session {
             dropped: 0,
             log_bytes: 0,
             last_line: None,
+            spare: None,
         }
     }
 
@@ -645,6 +649,29 @@ impl Session {
         let mut out = Output::default();
         self.run_into(pane, line, &mut out)?;
         Ok(out)
+    }
+
+    /// As [`Session::run`], for a caller that keeps the output behind an `Rc` (the page): the
+    /// output is built in place in the `Rc` the last call returned when the caller has dropped
+    /// it (its old contents go first), else in a new one, so that a step neither copies its
+    /// output out nor, in a loop that drops each output, allocates for it.
+    pub fn run_shared(&mut self, pane: &str, line: &str) -> Result<Rc<Output>, SessionError> {
+        let mut shared = match self.spare.take() {
+            Some(mut rc) => match Rc::get_mut(&mut rc) {
+                Some(out) => {
+                    // The last step's output goes before this step records its events, so
+                    // that their box is free to be reused (`Events::share`).
+                    *out = Output::default();
+                    rc
+                }
+                None => Rc::default(),
+            },
+            None => Rc::default(),
+        };
+        let out = Rc::get_mut(&mut shared).expect("a new or unshared output");
+        self.run_into(pane, line, out)?;
+        self.spare = Some(Rc::clone(&shared));
+        Ok(shared)
     }
 
     /// As [`Session::run`], writing into `out` (empty).

@@ -53,6 +53,52 @@ fn a_pane_is_created_and_connected_on_first_use() {
 }
 
 #[test]
+fn run_shared_gives_what_run_gives_and_reuses_an_output_its_caller_dropped() {
+    let mut by_value = session();
+    let mut shared = session();
+    let lines = [
+        "XADD s 1-1 f v",
+        "XADD s 1-2 f v",
+        "XLEN s",
+        "2 PING",
+        "GET",
+        "HELLO 3",
+    ];
+    let mut last: Option<*const Output> = None;
+    for line in lines {
+        let want = by_value.run("A", line).unwrap();
+        let got = shared.run_shared("A", line).unwrap();
+        assert_eq!(*got, want, "{line}");
+        // The last output was dropped: its `Rc` is filled again in place.
+        if let Some(last) = last {
+            assert_eq!(Rc::as_ptr(&got), last, "{line}");
+        }
+        last = Some(Rc::as_ptr(&got));
+    }
+    // An output the caller still holds is not touched: the next one is a new `Rc`.
+    let held = shared.run_shared("A", "XLEN s").unwrap();
+    let next = shared.run_shared("A", "PING").unwrap();
+    assert!(!Rc::ptr_eq(&held, &next));
+    assert_eq!(texts(&held), ["(integer) 2"]);
+    assert_eq!(texts(&next), ["PONG"]);
+    // A refused line changes nothing and leaves the output to be reused.
+    assert_eq!(
+        shared.run_shared("A", "PING\nPING"),
+        Err(SessionError::LineBreak)
+    );
+    drop((held, next));
+    assert_eq!(
+        texts(&shared.run_shared("A", "XLEN s").unwrap()),
+        ["(integer) 2"]
+    );
+    assert_eq!(
+        &shared.log()[..lines.len()],
+        by_value.log(),
+        "the same steps logged"
+    );
+}
+
+#[test]
 fn frames_for_other_panes_are_named_and_a_blocked_read_is_served() {
     let mut s = session();
     s.run("B", "XREAD BLOCK 0 STREAMS s $").unwrap();
