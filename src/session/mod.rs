@@ -677,9 +677,9 @@ impl Session {
     /// As [`Session::run`], writing into `out` (empty).
     fn run_into(&mut self, pane: &str, line: &str, out: &mut Output) -> Result<(), SessionError> {
         // The pane's own name when it exists: the log and the output share it.
-        let pane = match self.state.panes.iter().find(|p| &*p.name == pane) {
-            Some(p) => Rc::clone(&p.name),
-            None => Rc::from(pane),
+        let (pane, known) = match self.state.panes.iter().find(|p| &*p.name == pane) {
+            Some(p) => (Rc::clone(&p.name), true),
+            None => (Rc::from(pane), false),
         };
         // A repeated line (a loop, a script, the history's last line) shares the previous
         // command's text rather than adding a copy to the log; that text was checked for line
@@ -693,6 +693,11 @@ impl Session {
                 line
             }
         };
+        // A line for an existing pane cannot be refused from here on: what the view model
+        // no longer needs can go before the command allocates (`LazyView::release_stale`).
+        if known {
+            self.view_model.release_stale();
+        }
         self.step_checked(Step::Command { pane, line }, out)
     }
 
@@ -1354,6 +1359,18 @@ impl Events {
         match &mut self.0 {
             Repr::Owned(events) => events,
             Repr::Shared(events) => Rc::make_mut(events),
+        }
+    }
+
+    /// Empties the events if nothing else holds them (keeping their box).
+    pub(crate) fn clear_unshared(&mut self) {
+        match &mut self.0 {
+            Repr::Owned(events) => events.clear(),
+            Repr::Shared(rc) => {
+                if let Some(events) = Rc::get_mut(rc) {
+                    events.clear();
+                }
+            }
         }
     }
 

@@ -99,6 +99,34 @@ fn run_shared_gives_what_run_gives_and_reuses_an_output_its_caller_dropped() {
 }
 
 #[test]
+fn a_model_read_after_several_steps_has_the_last_ones_effects() {
+    // Several batches of events since the model was last read: the older batches' events are
+    // freed early (`LazyView::release_stale`); the model and its effects are as when read
+    // after every step, also after a quiet step and after a refused one.
+    let mut eager = session();
+    let mut lazy = session();
+    let steps: [(&str, &str); 7] = [
+        ("A", "XADD s 1-1 f v"),
+        ("A", "XADD s 1-2 f v"),
+        ("A", "XADD s 1-3 f v"),
+        ("A", "PING"),
+        ("A", "XADD s 1-4 f v"),
+        ("A", "XADD s 1-5 f v"),
+        ("bad name", "PING"),
+    ];
+    for (i, (pane, line)) in steps.into_iter().enumerate() {
+        let ran = eager.run(pane, line).is_ok();
+        assert_eq!(lazy.run(pane, line).is_ok(), ran, "{line}");
+        let want = eager.view_model().clone();
+        if i == 3 || i == 6 {
+            assert_eq!(lazy.view_model(), &want, "after {line}");
+            // A quiet step has no effects; a refused one leaves the last step's.
+            assert_eq!(want.effects.as_slice().is_empty(), i == 3, "after {line}");
+        }
+    }
+}
+
+#[test]
 fn frames_for_other_panes_are_named_and_a_blocked_read_is_served() {
     let mut s = session();
     s.run("B", "XREAD BLOCK 0 STREAMS s $").unwrap();
