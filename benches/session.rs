@@ -11,7 +11,8 @@
 //!    shares with them (heap freed by dropping them all, counted by this file's
 //!    `#[global_allocator]`), against the live state's heap (the session's heap less its
 //!    checkpoints and its step log). Goal: under 2x.
-//! 3. Throughput: `XADD s * f v` as steps through `Session::run` against the bare engine doing
+//! 3. Throughput: `XADD s * f v` as steps through `Session::run_shared` (the page's call; and
+//!    natively `Session::run`, which returns each output by value) against the bare engine doing
 //!    the same work (tokenize with `cli::split`, `Engine::execute`, format the reply with
 //!    `cli::format`), commands/s, median of `STREAMPLAY_BENCH_RUNS` runs (default 5) of
 //!    `STREAMPLAY_SESSION_OPS` commands (default 200,000). Goal: the session at least 0.9x.
@@ -35,7 +36,7 @@ mod session_workload;
 mod stats;
 #[path = "support/wasm_build.rs"]
 mod wasm_build;
-use counting_alloc::live;
+use counting_alloc::{count_calls, live};
 use stats::{env_u64, median};
 use wasm_build::build_wasm;
 
@@ -43,7 +44,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use session_workload::{bare_run, build, console_run, entries, session_run, Rng, START_MS};
+use session_workload::{
+    bare_run, build, console_run, entries, session_run, session_run_by_value, Rng, START_MS,
+};
 use streamplay::engine::{Profile, Reply};
 use streamplay::session::{Session, SessionConfig};
 
@@ -241,6 +244,7 @@ fn main() {
     let mut session_ops = Vec::new();
     let mut bare_ops = Vec::new();
     let mut console_ops = Vec::new();
+    let mut by_value_ops = Vec::new();
     for _ in 0..runs {
         let t = Instant::now();
         let c = console_run(ops);
@@ -251,6 +255,10 @@ fn main() {
         let t = Instant::now();
         let b = session_run(ops);
         session_ops.push(ops as f64 / t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        let v = session_run_by_value(ops);
+        by_value_ops.push(ops as f64 / t.elapsed().as_secs_f64());
+        assert_eq!(b, v, "both session calls printed the same lines");
         assert_eq!(
             a, b,
             "the session and the bare engine printed the same lines"
@@ -260,6 +268,20 @@ fn main() {
             "the console and the bare engine printed the same lines"
         );
     }
+    // What each path asks of the allocator per step (one more short run of each).
+    let per_step = |run: fn(u64) -> u64| {
+        let n = (ops / 10).max(1);
+        let (calls, bytes) = count_calls(|| {
+            run(n);
+        });
+        (calls as f64 / n as f64, bytes as f64 / n as f64)
+    };
+    let allocs = [
+        ("`Session::run_shared`", per_step(session_run)),
+        ("`Session::run`", per_step(session_run_by_value)),
+        ("bare engine", per_step(bare_run)),
+        ("`console::run_line`", per_step(console_run)),
+    ];
     // 4. The group-heavy session.
     let group = group_session(
         env_u64("STREAMPLAY_SESSION_PEL", 100_000).max(100),
@@ -270,6 +292,7 @@ fn main() {
     let session_native = median(session_ops);
     let bare_native = median(bare_ops);
     let console_native = median(console_ops);
+    let by_value_native = median(by_value_ops);
 
     let wasm = if env_u64("STREAMPLAY_SESSION_WASM", 1) == 0 {
         Err("skipped (STREAMPLAY_SESSION_WASM=0)".to_string())
@@ -312,7 +335,8 @@ fn main() {
         checkpoint_bytes as f64 / state_bytes as f64
     );
     println!("| (the step log) | {} | | |", mb(log_bytes));
-    println!("| `Session::run` commands/s | {session_native:.0} | {w_session} | |");
+    println!("| `Session::run_shared` commands/s | {session_native:.0} | {w_session} | |");
+    println!("| `Session::run` (by value) commands/s | {by_value_native:.0} | | |");
     println!("| bare engine commands/s | {bare_native:.0} | {w_bare} | |");
     println!("| `console::run_line` commands/s | {console_native:.0} | | |");
     println!(
@@ -323,6 +347,17 @@ fn main() {
         "| session / console | {:.2} | | |",
         session_native / console_native
     );
+    println!(
+        "| session by value / bare | {:.2} | | |",
+        by_value_native / bare_native
+    );
+
+    println!();
+    println!("| allocations per step (native) | calls | bytes asked |");
+    println!("|---|---|---|");
+    for (name, (n, bytes)) in allocs {
+        println!("| {name} | {n:.2} | {bytes:.0} |");
+    }
 
     println!();
     println!(

@@ -89,8 +89,9 @@ impl<T> OneOrVec<T> {
     pub fn push(&mut self, x: T) {
         if let OneOrVecRepr::Many(v) = &mut self.0 {
             if v.capacity() == 0 {
-                // A vector without room owns no memory: the element goes inline.
-                self.0 = OneOrVecRepr::One(x);
+                // A vector without room owns no memory: the element goes inline, and the
+                // vector is forgotten rather than dropped (nothing to free, and no call).
+                std::mem::forget(std::mem::replace(&mut self.0, OneOrVecRepr::One(x)));
             } else {
                 v.push(x);
             }
@@ -110,6 +111,23 @@ impl<T> OneOrVec<T> {
                 v
             }
         });
+    }
+
+    /// Room for `n` more elements: none for one more into an empty one (it goes inline), a
+    /// vector otherwise.
+    pub fn reserve(&mut self, n: usize) {
+        match &mut self.0 {
+            OneOrVecRepr::Many(v) if v.capacity() == 0 && n <= 1 => {}
+            OneOrVecRepr::Many(v) => v.reserve(n),
+            OneOrVecRepr::One(_) => {
+                if n > 0 {
+                    let first = std::mem::replace(&mut self.0, OneOrVecRepr::Many(Vec::new()));
+                    let mut v = Vec::with_capacity(n + 1);
+                    v.extend(first_of(first));
+                    self.0 = OneOrVecRepr::Many(v);
+                }
+            }
+        }
     }
 
     /// Keeps the elements for which `keep` is true, in order.
@@ -138,6 +156,14 @@ impl<T> OneOrVec<T> {
             OneOrVecRepr::One(x) => vec![x],
             OneOrVecRepr::Many(v) => v,
         }
+    }
+}
+
+/// The inline element of a `One` (nothing for a `Many`, which `reserve` does not pass).
+fn first_of<T>(repr: OneOrVecRepr<T>) -> Option<T> {
+    match repr {
+        OneOrVecRepr::One(x) => Some(x),
+        OneOrVecRepr::Many(_) => None,
     }
 }
 
@@ -252,6 +278,27 @@ impl Typed {
     pub fn replies(&self) -> Vec<Reply> {
         own_replies(&self.frames)
     }
+}
+
+/// Where [`run_line_into`] writes a typed line's screen lines, frames and events: the caller's
+/// own vectors (the session's step output), so that they are not built here and moved there.
+/// Lines and frames are appended; the events are appended too (taken whole when there are
+/// none yet).
+pub struct Sink<'a> {
+    pub lines: &'a mut Lines,
+    pub frames: &'a mut Frames,
+    pub events: &'a mut Vec<Event>,
+}
+
+/// The rest of a typed line's result ([`Typed`] without what went into the [`Sink`]).
+#[derive(Clone, Debug, Default)]
+pub struct Status {
+    pub others: Vec<(ClientId, Vec<Line>)>,
+    pub blocked: bool,
+    pub clear: bool,
+    pub closed: bool,
+    pub killed: Vec<ClientId>,
+    pub set_hints: Option<bool>,
 }
 
 /// The own replies among `frames`, as their client's protocol shows them.
@@ -437,54 +484,77 @@ fn info(text: &str) -> Line {
 /// Runs a typed line for `client` at `now_ms`.
 pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) -> Typed {
     let mut typed = Typed::default();
+    let sink = Sink {
+        lines: &mut typed.lines,
+        frames: &mut typed.frames,
+        events: &mut typed.events,
+    };
+    let status = run_line_into(engine, client, line, now_ms, sink);
+    typed.others = status.others;
+    typed.blocked = status.blocked;
+    typed.clear = status.clear;
+    typed.closed = status.closed;
+    typed.killed = status.killed;
+    typed.set_hints = status.set_hints;
+    typed
+}
+
+/// As [`run_line`], writing the screen lines, frames and events into `sink`.
+pub fn run_line_into(
+    engine: &mut Engine,
+    client: ClientId,
+    line: &str,
+    now_ms: u64,
+    sink: Sink<'_>,
+) -> Status {
+    let Sink {
+        lines,
+        frames,
+        events,
+    } = sink;
+    let mut status = Status::default();
     let Some(args) = split::split_args(line.as_bytes()) else {
-        typed.lines.push(info("Invalid argument(s)"));
-        return typed;
+        lines.push(info("Invalid argument(s)"));
+        return status;
     };
     if args.is_empty() {
-        return typed;
+        return status;
     }
     let Ok((repeat, command)) = tokenize::parse_repeat(&args) else {
-        typed
-            .lines
-            .push(info("Invalid redis-cli repeat command option value."));
-        return typed;
+        lines.push(info("Invalid redis-cli repeat command option value."));
+        return status;
     };
     // Local commands are recognised on the first word of the whole line, before
     // the repeat count is taken off (so `2 clear` is sent to the server).
     let first = args[0].as_slice();
     if could_be_local(first, b"qe:rc") && (word_is(first, "quit") || word_is(first, "exit")) {
-        typed.closed = true;
-        return typed;
+        status.closed = true;
+        return status;
     }
     // No character but `:` itself lower-cases to a leading `:`.
     if first.first() == Some(&b':') {
         if word_is(first, ":set") && args.len() >= 2 {
             let pref = String::from_utf8_lossy(&args[1]);
             match hints::ascii_lower(&pref).as_deref() {
-                Some("hints") => typed.set_hints = Some(true),
-                Some("nohints") => typed.set_hints = Some(false),
-                _ => typed
-                    .lines
-                    .push(info(&format!("unknown redis-cli preference '{pref}'"))),
+                Some("hints") => status.set_hints = Some(true),
+                Some("nohints") => status.set_hints = Some(false),
+                _ => lines.push(info(&format!("unknown redis-cli preference '{pref}'"))),
             }
         } else {
-            typed.lines.push(info(&format!(
+            lines.push(info(&format!(
                 "unknown redis-cli internal command '{}'",
                 String::from_utf8_lossy(&args[0])
             )));
         }
-        return typed;
+        return status;
     }
     if could_be_local(first, b"qe:rc") && word_is(first, "restart") {
-        typed
-            .lines
-            .push(info("Use 'restart' only in Lua debugging mode."));
-        return typed;
+        lines.push(info("Use 'restart' only in Lua debugging mode."));
+        return status;
     }
     if args.len() == 1 && could_be_local(first, b"qe:rc") && word_is(first, "clear") {
-        typed.clear = true;
-        return typed;
+        status.clear = true;
+        return status;
     }
     if could_be_local(&command[0], b"h?")
         && (word_is(&command[0], "help") || word_is(&command[0], "?"))
@@ -493,12 +563,12 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
             .iter()
             .map(|w| String::from_utf8_lossy(w).into_owned())
             .collect();
-        typed.lines.extend(
+        lines.extend(
             help_lines(&words, engine.profile() == crate::engine::Profile::V8)
                 .into_iter()
                 .map(|t| info(&t)),
         );
-        return typed;
+        return status;
     }
     let raw = format::uses_raw_output(command);
     // The command without the repeat count, owned: the last run takes it, the others a copy.
@@ -508,8 +578,8 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
     // Each run prints a line and writes a frame, most often exactly one (kept inline): the
     // vectors are sized once rather than grown from empty.
     let runs = usize::try_from(repeat).unwrap_or(usize::MAX).min(64);
-    typed.lines = Lines::with_capacity(runs);
-    typed.frames = Frames::with_capacity(runs);
+    lines.reserve(runs);
+    frames.reserve(runs);
     for run in 0..repeat {
         let command = if run + 1 == repeat {
             std::mem::take(&mut argv)
@@ -520,7 +590,7 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
         let reply_at = out.reply_at.min(out.deliveries.len());
         let replied = out.reply.is_some();
         let mut reply = out.reply.take();
-        let mut own_reply = |typed: &mut Typed, engine: &Engine| {
+        let mut own_reply = |lines: &mut Lines, frames: &mut Frames, engine: &Engine| {
             let Some(r) = reply.take() else {
                 return;
             };
@@ -532,9 +602,9 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
                 } else {
                     LineKind::Reply
                 };
-                text_lines(format::format_raw(&view), kind, &mut typed.lines);
+                text_lines(format::format_raw(&view), kind, lines);
             } else {
-                push_frame_lines(&r, protocol, LineKind::Reply, &mut typed.lines);
+                push_frame_lines(&r, protocol, LineKind::Reply, lines);
             }
             let kind = if r.is_error() {
                 LineKind::Error
@@ -550,11 +620,11 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
                 protocol,
                 own_reply: true,
             };
-            typed.frames.push(frame);
+            frames.push(frame);
         };
         for (i, d) in out.deliveries.into_iter().enumerate() {
             if i == reply_at {
-                own_reply(&mut typed, engine);
+                own_reply(lines, frames, engine);
             }
             let kind = match d.kind {
                 DeliveryKind::Push => LineKind::Push,
@@ -562,33 +632,31 @@ pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) 
             };
             let protocol = engine.protocol(d.client);
             if d.client == client {
-                push_frame_lines(&d.frame, protocol, kind, &mut typed.lines);
+                push_frame_lines(&d.frame, protocol, kind, lines);
             } else {
                 let mut lines = Lines::new();
                 push_frame_lines(&d.frame, protocol, kind, &mut lines);
-                typed.others.push((d.client, lines.into_vec()));
+                status.others.push((d.client, lines.into_vec()));
             }
-            typed
-                .frames
-                .push(RawFrame::new(engine, d.client, d.frame, kind));
+            frames.push(RawFrame::new(engine, d.client, d.frame, kind));
         }
-        own_reply(&mut typed, engine);
-        if typed.events.is_empty() {
-            typed.events = out.events;
+        own_reply(lines, frames, engine);
+        if events.is_empty() {
+            *events = out.events;
         } else {
-            typed.events.extend(out.events);
+            events.extend(out.events);
         }
-        typed.killed.extend(out.killed);
+        status.killed.extend(out.killed);
         if !replied && engine.is_blocked(client) {
-            typed.blocked = true;
+            status.blocked = true;
             break;
         }
         if out.close {
-            typed.closed = true;
+            status.closed = true;
             break;
         }
     }
-    typed
+    status
 }
 
 /// The prompt redis-cli would show, with the pane's name in place of host:port

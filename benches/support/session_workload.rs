@@ -75,15 +75,35 @@ impl Rng {
 /// The throughput workload's line: one XADD a step (a fresh stream per run).
 pub const THROUGHPUT_LINE: &str = "XADD s * f v";
 
-/// `n` steps of [`THROUGHPUT_LINE`] through `Session::run` in a fresh session; returns the
-/// reply lines printed (so nothing is optimised away).
-#[inline(never)]
-pub fn session_run(n: u64) -> u64 {
+/// A fresh session for `n` throughput steps.
+fn throughput_session(n: u64) -> Session {
     let config = SessionConfig {
         max_steps: n as usize + 1,
         ..SessionConfig::default()
     };
-    let mut s = Session::new(config, Profile::V8, START_MS);
+    Session::new(config, Profile::V8, START_MS)
+}
+
+/// `n` steps of [`THROUGHPUT_LINE`] through `Session::run_shared` (what the page calls: it
+/// keeps each output behind an `Rc`) in a fresh session; returns the reply lines printed (so
+/// nothing is optimised away).
+#[inline(never)]
+pub fn session_run(n: u64) -> u64 {
+    let mut s = throughput_session(n);
+    let mut lines = 0;
+    for _ in 0..n {
+        let out = s.run_shared("A", THROUGHPUT_LINE).expect("XADD runs");
+        lines += out.lines.len() as u64;
+    }
+    lines
+}
+
+/// As [`session_run`] through `Session::run`, which returns each output by value (the
+/// scenario runner's and the tests' call; timed natively only).
+#[allow(dead_code)]
+#[inline(never)]
+pub fn session_run_by_value(n: u64) -> u64 {
+    let mut s = throughput_session(n);
     let mut lines = 0;
     for _ in 0..n {
         let out = s.run("A", THROUGHPUT_LINE).expect("XADD runs");

@@ -92,11 +92,18 @@ impl Checkpoints {
     /// Counts `work` done by step `index` (or by a mark after it); keeps a copy of `state`
     /// (the state after that step and its first `marks` marks) once the work since the newest
     /// checkpoint reaches the spacing.
+    #[inline]
     pub fn capture(&mut self, index: usize, marks: usize, state: &State, work: u64) {
         self.since = self.since.saturating_add(work);
-        if self.since < self.spacing {
-            return;
+        if self.since >= self.spacing {
+            self.keep(index, marks, state);
         }
+    }
+
+    /// Keeps a copy of `state` as the checkpoint of step `index` (once in many steps: out of
+    /// line, so that a step's own code stays small).
+    #[inline(never)]
+    fn keep(&mut self, index: usize, marks: usize, state: &State) {
         // A step already checkpointed (a mark after it did more work) moves its checkpoint on.
         if self.kept.last().is_some_and(|c| c.index == index) {
             self.kept.pop();

@@ -86,6 +86,17 @@ impl LazyView {
         }
     }
 
+    /// A step or tick is about to run: when the model will be read again from the engine
+    /// anyway (more than one batch since it was last read), the last batch's events matter no
+    /// more (a new batch replaces them; a quiet step empties the effects), so they are freed
+    /// now, before the step allocates its own, rather than halfway through it. Their box stays
+    /// for the next batch (`Events::share`).
+    pub fn release_stale(&mut self) {
+        if self.batches >= 2 {
+            self.last.clear_unshared();
+        }
+    }
+
     /// A step or tick reported `events` (possibly none): they are made shareable (in the box
     /// of the last batch when the step's caller no longer holds it) and kept.
     pub fn record(&mut self, events: &mut Events) {

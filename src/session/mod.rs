@@ -81,23 +81,24 @@ pub enum Step {
     },
     /// A fresh server of this profile; the panes stay, each on a new connection.
     Profile(Profile),
+    /// (Names are `Rc<str>` in every step, which keeps a step, and so a log entry, small.)
     PaneAdd {
-        name: String,
+        name: Rc<str>,
     },
     PaneRemove {
-        name: String,
+        name: Rc<str>,
     },
     PaneRename {
-        from: String,
-        to: String,
+        from: Rc<str>,
+        to: Rc<str>,
     },
     /// Ctrl+C on a blocked pane (`Engine::cancel_block`, as `CLIENT UNBLOCK <id> TIMEOUT`).
     Unblock {
-        pane: String,
+        pane: Rc<str>,
     },
     /// The pane drops its connection (if any) and opens a new one.
     Reconnect {
-        pane: String,
+        pane: Rc<str>,
     },
 }
 
@@ -136,7 +137,41 @@ impl Step {
 pub struct Logged {
     pub step: Step,
     pub time_ms: u64,
-    pub marks: Vec<u64>,
+    pub marks: Marks,
+}
+
+/// The clock marks after a step: most steps have none, so they are kept out of line (a log
+/// entry holds one pointer, null for none). Reads as a slice.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Marks(Option<Box<Vec<u64>>>);
+
+impl Marks {
+    pub fn push(&mut self, t: u64) {
+        self.0.get_or_insert_with(Box::default).push(t);
+    }
+}
+
+impl From<Vec<u64>> for Marks {
+    fn from(marks: Vec<u64>) -> Marks {
+        Marks((!marks.is_empty()).then(|| Box::new(marks)))
+    }
+}
+
+impl<'a> IntoIterator for &'a Marks {
+    type Item = &'a u64;
+    type IntoIter = std::slice::Iter<'a, u64>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl std::ops::Deref for Marks {
+    type Target = [u64];
+
+    fn deref(&self) -> &[u64] {
+        self.0.as_deref().map_or(&[], |m| m)
+    }
 }
 
 /// One entry of the timeline (`steps()` in the JS API).
@@ -289,7 +324,7 @@ pub struct Session {
     config: SessionConfig,
     origin: Origin,
     /// Clock marks recorded before step 1.
-    origin_marks: Vec<u64>,
+    origin_marks: Marks,
     state: State,
     clock: Clock,
     /// The state at absolute step `base` (before its clock marks, which are `origin_marks`)
@@ -319,6 +354,9 @@ pub struct Session {
     /// The text of the last new line run (checked: no line break), shared with the next
     /// command if it is the same line.
     last_line: Option<Rc<str>>,
+    /// The output [`Session::run_shared`] returned last, to be filled again in place once its
+    /// caller has dropped it.
+    spare: Option<Rc<Output>>,
 }
 
 impl Session {
@@ -371,7 +409,7 @@ impl Session {
             checkpoints: Checkpoints::default(),
             config,
             origin,
-            origin_marks: Vec::new(),
+            origin_marks: Marks::default(),
             next_seq: state.engine.next_event_seq(),
             state,
             clock,
@@ -382,6 +420,7 @@ impl Session {
             dropped: 0,
             log_bytes: 0,
             last_line: None,
+            spare: None,
         }
     }
 
@@ -613,11 +652,44 @@ impl Session {
     // ----- Steps -----
 
     /// Runs a typed line in pane `pane` (created, and connected, on first use).
+    #[inline]
     pub fn run(&mut self, pane: &str, line: &str) -> Result<Output, SessionError> {
+        // The output is made here, in the caller, and filled in place: returning it from
+        // deeper down would copy its ~180 bytes once more.
+        let mut out = Output::default();
+        self.run_into(pane, line, &mut out)?;
+        Ok(out)
+    }
+
+    /// As [`Session::run`], for a caller that keeps the output behind an `Rc` (the page): the
+    /// output is built in place in the `Rc` the last call returned when the caller has dropped
+    /// it (its old contents go first), else in a new one, so that a step neither copies its
+    /// output out nor, in a loop that drops each output, allocates for it.
+    pub fn run_shared(&mut self, pane: &str, line: &str) -> Result<Rc<Output>, SessionError> {
+        let mut shared = match self.spare.take() {
+            Some(mut rc) => match Rc::get_mut(&mut rc) {
+                Some(out) => {
+                    // The last step's output goes before this step records its events, so
+                    // that their box is free to be reused (`Events::share`).
+                    *out = Output::default();
+                    rc
+                }
+                None => Rc::default(),
+            },
+            None => Rc::default(),
+        };
+        let out = Rc::get_mut(&mut shared).expect("a new or unshared output");
+        self.run_into(pane, line, out)?;
+        self.spare = Some(Rc::clone(&shared));
+        Ok(shared)
+    }
+
+    /// As [`Session::run`], writing into `out` (empty).
+    fn run_into(&mut self, pane: &str, line: &str, out: &mut Output) -> Result<(), SessionError> {
         // The pane's own name when it exists: the log and the output share it.
-        let pane = match self.state.panes.iter().find(|p| &*p.name == pane) {
-            Some(p) => Rc::clone(&p.name),
-            None => Rc::from(pane),
+        let (pane, known) = match self.state.panes.iter().find(|p| &*p.name == pane) {
+            Some(p) => (Rc::clone(&p.name), true),
+            None => (Rc::from(pane), false),
         };
         // A repeated line (a loop, a script, the history's last line) shares the previous
         // command's text rather than adding a copy to the log; that text was checked for line
@@ -631,7 +703,12 @@ impl Session {
                 line
             }
         };
-        self.step_checked(Step::Command { pane, line })
+        // A line for an existing pane cannot be refused from here on: what the view model
+        // no longer needs can go before the command allocates (`LazyView::release_stale`).
+        if known {
+            self.view_model.release_stale();
+        }
+        self.step_checked(Step::Command { pane, line }, out)
     }
 
     /// Jumps the clock forward by `ms` (a step).
@@ -645,33 +722,33 @@ impl Session {
 
     pub fn add_pane(&mut self, name: &str) -> Result<Output, SessionError> {
         self.step(Step::PaneAdd {
-            name: name.to_string(),
+            name: Rc::from(name),
         })
     }
 
     pub fn remove_pane(&mut self, name: &str) -> Result<Output, SessionError> {
         self.step(Step::PaneRemove {
-            name: name.to_string(),
+            name: Rc::from(name),
         })
     }
 
     pub fn rename_pane(&mut self, from: &str, to: &str) -> Result<Output, SessionError> {
         self.step(Step::PaneRename {
-            from: from.to_string(),
-            to: to.to_string(),
+            from: Rc::from(from),
+            to: Rc::from(to),
         })
     }
 
     /// Ctrl+C on a blocked pane.
     pub fn unblock(&mut self, pane: &str) -> Result<Output, SessionError> {
         self.step(Step::Unblock {
-            pane: pane.to_string(),
+            pane: Rc::from(pane),
         })
     }
 
     pub fn reconnect(&mut self, pane: &str) -> Result<Output, SessionError> {
         self.step(Step::Reconnect {
-            pane: pane.to_string(),
+            pane: Rc::from(pane),
         })
     }
 
@@ -685,35 +762,23 @@ impl Session {
         if let Step::Command { line, .. } = &step {
             check_line(line)?;
         }
-        self.step_checked(step)
+        let mut out = Output::default();
+        self.step_checked(step, &mut out)?;
+        Ok(out)
     }
 
-    /// As [`Session::step`], for a step whose typed line (if any) has no line break.
-    fn step_checked(&mut self, step: Step) -> Result<Output, SessionError> {
+    /// As [`Session::step`], for a step whose typed line (if any) has no line break, writing
+    /// into `out` (empty).
+    fn step_checked(&mut self, step: Step, out: &mut Output) -> Result<(), SessionError> {
         let time_ms = match &step {
             Step::ClockJump { ms } => self.clock.now_ms.saturating_add(*ms),
             _ => self.clock.now_ms,
         };
-        if self.is_pristine() {
-            match step {
-                Step::Profile(profile) => {
-                    // A new start: the steps after it (after a seek to 0) go.
-                    self.truncate_future();
-                    self.origin.profile = profile;
-                    self.state = fresh_state(&self.config, &self.origin);
-                    self.state.engine.set_next_event_seq(self.next_seq);
-                    self.rebuild_view();
-                    return Ok(Output::default());
-                }
-                Step::ClockJump { .. } => {
-                    self.move_origin(time_ms);
-                    return Ok(Output::default());
-                }
-                _ => {}
-            }
+        if matches!(step, Step::Profile(_) | Step::ClockJump { .. }) && self.is_pristine() {
+            self.change_start(step, time_ms);
+            return Ok(());
         }
-        let mut out = Output::default();
-        apply_step_into(&self.config, &mut self.state, &step, time_ms, &mut out)?;
+        apply_step_into(&self.config, &mut self.state, &step, time_ms, out)?;
         self.next_seq = self.next_seq.max(self.state.engine.next_event_seq());
         self.clock.now_ms = time_ms;
         match step {
@@ -729,13 +794,29 @@ impl Session {
         self.log.push(Logged {
             step,
             time_ms,
-            marks: Vec::new(),
+            marks: Marks::default(),
         });
         self.current = self.end();
         self.checkpoints
-            .capture(self.current, 0, &self.state, checkpoint::work_of(&out));
+            .capture(self.current, 0, &self.state, checkpoint::work_of(out));
         self.enforce_cap();
-        Ok(out)
+        Ok(())
+    }
+
+    /// A profile switch or clock jump (to `time_ms`) while nothing has happened yet: the start
+    /// changes instead (see [`Session::step`]).
+    #[inline(never)]
+    fn change_start(&mut self, step: Step, time_ms: u64) {
+        if let Step::Profile(profile) = step {
+            // A new start: the steps after it (after a seek to 0) go.
+            self.truncate_future();
+            self.origin.profile = profile;
+            self.state = fresh_state(&self.config, &self.origin);
+            self.state.engine.set_next_event_seq(self.next_seq);
+            self.rebuild_view();
+        } else {
+            self.move_origin(time_ms);
+        }
     }
 
     /// Whether the current state is an empty start: before any step, with no pane and no
@@ -766,7 +847,18 @@ impl Session {
     /// Takes the oldest steps off the timeline while it holds more than the cap allows, then
     /// frees the dropped steps up to the newest checkpoint at or before the timeline's start:
     /// that checkpoint (with its step's clock marks) becomes the start.
+    #[inline]
     fn enforce_cap(&mut self) {
+        if self.len() > 1
+            && (self.len() > self.config.max_steps || self.log_bytes > self.config.max_log_bytes)
+        {
+            self.drop_oldest();
+        }
+    }
+
+    /// [`Session::enforce_cap`] once the timeline holds more than the cap allows.
+    #[inline(never)]
+    fn drop_oldest(&mut self) {
         let before = self.dropped;
         while self.len() > 1
             && (self.len() > self.config.max_steps || self.log_bytes > self.config.max_log_bytes)
@@ -789,7 +881,7 @@ impl Session {
         }
         self.log.drain(..c.index - self.base);
         self.base = c.index;
-        self.origin_marks.clear();
+        self.origin_marks = Marks::default();
         // The origin describes the start for export and the save format's header.
         self.origin.profile = state.profile;
         self.origin.time_ms = state.time_ms;
@@ -1034,86 +1126,144 @@ fn apply_step_into(
     t: u64,
     out: &mut Output,
 ) -> Result<(), SessionError> {
+    match step {
+        Step::Command { pane, line } => apply_command(state, pane, line, t, out),
+        _ => apply_other_step(config, state, step, t, out),
+    }
+}
+
+/// A typed line in `pane` at `t` (most steps): kept apart from the other kinds of step so that
+/// the code a command runs through stays small.
+fn apply_command(
+    state: &mut State,
+    pane: &Rc<str>,
+    line: &str,
+    t: u64,
+    out: &mut Output,
+) -> Result<(), SessionError> {
+    out.pane = Some(Rc::clone(pane));
+    // The session passes the pane's own name when the pane exists: a pointer compare.
+    let found = state
+        .panes
+        .iter()
+        .position(|p| Rc::ptr_eq(&p.name, pane) || p.name == *pane);
+    let index = match found {
+        Some(i) => i,
+        None => {
+            check_new_name(state, pane)?;
+            state.panes.push(Pane {
+                name: Rc::clone(pane),
+                client: None,
+            });
+            state.panes.len() - 1
+        }
+    };
+    if state.advanced_to != Some(t) {
+        catch_up(state, t, out);
+    }
+    let id = match state.panes[index].client {
+        Some(id) => id,
+        None => {
+            let id = connect(state, t, out);
+            state.panes[index].client = Some(id);
+            id
+        }
+    };
+    // The console writes the typing pane's lines, the frames and the events straight into the
+    // output (after any that time passing wrote first, `catch_up`).
+    let first_frame = out.raw.len();
+    let status = console::run_line_into(
+        &mut state.engine,
+        id,
+        line,
+        t,
+        console::Sink {
+            lines: &mut out.lines,
+            frames: &mut out.raw,
+            events: out.events.to_mut(),
+        },
+    );
+    // Each frame is named after its pane; frames for clients without a pane are dropped, as
+    // nobody can see them.
+    let mut unseen = false;
+    for frame in &mut out.raw[first_frame..] {
+        // The typing pane's own frames are most of them: its name is at hand.
+        frame.pane = if frame.client == id {
+            Some(Rc::clone(pane))
+        } else {
+            pane_name_of(state, frame.client).cloned()
+        };
+        unseen |= frame.pane.is_none();
+    }
+    if unseen {
+        out.raw.retain(|f| f.pane.is_some());
+    }
+    out.blocked = status.blocked;
+    out.clear = status.clear;
+    out.set_hints = status.set_hints;
+    if status.others.capacity() != 0 || status.killed.capacity() != 0 || status.closed {
+        command_aftermath(state, id, t, status, out);
+    } else {
+        // Vectors that never allocated own nothing: forgetting them frees nothing, and saves
+        // the out-of-line drop a step would otherwise call.
+        std::mem::forget(status);
+    }
+    finish_step(state, t, out);
+    Ok(())
+}
+
+/// What a command did to other panes (frames for them, connections it killed) and to its own
+/// connection (closed): rare, so kept out of [`apply_command`].
+#[inline(never)]
+fn command_aftermath(
+    state: &mut State,
+    id: ClientId,
+    t: u64,
+    status: console::Status,
+    out: &mut Output,
+) {
+    for (client, lines) in status.others {
+        if let Some(name) = pane_name_of(state, client) {
+            out.pushed.push((Rc::clone(name), lines));
+        }
+    }
+    // Killed clients are gone from the engine already; their panes open a new
+    // connection on their next line, as a closed one does.
+    for killed in status.killed {
+        if let Some(p) = state.panes.iter_mut().find(|p| p.client == Some(killed)) {
+            p.client = None;
+            out.disconnected.push(p.name.to_string());
+        }
+    }
+    if status.closed {
+        let outcome = state.engine.disconnect(id, t);
+        absorb(state, outcome, out);
+        if let Some(p) = state.panes.iter_mut().find(|p| p.client == Some(id)) {
+            p.client = None;
+            out.disconnected.push(p.name.to_string());
+        }
+    }
+}
+
+/// Every kind of step but a command.
+#[inline(never)]
+fn apply_other_step(
+    config: &SessionConfig,
+    state: &mut State,
+    step: &Step,
+    t: u64,
+    out: &mut Output,
+) -> Result<(), SessionError> {
     out.pane = match step {
-        Step::Command { pane, .. } => Some(Rc::clone(pane)),
-        _ => step.pane().map(Rc::from),
+        Step::PaneAdd { name: pane }
+        | Step::PaneRemove { name: pane }
+        | Step::PaneRename { from: pane, .. }
+        | Step::Unblock { pane }
+        | Step::Reconnect { pane } => Some(Rc::clone(pane)),
+        Step::Command { .. } | Step::ClockJump { .. } | Step::Profile(_) => None,
     };
     match step {
-        Step::Command { pane, line } => {
-            // The session passes the pane's own name when the pane exists: a pointer compare.
-            let found = state
-                .panes
-                .iter()
-                .position(|p| Rc::ptr_eq(&p.name, pane) || p.name == *pane);
-            let index = match found {
-                Some(i) => i,
-                None => {
-                    check_new_name(state, pane)?;
-                    state.panes.push(Pane {
-                        name: Rc::clone(pane),
-                        client: None,
-                    });
-                    state.panes.len() - 1
-                }
-            };
-            catch_up(state, t, out);
-            let id = match state.panes[index].client {
-                Some(id) => id,
-                None => {
-                    let id = connect(state, t, out);
-                    state.panes[index].client = Some(id);
-                    id
-                }
-            };
-            let mut typed = console::run_line(&mut state.engine, id, line, t);
-            out.lines = typed.lines;
-            // The console's frames become the output's, each named after its pane; frames for
-            // clients without a pane are dropped, as nobody can see them.
-            let mut unseen = false;
-            for frame in &mut typed.frames {
-                // The typing pane's own frames are most of them: its name is at hand.
-                frame.pane = if frame.client == id {
-                    Some(Rc::clone(pane))
-                } else {
-                    pane_name_of(state, frame.client).cloned()
-                };
-                unseen |= frame.pane.is_none();
-            }
-            if unseen {
-                typed.frames.retain(|f| f.pane.is_some());
-            }
-            // Time passing before the command (`catch_up`) may have written frames first.
-            if out.raw.is_empty() {
-                out.raw = typed.frames;
-            } else {
-                out.raw.append(&mut typed.frames);
-            }
-            for (client, lines) in typed.others {
-                if let Some(name) = pane_name_of(state, client) {
-                    out.pushed.push((Rc::clone(name), lines));
-                }
-            }
-            append_events(&mut out.events, typed.events);
-            out.blocked = typed.blocked;
-            out.clear = typed.clear;
-            out.set_hints = typed.set_hints;
-            // Killed clients are gone from the engine already; their panes open a new
-            // connection on their next line, as a closed one does.
-            for killed in typed.killed {
-                if let Some(p) = state.panes.iter_mut().find(|p| p.client == Some(killed)) {
-                    p.client = None;
-                    out.disconnected.push(p.name.to_string());
-                }
-            }
-            if typed.closed {
-                let outcome = state.engine.disconnect(id, t);
-                absorb(state, outcome, out);
-                if let Some(p) = state.panes.iter_mut().find(|p| p.client == Some(id)) {
-                    p.client = None;
-                    out.disconnected.push(p.name.to_string());
-                }
-            }
-        }
+        Step::Command { .. } => unreachable!("commands go through apply_command"),
         Step::ClockJump { .. } => {
             let outcome = state.engine.advance(t);
             state.advanced_to = Some(t);
@@ -1135,7 +1285,7 @@ fn apply_step_into(
             catch_up(state, t, out);
             let client = Some(connect(state, t, out));
             state.panes.push(Pane {
-                name: Rc::from(name.as_str()),
+                name: Rc::clone(name),
                 client,
             });
         }
@@ -1151,7 +1301,7 @@ fn apply_step_into(
         Step::PaneRename { from, to } => {
             let index = pane_index(state, from)?;
             check_new_name(state, to)?;
-            state.panes[index].name = Rc::from(to.as_str());
+            state.panes[index].name = Rc::clone(to);
         }
         Step::Unblock { pane } => {
             let index = pane_index(state, pane)?;
@@ -1159,7 +1309,7 @@ fn apply_step_into(
                 .client
                 .filter(|&id| state.engine.is_blocked(id))
             else {
-                return Err(SessionError::NotBlocked(pane.clone()));
+                return Err(SessionError::NotBlocked(pane.to_string()));
             };
             catch_up(state, t, out);
             let outcome = state.engine.cancel_block(id, t);
@@ -1175,14 +1325,19 @@ fn apply_step_into(
             state.panes[index].client = Some(connect(state, t, out));
         }
     }
-    // Connections opened without a call after them (a pane added, a reconnect, a profile
-    // switch) report `ClientConnected` with this step, not the next one.
+    finish_step(state, t, out);
+    Ok(())
+}
+
+/// The end of every step: connections opened without a call after them (a pane added, a
+/// reconnect, a profile switch) report `ClientConnected` with this step, not the next one.
+#[inline]
+fn finish_step(state: &mut State, t: u64, out: &mut Output) {
     let last = state.engine.drain_events();
     if !last.is_empty() {
         append_events(&mut out.events, last);
     }
     state.time_ms = t;
-    Ok(())
 }
 
 /// A step's or tick's events, shared between its [`Output`] and the view model, which reads
@@ -1209,10 +1364,23 @@ impl Default for Events {
 
 impl Events {
     /// The events, for changing them: copied first if the view model still shares them.
+    #[inline]
     pub fn to_mut(&mut self) -> &mut Vec<Event> {
         match &mut self.0 {
             Repr::Owned(events) => events,
             Repr::Shared(events) => Rc::make_mut(events),
+        }
+    }
+
+    /// Empties the events if nothing else holds them (keeping their box).
+    pub(crate) fn clear_unshared(&mut self) {
+        match &mut self.0 {
+            Repr::Owned(events) => events.clear(),
+            Repr::Shared(rc) => {
+                if let Some(events) = Rc::get_mut(rc) {
+                    events.clear();
+                }
+            }
         }
     }
 

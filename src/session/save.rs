@@ -185,18 +185,22 @@ enum SavedKind {
 }
 
 fn saved_kind(step: &Step) -> SavedKind {
-    match step.clone() {
+    let s = |name: &Rc<str>| name.to_string();
+    match step {
         Step::Command { pane, line } => SavedKind::Command {
-            pane: pane.to_string(),
-            line: line.to_string(),
+            pane: s(pane),
+            line: s(line),
         },
-        Step::ClockJump { ms } => SavedKind::ClockJump { ms },
+        Step::ClockJump { ms } => SavedKind::ClockJump { ms: *ms },
         Step::Profile(p) => SavedKind::Profile(p.name().to_string()),
-        Step::PaneAdd { name } => SavedKind::PaneAdd { name },
-        Step::PaneRemove { name } => SavedKind::PaneRemove { name },
-        Step::PaneRename { from, to } => SavedKind::PaneRename { from, to },
-        Step::Unblock { pane } => SavedKind::Unblock { pane },
-        Step::Reconnect { pane } => SavedKind::Reconnect { pane },
+        Step::PaneAdd { name } => SavedKind::PaneAdd { name: s(name) },
+        Step::PaneRemove { name } => SavedKind::PaneRemove { name: s(name) },
+        Step::PaneRename { from, to } => SavedKind::PaneRename {
+            from: s(from),
+            to: s(to),
+        },
+        Step::Unblock { pane } => SavedKind::Unblock { pane: s(pane) },
+        Step::Reconnect { pane } => SavedKind::Reconnect { pane: s(pane) },
     }
 }
 
@@ -212,11 +216,14 @@ fn step_of(kind: SavedKind) -> Result<Step, LoadError> {
         },
         SavedKind::ClockJump { ms } => Step::ClockJump { ms },
         SavedKind::Profile(p) => Step::Profile(profile(&p)?),
-        SavedKind::PaneAdd { name } => Step::PaneAdd { name },
-        SavedKind::PaneRemove { name } => Step::PaneRemove { name },
-        SavedKind::PaneRename { from, to } => Step::PaneRename { from, to },
-        SavedKind::Unblock { pane } => Step::Unblock { pane },
-        SavedKind::Reconnect { pane } => Step::Reconnect { pane },
+        SavedKind::PaneAdd { name } => Step::PaneAdd { name: name.into() },
+        SavedKind::PaneRemove { name } => Step::PaneRemove { name: name.into() },
+        SavedKind::PaneRename { from, to } => Step::PaneRename {
+            from: from.into(),
+            to: to.into(),
+        },
+        SavedKind::Unblock { pane } => Step::Unblock { pane: pane.into() },
+        SavedKind::Reconnect { pane } => Step::Reconnect { pane: pane.into() },
     })
 }
 
@@ -246,7 +253,7 @@ impl Session {
                 time_ms: self.origin.time_ms,
                 panes: self.origin.panes.clone(),
             },
-            origin_marks: self.origin_marks.clone(),
+            origin_marks: self.origin_marks.to_vec(),
             clock: SavedClock {
                 now_ms: self.clock.now_ms,
                 speed: self.clock.speed,
@@ -265,7 +272,7 @@ impl Session {
                 .map(|l| SavedStep {
                     kind: saved_kind(&l.step),
                     time_ms: l.time_ms,
-                    marks: l.marks.clone(),
+                    marks: l.marks.to_vec(),
                 })
                 .collect(),
             current: self.current as u64,
@@ -333,7 +340,7 @@ impl Session {
                 Ok(Logged {
                     step: step_of(s.kind)?,
                     time_ms: s.time_ms,
-                    marks: s.marks,
+                    marks: s.marks.into(),
                 })
             })
             .collect::<Result<Vec<_>, LoadError>>()?;
@@ -405,7 +412,7 @@ impl Session {
                 state: state.clone(),
             });
         }
-        session.origin_marks = body.origin_marks;
+        session.origin_marks = body.origin_marks.into();
         session.next_seq = body.next_seq.max(state.engine.next_event_seq());
         let mut state = state;
         state.engine.set_next_event_seq(session.next_seq);

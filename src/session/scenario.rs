@@ -269,14 +269,14 @@ impl Session {
                     ms: *ms,
                 }),
                 Step::Profile(p) => push(T::Profile(p.name().to_string())),
-                Step::PaneAdd { name } => push(T::PaneAdd(name.clone())),
-                Step::PaneRemove { name } => push(T::PaneRemove(name.clone())),
+                Step::PaneAdd { name } => push(T::PaneAdd(name.to_string())),
+                Step::PaneRemove { name } => push(T::PaneRemove(name.to_string())),
                 Step::PaneRename { from, to } => push(T::PaneRename {
-                    from: from.clone(),
-                    to: to.clone(),
+                    from: from.to_string(),
+                    to: to.to_string(),
                 }),
-                Step::Unblock { pane } => push(T::Unblock(pane.clone())),
-                Step::Reconnect { pane } => push(T::Reconnect(pane.clone())),
+                Step::Unblock { pane } => push(T::Unblock(pane.to_string())),
+                Step::Reconnect { pane } => push(T::Reconnect(pane.to_string())),
             }
             if let Some(out) = &out {
                 frames(out, &mut push);

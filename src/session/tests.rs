@@ -54,6 +54,80 @@ fn a_pane_is_created_and_connected_on_first_use() {
 }
 
 #[test]
+fn run_shared_gives_what_run_gives_and_reuses_an_output_its_caller_dropped() {
+    let mut by_value = session();
+    let mut shared = session();
+    let lines = [
+        "XADD s 1-1 f v",
+        "XADD s 1-2 f v",
+        "XLEN s",
+        "2 PING",
+        "GET",
+        "HELLO 3",
+    ];
+    let mut last: Option<*const Output> = None;
+    for line in lines {
+        let want = by_value.run("A", line).unwrap();
+        let got = shared.run_shared("A", line).unwrap();
+        assert_eq!(*got, want, "{line}");
+        // The last output was dropped: its `Rc` is filled again in place.
+        if let Some(last) = last {
+            assert_eq!(Rc::as_ptr(&got), last, "{line}");
+        }
+        last = Some(Rc::as_ptr(&got));
+    }
+    // An output the caller still holds is not touched: the next one is a new `Rc`.
+    let held = shared.run_shared("A", "XLEN s").unwrap();
+    let next = shared.run_shared("A", "PING").unwrap();
+    assert!(!Rc::ptr_eq(&held, &next));
+    assert_eq!(texts(&held), ["(integer) 2"]);
+    assert_eq!(texts(&next), ["PONG"]);
+    // A refused line changes nothing and leaves the output to be reused.
+    assert_eq!(
+        shared.run_shared("A", "PING\nPING"),
+        Err(SessionError::LineBreak)
+    );
+    drop((held, next));
+    assert_eq!(
+        texts(&shared.run_shared("A", "XLEN s").unwrap()),
+        ["(integer) 2"]
+    );
+    assert_eq!(
+        &shared.log()[..lines.len()],
+        by_value.log(),
+        "the same steps logged"
+    );
+}
+
+#[test]
+fn a_model_read_after_several_steps_has_the_last_ones_effects() {
+    // Several batches of events since the model was last read: the older batches' events are
+    // freed early (`LazyView::release_stale`); the model and its effects are as when read
+    // after every step, also after a quiet step and after a refused one.
+    let mut eager = session();
+    let mut lazy = session();
+    let steps: [(&str, &str); 7] = [
+        ("A", "XADD s 1-1 f v"),
+        ("A", "XADD s 1-2 f v"),
+        ("A", "XADD s 1-3 f v"),
+        ("A", "PING"),
+        ("A", "XADD s 1-4 f v"),
+        ("A", "XADD s 1-5 f v"),
+        ("bad name", "PING"),
+    ];
+    for (i, (pane, line)) in steps.into_iter().enumerate() {
+        let ran = eager.run(pane, line).is_ok();
+        assert_eq!(lazy.run(pane, line).is_ok(), ran, "{line}");
+        let want = eager.view_model().clone();
+        if i == 3 || i == 6 {
+            assert_eq!(lazy.view_model(), &want, "after {line}");
+            // A quiet step has no effects; a refused one leaves the last step's.
+            assert_eq!(want.effects.as_slice().is_empty(), i == 3, "after {line}");
+        }
+    }
+}
+
+#[test]
 fn frames_for_other_panes_are_named_and_a_blocked_read_is_served() {
     let mut s = session();
     s.run("B", "XREAD BLOCK 0 STREAMS s $").unwrap();
@@ -191,10 +265,10 @@ fn the_clock_moves_by_speed_unless_paused_and_marks_ticks_with_output() {
     s.set_speed(100);
     s.run("A", "XREAD BLOCK 1000 STREAMS s $").unwrap();
     assert!(s.tick(999).is_empty());
-    assert_eq!(s.log()[0].marks, Vec::<u64>::new());
+    assert!(s.log()[0].marks.is_empty());
     let out = s.tick(1);
     assert_eq!(pushed(&out), [("A".to_string(), vec!["(nil)".to_string()])]);
-    assert_eq!(s.log()[0].marks, [t0 + 1 + 1000]);
+    assert_eq!(*s.log()[0].marks, [t0 + 1 + 1000]);
     s.set_paused(true);
     let before = s.clock().now_ms;
     s.tick(5000);

@@ -561,7 +561,7 @@ impl Ctl {
                 None
             } else {
                 let before = client_name(&s, pane);
-                let out = Rc::new(s.run(pane, line)?);
+                let out = s.run_shared(pane, line)?;
                 items.push(Item::Output {
                     out: Rc::clone(&out),
                     command: true,
