@@ -141,7 +141,11 @@ fn reader_then_writer_pairs(port: u16, key: &str) -> (usize, usize) {
                 writer.send(&multibulk(&[b"XADD", key.as_bytes(), b"*", b"f", b"late"]));
                 writer.frame().expect("XADD answers");
                 reader.frame().expect("the late XADD serves the reader");
-                assert!(missed < 10, "{key}: {missed} readers missed their XADD");
+                assert!(
+                    missed < 10,
+                    "{key}: {missed} of {} readers missed their XADD",
+                    i + 1
+                );
             }
         }
     }
