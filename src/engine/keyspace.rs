@@ -444,6 +444,12 @@ impl Db {
             .collect()
     }
 
+    /// The earliest expiry time of any key here, which the host's clock needs
+    /// to know when to call `advance` next.
+    pub fn next_expiry_ms(&self) -> Option<u64> {
+        self.expires.first().map(|(t, _)| *t)
+    }
+
     /// Active expiry: removes every key whose expiry time passed before
     /// `now_ms` (they join `expired`, in expiry-time order).
     pub fn expire_due(&mut self, now_ms: u64) {

@@ -518,6 +518,27 @@ impl Engine {
         self.stamp_events(&mut out, None, now_ms);
         out
     }
+
+    /// The earliest time at which `advance` has something to do: a blocked
+    /// client's timeout, a pending entry becoming claimable for a blocked
+    /// reader, or a key's expiry. A host that calls `advance` only then (the
+    /// native server's event loop sleeps until it) sees what a host calling it
+    /// every millisecond sees. `None` while nothing waits on time.
+    pub fn next_deadline(&self) -> Option<u64> {
+        let blocked = self
+            .blocked
+            .iter()
+            .filter_map(|id| self.clients.get(id)?.block.as_ref())
+            .flat_map(|b| [b.deadline_ms, b.wake_at_ms.map(|w| w.saturating_add(1))])
+            .flatten();
+        // `expire_due` and `signal_claimable` act once the clock is past the
+        // time (`now > t`), so their deadline is the millisecond after it.
+        let expiries = self
+            .dbs
+            .iter()
+            .filter_map(|db| db.next_expiry_ms().map(|t| t.saturating_add(1)));
+        blocked.chain(expiries).min()
+    }
 }
 
 #[cfg(test)]

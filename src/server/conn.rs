@@ -1,287 +1,150 @@
-//! One client connection: a reader thread, a processor thread and a writer thread
-//! around one TCP socket.
-//!
-//! - The reader only moves bytes from the socket into the processor's queue, so that
-//!   the end of the connection is noticed even while the client is blocked.
-//! - The processor owns the query buffer: it parses requests, runs them under the
-//!   shared lock and queues the frames they produce. Like Redis, it stops parsing while
-//!   its client is blocked and goes on when the deferred reply wakes it.
-//! - The writer drains the connection's frame queue into the socket at each flush,
-//!   so a client that reads slowly only slows itself.
+//! One client connection's socket side: its non-blocking socket, query buffer (the
+//! request parser) and output buffer, and the reads, writes and closes the event loop
+//! asks of it. What runs the requests lives in `event_loop`.
 
 use std::io::{self, Read, Write};
-use std::net::{Shutdown, TcpStream};
-use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
-use std::sync::{Arc, Mutex};
-use std::thread;
+use std::net::Shutdown;
 
-use super::request::{Request, RequestParser, QUERY_BUFFER_LIMIT};
-use super::{lock, Peer, Shared};
-use crate::engine::{ClientId, Engine};
+use mio::net::TcpStream;
+
+use super::request::RequestParser;
 
 /// How much one socket read takes (Redis's `PROTO_IOBUF_LEN`).
-const READ_CHUNK: usize = 16 * 1024;
-/// How many reads may wait for the processor before the reader stops reading, which
-/// bounds the bytes held outside the query buffer.
-const INPUT_QUEUE: usize = 64;
+pub(crate) const READ_CHUNK: usize = 16 * 1024;
+/// Reads one connection may make per event-loop turn before the others get theirs
+/// (1 MiB), so that a client sending without pause cannot starve the rest.
+pub(crate) const READS_PER_TURN: usize = 64;
+/// While more than this many bytes of output wait for a client to read them, the
+/// server neither parses its next request nor reads its socket: a client that
+/// pipelines without reading slows only itself, and its own replies cannot pile up.
+pub(crate) const OUTPUT_PAUSE: usize = 1024 * 1024;
+/// The output a client may leave unread before it is disconnected: Redis's hard
+/// limit for the pubsub class (`client-output-buffer-limit pubsub 32mb 8mb 60`),
+/// applied to every connection. With `OUTPUT_PAUSE` only frames other clients cause
+/// (pushes, a blocked client's reply) or one huge reply can get a connection here.
+pub(crate) const OUTPUT_LIMIT: usize = 32 * 1024 * 1024;
 
-/// What the processor waits for.
-pub(crate) enum Input {
-    /// Bytes read from the socket.
-    Data(Vec<u8>),
-    /// The client closed the connection, or reading failed.
+/// Where a connection is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Phase {
+    /// Reading and running requests.
+    Open,
+    /// Already dropped from the engine: its output is written, then the socket closes.
+    Closing,
+}
+
+/// What a read from the socket gave.
+pub(crate) enum ReadResult {
+    /// Bytes were added to the query buffer.
+    Data,
+    /// Nothing more for now.
+    WouldBlock,
+    /// The client closed its side, or the connection failed.
     Eof,
-    /// The client may have been unblocked: look at the buffered requests again.
-    Wake,
 }
 
-/// What the writer is asked to do.
-pub(crate) enum Output {
-    /// Add these bytes to what the next flush writes.
-    Frame(Vec<u8>),
-    /// Write what was added so far.
-    Flush,
-    /// Write what was added so far, then close the connection.
-    Close,
+/// One client connection.
+pub(crate) struct Conn {
+    pub socket: TcpStream,
+    pub parser: RequestParser,
+    pub phase: Phase,
+    /// The output not yet written, from `sent` on.
+    out: Vec<u8>,
+    sent: usize,
+    /// Parsing and reading are paused until the output drains (`OUTPUT_PAUSE`).
+    pub paused: bool,
+    /// Already in the event loop's list of connections to write this turn.
+    pub listed: bool,
 }
 
-/// Registers a new connection with the engine and starts its threads.
-pub(crate) fn start(stream: TcpStream, shared: &Arc<Mutex<Shared>>) {
-    // Replies are small and each one is awaited, so Nagle's delay would only add latency.
-    let _ = stream.set_nodelay(true);
-    let (read_half, write_half, control) = match (stream.try_clone(), stream.try_clone(), stream) {
-        (Ok(r), Ok(w), s) => (r, w, s),
-        _ => return,
-    };
-    let (in_tx, in_rx) = mpsc::sync_channel(INPUT_QUEUE);
-    let (out_tx, out_rx) = mpsc::channel();
-    let addrs = (control.peer_addr(), control.local_addr());
-    let client = {
-        let mut s = lock(shared);
-        let now = s.now();
-        let client = s.engine.connect(now);
-        // CLIENT LIST and CLIENT KILL ADDR/LADDR see the socket's real addresses
-        // (Rust writes IPv6 as `[::1]:port`, as Redis does).
-        if let (Ok(peer), Ok(local)) = addrs {
-            s.engine
-                .set_client_addr(client, peer.to_string(), local.to_string());
+impl Conn {
+    pub fn new(socket: TcpStream) -> Conn {
+        Conn {
+            socket,
+            parser: RequestParser::new(),
+            phase: Phase::Open,
+            out: Vec::new(),
+            sent: 0,
+            paused: false,
+            listed: false,
         }
-        s.peers.insert(
-            client,
-            Peer {
-                out: out_tx.clone(),
-                wake: in_tx.clone(),
-            },
-        );
-        client
-    };
-    // From here on the guard inside `Connection` disconnects the client from the
-    // engine however the connection ends, a failed thread start included.
-    let connection = Connection {
-        client,
-        shared: Arc::clone(shared),
-        parser: RequestParser::new(),
-        out: out_tx,
-        socket: control,
-    };
-    // The writer starts first and the reader last: if a later thread cannot start,
-    // dropping what it would have owned ends the others, and the writer, the last
-    // to go, closes the socket.
-    let writer = thread::Builder::new()
-        .name(format!("conn-{client}-write"))
-        .spawn(move || write_loop(write_half, out_rx));
-    if let Err(e) = writer {
-        eprintln!("streamplay-server: cannot start a connection thread: {e}");
-        connection.abort();
-        return;
     }
-    let processor = thread::Builder::new()
-        .name(format!("conn-{client}"))
-        .spawn(move || connection.run(in_rx));
-    let reader = processor.and_then(|_| {
-        thread::Builder::new()
-            .name(format!("conn-{client}-read"))
-            .spawn(move || read_loop(read_half, in_tx))
-    });
-    if let Err(e) = reader {
-        eprintln!("streamplay-server: cannot start a connection thread: {e}");
-    }
-}
 
-/// Moves bytes from the socket to the processor until the connection ends.
-fn read_loop(mut socket: TcpStream, input: SyncSender<Input>) {
-    let mut chunk = vec![0u8; READ_CHUNK];
-    loop {
-        match socket.read(&mut chunk) {
-            Ok(0) => break,
-            Ok(n) => {
-                if input.send(Input::Data(chunk[..n].to_vec())).is_err() {
-                    // The processor is gone: the connection is being closed.
-                    return;
+    /// Bytes waiting to be written.
+    pub fn pending(&self) -> usize {
+        self.out.len() - self.sent
+    }
+
+    /// Adds bytes to the output; they are written at the end of the event-loop turn,
+    /// as Redis writes a client's replies once per turn (`beforeSleep`).
+    pub fn queue(&mut self, bytes: &[u8]) {
+        self.out.extend_from_slice(bytes);
+    }
+
+    /// Drops output that was never written (a connection aborted).
+    pub fn discard_output(&mut self) {
+        self.out.clear();
+        self.sent = 0;
+    }
+
+    /// Reads one chunk into the query buffer.
+    pub fn read_chunk(&mut self, chunk: &mut [u8]) -> ReadResult {
+        loop {
+            match self.socket.read(chunk) {
+                Ok(0) => return ReadResult::Eof,
+                Ok(n) => {
+                    self.parser.feed(&chunk[..n]);
+                    return ReadResult::Data;
                 }
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(_) => break,
-        }
-    }
-    let _ = input.send(Input::Eof);
-}
-
-/// Writes frames at each flush until asked to close or until nobody can queue more.
-/// Frames never flushed are dropped: they belong to a connection that was aborted
-/// (Redis frees such a client before writing its pending replies).
-fn write_loop(mut socket: TcpStream, frames: Receiver<Output>) {
-    let mut pending = Vec::new();
-    while let Ok(output) = frames.recv() {
-        let closing = match output {
-            Output::Frame(bytes) => {
-                pending.extend_from_slice(&bytes);
-                continue;
-            }
-            Output::Flush => false,
-            Output::Close => true,
-        };
-        if socket.write_all(&pending).is_err() {
-            break;
-        }
-        pending.clear();
-        if closing {
-            break;
-        }
-    }
-    // Shutting down both directions also ends the reader's blocking read.
-    let _ = socket.shutdown(Shutdown::Both);
-}
-/// Whether the processor goes on reading requests.
-#[derive(PartialEq)]
-enum Flow {
-    Continue,
-    Close,
-}
-
-/// The processor's side of a connection.
-struct Connection {
-    client: ClientId,
-    shared: Arc<Mutex<Shared>>,
-    parser: RequestParser,
-    out: Sender<Output>,
-    /// A handle on the socket to close it at once, dropping unwritten output.
-    socket: TcpStream,
-}
-
-impl Connection {
-    /// Handles input until the connection ends; dropping `self` then disconnects.
-    fn run(mut self, input: Receiver<Input>) {
-        while let Ok(event) = input.recv() {
-            match event {
-                Input::Data(bytes) => self.parser.feed(&bytes),
-                Input::Eof => return,
-                Input::Wake => {}
-            }
-            if self.parser.buffered() > QUERY_BUFFER_LIMIT {
-                // Redis frees such a client without a reply and logs why.
-                eprintln!(
-                    "streamplay-server: closing client {} that reached max query buffer length",
-                    self.client
-                );
-                self.abort();
-                return;
-            }
-            if self.process() == Flow::Close {
-                return;
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return ReadResult::WouldBlock,
+                Err(_) => return ReadResult::Eof,
             }
         }
     }
 
-    /// Runs the buffered requests, in order, until the buffer runs dry, the client
-    /// blocks, or the connection is to be closed.
-    fn process(&mut self) -> Flow {
-        let flow = loop {
-            let mut s = lock(&self.shared);
-            // A client killed by another (CLIENT KILL) is gone from the engine, and
-            // its socket is being closed: its buffered requests are dropped unread.
-            if s.engine.client_state(self.client).is_none() {
-                break Flow::Close;
-            }
-            // A blocked client's later requests wait in the buffer, unparsed, until
-            // its blocking command is answered (processInputBuffer's CLIENT_BLOCKED).
-            if is_blocked(&s.engine, self.client) {
-                break Flow::Continue;
-            }
-            match self.parser.next_request() {
-                Request::Incomplete => break Flow::Continue,
-                Request::Error(text) => {
-                    let mut frame = b"-ERR ".to_vec();
-                    frame.extend_from_slice(&text);
-                    frame.extend_from_slice(b"\r\n");
-                    s.send_raw(self.client, frame);
-                    let _ = self.out.send(Output::Close);
-                    break Flow::Close;
-                }
-                Request::Command(argv) => {
-                    if is_cross_protocol_attack(&argv) {
-                        // Redis's securityWarningCommand: an HTTP request sent to the
-                        // port is dropped without a reply; the replies of this batch,
-                        // not flushed yet, are dropped with it.
-                        drop(s);
-                        eprintln!(
-                            "streamplay-server: possible SECURITY ATTACK detected \
-                             (cross protocol scripting); connection aborted"
-                        );
-                        self.abort();
-                        break Flow::Close;
+    /// Writes as much output as the socket takes. `Ok(true)` when all of it went,
+    /// `Ok(false)` when the socket is full (a writable event will follow), `Err`
+    /// when the connection failed.
+    pub fn write_out(&mut self) -> io::Result<bool> {
+        while self.sent < self.out.len() {
+            match self.socket.write(&self.out[self.sent..]) {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(n) => self.sent += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    // Keep the buffer from growing at its front forever: move the
+                    // unwritten rest down once the written part dominates.
+                    if self.sent > self.out.len() / 2 {
+                        self.out.drain(..self.sent);
+                        self.sent = 0;
                     }
-                    let now = s.now();
-                    let outcome = s.engine.execute(self.client, argv, now);
-                    if s.deliver(self.client, outcome) {
-                        // Redis frees a CLOSE_AFTER_REPLY client as soon as its reply
-                        // is written, before it reads anyone's next command: its
-                        // subscriptions and blocks are gone before the client could
-                        // see the reply. (Dropping the connection disconnects again,
-                        // which finds nothing left.)
-                        let gone = s.engine.disconnect(self.client, now);
-                        s.route(gone.deliveries, None);
-                        let _ = self.out.send(Output::Close);
-                        break Flow::Close;
-                    }
+                    return Ok(false);
                 }
+                Err(e) => return Err(e),
             }
-        };
-        self.parser.compact();
-        if flow == Flow::Continue {
-            // The batch is done: its replies go out together, as Redis writes a
-            // client's output once per event-loop turn.
-            let _ = self.out.send(Output::Flush);
         }
-        flow
+        self.out.clear();
+        self.sent = 0;
+        // A large reply's buffer is not kept for the rest of the connection's life.
+        if self.out.capacity() > OUTPUT_PAUSE {
+            self.out.shrink_to(READ_CHUNK);
+        }
+        Ok(true)
     }
 
-    /// Closes the socket now, dropping whatever was not written yet.
-    fn abort(&self) {
+    /// Ends the connection: both directions are shut, and what the client already
+    /// sent is read and dropped, so that closing the socket sends a FIN after the
+    /// last reply rather than a reset that could discard it at the client.
+    pub fn shut(&mut self) {
         let _ = self.socket.shutdown(Shutdown::Both);
+        let mut chunk = [0u8; 4096];
+        for _ in 0..READS_PER_TURN {
+            match self.socket.read(&mut chunk) {
+                Ok(n) if n > 0 => {}
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                _ => break,
+            }
+        }
     }
-}
-
-impl Drop for Connection {
-    /// Drops the client from the engine however the connection ended, and delivers
-    /// what that produces for other clients.
-    fn drop(&mut self) {
-        let mut s = lock(&self.shared);
-        s.peers.remove(&self.client);
-        let now = s.now();
-        let outcome = s.engine.disconnect(self.client, now);
-        s.route(outcome.deliveries, None);
-    }
-}
-
-/// Whether the engine holds `client` blocked.
-fn is_blocked(engine: &Engine, client: ClientId) -> bool {
-    engine.is_blocked(client)
-}
-
-/// `POST` and `Host:` as a command name mean an HTTP request reached the port.
-fn is_cross_protocol_attack(argv: &[Vec<u8>]) -> bool {
-    argv.first().is_some_and(|name| {
-        name.eq_ignore_ascii_case(b"post") || name.eq_ignore_ascii_case(b"host:")
-    })
 }

@@ -2,41 +2,33 @@
 //!
 //! - `options`: the command line (`--port`, `--bind`, `--profile`, `--help`).
 //! - `request`: the query buffer parser, a port of Redis 7.0's inline and multibulk parsing.
-//! - `conn`: the threads of one connection (read, process, write).
+//! - `event_loop`: the one thread that owns the engine and every socket (a `mio` poll).
+//! - `conn`: one connection's socket, query buffer and output buffer.
 //!
-//! All engine state sits in one [`Shared`] behind one mutex: the engine, the writers of
-//! every connection and the clock. Whoever holds the lock runs a command and queues the
-//! frames it produced for every connection it touched, so each connection's frames are
-//! queued in the order the engine produced them; writer threads then drain the queues
-//! without the lock, so a slow reader never holds up the others. As in Redis, which
-//! writes a client's output once per event-loop turn, a connection's frames are written
-//! when a flush follows them: after its own batch of requests has run, or after another
-//! client's command or the clock delivered to it.
+//! As in Redis, a single thread reads every socket in the order the kernel reports them
+//! ready and runs each complete command as soon as it is read, so commands from
+//! different connections run in the order the server reads them: a reader that sent
+//! `XREAD BLOCK` before another client sent `XADD` is blocked first and served by it.
+//! Replies and pushes are written at the end of each turn of the loop; the loop sleeps
+//! until a socket is ready or the engine's next deadline (a blocked client's timeout, a
+//! key's expiry), so the engine stays sans-IO and is only ever handed the time.
 
 mod conn;
+mod event_loop;
 pub mod options;
 pub mod request;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
 use std::io;
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
-use std::sync::mpsc::{Sender, SyncSender};
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::thread;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::engine::{ClientId, Config, Delivery, DeliveryKind, Engine, Outcome, Profile, Reply};
-
-/// How often the ticker moves the engine's time, which is how promptly a blocked
-/// client's timeout fires.
-const TICK: Duration = Duration::from_millis(5);
+use crate::engine::{Config, Engine, Profile};
 
 /// A listening server, not yet serving.
 pub struct Server {
     listener: TcpListener,
-    shared: Arc<Mutex<Shared>>,
+    engine: Engine,
 }
 
 impl Server {
@@ -57,14 +49,7 @@ impl Server {
         let listener = TcpListener::bind(addr)?;
         let mut engine = Engine::new(config);
         engine.set_server_port(listener.local_addr()?.port());
-        Ok(Server {
-            listener,
-            shared: Arc::new(Mutex::new(Shared {
-                engine,
-                peers: HashMap::new(),
-                last_ms: 0,
-            })),
-        })
+        Ok(Server { listener, engine })
     }
 
     /// The address actually bound (the real port when asked for port 0).
@@ -72,151 +57,10 @@ impl Server {
         self.listener.local_addr()
     }
 
-    /// Starts the ticker and accepts connections until the listener fails for good.
+    /// Serves on the calling thread until polling fails for good.
     pub fn run(self) -> io::Result<()> {
-        let ticker = Arc::clone(&self.shared);
-        thread::Builder::new()
-            .name("ticker".into())
-            .spawn(move || tick_forever(&ticker))?;
-        for stream in self.listener.incoming() {
-            match stream {
-                Ok(stream) => conn::start(stream, &self.shared),
-                Err(e) => {
-                    // Running out of file descriptors or a connection reset before
-                    // accept is the client's or the system's problem, not a reason to
-                    // stop serving; the pause keeps a persistent failure from spinning.
-                    eprintln!("streamplay-server: accept failed: {e}");
-                    thread::sleep(Duration::from_millis(10));
-                }
-            }
-        }
-        Ok(())
+        self.listener.set_nonblocking(true)?;
+        let listener = mio::net::TcpListener::from_std(self.listener);
+        event_loop::EventLoop::new(listener, self.engine)?.run()
     }
-}
-
-/// Moves the engine's time forward forever, delivering what timeouts produce.
-fn tick_forever(shared: &Mutex<Shared>) {
-    loop {
-        thread::sleep(TICK);
-        let mut s = lock(shared);
-        let now = s.now();
-        let outcome = s.engine.advance(now);
-        s.route(outcome.deliveries, None);
-    }
-}
-
-/// Where frames for a connection go.
-pub(crate) struct Peer {
-    /// The connection's writer.
-    pub out: Sender<conn::Output>,
-    /// The connection's processor, woken when its blocked command was answered so
-    /// that it goes on with requests it buffered meanwhile.
-    pub wake: SyncSender<conn::Input>,
-}
-
-/// Everything connections share, behind one lock.
-pub(crate) struct Shared {
-    pub engine: Engine,
-    pub peers: HashMap<ClientId, Peer>,
-    /// The last time given to the engine, so that its time never goes backwards
-    /// even when the system clock does.
-    last_ms: u64,
-}
-
-impl Shared {
-    /// The current time in milliseconds since the Unix epoch, never less than the
-    /// last time handed out.
-    pub fn now(&mut self) -> u64 {
-        let wall = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-            .unwrap_or(0);
-        self.last_ms = self.last_ms.max(wall);
-        self.last_ms
-    }
-
-    /// Queues one frame for `client`, encoded in the protocol it speaks now (so a
-    /// `HELLO 3` reply is already RESP3). Frames for a connection that is gone are
-    /// dropped, as Redis drops output for a freed client.
-    pub fn send(&self, client: ClientId, frame: &Reply) {
-        if let Some(peer) = self.peers.get(&client) {
-            let bytes = crate::engine::resp::encode(frame, self.engine.protocol(client));
-            let _ = peer.out.send(conn::Output::Frame(bytes));
-        }
-    }
-
-    /// Queues raw bytes for `client` (protocol errors, which are not engine replies).
-    pub fn send_raw(&self, client: ClientId, bytes: Vec<u8>) {
-        if let Some(peer) = self.peers.get(&client) {
-            let _ = peer.out.send(conn::Output::Frame(bytes));
-        }
-    }
-
-    /// Queues frames for their clients in order; a deferred reply also wakes its
-    /// client's processor. Every client that got a frame is then flushed, except
-    /// `caller`, whose processor flushes once its whole batch of requests has run.
-    pub fn route(&self, deliveries: Vec<Delivery>, caller: Option<ClientId>) {
-        let mut touched: Vec<ClientId> = Vec::new();
-        for d in deliveries {
-            self.send(d.client, &d.frame);
-            if Some(d.client) != caller && !touched.contains(&d.client) {
-                touched.push(d.client);
-            }
-            if d.kind == DeliveryKind::Reply {
-                if let Some(peer) = self.peers.get(&d.client) {
-                    // A full queue already holds input that will make the processor
-                    // look again, so a lost wake-up loses nothing.
-                    let _ = peer.wake.try_send(conn::Input::Wake);
-                }
-            }
-        }
-        for client in touched {
-            if let Some(peer) = self.peers.get(&client) {
-                let _ = peer.out.send(conn::Output::Flush);
-            }
-        }
-    }
-
-    /// Queues what one command of `caller` produced: the frames Redis writes while
-    /// the command runs (`reply_at`), the caller's reply, then the rest; and closes
-    /// the connections of the clients it killed. Returns whether the caller asked to
-    /// close its connection.
-    pub fn deliver(&mut self, caller: ClientId, outcome: Outcome) -> bool {
-        let Outcome {
-            reply,
-            mut deliveries,
-            reply_at,
-            close,
-            killed,
-            ..
-        } = outcome;
-        for client in killed {
-            self.close_killed(client);
-        }
-        let after = deliveries.split_off(reply_at.min(deliveries.len()));
-        self.route(deliveries, Some(caller));
-        if let Some(reply) = reply {
-            self.send(caller, &reply);
-        }
-        self.route(after, Some(caller));
-        close
-    }
-
-    /// Closes the connection of a client the engine has dropped (CLIENT KILL): it
-    /// gets no more frames, what it was sent earlier is written, then the socket is
-    /// shut down, which ends its reader and, through it, its processor.
-    fn close_killed(&mut self, client: ClientId) {
-        if let Some(peer) = self.peers.remove(&client) {
-            let _ = peer.out.send(conn::Output::Close);
-        }
-    }
-}
-
-/// Locks the shared state. A panic in another thread while it held the lock is
-/// a bug, but the engine promises to stay consistent on every input, so serving
-/// the other clients goes on rather than taking them all down.
-pub(crate) fn lock(shared: &Mutex<Shared>) -> MutexGuard<'_, Shared> {
-    shared
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

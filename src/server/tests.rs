@@ -1,5 +1,6 @@
 //! In-process tests of the server's handling of blocked clients, using the engine's
-//! `BLOCKTEST` double (which the binary never enables, so tests/server.rs cannot).
+//! `BLOCKTEST` double (which the binary never enables, so tests/server.rs cannot), and
+//! of the event loop waking for the engine's deadlines.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -137,4 +138,37 @@ fn a_blocked_client_that_disconnects_is_dropped() {
         .write_all(b"SET gone x\r\nGET gone\r\n")
         .expect("write");
     expect(&mut other, b"+OK\r\n$1\r\nx\r\n");
+}
+
+#[test]
+fn the_loop_wakes_for_a_key_expiry_with_nothing_else_to_do() {
+    // No ticker runs: the loop sleeps until the engine's next deadline, which for a
+    // key with a TTL is the millisecond after its expiry time.
+    let port = start();
+    let mut admin = connect(port);
+    let mut subscriber = connect(port);
+    admin
+        .write_all(b"CONFIG SET notify-keyspace-events Ex\r\n")
+        .expect("write");
+    expect(&mut admin, b"+OK\r\n");
+    subscriber
+        .write_all(b"SUBSCRIBE __keyevent@0__:expired\r\n")
+        .expect("write");
+    expect(
+        &mut subscriber,
+        b"*3\r\n$9\r\nsubscribe\r\n$22\r\n__keyevent@0__:expired\r\n:1\r\n",
+    );
+    let start = Instant::now();
+    admin.write_all(b"SET k v PX 100\r\n").expect("write");
+    expect(&mut admin, b"+OK\r\n");
+    expect(
+        &mut subscriber,
+        b"*3\r\n$7\r\nmessage\r\n$22\r\n__keyevent@0__:expired\r\n$1\r\nk\r\n",
+    );
+    let waited = start.elapsed();
+    assert!(
+        waited >= Duration::from_millis(99),
+        "expired after {waited:?}"
+    );
+    assert!(waited < Duration::from_secs(5), "expired after {waited:?}");
 }
