@@ -14,6 +14,7 @@ pub(crate) use dispatch::dispatch;
 mod append;
 mod blocktest;
 mod blpop;
+mod bzpop;
 mod client;
 mod command;
 mod config;
@@ -290,6 +291,9 @@ handlers! {
     "zpopmin" => zpop::zpopmin,
     "zpopmax" => zpop::zpopmax,
     "zmpop" => zpop::zmpop,
+    "bzpopmin" => bzpop::bzpopmin,
+    "bzpopmax" => bzpop::bzpopmax,
+    "bzmpop" => bzpop::bzmpop,
     "zremrangebyrank" => zremrange::zremrangebyrank,
     "zremrangebyscore" => zremrange::zremrangebyscore,
     "zremrangebylex" => zremrange::zremrangebylex,
