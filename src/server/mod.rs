@@ -101,6 +101,7 @@ fn tick_forever(shared: &Mutex<Shared>) {
         let mut s = lock(shared);
         let now = s.now();
         let outcome = s.engine.advance(now);
+        s.wake(&outcome.silenced);
         s.route(outcome.deliveries, None);
     }
 }
@@ -177,6 +178,16 @@ impl Shared {
         }
     }
 
+    /// Wakes the processors of clients unblocked without a frame (CLIENT REPLY OFF or
+    /// SKIP dropped their late reply), as a late reply does.
+    pub fn wake(&self, clients: &[ClientId]) {
+        for client in clients {
+            if let Some(peer) = self.peers.get(client) {
+                let _ = peer.wake.try_send(conn::Input::Wake);
+            }
+        }
+    }
+
     /// Queues what one command of `caller` produced: the frames Redis writes while
     /// the command runs (`reply_at`), the caller's reply, then the rest; and closes
     /// the connections of the clients it killed. Returns whether the caller asked to
@@ -188,8 +199,10 @@ impl Shared {
             reply_at,
             close,
             killed,
+            silenced,
             ..
         } = outcome;
+        self.wake(&silenced);
         for client in killed {
             self.close_killed(client);
         }

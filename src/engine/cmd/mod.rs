@@ -154,6 +154,7 @@ handlers! {
     "client|list" => client::list,
     "client|setname" => client::setname,
     "client|unblock" => client::unblock,
+    "client|reply" => client::reply,
     "command" => command::command,
     "command|count" => command::count,
     "command|docs" => command::docs,
