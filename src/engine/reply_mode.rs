@@ -71,3 +71,82 @@ impl Engine {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::test_util::argv;
+    use crate::engine::{Config, DeliveryKind, Engine, Reply};
+
+    #[test]
+    fn off_and_skip_drop_replies_and_on_answers() {
+        let mut e = Engine::new(Config::default());
+        let a = e.connect(0);
+        assert_eq!(e.execute(a, argv("CLIENT REPLY OFF"), 1).reply, None);
+        assert_eq!(e.execute(a, argv("PING"), 2).reply, None);
+        assert_eq!(e.execute(a, argv("NOSUCH"), 3).reply, None);
+        assert!(!e.is_blocked(a));
+        // SKIP is ignored while OFF.
+        assert_eq!(e.execute(a, argv("CLIENT REPLY SKIP"), 4).reply, None);
+        assert_eq!(
+            e.execute(a, argv("CLIENT REPLY ON"), 5).reply,
+            Some(Reply::ok())
+        );
+        assert_eq!(e.execute(a, argv("CLIENT REPLY SKIP"), 6).reply, None);
+        assert_eq!(e.execute(a, argv("PING"), 7).reply, None);
+        assert_eq!(
+            e.execute(a, argv("PING"), 8).reply,
+            Some(Reply::simple("PONG"))
+        );
+        assert_eq!(
+            e.execute(a, argv("CLIENT REPLY maybe"), 9).reply,
+            Some(Reply::error("ERR syntax error"))
+        );
+    }
+
+    #[test]
+    fn pushes_pass_and_late_replies_are_dropped() {
+        let mut e = Engine::new(Config::default());
+        let a = e.connect(0);
+        let b = e.connect(0);
+        e.execute(b, argv("CLIENT REPLY OFF"), 1);
+        let out = e.execute(b, argv("SUBSCRIBE ch"), 2);
+        assert_eq!(out.deliveries.len(), 1);
+        assert_eq!(out.deliveries[0].kind, DeliveryKind::Push);
+        let out = e.execute(a, argv("PUBLISH ch m"), 3);
+        assert_eq!(out.deliveries.len(), 1);
+        assert_eq!(out.deliveries[0].client, b);
+        e.execute(b, argv("UNSUBSCRIBE"), 4);
+        // A served pop's late reply is dropped, and the client is unblocked.
+        assert_eq!(e.execute(b, argv("BLPOP q 0"), 5).reply, None);
+        assert!(e.is_blocked(b));
+        let out = e.execute(a, argv("RPUSH q x"), 6);
+        assert_eq!(out.reply, Some(Reply::Integer(1)));
+        assert!(out.deliveries.is_empty());
+        assert_eq!(out.silenced, vec![b]);
+        assert!(!e.is_blocked(b));
+        // A timeout's too.
+        e.execute(b, argv("BZPOPMIN z 1"), 7);
+        let out = e.advance(1007);
+        assert!(out.deliveries.is_empty());
+        assert_eq!(out.silenced, vec![b]);
+        // Under SKIP a late reply is dropped, then the next command answers.
+        e.execute(b, argv("CLIENT REPLY ON"), 1008);
+        e.execute(b, argv("CLIENT REPLY SKIP"), 1009);
+        e.execute(b, argv("BLPOP q 0"), 1010);
+        let out = e.cancel_block(b, 1011);
+        assert!(out.deliveries.is_empty());
+        assert_eq!(
+            e.execute(b, argv("PING"), 1012).reply,
+            Some(Reply::simple("PONG"))
+        );
+    }
+
+    #[test]
+    fn the_flags_survive_save_and_load() {
+        let mut e = Engine::new(Config::default());
+        let a = e.connect(0);
+        e.execute(a, argv("CLIENT REPLY OFF"), 1);
+        let mut loaded = Engine::load(&e.save()).unwrap();
+        assert_eq!(loaded.execute(a, argv("PING"), 2).reply, None);
+    }
+}
