@@ -15,6 +15,7 @@ impl Engine {
         if self.unblock(client, UnblockReason::Cancelled, None, &mut out) {
             self.count_frames(&out);
         }
+        self.apply_reply_flags(None, &mut out);
         self.stamp_events(&mut out, Some(client), now_ms);
         out
     }

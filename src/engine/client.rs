@@ -140,6 +140,8 @@ pub(crate) struct Client {
     /// unsubscribe leaves it with no subscription (or by RESET). In RESP2 it
     /// restricts the commands the client may run.
     pub pubsub: bool,
+    /// CLIENT REPLY's flags.
+    pub reply: super::reply_mode::ReplyFlags,
 }
 
 impl Client {
@@ -163,6 +165,7 @@ impl Client {
             in_exec: false,
             subs: ClientSubs::default(),
             pubsub: false,
+            reply: Default::default(),
         }
     }
 

@@ -30,6 +30,7 @@ mod outcome;
 pub mod params;
 mod pubsub;
 pub mod reply;
+mod reply_mode;
 pub mod resp;
 mod rng;
 mod save;
@@ -381,6 +382,7 @@ impl Engine {
         self.collect_expired(&mut out);
         self.apply_dirty();
         self.count_frames(&out);
+        self.apply_reply_flags(Some(client), &mut out);
         if self.config.probe_events {
             out.push_event(EventKind::Probe);
         }
@@ -515,6 +517,7 @@ impl Engine {
         // command: its changes count as any command's do.
         self.apply_dirty();
         self.count_frames(&out);
+        self.apply_reply_flags(None, &mut out);
         self.stamp_events(&mut out, None, now_ms);
         out
     }

@@ -39,6 +39,9 @@ pub struct Outcome {
     /// Other clients this command disconnected (CLIENT KILL). The engine has already
     /// dropped them; the host closes their connections without writing anything more.
     pub killed: Vec<ClientId>,
+    /// Clients unblocked by this call whose late reply CLIENT REPLY OFF or SKIP dropped: a
+    /// host that waits for a client's late reply before reading its next request goes on.
+    pub silenced: Vec<ClientId>,
 }
 
 impl Outcome {

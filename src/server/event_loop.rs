@@ -158,6 +158,7 @@ impl EventLoop {
         }
         self.advanced_ms = Some(now);
         let outcome = self.engine.advance(now);
+        self.woken.extend(outcome.silenced);
         self.route(outcome.deliveries);
     }
 
@@ -208,6 +209,7 @@ impl EventLoop {
             Err(e) => {
                 eprintln!("streamplay-server: cannot watch a new connection: {e}");
                 let outcome = self.engine.disconnect(id, now);
+                self.woken.extend(outcome.silenced);
                 self.route(outcome.deliveries);
             }
         }
@@ -326,8 +328,12 @@ impl EventLoop {
             reply_at,
             close,
             killed,
+            silenced,
             ..
         } = outcome;
+        // Clients whose blocked command ended with its reply dropped (CLIENT REPLY OFF or
+        // SKIP) go on with their buffered requests as if the reply had been sent.
+        self.woken.extend(silenced);
         for client in killed {
             self.close_killed(client);
         }
@@ -393,6 +399,7 @@ impl EventLoop {
         }
         let now = self.now();
         let outcome = self.engine.disconnect(id, now);
+        self.woken.extend(outcome.silenced);
         self.route(outcome.deliveries);
     }
 
@@ -405,6 +412,7 @@ impl EventLoop {
         }
         let now = self.now();
         let outcome = self.engine.disconnect(id, now);
+        self.woken.extend(outcome.silenced);
         self.route(outcome.deliveries);
     }
 

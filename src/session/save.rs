@@ -30,8 +30,9 @@ use crate::engine::{Engine, Profile};
 /// The first bytes of every saved session.
 pub const MAGIC: &[u8; 8] = b"STRMPLAY";
 
-/// The format version this code writes and reads.
-pub const VERSION: u16 = 2;
+/// The format version this code writes and reads. 3: a client carries its CLIENT REPLY
+/// flags (a version 2 body cannot be read as version 3: postcard has no field names).
+pub const VERSION: u16 = 3;
 
 /// Why saved bytes could not be loaded.
 #[derive(Clone, Debug, PartialEq, Eq)]

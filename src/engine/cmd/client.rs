@@ -2,13 +2,13 @@
 //! CLIENT LIST [TYPE <NORMAL | MASTER | REPLICA | PUBSUB>] [ID client-id [client-id ...]],
 //! CLIENT KILL <ip:port | <ID client-id | TYPE type | USER username | ADDR ip:port |
 //! LADDR ip:port | SKIPME <YES | NO> | MAXAGE maxage> [...]>,
-//! CLIENT UNBLOCK client-id [TIMEOUT | ERROR], CLIENT HELP
+//! CLIENT UNBLOCK client-id [TIMEOUT | ERROR], CLIENT REPLY <ON | OFF | SKIP>, CLIENT HELP
 //!
-//! The other CLIENT subcommands (PAUSE, REPLY, TRACKING, ...) are not implemented.
+//! The other CLIENT subcommands (PAUSE, TRACKING, ...) are not implemented.
 //! Argument checks follow `clientCommand` in Redis 7.0's networking.c; MAXAGE
 //! exists only in the 8 profile (Redis 7.4+).
 
-use super::{error_with_arg, help_reply, is_kw, string2ll, subcommand_syntax, CmdResult, Cx};
+use super::{error_with_arg, help_reply, is_kw, string2ll, subcommand_syntax, CmdResult, Cx, Flow};
 use crate::engine::client::{Client, ClientKind};
 use crate::engine::error::Error;
 use crate::engine::{ClientId, Engine, Profile, Reply, UnblockReason};
@@ -116,6 +116,26 @@ pub(super) fn help(cx: &mut Cx) -> CmdResult {
     }
     lines.extend_from_slice(HELP_V8_ADDED[2].1);
     Ok(help_reply(cx, &lines).into())
+}
+
+/// CLIENT REPLY: ON answers OK (it ends OFF and a SKIP in force, so its own reply goes out);
+/// OFF and SKIP answer nothing (SKIP is ignored while OFF). The flags act in
+/// `Engine::apply_reply_flags`, once the command is done.
+pub(super) fn reply(cx: &mut Cx) -> CmdResult {
+    let mode = &cx.argv[2];
+    let flags = &mut cx.client_mut().reply;
+    if is_kw(mode, "on") {
+        flags.off = false;
+        flags.skip = false;
+        return Ok(Reply::ok().into());
+    } else if is_kw(mode, "off") {
+        flags.off = true;
+    } else if is_kw(mode, "skip") {
+        flags.skip_next |= !flags.off;
+    } else {
+        return Err(Error::Syntax);
+    }
+    Ok(Flow::Frames(Vec::new()))
 }
 
 pub(super) fn id(cx: &mut Cx) -> CmdResult {

@@ -14,6 +14,7 @@ pub(crate) use dispatch::dispatch;
 mod append;
 mod blocktest;
 mod blpop;
+mod bzpop;
 mod client;
 mod command;
 mod config;
@@ -172,6 +173,7 @@ handlers! {
     "client|list" => client::list,
     "client|setname" => client::setname,
     "client|unblock" => client::unblock,
+    "client|reply" => client::reply,
     "command" => command::command,
     "command|count" => command::count,
     "command|docs" => command::docs,
@@ -309,6 +311,9 @@ handlers! {
     "zpopmin" => zpop::zpopmin,
     "zpopmax" => zpop::zpopmax,
     "zmpop" => zpop::zmpop,
+    "bzpopmin" => bzpop::bzpopmin,
+    "bzpopmax" => bzpop::bzpopmax,
+    "bzmpop" => bzpop::bzmpop,
     "zremrangebyrank" => zremrange::zremrangebyrank,
     "zremrangebyscore" => zremrange::zremrangebyscore,
     "zremrangebylex" => zremrange::zremrangebylex,

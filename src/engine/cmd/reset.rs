@@ -11,5 +11,9 @@ pub(super) fn reset(cx: &mut Cx) -> CmdResult {
     c.db = 0;
     c.protocol = Protocol::Resp2;
     c.name = None;
+    // `clearClientConnectionState` clears CLIENT REPLY OFF and a pending SKIP (not a
+    // SKIP already in force, which drops this reply).
+    c.reply.off = false;
+    c.reply.skip_next = false;
     Ok(Reply::simple("RESET").into())
 }
