@@ -5,7 +5,9 @@
 //! implements in its 8 profile only come from `data/commands-8.4-additions.json`
 //! (written by scripts/v8_commands.py from Redis's command JSON) and are marked
 //! `v8_only`. That file's `overrides` are the COMMAND DOCS of commands whose
-//! metadata changed by 8.4 (XADD, XTRIM, XREADGROUP): such a command gets a
+//! metadata changed by 8.4 (XADD, XTRIM, XREADGROUP), and the COMMAND INFO and DOCS
+//! of ZRANK and ZREVRANK as Redis 8.0.2 answers them (7.2's WITHSCORE made their
+//! arity -3; dumped with scripts/dump_commands.py's reader): such a command gets a
 //! second entry, its `v8` field, which the 8 profile uses instead of the 7.0.15
 //! one (same COMMAND INFO unless the override gives its own `info`).
 //!
