@@ -14,6 +14,7 @@ use super::zhelpers::{arg_long, arg_positive_long, members_reply};
 use super::{is_kw, CmdResult, Cx};
 use crate::engine::error::Error;
 use crate::engine::keyspace::Value;
+use crate::engine::set::Set;
 use crate::engine::zset::{parse_score, ZSet};
 use crate::engine::Reply;
 
@@ -31,11 +32,12 @@ enum Aggregate {
     Max,
 }
 
-/// One input: a sorted set, or nothing for a missing key. (A set is also a valid input in Redis,
-/// each member with score 1; sets are another module's type and join here as a variant.)
+/// One input: a sorted set, a set (each member with score 1, in the set's own order, as
+/// Redis reads it), or nothing for a missing key.
 enum Source<'a> {
     Missing,
     ZSet(&'a ZSet),
+    Set(&'a Set, Vec<Vec<u8>>),
 }
 
 impl Source<'_> {
@@ -43,6 +45,7 @@ impl Source<'_> {
         match self {
             Source::Missing => 0,
             Source::ZSet(z) => z.len(),
+            Source::Set(s, _) => s.len(),
         }
     }
 
@@ -50,6 +53,7 @@ impl Source<'_> {
         match self {
             Source::Missing => Box::new(std::iter::empty()),
             Source::ZSet(z) => Box::new(z.iter().map(|(s, m)| (m, s))),
+            Source::Set(_, members) => Box::new(members.iter().map(|m| (m.as_slice(), 1.0))),
         }
     }
 
@@ -57,6 +61,7 @@ impl Source<'_> {
         match self {
             Source::Missing => None,
             Source::ZSet(z) => z.score(member),
+            Source::Set(s, _) => s.contains(member).then_some(1.0),
         }
     }
 }
@@ -130,7 +135,7 @@ fn generic(cx: &mut Cx, store: bool, numkeys_idx: usize, op: Op, card_only: bool
     for key in keys {
         cx.count_read_lookup(key);
         if let Some(e) = cx.db().get(key, now) {
-            if !matches!(e.value, Value::ZSet(_)) {
+            if !matches!(e.value, Value::ZSet(_) | Value::Set(_)) {
                 return Err(Error::WrongType);
             }
         }
@@ -177,6 +182,7 @@ fn generic(cx: &mut Cx, store: bool, numkeys_idx: usize, op: Op, card_only: bool
         .map(|(k, &w)| {
             let s = match dbr.peek_stored(k).map(|e| &e.value) {
                 Some(Value::ZSet(z)) => Source::ZSet(z),
+                Some(Value::Set(s)) => Source::Set(s, s.members()),
                 _ => Source::Missing,
             };
             (s, w)
