@@ -316,8 +316,10 @@ mod tests {
                     0 => prop_assert_eq!(map.insert(k, v), model.insert(k, v)),
                     1 => prop_assert_eq!(map.remove(&k), model.remove(&k)),
                     2 => {
-                        *map.get_or_insert_with(k, || v) += 1;
-                        *model.entry(k).or_insert(v) += 1;
+                        let m = map.get_or_insert_with(k, || v);
+                        *m = m.wrapping_add(1);
+                        let e = model.entry(k).or_insert(v);
+                        *e = e.wrapping_add(1);
                     }
                     _ => {
                         map.retain(|key, _| *key != k);
