@@ -503,7 +503,7 @@ fn caption(c: &ConsumerView, name: &str, now: u64, threshold: u64) -> String {
     let dangling = c.pel.iter().filter(|p| p.deleted).count();
     let mut out = format!(
         "{} pending until {name} XACKs; XCLAIM or XAUTOCLAIM with a min-idle-time up to {} can give the oldest to another consumer.",
-        c.pending,
+        count(c.pending),
         duration(oldest)
     );
     if dead > 0 {
