@@ -7,78 +7,11 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 mod support;
 
-use streamplay::engine::resp;
-use support::{start_streamplay, Conn};
-
-/// A connection whose replies are read separately from its requests.
-struct Waiter {
-    stream: TcpStream,
-    buf: Vec<u8>,
-}
-
-impl Waiter {
-    fn open(port: u16, resp3: bool) -> Waiter {
-        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        let mut w = Waiter {
-            stream,
-            buf: Vec::new(),
-        };
-        if resp3 {
-            w.send("HELLO 3");
-            w.frame();
-        }
-        w
-    }
-
-    /// Sends inline commands (one a line) in one write, without reading replies.
-    fn send(&mut self, lines: &str) {
-        let mut bytes = Vec::new();
-        for line in lines.split('\n') {
-            bytes.extend_from_slice(format!("{line}\r\n").as_bytes());
-        }
-        self.stream.write_all(&bytes).unwrap();
-    }
-
-    /// The next whole frame's bytes (waiting up to 10 s).
-    fn frame(&mut self) -> Vec<u8> {
-        loop {
-            if let Ok((_, used)) = resp::parse(&self.buf) {
-                return self.buf.drain(..used).collect();
-            }
-            let mut chunk = [0u8; 4096];
-            let n = self.stream.read(&mut chunk).expect("a frame within 10 s");
-            assert!(n > 0, "the server closed the connection");
-            self.buf.extend_from_slice(&chunk[..n]);
-        }
-    }
-}
-
-fn argv(line: &str) -> Vec<Vec<u8>> {
-    line.split(' ').map(|w| w.as_bytes().to_vec()).collect()
-}
-
-/// Waits until the server reports `n` blocked clients.
-fn wait_blocked(admin: &mut Conn, n: usize) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let want = format!("blocked_clients:{n}\r\n");
-    loop {
-        let info = admin.call_raw(&argv("INFO clients"));
-        if String::from_utf8_lossy(&info).contains(&want) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "never {n} blocked clients");
-        std::thread::yield_now();
-    }
-}
+use support::{argv, start_streamplay, wait_blocked, Conn, Waiter};
 
 #[test]
 fn a_blocked_zset_pop_is_served_by_another_connections_add() {

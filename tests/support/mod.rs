@@ -3,7 +3,8 @@
 //! redis-server (Debian's 7.0.15, or the project's Redis 8.0.2 in `.redis8/`) and
 //! `streamplay-server` in the matching profile on free loopback ports, a RESP connection,
 //! a way to run a command against either an in-process engine or a server (`Backend`),
-//! and a small seeded random generator.
+//! a small seeded random generator, and the blocking tests' waiting connection
+//! (`Waiter`) with `wait_blocked`.
 
 #![allow(dead_code)]
 
@@ -334,5 +335,72 @@ impl Rng {
     }
     pub fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
         &xs[self.range(0, xs.len() as u64 - 1) as usize]
+    }
+}
+
+// ----- The blocking tests' connections (server_lists.rs, server_zsets_blocking.rs) -----
+
+/// A connection whose replies are read separately from its requests.
+pub struct Waiter {
+    stream: TcpStream,
+    buf: Vec<u8>,
+}
+
+impl Waiter {
+    pub fn open(port: u16, resp3: bool) -> Waiter {
+        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let mut w = Waiter {
+            stream,
+            buf: Vec::new(),
+        };
+        if resp3 {
+            w.send("HELLO 3");
+            w.frame();
+        }
+        w
+    }
+
+    /// Sends inline commands (one a line) in one write, without reading replies.
+    pub fn send(&mut self, lines: &str) {
+        let mut bytes = Vec::new();
+        for line in lines.split('\n') {
+            bytes.extend_from_slice(format!("{line}\r\n").as_bytes());
+        }
+        self.stream.write_all(&bytes).unwrap();
+    }
+
+    /// The next whole frame's bytes (waiting up to 10 s).
+    pub fn frame(&mut self) -> Vec<u8> {
+        loop {
+            if let Ok((_, used)) = resp::parse(&self.buf) {
+                return self.buf.drain(..used).collect();
+            }
+            let mut chunk = [0u8; 4096];
+            let n = self.stream.read(&mut chunk).expect("a frame within 10 s");
+            assert!(n > 0, "the server closed the connection");
+            self.buf.extend_from_slice(&chunk[..n]);
+        }
+    }
+}
+
+/// An inline command's words (split at single spaces).
+pub fn argv(line: &str) -> Vec<Vec<u8>> {
+    line.split(' ').map(|w| w.as_bytes().to_vec()).collect()
+}
+
+/// Waits until the server reports `n` blocked clients.
+pub fn wait_blocked(admin: &mut Conn, n: usize) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let want = format!("blocked_clients:{n}\r\n");
+    loop {
+        let info = admin.call_raw(&argv("INFO clients"));
+        if String::from_utf8_lossy(&info).contains(&want) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "never {n} blocked clients");
+        std::thread::yield_now();
     }
 }
