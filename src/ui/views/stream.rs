@@ -552,7 +552,9 @@ pub fn StreamView(props: &StreamProps) -> Html {
         let n = cards.len();
         html! {
             <li key="pinned" class="pinned-window">
-                <span class="node-label">{ format!("from {} · {}", p.start, plural(n as u64, "entry", "entries")) }</span>
+                // The first entry shown, not the window's bound: a page before another starts
+                // wherever its entries do.
+                <span class="node-label">{ format!("from {} · {}", p.entries.first().map_or(p.start, |e| e.id), plural(n as u64, "entry", "entries")) }</span>
                 <ol class="node-slots">{ for cards }</ol>
             </li>
         }
