@@ -13,9 +13,11 @@
 //!   real clock, used by redis-cli, client libraries and the differential tests.
 //! - `ui` (wasm32 only): the Yew page.
 
+pub mod challenges;
 pub mod cli;
 pub mod console;
 pub mod engine;
+pub mod lessons;
 pub mod session;
 pub mod transcript;
 pub mod vec_map;

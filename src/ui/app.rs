@@ -11,6 +11,7 @@ use yew::prelude::*;
 
 use super::api;
 use super::clock::{self, SPEEDS};
+use super::learn::Learn;
 use super::pane::PaneView;
 use super::service::Ctl;
 use super::state::{profile_label, Action, ClockFacts};
@@ -163,6 +164,7 @@ pub fn App(props: &AppProps) -> Html {
             if let Some(notice) = &page.notice {
                 <p class="notice" data-testid="session-notice" role="alert">{ notice.clone() }</p>
             }
+            <Learn ctl={ctl.clone()} views={view_dispatch.clone()} />
             <div class="workspace">
                 <div class="panes" aria-label="Consoles" style={format!("--panes:{}", page.panes.len().max(1))}>
                     { for page.panes.iter().map(|pane| {

@@ -12,6 +12,7 @@
 //! - `output`: a pane's output lines, virtualized;
 //! - `storage`: the session and the pane state across reloads in `localStorage`;
 //! - `api`: `window.streamplay`;
+//! - `learn`: the lessons and challenges panel and the first visit's welcome;
 //! - `views`: the views beside the consoles (keyspace, Pub/Sub, streams and groups, what just
 //!   happened) and the timeline, drawn from the session's view model.
 
@@ -19,6 +20,7 @@ mod api;
 mod app;
 mod clock;
 mod frame;
+mod learn;
 mod lines;
 mod output;
 mod pane;

@@ -850,12 +850,47 @@ impl Ctl {
     pub fn run_script(&self, text: &str) -> Result<Vec<Rc<Output>>, String> {
         let steps =
             transcript::parse(text).map_err(|e| format!("line {}: {}", e.line, e.message))?;
+        self.run_steps(&steps)
+    }
+
+    /// Replaces the session with an empty one whose clock is paused (a lesson's or a
+    /// challenge's start: the scenario's `@profile` and `@clock` then fix the server and the
+    /// start, so every reader sees the same ids) and runs `text` in it. A text that does not
+    /// parse changes nothing.
+    pub fn start_scenario(&self, text: &str) -> Result<Vec<Rc<Output>>, String> {
+        let steps =
+            transcript::parse(text).map_err(|e| format!("line {}: {}", e.line, e.message))?;
+        self.start_steps(&steps)
+    }
+
+    /// [`Ctl::start_scenario`] with parsed steps.
+    pub fn start_steps(&self, steps: &[transcript::Located]) -> Result<Vec<Rc<Output>>, String> {
+        {
+            let Ok(mut s) = self.0.session.try_borrow_mut() else {
+                return Err("the session is busy".into());
+            };
+            let profile = s.profile();
+            *s = Session::new(page_config(), profile, clock::now_ms());
+        }
+        self.0.last_real.set(clock::now_ms());
+        self.publish(vec![Item::Reset], true, true);
+        self.run_steps(steps)
+    }
+
+    /// The timeline's position: the current step and how many there are.
+    pub fn position(&self) -> (usize, usize) {
+        self.read(|s| (s.current(), s.len())).unwrap_or_default()
+    }
+
+    /// Runs parsed scenario steps (a lesson's part), showing each step's output in the panes;
+    /// returns each command's output, in order.
+    pub fn run_steps(&self, steps: &[transcript::Located]) -> Result<Vec<Rc<Output>>, String> {
         let mut seen: Vec<(transcript::Step, Output)> = Vec::new();
         {
             let Ok(mut s) = self.0.session.try_borrow_mut() else {
                 return Err("the session is busy".into());
             };
-            s.run_steps_observed(&steps, &mut |step, out| {
+            s.run_steps_observed(steps, &mut |step, out| {
                 seen.push((step.clone(), out.clone()))
             });
         }
