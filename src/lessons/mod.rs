@@ -1,0 +1,91 @@
+//! The built-in lessons (issue 16): thirteen scenarios in the transcript format, listed in
+//! order with the views each opens, and split at `@pause` into the parts the page steps through.
+//!
+//! A lesson's text is an ordinary scenario (`crate::transcript`): `#` lines are its narration,
+//! `@pause` ends a part, and the expected output under each command is what the session prints
+//! (`tests/lessons.rs` checks it, and re-blesses it with `BLESS=1`).
+
+use crate::transcript::{self, Located, ParseError, Step};
+
+/// One built-in lesson.
+pub struct Lesson {
+    /// A stable kebab-case id (the page's `data-name`).
+    pub name: &'static str,
+    pub title: &'static str,
+    /// One sentence for the lesson list.
+    pub summary: &'static str,
+    /// The views the lesson opens: `pubsub`, `keyspace` or `stream:KEY`.
+    pub views: &'static [&'static str],
+    /// The scenario text.
+    pub text: &'static str,
+}
+
+macro_rules! lesson {
+    ($name:literal, $file:literal, $title:literal, $summary:literal, [$($view:literal),*]) => {
+        Lesson {
+            name: $name,
+            title: $title,
+            summary: $summary,
+            views: &[$($view),*],
+            text: include_str!($file),
+        }
+    };
+}
+
+static LESSONS: &[Lesson] = &[
+    lesson!(
+        "pubsub-basics",
+        "01-pubsub-basics.scenario",
+        "Pub/Sub basics",
+        "SUBSCRIBE and PUBLISH, the receiver count, and a message lost when nobody listens.",
+        ["pubsub"]
+    ),
+    lesson!(
+        "patterns",
+        "02-patterns.scenario",
+        "Patterns and sharded channels",
+        "PSUBSCRIBE with patterns, message vs pmessage, and SSUBSCRIBE/SPUBLISH.",
+        ["pubsub"]
+    ),
+    lesson!(
+        "pubsub-vs-streams",
+        "03-pubsub-vs-streams.scenario",
+        "Pub/Sub vs Streams",
+        "A subscriber that disconnects misses messages; a stream reader catches up from its last id.",
+        ["pubsub", "stream:orders:log"]
+    ),
+];
+
+/// Every lesson, in order 1..=13.
+pub fn all() -> &'static [Lesson] {
+    LESSONS
+}
+
+/// The lesson with this name.
+pub fn find(name: &str) -> Option<&'static Lesson> {
+    LESSONS.iter().find(|l| l.name == name)
+}
+
+/// One part of a lesson: what the page runs on one "next" and the narration it shows then.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Part {
+    /// The part's `#` lines, without the `# `.
+    pub narration: Vec<String>,
+    /// Its other steps (commands, frames, directives), in order.
+    pub steps: Vec<Located>,
+}
+
+/// A lesson's parts, split at `@pause`: each part's narration and its other steps, in order.
+pub fn parts(text: &str) -> Result<Vec<Part>, ParseError> {
+    let mut parts = Vec::new();
+    let mut part = Part::default();
+    for located in transcript::parse(text)? {
+        match located.step {
+            Step::Pause => parts.push(std::mem::take(&mut part)),
+            Step::Comment(c) => part.narration.push(c),
+            _ => part.steps.push(located),
+        }
+    }
+    parts.push(part);
+    Ok(parts)
+}
