@@ -54,6 +54,20 @@ static LESSONS: &[Lesson] = &[
         "A subscriber that disconnects misses messages; a stream reader catches up from its last id.",
         ["pubsub", "stream:orders:log"]
     ),
+    lesson!(
+        "streams-basics",
+        "04-streams-basics.scenario",
+        "Streams basics",
+        "XADD with * and explicit ids, XRANGE and XREVRANGE, and XREAD BLOCK with $.",
+        ["stream:sensor"]
+    ),
+    lesson!(
+        "consumer-groups",
+        "05-consumer-groups.scenario",
+        "Consumer groups",
+        "Load balancing across workers with XREADGROUP, XACK, and what happens without XACK.",
+        ["stream:jobs"]
+    ),
 ];
 
 /// Every lesson, in order 1..=13.
