@@ -68,6 +68,27 @@ static LESSONS: &[Lesson] = &[
         "Load balancing across workers with XREADGROUP, XACK, and what happens without XACK.",
         ["stream:jobs"]
     ),
+    lesson!(
+        "failure-recovery",
+        "06-failure-recovery.scenario",
+        "Failure and recovery",
+        "A worker dies; XPENDING shows its jobs aging and XCLAIM and XAUTOCLAIM move them to another.",
+        ["stream:jobs"]
+    ),
+    lesson!(
+        "dead-letters",
+        "07-dead-letters.scenario",
+        "Dead letters",
+        "After too many deliveries, move a job to a dead-letter stream (XADD, then XACKDEL in Redis 8).",
+        ["stream:jobs", "stream:jobs:dead"]
+    ),
+    lesson!(
+        "trimming",
+        "08-trimming.scenario",
+        "Trimming",
+        "MAXLEN, MINID, ~ vs =, LIMIT, and what trimming does to pending entries (KEEPREF, DELREF, ACKED).",
+        ["stream:events", "stream:big", "stream:tasks"]
+    ),
 ];
 
 /// Every lesson, in order 1..=13.
