@@ -9,6 +9,7 @@
 //! - `session`: the one owner of the state (engine, panes, virtual clock, step
 //!   log, checkpoints): steps, time travel, save/load, the scenario runner.
 //! - `transcript`: the transcript/scenario format, parsed and rendered.
+//! - `lessons`: the built-in lessons (scenarios) and their split into parts.
 //! - `server` (native only): the RESP2/RESP3 TCP server around one engine with a
 //!   real clock, used by redis-cli, client libraries and the differential tests.
 //! - `ui` (wasm32 only): the Yew page.
