@@ -89,19 +89,20 @@ pub struct LearnProps {
     pub views: Callback<ViewAction>,
 }
 
-/// Opens the views a lesson names ("pubsub", "keyspace", "stream:KEY"), the first one first.
+/// Shows the views a lesson names ("pubsub", "keyspace", "stream:KEY"), the first one first,
+/// and folds the keyspace and Pub/Sub views when the lesson does not name them.
 fn open_views(views: &Callback<ViewAction>, names: &[&str]) {
-    for name in names.iter().rev() {
-        let id = match *name {
-            "pubsub" => ViewId::PubSub,
-            "keyspace" => ViewId::Keyspace,
-            other => match other.strip_prefix("stream:") {
-                Some(key) => ViewId::Stream(0, key.to_string()),
-                None => continue,
-            },
-        };
-        views.emit(ViewAction::Open(id));
-    }
+    let ids = names
+        .iter()
+        .filter_map(|name| match *name {
+            "pubsub" => Some(ViewId::PubSub),
+            "keyspace" => Some(ViewId::Keyspace),
+            other => other
+                .strip_prefix("stream:")
+                .map(|key| ViewId::Stream(0, key.to_string())),
+        })
+        .collect();
+    views.emit(ViewAction::Focus(ids));
 }
 
 /// Starts `lesson` from its beginning: a fresh session running its first part.

@@ -261,6 +261,9 @@ pub enum ViewAction {
     Close(ViewId),
     /// Opens a view (a key clicked) and puts it first among the unpinned.
     Open(ViewId),
+    /// A lesson's views: each opens (streams first among the unpinned, in the order given);
+    /// the keyspace and Pub/Sub views fold when not among them, so the lesson's own come first.
+    Focus(Vec<ViewId>),
     Motion(bool),
     DeadLetterAfter(u64),
     Hover(Option<Rc<Cause>>),
@@ -290,6 +293,18 @@ impl ViewsUi {
                 self.closed.remove(&id);
                 self.collapsed.remove(&id);
                 self.touch(id);
+            }
+            ViewAction::Focus(ids) => {
+                for fixed in [ViewId::Keyspace, ViewId::PubSub] {
+                    if !ids.contains(&fixed) {
+                        self.collapsed.insert(fixed);
+                    }
+                }
+                for id in ids.into_iter().rev() {
+                    self.closed.remove(&id);
+                    self.collapsed.remove(&id);
+                    self.touch(id);
+                }
             }
             ViewAction::Motion(on) => self.motion = on,
             ViewAction::DeadLetterAfter(n) => self.dead_letter_after = n.clamp(1, 1000),
