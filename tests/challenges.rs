@@ -87,6 +87,166 @@ const WRONG: &[(&str, &str, &str)] = &[
         "worker-1> DEL orders\n",
         "orders holds 0 entries",
     ),
+    ("group-lag", "ops> XLEN mail\nops> SET mailer:lag 13\n", "mailer:lag holds 13, which is not"),
+    ("group-lag", "ops> XINFO GROUPS mail\n", "no key mailer:lag"),
+    (
+        "group-lag",
+        "ops> XREADGROUP GROUP mailer m1 STREAMS mail >\nops> SET mailer:lag 0\n",
+        "mailer has read entries since the setup",
+    ),
+    (
+        "rate-limiter",
+        "api> INCR rate:42\napi> EXPIRE rate:42 10\napi> INCR rate:42\napi> EXPIRE rate:42 10\n\
+         api> INCR rate:42\napi> EXPIRE rate:42 10\napi> INCR rate:7\napi> EXPIRE rate:7 10\n",
+        "window now ends 10 s after the setup",
+    ),
+    ("rate-limiter", "api> 3 INCR rate:42\napi> INCR rate:7\n", "rate:7 never expires"),
+    (
+        "rate-limiter",
+        "api> SET rate:42 6\napi> INCR rate:7\napi> EXPIRE rate:7 10\n",
+        "count each of user 42's requests",
+    ),
+    (
+        "rate-limiter",
+        "api> SET rate:42 3\napi> 3 INCR rate:42\napi> INCR rate:7\napi> EXPIRE rate:7 10\n",
+        "rate:42 no longer expires",
+    ),
+    (
+        "rate-limiter",
+        "@clock +7000\napi> 3 INCR rate:42\napi> INCR rate:7\napi> EXPIRE rate:7 10\n",
+        "rate:42 counts 3, not 6",
+    ),
+    (
+        "trim-exact-vs-approx",
+        "app> XTRIM metrics:exact MAXLEN ~ 100\napp> XTRIM metrics:approx MAXLEN ~ 100\n",
+        "metrics:exact holds 150 entries, not exactly 100",
+    ),
+    (
+        "trim-exact-vs-approx",
+        "app> XTRIM metrics:exact MAXLEN 100\napp> XTRIM metrics:approx MAXLEN 100\n",
+        "first node holds 50 deleted entries",
+    ),
+    (
+        "trim-exact-vs-approx",
+        "app> XTRIM metrics:exact MAXLEN 100\napp> XTRIM metrics:approx MAXLEN ~ 10\n",
+        "holds only 50 entries",
+    ),
+    (
+        "trim-exact-vs-approx",
+        "app> DEL metrics:exact\napp> XTRIM metrics:approx MAXLEN ~ 100\n",
+        "metrics:exact is not the stream the setup made",
+    ),
+    (
+        "fan-out-vs-one",
+        "shop> XGROUP CREATE orders shipping 0\n\
+         ship-1> XREADGROUP GROUP shipping ship-1 COUNT 2 STREAMS orders >\n\
+         ship-2> XREADGROUP GROUP shipping ship-2 COUNT 2 STREAMS orders >\n",
+        "orders has no consumer group billing",
+    ),
+    (
+        "fan-out-vs-one",
+        "shop> XGROUP CREATE orders billing $\nshop> XGROUP CREATE orders shipping 0\n\
+         ship-1> XREADGROUP GROUP shipping ship-1 COUNT 2 STREAMS orders >\n\
+         ship-2> XREADGROUP GROUP shipping ship-2 COUNT 2 STREAMS orders >\n",
+        "group billing has not delivered 1700000000000-0",
+    ),
+    (
+        "fan-out-vs-one",
+        "shop> XGROUP CREATE orders billing 0\nshop> XGROUP CREATE orders shipping 0\n\
+         billing> XREADGROUP GROUP billing billing STREAMS orders >\n\
+         ship-1> XREADGROUP GROUP shipping ship-1 STREAMS orders >\n\
+         ship-2> XREADGROUP GROUP shipping ship-2 STREAMS orders >\n",
+        "ship-2 has not read any order",
+    ),
+    (
+        "fan-out-vs-one",
+        "shop> XGROUP CREATE orders billing 0\nshop> XGROUP CREATE orders shipping 0\n\
+         billing> XREADGROUP GROUP billing billing STREAMS orders >\n\
+         ship-1> XREADGROUP GROUP shipping ship-1 STREAMS orders >\n\
+         ship-2> XCLAIM orders shipping ship-2 0 1700000000000-0\n",
+        "1700000000000-0 was delivered 2 times in shipping",
+    ),
+    (
+        "claim-idle",
+        "worker-2> XCLAIM jobs g worker-2 0 1700000000000-0 1700000000000-1 1700000030000-0\n",
+        "1700000030000-0 was taken from worker-1 after only 40 s idle",
+    ),
+    ("claim-idle", "worker-2> XAUTOCLAIM jobs g worker-2 30000 0\n", "after only 40 s idle"),
+    (
+        "claim-idle",
+        "worker-2> XCLAIM jobs g worker-2 60000 1700000000000-0\n",
+        "1700000000000-1 is still pending for worker-1",
+    ),
+    (
+        "claim-idle",
+        "worker-1> XACK jobs g 1700000000000-0 1700000000000-1 1700000030000-0\n",
+        "1700000000000-0 is no longer pending",
+    ),
+    (
+        "delete-consumer-safely",
+        "ops> XGROUP DELCONSUMER jobs g worker-1\n",
+        "1700000000000-0 is no longer pending",
+    ),
+    (
+        "delete-consumer-safely",
+        "ops> XCLAIM jobs g worker-2 0 1700000000000-0 1700000000000-1\n",
+        "worker-1 is still a consumer of g",
+    ),
+    (
+        "delete-consumer-safely",
+        "ops> XCLAIM jobs g worker-3 0 1700000000000-0 1700000000000-1\n\
+         ops> XGROUP DELCONSUMER jobs g worker-1\n",
+        "1700000000000-0 is pending for worker-3, not worker-2",
+    ),
+    ("offline-catch-up", "bob> SUBSCRIBE room\n", "bob has not read from room:history"),
+    (
+        "offline-catch-up",
+        "bob> XRANGE room:history - +\nbob> SUBSCRIBE room\n",
+        "bob has not read from room:history",
+    ),
+    (
+        "offline-catch-up",
+        "bob> XREADGROUP GROUP bob bob STREAMS room:history >\n",
+        "bob is not subscribed to room",
+    ),
+    (
+        "offline-catch-up",
+        "bob> XGROUP SETID room:history bob $\n\
+         bob> XREADGROUP GROUP bob bob STREAMS room:history >\nbob> SUBSCRIBE room\n",
+        "skipped ahead with XGROUP SETID",
+    ),
+    (
+        "offline-catch-up",
+        "bob> XREADGROUP GROUP bob bob COUNT 1 STREAMS room:history >\nbob> SUBSCRIBE room\n",
+        "bob has not read the missed message 1700000000000-2",
+    ),
+    (
+        "dead-letter",
+        "worker-2> XADD jobs:dead * job 1 task resize\n",
+        "1700000000000-0 is still pending in workers",
+    ),
+    (
+        "dead-letter",
+        "worker-2> XACK jobs workers 1700000000000-0\n",
+        "jobs:dead holds no copy of 1700000000000-0",
+    ),
+    (
+        "dead-letter",
+        "worker-2> XADD jobs:dead * job 1 task resize\nworker-2> XADD jobs:dead * job 3 task report\n\
+         worker-2> XACK jobs workers 1700000000000-0 1700000000000-2\n",
+        "1700000000000-2 was dead-lettered after only 2 deliveries",
+    ),
+    (
+        "dead-letter",
+        "worker-2> XADD jobs:dead * job 1\nworker-2> XACK jobs workers 1700000000000-0\n",
+        "jobs:dead holds no copy of 1700000000000-0",
+    ),
+    (
+        "dead-letter",
+        "worker-2> XADD jobs:dead * job 1 task resize\n\
+         worker-2> XACK jobs workers 1700000000000-0 1700000000000-1\n",
+        "1700000000000-1 (1 delivery) is no longer pending",
+    ),
 ];
 
 const PROFILES: [Profile; 2] = [Profile::V7, Profile::V8];
@@ -130,7 +290,7 @@ fn verdict(c: &Challenge, profile: Profile, steps: &str) -> Verdict {
 
 #[test]
 fn every_solution_solves_its_challenge_and_the_setup_alone_does_not() {
-    assert!(challenges::all().len() >= 5);
+    assert!(challenges::all().len() >= 10);
     for c in challenges::all() {
         for profile in PROFILES {
             let (mut s, from) = set_up(c, profile);
@@ -212,4 +372,25 @@ fn challenges_are_named_uniquely_and_described_fully() {
         }
     }
     assert!(challenges::find("no-such-challenge").is_none());
+}
+
+#[test]
+fn odd_lines_in_any_pane_never_break_a_check() {
+    let odd = "x> XACK\nx> XACK a\nx> XGROUP\nx> XGROUP CREATE\nx> XREADGROUP\nx> SET\n\
+               x> \"unclosed\nx> 0 PING\nx> 3\nx> INCR\nx> XACKDEL\n";
+    for c in challenges::all() {
+        let panes: Vec<&str> = c
+            .setup
+            .lines()
+            .filter_map(|l| l.strip_prefix("@pane add "))
+            .collect();
+        let mut steps = String::new();
+        for p in panes {
+            steps.push_str(&odd.replace("x>", &format!("{p}>")));
+        }
+        assert!(matches!(
+            verdict(c, Profile::V8, &steps),
+            Verdict::NotYet(_)
+        ));
+    }
 }

@@ -219,6 +219,23 @@ impl<'a> Ctx<'a> {
             .map(|p| String::from_utf8_lossy(&p.consumer).into_owned())
     }
 
+    /// The IDs the group has delivered and not forgotten: its pending entries, and every ID
+    /// the reader acknowledged in it (an acknowledged entry leaves no trace in the state).
+    fn handled(&self, key: &str, group: &str) -> Vec<StreamId> {
+        let acked = self
+            .cmds
+            .iter()
+            .filter(|x| x.name().starts_with(b"XACK"))
+            .filter(|x| x.arg(1) == key.as_bytes() && x.arg(2) == group.as_bytes())
+            .flat_map(|x| x.args.get(3..).unwrap_or_default())
+            .filter_map(|a| parse_id(a));
+        self.pel(key, group)
+            .into_iter()
+            .map(|p| p.id)
+            .chain(acked)
+            .collect()
+    }
+
     /// The connection of pane `pane`, if it has one.
     fn client(&self, pane: &str) -> Option<ClientInfo> {
         self.s.engine().inspect_client(self.s.pane(pane)?.client?)
