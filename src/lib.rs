@@ -2,6 +2,8 @@
 //!
 //! - `engine`: the deterministic, sans-IO Redis emulator (commands, data,
 //!   replies, RESP encoding). Built for native and wasm32 alike.
+//! - `challenges`: interview-prep tasks checked against the session's state and
+//!   the commands the reader typed.
 //! - `cli`: redis-cli's text rules as pure functions (line splitting, shared with
 //!   the server's inline protocol; quoting, reply formatting, HELP, hints).
 //! - `console`: what a console pane does with a typed line (redis-cli's rules),
