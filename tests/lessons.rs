@@ -180,10 +180,14 @@ fn lessons_have_the_shape_the_page_needs() {
             last.narration[0].starts_with("Try it yourself"),
             "{name}: the last part is not \"Try it yourself\""
         );
-        // Every part but the last runs something, so "next" always shows a change.
-        for (i, p) in parts[..parts.len() - 1].iter().enumerate() {
-            assert!(!p.steps.is_empty(), "{name} part {i} runs nothing");
-        }
+        // Every part but the last runs something, so "next" always shows a change; the one
+        // exception is the common mistakes' slow subscriber, whose demonstration is spliced in
+        // with the output-buffer directives.
+        let empty = parts[..parts.len() - 1]
+            .iter()
+            .filter(|p| p.steps.is_empty())
+            .count();
+        assert_eq!(empty, usize::from(name == "common-mistakes"), "{name}");
     }
 }
 

@@ -89,6 +89,41 @@ static LESSONS: &[Lesson] = &[
         "MAXLEN, MINID, ~ vs =, LIMIT, and what trimming does to pending entries (KEEPREF, DELREF, ACKED).",
         ["stream:events", "stream:big", "stream:tasks"]
     ),
+    lesson!(
+        "event-sourcing",
+        "09-event-sourcing.scenario",
+        "Event sourcing",
+        "Rebuild an account's state by replaying its stream of events.",
+        ["stream:account:42", "keyspace"]
+    ),
+    lesson!(
+        "list-queue-vs-streams",
+        "10-list-queue-vs-streams.scenario",
+        "A list queue vs a stream",
+        "LPUSH/BRPOP vs XADD/XREADGROUP: what is lost when a worker crashes.",
+        ["keyspace", "stream:tasks"]
+    ),
+    lesson!(
+        "beyond-messaging",
+        "11-beyond-messaging.scenario",
+        "Beyond messaging",
+        "A rate limiter, a lock, a leaderboard and keyspace notifications for cache invalidation.",
+        ["keyspace", "pubsub"]
+    ),
+    lesson!(
+        "chat",
+        "12-chat.scenario",
+        "A chat with both",
+        "Pub/Sub for live delivery, a stream for history and catching up after being offline.",
+        ["pubsub", "stream:chat:lobby:history"]
+    ),
+    lesson!(
+        "common-mistakes",
+        "13-common-mistakes.scenario",
+        "Common mistakes",
+        "Lost Pub/Sub events, an uncapped stream, no XACK, a lone consumer and a slow subscriber.",
+        ["pubsub", "stream:mails", "keyspace"]
+    ),
 ];
 
 /// Every lesson, in order 1..=13.
