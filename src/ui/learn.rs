@@ -132,10 +132,16 @@ fn start_lesson(ctl: &Ctl, views: &Callback<ViewAction>, lesson: &'static Lesson
 }
 
 /// Starts `challenge`: a fresh session running its setup.
-fn start_challenge(ctl: &Ctl, challenge: &'static Challenge) -> Activity {
+fn start_challenge(
+    ctl: &Ctl,
+    views: &Callback<ViewAction>,
+    challenge: &'static Challenge,
+) -> Activity {
     if let Err(e) = ctl.start_scenario(challenge.setup) {
         return Activity::Failed(format!("The challenge could not start: {e}."));
     }
+    // A challenge shows every view: which one matters is part of the puzzle.
+    views.emit(ViewAction::Focus(vec![ViewId::Keyspace, ViewId::PubSub]));
     Activity::Challenge(ChallengeRun {
         challenge,
         from: ctl.position().0,
@@ -165,7 +171,16 @@ fn paragraphs(lines: &[String]) -> Html {
     if !current.is_empty() {
         out.push(current);
     }
-    html! { <>{ for out.into_iter().map(|p| html! { <p>{ p }</p> }) }</> }
+    html! { <>{ for out.into_iter().map(|p| html! { <p>{ inline(&p) }</p> }) }</> }
+}
+
+/// Text where `backquoted` spans are code (a key, a command), as the lessons write them.
+fn inline(text: &str) -> Html {
+    html! {
+        <>{ for text.split('`').enumerate().map(|(i, part)| {
+            if i % 2 == 1 { html! { <code>{ part }</code> } } else { html! { part } }
+        }) }</>
+    }
 }
 
 /// The panel: the current lesson or challenge, the lists, and the welcome.
@@ -205,12 +220,12 @@ pub fn Learn(props: &LearnProps) -> Html {
         })
     };
     let open_challenge = {
-        let (ctl, activity) = (ctl.clone(), activity.clone());
+        let (ctl, views, activity) = (ctl.clone(), views.clone(), activity.clone());
         let (dismiss, lists_open) = (dismiss_welcome.clone(), lists_open.clone());
         Callback::from(move |challenge: &'static Challenge| {
             dismiss.emit(());
             lists_open.set(false);
-            activity.set(start_challenge(&ctl, challenge));
+            activity.set(start_challenge(&ctl, &views, challenge));
         })
     };
     let close = {
@@ -452,10 +467,10 @@ fn challenge_card(
                 <h2>{ format!("Challenge: {}", c.title) }</h2>
                 if done { <span class="learn-progress solved">{ "✓ solved before" }</span> }
             </div>
-            <p class="challenge-task">{ c.task }</p>
+            <p class="challenge-task">{ inline(c.task) }</p>
             if run.hints > 0 {
                 <ol class="challenge-hints">
-                    { for c.hints.iter().take(run.hints).map(|h| html! { <li>{ *h }</li> }) }
+                    { for c.hints.iter().take(run.hints).map(|h| html! { <li>{ inline(h) }</li> }) }
                 </ol>
             }
             if let Some((ok, why)) = &run.verdict {
