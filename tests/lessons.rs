@@ -125,7 +125,10 @@ fn lessons_replay_without_mismatches() {
         }
     }
     println!("{} lessons, {commands} commands", lessons::all().len());
-    assert!(!bless, "re-blessed; run again without BLESS");
+    assert!(
+        !bless,
+        "BLESS is set: lessons were rewritten where they differed; run again without it"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
