@@ -29,6 +29,9 @@ fn file(lesson: &Lesson) -> PathBuf {
     dir.join(format!("{:02}-{}.scenario", n + 1, lesson.name))
 }
 
+/// A step's own lines and the frames it delivered to panes, by pane name.
+type StepOutput = (Vec<String>, Vec<(String, Vec<String>)>);
+
 /// The lesson's steps with every command's output and every frame as the session printed them:
 /// the old frames are dropped and each step is followed by the frames it delivered.
 fn blessed(text: &str) -> String {
@@ -37,8 +40,7 @@ fn blessed(text: &str) -> String {
         .into_iter()
         .filter(|s| !matches!(s.step, Step::Frame { .. }))
         .collect();
-    let mut outputs: Vec<Option<(Vec<String>, Vec<(String, Vec<String>)>)>> =
-        vec![None; steps.len()];
+    let mut outputs: Vec<Option<StepOutput>> = vec![None; steps.len()];
     let texts = |lines: &[streamplay::console::Line]| -> Vec<String> {
         lines
             .iter()
@@ -123,7 +125,10 @@ fn lessons_replay_without_mismatches() {
         }
     }
     println!("{} lessons, {commands} commands", lessons::all().len());
-    assert!(!bless, "re-blessed; run again without BLESS");
+    assert!(
+        !bless,
+        "BLESS is set: lessons were rewritten where they differed; run again without it"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
