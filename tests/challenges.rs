@@ -175,7 +175,7 @@ const WRONG: &[(&str, &str, &str)] = &[
     (
         "claim-idle",
         "worker-2> XCLAIM jobs g worker-2 60000 1700000000000-0\n",
-        "1700000000000-1 is still pending for worker-1",
+        "1700000000000-1 is pending for worker-1, not worker-2",
     ),
     (
         "claim-idle",
