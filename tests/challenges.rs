@@ -394,3 +394,20 @@ fn odd_lines_in_any_pane_never_break_a_check() {
         ));
     }
 }
+
+#[test]
+fn a_session_that_already_has_a_pane_runs_every_challenge_too() {
+    // The page may start a challenge in a session that has its first pane already: the
+    // setup's `@clock` then moves the clock instead of the start, and the IDs are the same.
+    for c in challenges::all() {
+        let mut s = Session::with_panes(SessionConfig::default(), Profile::V8, 5, &["A"]).unwrap();
+        run_clean(&mut s, c.setup, c.name, "setup");
+        let from = s.current();
+        run_clean(&mut s, c.solution, c.name, "solution");
+        assert!(
+            matches!(c.check(&s, from), Verdict::Solved(_)),
+            "{}",
+            c.name
+        );
+    }
+}
