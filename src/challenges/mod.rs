@@ -5,6 +5,19 @@
 //! The page runs a challenge's `setup` in a fresh session, remembers the timeline index right
 //! after it (`from`), lets the reader work, and calls [`Challenge::check`]. The challenges
 //! themselves live in `list.rs`.
+//!
+//! ```
+//! use streamplay::challenges::{find, Verdict};
+//! use streamplay::engine::Profile;
+//! use streamplay::session::{Session, SessionConfig};
+//!
+//! let c = find("lock-with-expiry").unwrap();
+//! let mut s = Session::new(SessionConfig::default(), Profile::V8, 0);
+//! s.run_scenario(c.setup).unwrap();
+//! let from = s.current();
+//! s.run("worker-1", "SET lock:report worker-1 NX").unwrap();
+//! assert!(matches!(c.check(&s, from), Verdict::NotYet(why) if why.contains("never expires")));
+//! ```
 
 use crate::cli::split::split_args;
 use crate::cli::tokenize::parse_repeat;
