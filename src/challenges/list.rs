@@ -3,7 +3,7 @@
 //! Every setup starts the clock at `T` and keeps it paused, so `XADD *` makes `T-0`, `T-1`, ...
 //! and a check can name the IDs it expects.
 
-use super::{id, listed, need, parse_id, Challenge, Ctx};
+use super::{cat, id, listed, need, parse_id, text, Challenge, Ctx, Res};
 use crate::engine::glob;
 use crate::engine::inspect::{Preview, Window};
 
@@ -336,46 +336,50 @@ pub(super) static ALL: [Challenge; 13] = [
     },
 ];
 
-fn pattern_two_of_three(c: &Ctx) -> Result<String, String> {
-    let reader = c.client("reader");
-    let (channels, patterns) = reader.map(|r| (r.channels, r.patterns)).unwrap_or_default();
-    let text = |v: &[Vec<u8>]| -> Vec<String> {
-        v.iter()
-            .map(|b| String::from_utf8_lossy(b).into_owned())
-            .collect()
-    };
-    need(channels.is_empty(), || {
-        format!(
-            "reader is subscribed to the channel(s) {}: use one pattern instead",
-            listed(&text(&channels))
-        )
-    })?;
-    let [pattern] = &patterns[..] else {
-        return Err(if patterns.is_empty() {
-            "reader has no pattern subscription yet".into()
-        } else {
-            format!(
-                "reader has {} patterns ({}): one must do",
-                patterns.len(),
-                listed(&text(&patterns))
-            )
-        });
-    };
-    let p = String::from_utf8_lossy(pattern);
-    for ch in ["news.sports", "news.weather"] {
-        need(glob::matches(pattern, ch.as_bytes(), false), || {
-            format!("the pattern {p} does not match {ch}")
-        })?;
+fn pattern_two_of_three(c: &Ctx) -> Res {
+    let (channels, patterns) = c
+        .client("reader")
+        .map(|r| (r.channels, r.patterns))
+        .unwrap_or_default();
+    if !channels.is_empty() {
+        return Err(cat(&[
+            "reader is subscribed to the channel(s) ",
+            &listed(&channels),
+            ": use one pattern instead",
+        ]));
     }
-    need(!glob::matches(pattern, b"newsroom", false), || {
-        format!("the pattern {p} also matches newsroom")
-    })?;
-    Ok(format!(
-        "reader's one pattern {p} matches news.sports and news.weather, and not newsroom"
-    ))
+    let [pattern] = &patterns[..] else {
+        need(
+            !patterns.is_empty(),
+            "reader has no pattern subscription yet",
+        )?;
+        return Err(cat(&[
+            "reader has ",
+            &patterns.len().to_string(),
+            " patterns (",
+            &listed(&patterns),
+            "): one must do",
+        ]));
+    };
+    let p = text(pattern);
+    for ch in ["news.sports", "news.weather", "newsroom"] {
+        if glob::matches(pattern, ch.as_bytes(), false) != (ch != "newsroom") {
+            let does = if ch == "newsroom" {
+                " also matches "
+            } else {
+                " does not match "
+            };
+            return Err(cat(&["the pattern ", &p, does, ch]));
+        }
+    }
+    Ok(cat(&[
+        "reader's one pattern ",
+        &p,
+        " matches news.sports and news.weather, and not newsroom",
+    ]))
 }
 
-fn new_entries_only(c: &Ctx) -> Result<String, String> {
+fn new_entries_only(c: &Ctx) -> Res {
     let last_old = id(T, 2);
     let g = c.group("logs", "alerts")?;
     let start = c
@@ -386,138 +390,155 @@ fn new_entries_only(c: &Ctx) -> Result<String, String> {
                 && x.arg(3) == b"alerts"
         })
         .last()
-        .map(|x| x.arg(4).to_vec());
-    if let Some(start) = start.filter(|s| s != b"$") {
-        need(parse_id(&start).is_some_and(|s| s >= last_old), || {
-            format!(
-                "alerts starts at {}, before the old entries: they would be delivered too",
-                String::from_utf8_lossy(&start)
-            )
-        })?;
+        .map(|x| x.arg(4));
+    if let Some(start) = start.filter(|s| *s != b"$") {
+        if parse_id(start).is_none_or(|s| s < last_old) {
+            return Err(cat(&[
+                "alerts starts at ",
+                &text(start),
+                ", before the old entries: they would be delivered too",
+            ]));
+        }
     }
     if let Some(old) = c.pel("logs", "alerts").iter().find(|p| p.id <= last_old) {
-        return Err(format!(
-            "the old entry {} was delivered to {}",
-            old.id,
-            String::from_utf8_lossy(&old.consumer)
-        ));
+        return Err(cat(&[
+            "the old entry ",
+            &old.id.to_string(),
+            " was delivered to ",
+            &text(&old.consumer),
+        ]));
     }
     let pager = g.consumers.iter().find(|k| k.name == b"pager");
     need(
         g.last_delivered_id > last_old && pager.is_some_and(|k| k.active_time_ms.is_some()),
-        || "pager has not read a new entry through alerts yet".into(),
+        "pager has not read a new entry through alerts yet",
     )?;
-    Ok(format!(
-        "alerts delivered only new entries, up to {}, and pager read them",
-        g.last_delivered_id
-    ))
+    Ok("alerts delivered only new entries, and pager read them".into())
 }
 
-fn lock_with_expiry(c: &Ctx) -> Result<String, String> {
+fn lock_with_expiry(c: &Ctx) -> Res {
     let holder = c.string("lock:report").ok_or("nobody holds lock:report")?;
-    need(holder == "worker-1", || {
-        format!("lock:report is held by {holder}, not worker-1")
-    })?;
+    if holder != "worker-1" {
+        return Err(cat(&["lock:report is held by ", &holder, ", not worker-1"]));
+    }
     let ttl = c.key("lock:report").and_then(|k| k.ttl_ms);
-    need(ttl.is_some(), || {
-        "lock:report never expires: if worker-1 crashed, nobody could take it again".into()
-    })?;
-    need(ttl.is_some_and(|t| t <= 30_000), || {
-        "lock:report expires later than 30 s from now".into()
-    })?;
-    let is_set = |x: &&super::Cmd| x.name() == b"SET" && x.arg(1) == b"lock:report" && x.has("NX");
+    need(
+        ttl.is_some(),
+        "lock:report never expires: if worker-1 crashed, nobody could take it again",
+    )?;
+    need(
+        ttl.is_some_and(|t| t <= 30_000),
+        "lock:report expires later than 30 s from now",
+    )?;
+    let is_set = |x: &super::Cmd| x.name() == b"SET" && x.arg(1) == b"lock:report" && x.has("NX");
     let taken = c
         .cmds
         .iter()
-        .position(|x| x.pane == "worker-1" && is_set(&x) && (x.has("EX") || x.has("PX")));
-    let Some(taken) = taken else {
-        return Err(
-            "worker-1 must take the lock with one SET lock:report ... NX EX 30 \
-                    (SETNX and then EXPIRE leave a moment when the lock never expires)"
-                .into(),
-        );
-    };
+        .position(|x| x.pane == "worker-1" && is_set(x) && (x.has("EX") || x.has("PX")))
+        .ok_or(
+            "worker-1 must take the lock with one SET lock:report ... NX EX 30 (SETNX and then \
+             EXPIRE leave a moment when the lock never expires)",
+        )?;
     need(
         c.cmds[taken..]
             .iter()
-            .any(|x| x.pane == "worker-2" && is_set(&x)),
-        || "worker-2 has not tried to take lock:report with SET ... NX yet".into(),
+            .any(|x| x.pane == "worker-2" && is_set(x)),
+        "worker-2 has not tried to take lock:report with SET ... NX yet",
     )?;
     Ok("worker-1 holds lock:report for at most 30 s, and worker-2's SET NX found it taken".into())
 }
 
-fn leaderboard_top_3(c: &Ctx) -> Result<String, String> {
-    let want = [("ben", "340"), ("gus", "390"), ("dev", "410")];
-    need(c.key("scores").is_some_and(|k| k.size == 8), || {
-        "scores no longer holds its 8 players".into()
-    })?;
+fn leaderboard_top_3(c: &Ctx) -> Res {
+    need(
+        c.key("scores").is_some_and(|k| k.size == 8),
+        "scores no longer holds its 8 players",
+    )?;
     let key = c.key("podium").ok_or("there is no key podium yet")?;
     let Preview::Zset { ranked } = key.preview else {
-        return Err(format!("podium is a {}, not a sorted set", key.type_name));
+        return Err(cat(&["podium is a ", &key.type_name, ", not a sorted set"]));
     };
-    let have: Vec<(String, String)> = ranked
-        .iter()
-        .map(|(m, s)| {
-            let t = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-            (t(m), t(s))
-        })
-        .collect();
-    for (m, s) in want {
-        need(have.iter().any(|(hm, hs)| hm == m && hs == s), || {
-            format!("{m} ({s}) is missing from podium")
-        })?;
+    for (m, s) in [("ben", "340"), ("gus", "390"), ("dev", "410")] {
+        if !ranked
+            .iter()
+            .any(|(hm, hs)| hm == m.as_bytes() && hs == s.as_bytes())
+        {
+            return Err(cat(&[m, " (", s, ") is missing from podium"]));
+        }
     }
-    need(have.len() == 3, || {
-        format!("podium holds {} players, not 3", have.len())
-    })?;
+    if ranked.len() != 3 {
+        return Err(cat(&[
+            "podium holds ",
+            &ranked.len().to_string(),
+            " players, not 3",
+        ]));
+    }
     Ok("podium holds dev 410, gus 390 and ben 340".into())
 }
 
-fn ack_all_in_one(c: &Ctx) -> Result<String, String> {
+fn ack_all_in_one(c: &Ctx) -> Res {
     let len = c.entries("orders").map_or(0, |e| e.len());
-    need(len == 5, || {
-        format!("orders holds {len} entries: keep all 5")
-    })?;
+    if len != 5 {
+        return Err(cat(&[
+            "orders holds ",
+            &len.to_string(),
+            " entries: keep all 5",
+        ]));
+    }
     c.group("orders", "billing")?;
     let pel = c.pel("orders", "billing");
     if let Some(first) = pel.first() {
-        let more = match pel.len() {
-            1 => String::new(),
-            n => format!(" (and {} more)", n - 1),
-        };
-        return Err(format!(
-            "{} is still pending for {}{more}",
-            first.id,
-            String::from_utf8_lossy(&first.consumer)
-        ));
+        let more = pel.len() - 1;
+        return Err(cat(&[
+            &first.id.to_string(),
+            " is still pending for ",
+            &text(&first.consumer),
+            &if more > 0 {
+                cat(&[" (and ", &more.to_string(), " more)"])
+            } else {
+                String::new()
+            },
+        ]));
     }
     let moves = c.moves();
-    need(moves == 1, || {
-        format!("nothing is pending, but it took {moves} commands: do it with one")
-    })?;
+    if moves != 1 {
+        return Err(cat(&[
+            "nothing is pending, but it took ",
+            &moves.to_string(),
+            " commands: do it with one",
+        ]));
+    }
     Ok("billing has nothing pending, orders keeps its 5 entries, and it took one command".into())
 }
 
-fn group_lag(c: &Ctx) -> Result<String, String> {
+fn group_lag(c: &Ctx) -> Res {
     let g = c.group("mail", "mailer")?;
-    need(g.last_delivered_id == id(T, 5), || {
+    need(
+        g.last_delivered_id == id(T, 5),
         "mailer has read entries since the setup, so its lag is no longer the one to find: \
-         restart the challenge"
-            .into()
-    })?;
-    let lag = g.lag.ok_or("the server cannot tell mailer's lag")?;
+         restart the challenge",
+    )?;
+    let lag = g
+        .lag
+        .ok_or("the server cannot tell mailer's lag")?
+        .to_string();
     let stored = c
         .string("mailer:lag")
         .ok_or("there is no key mailer:lag yet")?;
-    need(stored == lag.to_string(), || {
-        format!("mailer:lag holds {stored}, which is not mailer's lag")
-    })?;
-    Ok(format!(
-        "mailer:lag holds {lag}: the entries mailer has not read yet"
-    ))
+    if stored != lag {
+        return Err(cat(&[
+            "mailer:lag holds ",
+            &stored,
+            ", which is not mailer's lag",
+        ]));
+    }
+    Ok(cat(&[
+        "mailer:lag holds ",
+        &lag,
+        ": the entries mailer has not read yet",
+    ]))
 }
 
-fn rate_limiter(c: &Ctx) -> Result<String, String> {
+fn rate_limiter(c: &Ctx) -> Res {
     let incrs = |key: &str| -> u64 {
         c.named("INCR")
             .filter(|x| x.arg(1) == key.as_bytes())
@@ -527,114 +548,138 @@ fn rate_limiter(c: &Ctx) -> Result<String, String> {
     let count = c
         .string("rate:42")
         .ok_or("rate:42 is gone: its window ended before the 3 requests were counted")?;
-    need(count == "6", || {
-        format!("rate:42 counts {count}, not 6 (3 earlier requests and 3 new ones)")
-    })?;
-    need(incrs("rate:42") >= 3, || {
-        "count each of user 42's requests with INCR rate:42".into()
-    })?;
-    match c.key("rate:42").and_then(|k| k.expires_at_ms) {
-        None => return Err("rate:42 no longer expires: its window would never end".into()),
-        Some(end) => need(end == T + 10_000, || {
-            format!(
-                "rate:42's window now ends {} s after the setup instead of 6 s: only the \
-                 request that starts a window sets its expiry",
-                (end - (T + 4_000)) / 1_000
-            )
-        })?,
+    if count != "6" {
+        return Err(cat(&[
+            "rate:42 counts ",
+            &count,
+            ", not 6 (3 earlier requests and 3 new ones)",
+        ]));
+    }
+    need(
+        incrs("rate:42") >= 3,
+        "count each of user 42's requests with INCR rate:42",
+    )?;
+    let end = c
+        .key("rate:42")
+        .and_then(|k| k.expires_at_ms)
+        .ok_or("rate:42 no longer expires: its window would never end")?;
+    if end != T + 10_000 {
+        return Err(cat(&[
+            "rate:42's window now ends ",
+            &(end.saturating_sub(T + 4_000) / 1_000).to_string(),
+            " s after the setup instead of 6 s: only the request that starts a window sets \
+             its expiry",
+        ]));
     }
     let count = c
         .string("rate:7")
         .ok_or("there is no rate:7 yet: count user 7's request")?;
-    need(count == "1" && incrs("rate:7") >= 1, || {
-        format!("rate:7 counts {count}, not 1 (one request, counted with INCR rate:7)")
-    })?;
+    if count != "1" || incrs("rate:7") == 0 {
+        return Err(cat(&[
+            "rate:7 counts ",
+            &count,
+            ", not 1 (one request, counted with INCR rate:7)",
+        ]));
+    }
     let ttl = c.key("rate:7").and_then(|k| k.ttl_ms);
-    need(ttl.is_some(), || {
-        "rate:7 never expires: the request that starts a window must set its 10 s expiry".into()
-    })?;
-    need(ttl.is_some_and(|t| t <= 10_000), || {
-        "rate:7's window ends later than 10 s from now".into()
-    })?;
+    need(
+        ttl.is_some(),
+        "rate:7 never expires: the request that starts a window must set its 10 s expiry",
+    )?;
+    need(
+        ttl.is_some_and(|t| t <= 10_000),
+        "rate:7's window ends later than 10 s from now",
+    )?;
     Ok(
         "rate:42 counts 6 in a window still ending on time, and rate:7 started a 10 s window"
             .into(),
     )
 }
 
-fn trim_exact_vs_approx(c: &Ctx) -> Result<String, String> {
+fn trim_exact_vs_approx(c: &Ctx) -> Res {
     let e = c.s.engine();
     let info = |k: &str| {
         e.inspect_stream(0, k.as_bytes(), c.now)
             .filter(|s| s.entries_added == 250)
-            .ok_or_else(|| format!("{k} is not the stream the setup made"))
+            .ok_or_else(|| cat(&[k, " is not the stream the setup made"]))
     };
     let ex = info("metrics:exact")?;
-    need(ex.length == 100, || {
-        format!("metrics:exact holds {} entries, not exactly 100", ex.length)
-    })?;
+    if ex.length != 100 {
+        return Err(cat(&[
+            "metrics:exact holds ",
+            &ex.length.to_string(),
+            " entries, not exactly 100",
+        ]));
+    }
     need(
         ex.first_id == Some(id(T, 150)) && ex.last_id == Some(id(T, 249)),
-        || "metrics:exact does not hold the newest 100 (1700000000000-150 to -249)".into(),
+        "metrics:exact does not hold the newest 100 (1700000000000-150 to -249)",
     )?;
     let ap = info("metrics:approx")?;
-    need(ap.last_id == Some(id(T, 249)), || {
-        "metrics:approx lost its newest entry 1700000000000-249".into()
-    })?;
-    need(ap.length >= 100, || {
-        format!(
-            "metrics:approx holds only {} entries: keep at least the newest 100",
-            ap.length
-        )
-    })?;
-    need(ap.length < 250, || {
-        "metrics:approx has not been trimmed yet".into()
-    })?;
+    need(
+        ap.last_id == Some(id(T, 249)),
+        "metrics:approx lost its newest entry 1700000000000-249",
+    )?;
+    let len = ap.length.to_string();
+    if ap.length < 100 {
+        return Err(cat(&[
+            "metrics:approx holds only ",
+            &len,
+            " entries: keep at least the newest 100",
+        ]));
+    }
+    need(ap.length < 250, "metrics:approx has not been trimmed yet")?;
     let first = e
         .inspect_nodes(0, b"metrics:approx", c.now, Window::First(1))
         .and_then(|n| n.into_iter().next());
     if let Some(n) = first.filter(|n| n.deleted > 0) {
-        return Err(format!(
-            "metrics:approx's first node holds {} deleted entries: that trim cut inside a \
-             node, which ~ never does",
-            n.deleted
-        ));
+        return Err(cat(&[
+            "metrics:approx's first node holds ",
+            &n.deleted.to_string(),
+            " deleted entries: that trim cut inside a node, which ~ never does",
+        ]));
     }
-    Ok(format!(
-        "metrics:exact holds exactly the newest 100; metrics:approx holds {}, only whole nodes \
-         removed",
-        ap.length
-    ))
+    Ok(cat(&[
+        "metrics:exact holds exactly the newest 100; metrics:approx holds ",
+        &len,
+        ", only whole nodes removed",
+    ]))
 }
 
-fn fan_out_vs_one(c: &Ctx) -> Result<String, String> {
+fn fan_out_vs_one(c: &Ctx) -> Res {
     for name in ["billing", "shipping"] {
         c.group("orders", name)?;
         let handled = c.handled("orders", name);
-        for i in 0..4 {
-            need(handled.contains(&id(T, i)), || {
-                format!("group {name} has not delivered {}", id(T, i))
-            })?;
+        if let Some(e) = (0..4).map(|i| id(T, i)).find(|e| !handled.contains(e)) {
+            return Err(cat(&[
+                "group ",
+                name,
+                " has not delivered ",
+                &e.to_string(),
+            ]));
         }
     }
     let g = c.group("orders", "shipping")?;
     for w in ["ship-1", "ship-2"] {
-        need(
-            g.consumers
-                .iter()
-                .any(|k| k.name == w.as_bytes() && k.active_time_ms.is_some()),
-            || format!("{w} has not read any order from shipping"),
-        )?;
+        if !g
+            .consumers
+            .iter()
+            .any(|k| k.name == w.as_bytes() && k.active_time_ms.is_some())
+        {
+            return Err(cat(&[w, " has not read any order from shipping"]));
+        }
     }
     if let Some(p) = c
         .pel("orders", "shipping")
         .into_iter()
         .find(|p| p.delivery_count > 1)
     {
-        return Err(format!(
-            "{} was delivered {} times in shipping",
-            p.id, p.delivery_count
-        ));
+        return Err(cat(&[
+            &p.id.to_string(),
+            " was delivered ",
+            &p.delivery_count.to_string(),
+            " times in shipping",
+        ]));
     }
     Ok(
         "billing and shipping each got all 4 orders, shared in shipping by ship-1 and ship-2"
@@ -642,136 +687,153 @@ fn fan_out_vs_one(c: &Ctx) -> Result<String, String> {
     )
 }
 
-fn claim_idle(c: &Ctx) -> Result<String, String> {
-    for i in 0..2 {
-        let old = id(T, i);
-        match c.owner("jobs", "g", old) {
-            Some(w) if w == "worker-2" => {}
-            Some(w) => return Err(format!("{old} is still pending for {w}")),
-            None => {
-                return Err(format!(
-                    "{old} is no longer pending: worker-2 should have taken it over"
-                ))
-            }
-        }
+/// `Ok` when `e` is pending for `want`, else what happened to it; `lost` ends the message
+/// for an entry no longer pending.
+fn pending_for(c: &Ctx, key: &str, group: &str, e: u64, want: &str, lost: &str) -> Res {
+    let owner = c.owner(key, group, id(T, e));
+    let e = id(T, e).to_string();
+    match owner {
+        Some(w) if w == want => Ok(e),
+        Some(w) => Err(cat(&[&e, " is pending for ", &w, ", not ", want])),
+        None => Err(cat(&[&e, " is no longer pending: ", lost])),
+    }
+}
+
+fn claim_idle(c: &Ctx) -> Res {
+    for e in 0..2 {
+        pending_for(
+            c,
+            "jobs",
+            "g",
+            e,
+            "worker-2",
+            "worker-2 should have taken it over",
+        )?;
     }
     let late = id(T + 30_000, 0);
-    let p = c.pel("jobs", "g").into_iter().find(|p| p.id == late);
-    let Some(p) = p else {
-        return Err(format!(
-            "{late} is no longer pending: it was not idle long enough to be taken"
-        ));
-    };
-    if p.consumer != b"worker-1" {
-        // Claiming sets the delivery time, so it tells when the entry was taken.
-        let idle = p.delivery_time_ms.saturating_sub(T + 30_000);
-        need(idle > 60_000, || {
-            format!(
-                "{late} was taken from worker-1 after only {} s idle",
-                idle / 1_000
-            )
-        })?;
+    let p = c
+        .pel("jobs", "g")
+        .into_iter()
+        .find(|p| p.id == late)
+        .ok_or("1700000030000-0 is no longer pending: it was not idle long enough to be taken")?;
+    // Claiming sets the delivery time, so it tells when the entry was taken.
+    let idle = p.delivery_time_ms.saturating_sub(T + 30_000);
+    if p.consumer != b"worker-1" && idle <= 60_000 {
+        return Err(cat(&[
+            "1700000030000-0 was taken from worker-1 after only ",
+            &(idle / 1_000).to_string(),
+            " s idle",
+        ]));
     }
     Ok("worker-2 took over exactly the entries idle for more than 60 s".into())
 }
 
-fn delete_consumer_safely(c: &Ctx) -> Result<String, String> {
+fn delete_consumer_safely(c: &Ctx) -> Res {
     let g = c.group("jobs", "g")?;
-    need(!g.consumers.iter().any(|k| k.name == b"worker-1"), || {
-        "worker-1 is still a consumer of g".into()
-    })?;
-    for i in 0..3 {
-        let e = id(T, i);
-        match c.owner("jobs", "g", e) {
-            Some(w) if w == "worker-2" => {}
-            Some(w) => return Err(format!("{e} is pending for {w}, not worker-2")),
-            None => {
-                return Err(format!(
-                    "{e} is no longer pending: its work is lost (deleting a consumer drops \
-                     its pending entries)"
-                ))
-            }
-        }
+    need(
+        !g.consumers.iter().any(|k| k.name == b"worker-1"),
+        "worker-1 is still a consumer of g",
+    )?;
+    for e in 0..3 {
+        pending_for(
+            c,
+            "jobs",
+            "g",
+            e,
+            "worker-2",
+            "its work is lost (deleting a consumer drops its pending entries)",
+        )?;
     }
     Ok("worker-1 is gone and worker-2 holds all 3 pending entries".into())
 }
 
-fn offline_catch_up(c: &Ctx) -> Result<String, String> {
+fn offline_catch_up(c: &Ctx) -> Res {
     let key = "room:history";
     let g = c.group(key, "bob")?;
     need(
         !c.named("XGROUP")
             .any(|x| x.arg(1).eq_ignore_ascii_case(b"SETID")),
-        || "bob's group skipped ahead with XGROUP SETID: he never read what he missed".into(),
+        "bob's group skipped ahead with XGROUP SETID: he never read what he missed",
     )?;
     need(
         c.named("XREADGROUP")
             .any(|x| x.pane == "bob" && x.arg(2) == b"bob"),
-        || "bob has not read from room:history through his group bob yet".into(),
+        "bob has not read from room:history through his group bob yet",
     )?;
     let handled = c.handled(key, "bob");
-    for i in 1..3 {
-        let missed = id(T, i);
-        need(
-            g.last_delivered_id >= missed && handled.contains(&missed),
-            || format!("bob has not read the missed message {missed} yet"),
-        )?;
+    for e in [id(T, 1), id(T, 2)] {
+        if g.last_delivered_id < e || !handled.contains(&e) {
+            return Err(cat(&[
+                "bob has not read the missed message ",
+                &e.to_string(),
+                " yet",
+            ]));
+        }
     }
     if let Some(p) = c.pel(key, "bob").into_iter().find(|p| p.delivery_count > 1) {
-        return Err(format!("bob was given {} more than once", p.id));
+        return Err(cat(&[
+            "bob was given ",
+            &p.id.to_string(),
+            " more than once",
+        ]));
     }
-    let subscribed = c
-        .client("bob")
-        .is_some_and(|b| b.channels.iter().any(|ch| ch == b"room"));
-    need(subscribed, || {
-        "bob is not subscribed to room: he would miss the next live message".into()
-    })?;
+    need(
+        c.client("bob")
+            .is_some_and(|b| b.channels.iter().any(|ch| ch == b"room")),
+        "bob is not subscribed to room: he would miss the next live message",
+    )?;
     Ok("bob read the 2 messages he missed through his group and listens to room again".into())
 }
 
-fn dead_letter(c: &Ctx) -> Result<String, String> {
+fn dead_letter(c: &Ctx) -> Res {
     let dead = c.entries("jobs:dead").unwrap_or_default();
+    // Each job: its sequence in `T-seq`, its deliveries in the setup, its fields.
     let jobs = [
-        (0, 3, "1", "resize"),
-        (1, 1, "2", "email"),
-        (2, 2, "3", "report"),
+        (0, "3 deliveries", "job 1, task resize", "1", "resize"),
+        (1, "1 delivery", "", "2", "email"),
+        (2, "2 deliveries", "", "3", "report"),
     ];
-    for (seq, deliveries, job, task) in jobs {
-        let e = id(T, seq);
+    for (seq, times, fields, job, task) in jobs {
+        let e = id(T, seq).to_string();
         let copied = dead.iter().any(|d| {
-            let has = |f: &str, v: &str| {
+            let has = |f: &[u8], v: &str| {
                 d.fields
                     .iter()
-                    .any(|(df, dv)| df == f.as_bytes() && dv == v.as_bytes())
+                    .any(|(df, dv)| df == f && dv == v.as_bytes())
             };
-            has("job", job) && has("task", task)
+            has(b"job", job) && has(b"task", task)
         });
-        let pending = c.owner("jobs", "workers", e).is_some();
-        if deliveries >= 3 {
-            need(copied, || {
-                format!(
-                    "jobs:dead holds no copy of {e} (job {job}, task {task}), delivered 3 times"
-                )
-            })?;
-            need(!pending, || {
-                format!("{e} is still pending in workers: acknowledge it once it is dead-lettered")
-            })?;
-        } else {
-            need(!copied, || {
-                format!("{e} was dead-lettered after only {}", times(deliveries))
-            })?;
-            need(pending, || {
-                format!(
-                    "{e} ({}) is no longer pending: it must stay for another retry",
-                    times(deliveries)
-                )
-            })?;
+        let pending = c.owner("jobs", "workers", id(T, seq)).is_some();
+        if seq == 0 {
+            if !copied {
+                return Err(cat(&[
+                    "jobs:dead holds no copy of ",
+                    &e,
+                    " (",
+                    fields,
+                    "), delivered 3 times",
+                ]));
+            }
+            if pending {
+                return Err(cat(&[
+                    &e,
+                    " is still pending in workers: acknowledge it once it is dead-lettered",
+                ]));
+            }
+        } else if copied {
+            return Err(cat(&[&e, " was dead-lettered after only ", times]));
+        } else if !pending {
+            return Err(cat(&[
+                &e,
+                " (",
+                times,
+                ") is no longer pending: it must stay for another retry",
+            ]));
         }
     }
-    Ok("1700000000000-0 (3 deliveries) is in jobs:dead and acknowledged; the others wait for a retry".into())
-}
-
-/// `1 delivery`, `2 deliveries`.
-fn times(n: u64) -> String {
-    format!("{n} deliver{}", if n == 1 { "y" } else { "ies" })
+    Ok(
+        "1700000000000-0 (3 deliveries) is in jobs:dead and acknowledged; the others wait for a \
+        retry"
+            .into(),
+    )
 }

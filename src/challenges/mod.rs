@@ -5,6 +5,19 @@
 //! The page runs a challenge's `setup` in a fresh session, remembers the timeline index right
 //! after it (`from`), lets the reader work, and calls [`Challenge::check`]. The challenges
 //! themselves live in `list.rs`.
+//!
+//! ```
+//! use streamplay::challenges::{find, Verdict};
+//! use streamplay::engine::Profile;
+//! use streamplay::session::{Session, SessionConfig};
+//!
+//! let c = find("lock-with-expiry").unwrap();
+//! let mut s = Session::new(SessionConfig::default(), Profile::V8, 0);
+//! s.run_scenario(c.setup).unwrap();
+//! let from = s.current();
+//! s.run("worker-1", "SET lock:report worker-1 NX").unwrap();
+//! assert!(matches!(c.check(&s, from), Verdict::NotYet(why) if why.contains("never expires")));
+//! ```
 
 use crate::cli::split::split_args;
 use crate::cli::tokenize::parse_repeat;
@@ -32,7 +45,7 @@ pub struct Challenge {
     pub solution: &'static str,
     /// How the check decides, in a sentence or two.
     pub checked_by: &'static str,
-    check: fn(&Ctx) -> Result<String, String>,
+    check: fn(&Ctx) -> Res,
 }
 
 /// What a check found: solved, or not yet; the text says why, in the reader's terms.
@@ -126,11 +139,16 @@ const ALL_ITEMS: Window = Window::First(100_000);
 
 impl<'a> Ctx<'a> {
     fn new(s: &'a Session, from: usize) -> Ctx<'a> {
-        let cmds = s
-            .steps()
-            .into_iter()
-            .filter(|st| st.index > from && st.index <= s.current())
-            .filter_map(|st| match st.step {
+        // Timeline step `i` (from 1) is the log's entry `skip + i - 1`: the log also holds the
+        // steps the history cap took off the timeline but has not freed yet.
+        let skip = s.dropped().saturating_sub(s.freed());
+        let mine = s
+            .log()
+            .get(skip + from..skip + s.current())
+            .unwrap_or_default();
+        let cmds = mine
+            .iter()
+            .filter_map(|l| match &l.step {
                 Step::Command { pane, line } => {
                     let args = split_args(line.as_bytes())?;
                     let (times, rest) = parse_repeat(&args).ok()?;
@@ -175,9 +193,7 @@ impl<'a> Ctx<'a> {
     /// A string key's value (its first 80 bytes, plenty for a counter or a name).
     fn string(&self, key: &str) -> Option<String> {
         match self.key(key)?.preview {
-            crate::engine::inspect::Preview::String { head } => {
-                Some(String::from_utf8_lossy(&head).into_owned())
-            }
+            crate::engine::inspect::Preview::String { head } => Some(text(&head)),
             _ => None,
         }
     }
@@ -216,7 +232,7 @@ impl<'a> Ctx<'a> {
         self.pel(key, group)
             .into_iter()
             .find(|p| p.id == id)
-            .map(|p| String::from_utf8_lossy(&p.consumer).into_owned())
+            .map(|p| text(&p.consumer))
     }
 
     /// The IDs the group has delivered and not forgotten: its pending entries, and every ID
@@ -242,13 +258,26 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// What a check answers: `Ok(why it is solved)` or `Err(what is missing)`.
+type Res = Result<String, String>;
+
 /// `Ok(())` when `ok`, else the reason it is not solved yet.
-fn need(ok: bool, why: impl FnOnce() -> String) -> Result<(), String> {
+fn need(ok: bool, why: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(why())
+        Err(why.into())
     }
+}
+
+/// Text made of parts: a message with a few names in it costs the page less than `format!`.
+fn cat(parts: &[&str]) -> String {
+    parts.concat()
+}
+
+/// Bytes (a name, a value) as text.
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
 }
 
 /// An ID as typed (`ms-seq`, or `ms` for `ms-0`); `None` for anything else (`$`, `>`).
@@ -264,10 +293,13 @@ const fn id(ms: u64, seq: u64) -> StreamId {
 }
 
 /// Names as a reader reads them: `a, b and c`.
-fn listed(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+fn listed(items: &[Vec<u8>]) -> String {
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(if i + 1 == items.len() { " and " } else { ", " });
+        }
+        out.push_str(&text(item));
     }
+    out
 }
