@@ -2,7 +2,8 @@
 //! `support/random/hashes_sets.rs`, the runner and its comparison rules
 //! `support/random/mod.rs`: hashtable listings as sets after both servers agree on OBJECT
 //! ENCODING, random picks by shape and membership), against redis-server 7.0.15 and
-//! `streamplay-server --profile 7.0`, in runs of RESP2 and RESP3.
+//! `streamplay-server --profile 7.0`, and against Redis 8.0.2 and `--profile 8`, in runs of
+//! RESP2 and RESP3.
 //!
 //! `STREAMPLAY_RANDOM_COMMANDS` sets the number of commands (default 3,000),
 //! `STREAMPLAY_RANDOM_SEED` the seed.
@@ -18,10 +19,20 @@ use support::Version;
 
 #[test]
 fn random_hash_and_set_commands_match_redis() {
+    random_hash_and_set_commands_match(Version::V7);
+}
+
+/// The same workload in profile 8 against Redis 8.0.2.
+#[test]
+fn random_hash_and_set_commands_match_redis_8_0_2() {
+    random_hash_and_set_commands_match(Version::V8);
+}
+
+fn random_hash_and_set_commands_match(version: Version) {
     let seed = random::seed(0x5e7_4a54);
     let plan = Plan {
         name: "differential_hashes_sets_random",
-        version: Version::V7,
+        version,
         commands: 3_000,
         seed,
         run_length: (200, 1000),
@@ -35,5 +46,9 @@ fn random_hash_and_set_commands_match_redis() {
         stats.errors,
         stats.commands
     );
-    eprintln!("random hashes and sets: {stats}");
+    eprintln!(
+        "random hashes and sets, profile {} against {}: {stats}",
+        version.profile(),
+        version.redis()
+    );
 }

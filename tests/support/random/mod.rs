@@ -746,8 +746,10 @@ fn contents(conn: &mut Conn, argv: &[Vec<u8>]) -> Vec<(Vec<u8>, Vec<u8>)> {
 }
 
 /// Makes the set at `key` on the engine what it is on Redis: DEL, then SADD of Redis's
-/// members (with a non-integer added and removed again when Redis's set is a hashtable,
-/// so the engine's is one too), then Redis's expiry time.
+/// members, then Redis's expiry time. Sets never go back to a smaller encoding, so a marker
+/// member is added and removed again to reach Redis's: a short non-integer turns an intset
+/// into a listpack (Redis 7.2+), a 65-byte one makes a hashtable (past
+/// `set-max-listpack-value`; in 7.0 any non-integer does).
 fn resync_set(real: &mut Conn, ours: &mut Conn, key: &[u8]) {
     let members = leaves(&real.call(&[b("SMEMBERS"), key.to_vec()]));
     let encoding = real.call(&[b("OBJECT"), b("ENCODING"), key.to_vec()]);
@@ -756,15 +758,16 @@ fn resync_set(real: &mut Conn, ours: &mut Conn, key: &[u8]) {
     if members.is_empty() {
         return;
     }
-    let marker = b("resync:not-an-integer");
-    let table = encoding == Reply::Bulk(b("hashtable"));
+    let marker = match encoding {
+        Reply::Bulk(e) if e == b"hashtable" => Some([b("resync:"), vec![b'x'; 60]].concat()),
+        Reply::Bulk(e) if e == b"listpack" => Some(b("resync:not-an-integer")),
+        _ => None,
+    };
     let mut add = vec![b("SADD"), key.to_vec()];
-    if table {
-        add.push(marker.clone());
-    }
+    add.extend(marker.clone());
     add.extend(members);
     ours.call(&add);
-    if table {
+    if let Some(marker) = marker {
         ours.call(&[b("SREM"), key.to_vec(), marker]);
     }
     if let Reply::Integer(t) = expires {
