@@ -46,7 +46,7 @@ struct Node {
 
 impl Node {
     /// A packed node of the given elements (`lpBytes` of their listpack).
-    fn packed<'a>(items: impl Iterator<Item = &'a Vec<u8>>) -> Node {
+    fn packed(items: &mut dyn Iterator<Item = &Vec<u8>>) -> Node {
         let mut n = Node {
             count: 0,
             sz: LP_EMPTY,
@@ -68,7 +68,7 @@ impl Node {
                 plain: true,
             }
         } else {
-            Node::packed(std::iter::once(v))
+            Node::packed(&mut std::iter::once(v))
         }
     }
 }
@@ -208,7 +208,7 @@ impl List {
     /// Takes the elements at `at` (ascending positions, still in `items`) out
     /// of their nodes, dropping the nodes this empties (`quicklistDelIndex`,
     /// `quicklistDelRange`).
-    fn unnode(&mut self, at: impl IntoIterator<Item = usize>) {
+    fn unnode(&mut self, at: &mut dyn Iterator<Item = usize>) {
         if self.packed {
             return;
         }
@@ -234,7 +234,7 @@ impl List {
             let b = l
                 .nodes
                 .remove(a + 1)
-                .unwrap_or(Node::packed(std::iter::empty()));
+                .unwrap_or(Node::packed(&mut std::iter::empty()));
             l.nodes[a].count += b.count;
             l.nodes[a].sz += b.sz - LP_EMPTY;
         };
@@ -266,8 +266,8 @@ impl List {
     /// first `keep` elements (`_quicklistSplitNode`): the rest becomes node `n + 1`.
     fn split(&mut self, n: usize, start: usize, keep: usize) {
         let count = self.nodes[n].count;
-        let left = Node::packed(self.items.range(start..start + keep));
-        let right = Node::packed(self.items.range(start + keep..start + count));
+        let left = Node::packed(&mut self.items.range(start..start + keep));
+        let right = Node::packed(&mut self.items.range(start + keep..start + count));
         self.nodes[n] = left;
         self.nodes.insert(n + 1, right);
     }
@@ -390,8 +390,8 @@ impl List {
         let n = n.min(self.items.len());
         let len = self.items.len();
         match end {
-            End::Left => self.unnode(0..n),
-            End::Right => self.unnode(len - n..len),
+            End::Left => self.unnode(&mut (0..n)),
+            End::Right => self.unnode(&mut (len - n..len)),
         }
         let popped: Vec<Vec<u8>> = match end {
             End::Left => self.items.drain(..n).collect(),
@@ -455,7 +455,7 @@ impl List {
         if count < 0 {
             hits.reverse();
         }
-        self.unnode(hits.iter().copied());
+        self.unnode(&mut hits.iter().copied());
         hits.reverse();
         for &i in &hits {
             if let Some(v) = self.items.remove(i) {
@@ -477,7 +477,7 @@ impl List {
             keep_from.min(len),
             (keep_to + 1).clamp(keep_from.min(len), len),
         );
-        self.unnode((0..from).chain(to..len));
+        self.unnode(&mut (0..from).chain(to..len));
         let tail: Vec<Vec<u8>> = if keep_to < len && keep_from < len {
             self.items.drain(keep_to + 1..).collect()
         } else {
