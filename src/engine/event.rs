@@ -342,6 +342,27 @@ pub enum EventKind {
     /// Emitted after every command only when `Config::probe_events` is on: a
     /// listener-only kind whose presence must change nothing else.
     Probe,
+    /// Elements were pushed one by one at `end` (`left` or `right`) of a list:
+    /// LPUSH, RPUSH and their X forms, and the destination of LMOVE, RPOPLPUSH and
+    /// their blocking forms. (LINSERT and LSET give only `KeyWritten`.)
+    ListPushed {
+        db: usize,
+        #[serde(with = "bytes")]
+        key: Vec<u8>,
+        end: Cow<'static, str>,
+        #[serde(with = "bytes_vec")]
+        elements: Vec<Vec<u8>>,
+    },
+    /// `count` elements were popped from `end` of a list: LPOP, RPOP, LMPOP, the
+    /// blocking pops, and the source of LMOVE and RPOPLPUSH (before the
+    /// `ListPushed` of the element they move).
+    ListPopped {
+        db: usize,
+        #[serde(with = "bytes")]
+        key: Vec<u8>,
+        end: Cow<'static, str>,
+        count: u64,
+    },
 }
 
 /// Why stream entries were removed.

@@ -532,3 +532,56 @@ fn a_trim_that_frees_only_an_emptied_node_reports_it() {
         }]
     );
 }
+
+#[test]
+fn list_pushes_and_pops_are_events_and_a_move_is_a_pop_then_a_push() {
+    let (mut e, c) = connected(Profile::V8);
+    let written = |k: &str| EventKind::KeyWritten {
+        db: 0,
+        key: b(k),
+        key_type: "list".into(),
+    };
+    let pushed = |k: &str, end: &str, elements: &[&str]| EventKind::ListPushed {
+        db: 0,
+        key: b(k),
+        end: end.to_string().into(),
+        elements: elements.iter().map(|x| b(x)).collect(),
+    };
+    let popped = |k: &str, end: &str, count: u64| EventKind::ListPopped {
+        db: 0,
+        key: b(k),
+        end: end.to_string().into(),
+        count,
+    };
+    let lists = |e: &mut Engine, line: &str| -> Vec<EventKind> {
+        kinds(e, c, line, 0)
+            .into_iter()
+            .filter(|k| !matches!(k, EventKind::Notification { .. }))
+            .collect()
+    };
+    assert_eq!(
+        lists(&mut e, "RPUSH l a b c"),
+        [pushed("l", "right", &["a", "b", "c"]), written("l")]
+    );
+    assert_eq!(
+        lists(&mut e, "LPOP l 2"),
+        [popped("l", "left", 2), written("l")]
+    );
+    assert_eq!(
+        lists(&mut e, "LMOVE l m RIGHT LEFT"),
+        [
+            popped("l", "right", 1),
+            pushed("m", "left", &["c"]),
+            written("m"),
+            EventKind::KeyDeleted { db: 0, key: b("l") },
+        ]
+    );
+    // Neither an empty pop nor LINSERT is a push or a pop.
+    assert_eq!(lists(&mut e, "LPOP nokey"), []);
+    assert_eq!(lists(&mut e, "LINSERT m BEFORE c x"), [written("m")]);
+    let json = serde_json::to_string(&pushed("m", "left", &["c"])).unwrap();
+    assert_eq!(
+        json,
+        r#"{"type":"ListPushed","db":0,"key":"m","end":"left","elements":["c"]}"#
+    );
+}

@@ -428,8 +428,8 @@ impl ScoreRange {
     /// `zslParseRange`: `(` makes a bound exclusive; the rest is read by `strtod` up to the
     /// first NUL and must be used up (leading blanks are skipped, an empty rest is 0, NaN is
     /// refused, out-of-range values become infinities or zero).
-    /// `v8`: Redis 8 reads a bound with `fast_float`, which takes no leading blanks (8.0.2
-    /// refuses `" 1"`), where 7.0's `strtod` skips them.
+    /// `v8`: Redis 8 reads a bound with `fast_float`, which takes no leading blanks and no
+    /// hexadecimal (8.0.2 refuses `" 1"` and `0x10`), where 7.0's `strtod` reads both.
     pub fn parse(min: &[u8], max: &[u8], v8: bool) -> Option<ScoreRange> {
         let bound = |arg: &[u8]| -> Option<(f64, bool)> {
             let arg = c_str(arg);
@@ -441,7 +441,13 @@ impl ScoreRange {
                 return Some((0.0, ex));
             }
             let start = rest.iter().position(|b| !is_c_space(*b))?;
-            if v8 && start > 0 {
+            // Nor hexadecimal, which `strtod` reads (ZADD's scores still take it in 8.0.2).
+            let digits = rest
+                .strip_prefix(b"-")
+                .or(rest.strip_prefix(b"+"))
+                .unwrap_or(rest);
+            let hex = digits.len() > 1 && digits[0] == b'0' && digits[1] | 0x20 == b'x';
+            if v8 && (start > 0 || hex) {
                 return None;
             }
             let (v, _) = strtod(&rest[start..])?;

@@ -995,6 +995,8 @@ impl ViewModel {
             | EventKind::Notification { .. }
             | EventKind::MessagePublished { .. }
             | EventKind::MessageDropped { .. }
+            | EventKind::ListPushed { .. }
+            | EventKind::ListPopped { .. }
             | EventKind::Probe => {}
         }
     }

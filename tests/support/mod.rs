@@ -4,7 +4,8 @@
 //! `streamplay-server` in the matching profile on free loopback ports, a RESP connection,
 //! a way to run a command against either an in-process engine or a server (`Backend`),
 //! a small seeded random generator, and the blocking tests' waiting connection
-//! (`Waiter`) with `wait_blocked`.
+//! (`Waiter`) with `wait_blocked`. The random differential workloads' runner and generators
+//! are in `random/` (included by those tests only).
 
 #![allow(dead_code)]
 
@@ -221,6 +222,48 @@ impl Conn {
                 Err(_) => return b"<no reply>".to_vec(),
             }
         }
+    }
+
+    /// Sends a command without reading its reply.
+    pub fn send(&mut self, argv: &[Vec<u8>]) {
+        let mut out = format!("*{}\r\n", argv.len()).into_bytes();
+        for a in argv {
+            out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+            out.extend_from_slice(a);
+            out.extend_from_slice(b"\r\n");
+        }
+        self.stream.write_all(&out).unwrap();
+    }
+
+    /// The next whole frame, if one arrives within `wait`.
+    pub fn try_frame(&mut self, wait: Duration) -> Option<Vec<u8>> {
+        let deadline = Instant::now() + wait;
+        loop {
+            if let Ok((_, used)) = resp::parse(&self.buf) {
+                return Some(self.buf.drain(..used).collect());
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return None;
+            }
+            self.stream.set_read_timeout(Some(left)).unwrap();
+            let mut chunk = [0u8; 65536];
+            let read = self.stream.read(&mut chunk);
+            self.stream
+                .set_read_timeout(Some(Duration::from_secs(10)))
+                .unwrap();
+            match read {
+                Ok(0) => panic!("the server closed the connection"),
+                Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
+                Err(_) => {}
+            }
+        }
+    }
+
+    /// The next whole frame (waiting up to 10 s).
+    pub fn frame(&mut self) -> Vec<u8> {
+        self.try_frame(Duration::from_secs(10))
+            .expect("a frame within 10 s")
     }
 
     /// Sends a command and returns its parsed reply.

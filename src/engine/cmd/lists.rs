@@ -7,6 +7,7 @@
 
 use super::{is_kw, BlockOn, CmdResult, Cx, Flow, Serve};
 use crate::engine::error::Error;
+use crate::engine::event::EventKind;
 use crate::engine::keyspace::{Entry, Value};
 pub(super) use crate::engine::list::End;
 use crate::engine::list::List;
@@ -108,6 +109,25 @@ impl Cx<'_> {
     }
 }
 
+/// `left` or `right`, as the list events name an end.
+fn end_name(end: End) -> &'static str {
+    match end {
+        End::Left => "left",
+        End::Right => "right",
+    }
+}
+
+/// The `ListPopped` event for `count` elements from `end` of the list at `key`.
+fn popped_event(cx: &mut Cx, key: &[u8], end: End, count: usize) {
+    let db = cx.db_index();
+    cx.out.push_event(EventKind::ListPopped {
+        db,
+        key: key.to_vec(),
+        end: end_name(end).into(),
+        count: count as u64,
+    });
+}
+
 fn push_event(end: End) -> &'static str {
     match end {
         End::Left => "lpush",
@@ -139,6 +159,13 @@ pub(super) fn push(cx: &mut Cx, key: &[u8], end: End, values: &[Vec<u8>]) -> usi
             l.len()
         })
         .unwrap_or(0);
+    let db = cx.db_index();
+    cx.out.push_event(EventKind::ListPushed {
+        db,
+        key: key.to_vec(),
+        end: end_name(end).into(),
+        elements: values.to_vec(),
+    });
     cx.key_written(key);
     cx.notify(notify::LIST, push_event(end), key);
     len
@@ -148,6 +175,7 @@ pub(super) fn push(cx: &mut Cx, key: &[u8], end: End, values: &[Vec<u8>]) -> usi
 /// is not empty, then does `listElementsRemoved`'s bookkeeping.
 pub(super) fn pop(cx: &mut Cx, key: &[u8], end: End, n: usize) -> Vec<Vec<u8>> {
     let popped = cx.modify_list(key, |l| l.pop(end, n)).unwrap_or_default();
+    popped_event(cx, key, end, popped.len());
     cx.notify(notify::LIST, pop_event(end), key);
     removed(cx, key);
     popped
@@ -192,6 +220,7 @@ pub(super) fn move_one(cx: &mut Cx, src: &[u8], dst: &[u8], from: End, to: End) 
         .modify_list(src, |l| l.pop(from, 1))
         .and_then(|mut v| v.pop())
         .unwrap_or_default();
+    popped_event(cx, src, from, 1);
     push(cx, dst, to, std::slice::from_ref(&value));
     cx.notify(notify::LIST, pop_event(from), src);
     removed(cx, src);

@@ -650,7 +650,11 @@ pub(super) fn describe(e: &Event, events: &[Event]) -> Option<Effect> {
             ),
             vec![S::Channel(s(channel))],
         ),
-        EventKind::Notification { .. } | EventKind::Probe => return None,
+        // The list events add nothing to the write's own line (`KeyWritten`) yet.
+        EventKind::Notification { .. }
+        | EventKind::ListPushed { .. }
+        | EventKind::ListPopped { .. }
+        | EventKind::Probe => return None,
     };
     Some(Effect {
         seq: e.seq,
