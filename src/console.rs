@@ -727,6 +727,62 @@ mod tests {
         assert_eq!(differ, Vec::<String>::new());
         assert_eq!(checked, 16);
     }
+
+    /// Every HELP of redis8-cli's recording (`tests/golden/cli-8/08-help.txt`, Redis 8.0.2)
+    /// prints the same screen lines in a pane of the 8 profile, with the 7.2+ summaries and
+    /// argument names and `(null)` for a missing syntax, except what the profile (Redis 8.4)
+    /// changed on purpose: the version line of `help` alone, and the entries of XADD, XTRIM
+    /// and XREADGROUP (8.2's and 8.4's arguments) and of XDELEX and XACKDEL (8.2's commands).
+    #[test]
+    fn help_prints_what_redis_cli_8_prints() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/cli-8/08-help.txt");
+        let text = std::fs::read_to_string(path).expect("08-help.txt");
+        let mut engine = Engine::new(Config {
+            profile: Profile::V8,
+            ..Config::default()
+        });
+        let client = engine.connect(0);
+        // The entries (blank-line separated) other than the 8.4 ones.
+        let entries = |lines: &[String]| -> Vec<String> {
+            let joined = lines.join("\n");
+            let skip = ["XADD", "XTRIM", "XREADGROUP", "XDELEX", "XACKDEL"];
+            joined
+                .split("\n\n")
+                .filter(|e| {
+                    let name = e.trim_start_matches('\n').trim_start().split(' ').next();
+                    !skip.iter().any(|s| name == Some(s))
+                })
+                .map(str::to_string)
+                .collect()
+        };
+        let mut checked = 0;
+        let mut differ = Vec::new();
+        for (typed, want) in blocks(&text) {
+            let mut got: Vec<String> = run_line(&mut engine, client, &typed, 0)
+                .lines
+                .into_iter()
+                .map(|l| l.text)
+                .collect();
+            let mut want = want;
+            if typed == "help" {
+                assert_eq!(
+                    (got[0].as_str(), want[0].as_str()),
+                    ("redis-cli 8.4.0", "redis-cli 8.0.2")
+                );
+                got.remove(0);
+                want.remove(0);
+            }
+            let (got, want) = (entries(&got), entries(&want));
+            if got == want {
+                checked += 1;
+            } else {
+                differ.push(format!("{typed}\n{got:#?}\n{want:#?}"));
+            }
+        }
+        assert_eq!(differ, Vec::<String>::new());
+        assert_eq!(checked, 16);
+    }
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
