@@ -7,7 +7,7 @@
 //! a transcript checks exactly what a pane shows.
 
 use crate::cli::help::help_lines;
-use crate::cli::{format, hints, split, tokenize};
+use crate::cli::{format, hints, split, subscribe, tokenize};
 use std::borrow::Cow;
 use std::rc::Rc;
 
@@ -548,8 +548,10 @@ pub fn run_line_into(
         }
         return status;
     }
+    let v8 = engine.profile() == crate::engine::Profile::V8;
     if could_be_local(first, b"qe:rc") && word_is(first, "restart") {
         lines.push(info("Use 'restart' only in Lua debugging mode."));
+        banner_after(engine, client, v8, lines);
         return status;
     }
     if args.len() == 1 && could_be_local(first, b"qe:rc") && word_is(first, "clear") {
@@ -563,12 +565,12 @@ pub fn run_line_into(
             .iter()
             .map(|w| String::from_utf8_lossy(w).into_owned())
             .collect();
-        lines.extend(
-            help_lines(&words, engine.profile() == crate::engine::Profile::V8)
-                .into_iter()
-                .map(|t| info(&t)),
-        );
+        lines.extend(help_lines(&words, v8).into_iter().map(|t| info(&t)));
+        banner_after(engine, client, v8, lines);
         return status;
+    }
+    if let Some(banner) = subscribe::banner_before(&command[0], v8) {
+        lines.push(info(banner));
     }
     let raw = format::uses_raw_output(command);
     // The command without the repeat count, owned: the last run takes it, the others a copy.
@@ -656,11 +658,38 @@ pub fn run_line_into(
             break;
         }
     }
+    if v8 {
+        if !status.blocked && !status.closed {
+            banner_after(engine, client, v8, lines);
+        }
+        // Each other client's pushes of this line are one batch: the banner follows its last.
+        let others = &mut status.others;
+        for i in (0..others.len()).rev() {
+            let c = others[i].0;
+            if !others[i + 1..].iter().any(|(o, _)| *o == c) {
+                let mut batch = Lines::from(std::mem::take(&mut others[i].1));
+                banner_after(engine, c, v8, &mut batch);
+                others[i].1 = batch.into_vec();
+            }
+        }
+    }
     status
 }
 
+/// Redis 7.2+'s redis-cli (`v8`) ends every batch of output to a subscribed client with its
+/// banner (`cli::subscribe`); the console reads "subscribed" as having a subscription.
+fn banner_after(engine: &Engine, client: ClientId, v8: bool, lines: &mut Lines) {
+    let subscribed = engine
+        .client_state(client)
+        .is_some_and(|s| s.subscriptions > 0);
+    if let Some(banner) = subscribe::banner_after(subscribed, v8) {
+        lines.push(info(banner));
+    }
+}
+
 /// The prompt redis-cli would show, with the pane's name in place of host:port
-/// (`producer> `, `producer[2]> `, `producer(TX)> ` inside MULTI).
+/// (`producer> `, `producer[2]> `, `producer(TX)> ` inside MULTI, and in the 8 profile
+/// `producer(subscribed mode)> ` while subscribed, as redis-cli 7.2+ shows it).
 pub fn prompt(engine: &Engine, client: ClientId, name: &str) -> String {
     let Some(s) = engine.client_state(client) else {
         return format!("{name}> ");
@@ -671,7 +700,13 @@ pub fn prompt(engine: &Engine, client: ClientId, name: &str) -> String {
         String::new()
     };
     let tx = if s.in_multi { "(TX)" } else { "" };
-    format!("{name}{db}{tx}> ")
+    // Redis 7.2+'s redis-cli marks subscribe mode in the prompt.
+    let sub = if s.subscriptions > 0 && engine.profile() == crate::engine::Profile::V8 {
+        "(subscribed mode)"
+    } else {
+        ""
+    };
+    format!("{name}{db}{tx}{sub}> ")
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -842,6 +877,46 @@ mod raw_tests {
         assert!(one.is_empty());
         one.push(8);
         assert_eq!(one.into_iter().collect::<Vec<_>>(), [8]);
+    }
+
+    /// Subscribe mode as each profile's redis-cli prints it (REDIS-CLI.md §6, §14; the screens
+    /// of `tests/golden/cli*/10-pubsub`): 7.0.15's banner once before a subscribe's replies,
+    /// 7.2+'s after every batch of output while subscribed, and its prompt.
+    #[test]
+    fn subscribe_mode_prints_each_profile_s_banner() {
+        use crate::cli::subscribe::{BANNER_7, BANNER_8};
+        let texts = |lines: &[Line]| lines.iter().map(|l| l.text.clone()).collect::<Vec<_>>();
+        for (profile, v8) in [(Profile::V7, false), (Profile::V8, true)] {
+            let mut engine = Engine::new(Config {
+                profile,
+                ..Config::default()
+            });
+            let (a, b) = (engine.connect(0), engine.connect(0));
+            let sub = run_line(&mut engine, a, "SUBSCRIBE news", 0);
+            let got = texts(&sub.lines);
+            let confirm = ["1) \"subscribe\"", "2) \"news\"", "3) (integer) 1"];
+            if v8 {
+                assert_eq!(got, [&confirm[..], &[BANNER_8]].concat());
+                assert_eq!(sub.lines[3].kind, LineKind::Info);
+                assert_eq!(prompt(&engine, a, "a"), "a(subscribed mode)> ");
+            } else {
+                assert_eq!(got, [&[BANNER_7], &confirm[..]].concat());
+                assert_eq!(prompt(&engine, a, "a"), "a> ");
+            }
+            let published = run_line(&mut engine, b, "PUBLISH news hi", 0);
+            assert_eq!(texts(&published.lines), ["(integer) 1"]);
+            let pushed = texts(&published.others[0].1);
+            assert_eq!(pushed.last().map(String::as_str) == Some(BANNER_8), v8);
+            let ping = texts(&run_line(&mut engine, a, "PING", 0).lines);
+            assert_eq!(ping.last().map(String::as_str) == Some(BANNER_8), v8);
+            // Refused: 7.0.15 printed its banner first all the same; 7.2+ never got subscribed.
+            let refused = texts(&run_line(&mut engine, b, "SUBSCRIBE", 0).lines);
+            assert_eq!(refused.len(), if v8 { 1 } else { 2 });
+            // Subscribed to nothing any more: no banner, the plain prompt.
+            let unsub = texts(&run_line(&mut engine, a, "UNSUBSCRIBE", 0).lines);
+            assert!(!unsub.iter().any(|l| l.starts_with("Reading messages")));
+            assert_eq!(prompt(&engine, a, "a"), "a> ");
+        }
     }
 
     #[test]
