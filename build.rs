@@ -111,7 +111,8 @@ fn main() {
                 "docs": o.get("docs").unwrap_or(&entry["docs"]).clone(),
             })
         });
-        let delta = (!v8_only).then_some(delta);
+        // A command with an 8.4 entry answers with it in profile 8: its delta would go unused.
+        let delta = (!v8_only && v8_entry.is_none()).then_some(delta);
         emit(
             &mut out,
             name,
@@ -283,7 +284,7 @@ fn emit(
         byte_lit(&resp3(&filtered_docs))
     );
     let v8_bytes = delta
-        .map(|d| v8_delta(&fullname, info, docs, &syntax, d))
+        .map(|d| v8_delta(&fullname, &filtered_info, docs, &syntax, d))
         .unwrap_or_default();
     let _ = writeln!(out, "{pad}    v8_delta: b{},", byte_lit(&v8_bytes));
     let _ = writeln!(out, "{pad}    subcommands: &[");
@@ -315,12 +316,15 @@ fn emit(
     let _ = writeln!(out, "{pad}}},");
 }
 
-/// The RESP3 bytes of an entry's 8.0.2 delta: a 3-element array of its whole
-/// `COMMAND INFO` entry with an empty subcommand list, or null when 7.0.15's
-/// is the same; a map of the `COMMAND DOCS` fields that differ (null: removed),
-/// subcommands left out; and the syntax line, or null when 7.0.15's is the
-/// same. The arguments, 7.0.15's or the delta's, get a `display_text` equal to
-/// their name wherever they have none (CommandSpec::docs does the same).
+/// The RESP3 bytes of an entry's 8.0.2 delta, a 4-element array:
+/// 1. a line patch (`line_patch`) from its `COMMAND INFO` entry to 8.0.2's, both with an
+///    empty subcommand list, or null when they are the same;
+/// 2. a map of the `COMMAND DOCS` fields that differ (null: removed), but for the arguments
+///    and subcommands;
+/// 3. the syntax line, or null when 7.0.15's is the same;
+/// 4. a line patch from its arguments to 8.0.2's, both with a `display_text` equal to the
+///    argument's name wherever it has none (as CommandSpec::docs adds them), or null when
+///    they are the same.
 fn v8_delta(
     fullname: &str,
     info: &Value,
@@ -330,17 +334,20 @@ fn v8_delta(
 ) -> Vec<u8> {
     let d = delta.get(fullname);
     let null = serde_json::json!(["null"]);
-    let info_part = d
-        .and_then(|d| d.get("info"))
-        .cloned()
-        .unwrap_or(null.clone());
-    if info_part != null {
-        assert_eq!(
-            items(&info_part)[9],
-            serde_json::json!([items(info)[9][0], []]),
-            "{fullname}: the delta's info has subcommands"
-        );
-    }
+    let mut info = info.clone();
+    let kind = info[1][9][0].clone();
+    info[1][9] = serde_json::json!([kind, []]);
+    let info_part = match d.and_then(|d| d.get("info")) {
+        Some(v8_info) => {
+            assert_eq!(
+                items(v8_info)[9],
+                info[1][9],
+                "{fullname}: the delta's info has subcommands"
+            );
+            line_patch(&resp3(&info), &resp3(v8_info))
+        }
+        None => null.clone(),
+    };
     let fields = d
         .and_then(|d| d.get("docs"))
         .and_then(Value::as_object)
@@ -348,17 +355,26 @@ fn v8_delta(
         .unwrap_or_default();
     let mut pairs = Vec::new();
     for (k, v) in &fields {
+        if k == "arguments" && !v.is_null() {
+            continue;
+        }
         pairs.push(serde_json::json!(["bulk", k]));
         pairs.push(if v.is_null() { null.clone() } else { v.clone() });
     }
-    let args = match fields.get("arguments") {
-        Some(a) if !a.is_null() => Some(a.clone()),
+    let base_args = map_get(docs, "arguments").map(with_display_text);
+    let v8_args = match fields.get("arguments") {
+        Some(a) if !a.is_null() => Some(with_display_text(a)),
         Some(_) => None,
-        None => map_get(docs, "arguments").cloned(),
+        None => base_args.clone(),
     };
-    let syntax_v8 = args
-        .map(|a| syntax_line(&with_display_text(&a)))
-        .unwrap_or_default();
+    let args_part = match (&fields.get("arguments"), &v8_args) {
+        (Some(_), Some(v8)) => {
+            let base = base_args.as_ref().map(resp3).unwrap_or_default();
+            line_patch(&base, &resp3(v8))
+        }
+        _ => null.clone(),
+    };
+    let syntax_v8 = v8_args.as_ref().map(syntax_line).unwrap_or_default();
     let syntax_part = if syntax_v8 == syntax {
         null
     } else {
@@ -366,8 +382,71 @@ fn v8_delta(
     };
     resp3(&serde_json::json!([
         "array",
-        [info_part, ["map", pairs], syntax_part]
+        [info_part, ["map", pairs], syntax_part, args_part]
     ]))
+}
+
+/// A patch turning the RESP bytes `from` into `to` line by line (a line ends at `\n`), from a
+/// longest common subsequence of their lines: `[keep, drop, inserted, ...]`, triples of how
+/// many lines of `from` to copy, how many to skip next, and the bytes to write then; the rest
+/// of `from` is copied. Checked by applying it here as CommandSpec's `patched` does.
+fn line_patch(from: &[u8], to: &[u8]) -> Value {
+    let a: Vec<&[u8]> = from.split_inclusive(|&b| b == b'\n').collect();
+    let b: Vec<&[u8]> = to.split_inclusive(|&b| b == b'\n').collect();
+    let (n, m) = (a.len(), b.len());
+    // lcs[i][j]: the longest common subsequence of a[i..] and b[j..].
+    let mut lcs = vec![vec![0u32; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut ops = Vec::new();
+    while i < n || j < m {
+        let mut keep = 0;
+        while i < n && j < m && a[i] == b[j] {
+            keep += 1;
+            i += 1;
+            j += 1;
+        }
+        if i == n && j == m {
+            break;
+        }
+        let (mut drop, mut inserted) = (0, Vec::new());
+        while (i < n || j < m) && !(i < n && j < m && a[i] == b[j]) {
+            if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
+                inserted.extend_from_slice(b[j]);
+                j += 1;
+            } else {
+                drop += 1;
+                i += 1;
+            }
+        }
+        let text: String = inserted.iter().map(|&c| c as char).collect();
+        ops.push(serde_json::json!(["int", keep]));
+        ops.push(serde_json::json!(["int", drop]));
+        ops.push(serde_json::json!(["bulk", text]));
+    }
+    // Applied as CommandSpec's `patched` applies it.
+    let mut lines = a.iter();
+    let mut out: Vec<u8> = Vec::new();
+    for op in ops.chunks(3) {
+        for _ in 0..op[0][1].as_i64().unwrap() {
+            out.extend_from_slice(lines.next().unwrap());
+        }
+        for _ in 0..op[1][1].as_i64().unwrap() {
+            lines.next().unwrap();
+        }
+        out.extend(bytes_of(op[2][1].as_str().unwrap()));
+    }
+    lines.for_each(|l| out.extend_from_slice(l));
+    assert_eq!(out, to, "line patch");
+    serde_json::json!(["array", ops])
 }
 
 /// Arguments as Redis 7.2+ lists them: every one that is not a oneof or block

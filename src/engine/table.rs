@@ -42,8 +42,10 @@ pub struct CommandSpec {
     /// The entry of the 8 profile when this command's metadata changed by 8.4.
     pub v8: Option<&'static CommandSpec>,
     /// How Redis 8.0.2's entry differs from this 7.0.15 one (build.rs `v8_delta`): RESP3 bytes
-    /// of [its COMMAND INFO entry or null, the COMMAND DOCS fields that differ (null: removed),
-    /// its syntax line or null]; empty for an entry already in the 8 profile's form.
+    /// of [a line patch of its COMMAND INFO entry or null, the COMMAND DOCS fields that differ
+    /// (null: removed) but the arguments, its syntax line or null, a line patch of its
+    /// arguments or null]; empty for an entry already in the 8 profile's form (or whose
+    /// 8.4 entry `v8` stands for it).
     pub v8_delta: &'static [u8],
 }
 
@@ -65,6 +67,26 @@ const DOCS_ORDER: [&str; 11] = [
 fn parsed(bytes: &[u8]) -> Reply {
     resp::parse(bytes).expect("generated command bytes parse").0
 }
+
+/// The RESP3 bytes `base` with a line patch applied (build.rs `line_patch`: triples of lines
+/// to keep, lines to drop and bytes to insert), parsed.
+fn patched(base: &[u8], patch: &Reply) -> Reply {
+    let mut lines = base.split_inclusive(|&b| b == b'\n');
+    let mut out = Vec::with_capacity(base.len() + 64);
+    if let Reply::Array(ops) = patch {
+        for op in ops.chunks(3) {
+            if let [Reply::Integer(keep), Reply::Integer(drop), Reply::Bulk(inserted)] = op {
+                out.extend(lines.by_ref().take(*keep as usize).flatten());
+                lines.by_ref().take(*drop as usize).for_each(drop_line);
+                out.extend_from_slice(inserted);
+            }
+        }
+    }
+    out.extend(lines.flatten());
+    parsed(&out)
+}
+
+fn drop_line(_: &[u8]) {}
 
 fn is_key(r: &Reply, name: &str) -> bool {
     matches!(r, Reply::Bulk(k) if k == name.as_bytes())
@@ -116,7 +138,7 @@ impl CommandSpec {
     /// for an entry already in the 8 profile's form.
     fn delta(&self, v8: bool) -> Option<Vec<Reply>> {
         match (v8 && !self.v8_delta.is_empty()).then(|| parsed(self.v8_delta)) {
-            Some(Reply::Array(parts)) if parts.len() == 3 => Some(parts),
+            Some(Reply::Array(parts)) if parts.len() == 4 => Some(parts),
             _ => None,
         }
     }
@@ -124,17 +146,22 @@ impl CommandSpec {
     /// This entry's `COMMAND INFO` entry in the profile (`v8`: the 8 profile), its
     /// subcommands restricted to the implemented ones.
     pub fn info(&self, v8: bool) -> Reply {
-        let Some(mut delta) = self.delta(v8) else {
-            return parsed(self.info_resp3);
+        let info = parsed(self.info_resp3);
+        let (Some(delta), Reply::Array(mut fields)) = (self.delta(v8), info.clone()) else {
+            return info;
         };
-        let mut info = match std::mem::replace(&mut delta[0], Reply::Null) {
-            Reply::Null => parsed(self.info_resp3),
-            info => info,
-        };
-        if let Reply::Array(fields) = &mut info {
-            if !self.subcommands.is_empty() && fields.len() == 10 {
-                fields[9] = Reply::Array(self.subcommands.iter().map(|s| s.info(v8)).collect());
-            }
+        // The patch is of the entry with an empty subcommand list: subcommands are entries of
+        // their own, each patched by its own delta.
+        let container = !self.subcommands.is_empty() && fields.len() == 10;
+        if container {
+            fields[9] = Reply::Array(Vec::new());
+        }
+        let mut info = Reply::Array(fields);
+        if delta[0] != Reply::Null {
+            info = patched(&resp::encode(&info, Protocol::Resp3), &delta[0]);
+        }
+        if let (true, Reply::Array(fields)) = (container, &mut info) {
+            fields[9] = Reply::Array(self.subcommands.iter().map(|s| s.info(v8)).collect());
         }
         info
     }
@@ -159,6 +186,13 @@ impl CommandSpec {
             if is_key(k, "arguments") {
                 with_display_text(v);
             }
+        }
+        if delta[3] != Reply::Null {
+            let at = fields.iter().position(|(k, _)| is_key(k, "arguments"));
+            let base = at.map(|i| fields.remove(i).1);
+            let base = base.map(|b| resp::encode(&b, Protocol::Resp3));
+            let args = patched(&base.unwrap_or_default(), &delta[3]);
+            fields.push((Reply::bulk("arguments"), args));
         }
         if !self.subcommands.is_empty() {
             let subs = self.subcommands.iter();
@@ -242,7 +276,7 @@ impl std::fmt::Debug for Flags {
 }
 
 use crate::engine::resp;
-use crate::engine::Reply;
+use crate::engine::{Protocol, Reply};
 
 include!(concat!(env!("OUT_DIR"), "/command_flags.rs"));
 include!(concat!(env!("OUT_DIR"), "/command_table.rs"));
