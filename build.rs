@@ -369,7 +369,9 @@ fn v8_delta(
     };
     let args_part = match (&fields.get("arguments"), &v8_args) {
         (Some(_), Some(v8)) => {
-            let base = base_args.as_ref().map(resp3).unwrap_or_default();
+            // No arguments in 7.0.15 patch as an empty list (CommandSpec::docs does the same).
+            let empty = serde_json::json!(["array", []]);
+            let base = resp3(base_args.as_ref().unwrap_or(&empty));
             line_patch(&base, &resp3(v8))
         }
         _ => null.clone(),

@@ -659,21 +659,28 @@ pub fn run_line_into(
         }
     }
     if v8 {
-        if !status.blocked && !status.closed {
-            banner_after(engine, client, v8, lines);
-        }
-        // Each other client's pushes of this line are one batch: the banner follows its last.
-        let others = &mut status.others;
-        for i in (0..others.len()).rev() {
-            let c = others[i].0;
-            if !others[i + 1..].iter().any(|(o, _)| *o == c) {
-                let mut batch = Lines::from(std::mem::take(&mut others[i].1));
-                banner_after(engine, c, v8, &mut batch);
-                others[i].1 = batch.into_vec();
-            }
-        }
+        banners_8(engine, client, &mut status, lines);
     }
     status
+}
+
+/// Redis 7.2+'s banners after a typed line (`cli::subscribe`): after the typing client's output
+/// unless it waits or left, and after each other client's pushes of the line, which are one
+/// batch. Out of line: the 8 profile's alone.
+#[inline(never)]
+fn banners_8(engine: &Engine, client: ClientId, status: &mut Status, lines: &mut Lines) {
+    if !status.blocked && !status.closed {
+        banner_after(engine, client, true, lines);
+    }
+    let others = &mut status.others;
+    for i in (0..others.len()).rev() {
+        let c = others[i].0;
+        if !others[i + 1..].iter().any(|(o, _)| *o == c) {
+            let mut batch = Lines::from(std::mem::take(&mut others[i].1));
+            banner_after(engine, c, true, &mut batch);
+            others[i].1 = batch.into_vec();
+        }
+    }
 }
 
 /// Redis 7.2+'s redis-cli (`v8`) ends every batch of output to a subscribed client with its

@@ -157,7 +157,7 @@ impl CommandSpec {
             fields[9] = Reply::Array(Vec::new());
         }
         let mut info = Reply::Array(fields);
-        if delta[0] != Reply::Null {
+        if !matches!(delta[0], Reply::Null) {
             info = patched(&resp::encode(&info, Protocol::Resp3), &delta[0]);
         }
         if let (true, Reply::Array(fields)) = (container, &mut info) {
@@ -173,36 +173,37 @@ impl CommandSpec {
         let (Some(mut delta), Reply::Map(mut fields)) = (self.delta(v8), base.clone()) else {
             return base;
         };
-        fields.retain(|(k, _)| !is_key(k, "subcommands"));
+        // The changed fields come after 7.0.15's, so the last of a name is the one to answer
+        // (null: none); the arguments are patched, the subcommands are each one's own docs.
         if let Reply::Map(changed) = std::mem::replace(&mut delta[1], Reply::Null) {
-            for (k, v) in changed {
-                fields.retain(|(f, _)| *f != k);
-                if v != Reply::Null {
-                    fields.push((k, v));
+            fields.extend(changed);
+        }
+        if !matches!(delta[3], Reply::Null) && !fields.iter().any(|(k, _)| is_key(k, "arguments")) {
+            fields.push((Reply::bulk("arguments"), Reply::Array(Vec::new())));
+        }
+        let mut docs = Vec::new();
+        for key in DOCS_ORDER {
+            let Some(i) = fields.iter().rposition(|(k, _)| is_key(k, key)) else {
+                continue;
+            };
+            let (k, mut v) = fields.remove(i);
+            if key == "arguments" {
+                with_display_text(&mut v);
+                if !matches!(delta[3], Reply::Null) {
+                    v = patched(&resp::encode(&v, Protocol::Resp3), &delta[3]);
                 }
+            } else if key == "subcommands" {
+                let subs = self.subcommands.iter();
+                v = Reply::Map(
+                    subs.map(|s| (Reply::bulk(s.fullname), s.docs(v8)))
+                        .collect(),
+                );
+            }
+            if !matches!(v, Reply::Null) {
+                docs.push((k, v));
             }
         }
-        for (k, v) in &mut fields {
-            if is_key(k, "arguments") {
-                with_display_text(v);
-            }
-        }
-        if delta[3] != Reply::Null {
-            let at = fields.iter().position(|(k, _)| is_key(k, "arguments"));
-            let base = at.map(|i| fields.remove(i).1);
-            let base = base.map(|b| resp::encode(&b, Protocol::Resp3));
-            let args = patched(&base.unwrap_or_default(), &delta[3]);
-            fields.push((Reply::bulk("arguments"), args));
-        }
-        if !self.subcommands.is_empty() {
-            let subs = self.subcommands.iter();
-            let subs = subs
-                .map(|s| (Reply::bulk(s.fullname), s.docs(v8)))
-                .collect();
-            fields.push((Reply::bulk("subcommands"), Reply::Map(subs)));
-        }
-        fields.sort_by_key(|(k, _)| DOCS_ORDER.iter().position(|o| is_key(k, o)));
-        Reply::Map(fields)
+        Reply::Map(docs)
     }
 
     /// The summary HELP shows in the profile (`v8`: the 8 profile).
