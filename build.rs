@@ -11,6 +11,14 @@
 //! second entry, its `v8` field, which the 8 profile uses instead of the 7.0.15
 //! one (same COMMAND INFO unless the override gives its own `info`).
 //!
+//! Every other entry of the 8 profile is Redis 8.0.2's (Redis 7.2 rewrote the
+//! summaries, gave arguments a `display_text`, and changed some arguments, tips
+//! and key specs), stored as a delta against the 7.0.15 entry so that the page
+//! does not ship the table twice: `data/commands-8.0.2-delta.json` (written by
+//! scripts/dump_commands.py's `--delta`) holds what differs, and each entry's
+//! `v8_delta` holds it as RESP3 bytes for `CommandSpec::info` / `docs`, which
+//! rebuild 8.0.2's reply (see `v8_delta` below for the form).
+//!
 //! Each entry carries what dispatch needs (arity, flags, key positions), what
 //! HELP and hints need (group, since, summary, and the syntax line built from the
 //! argument tree exactly as redis-cli builds it), and the RESP3 bytes of the
@@ -25,6 +33,7 @@ fn main() {
     println!("cargo:rerun-if-changed=data/commands-7.0.15.json");
     println!("cargo:rerun-if-changed=data/implemented.txt");
     println!("cargo:rerun-if-changed=data/commands-8.4-additions.json");
+    println!("cargo:rerun-if-changed=data/commands-8.0.2-delta.json");
     println!("cargo:rerun-if-changed=build.rs");
     let meta: Value = serde_json::from_str(
         &std::fs::read_to_string("data/commands-7.0.15.json").expect("read command metadata"),
@@ -35,6 +44,12 @@ fn main() {
             .expect("read 8.4 command additions"),
     )
     .expect("parse 8.4 command additions");
+    let delta: Value = serde_json::from_str(
+        &std::fs::read_to_string("data/commands-8.0.2-delta.json")
+            .expect("read 8.0.2 command delta"),
+    )
+    .expect("parse 8.0.2 command delta");
+    let delta = delta["commands"].as_object().expect("commands object");
     let implemented: BTreeSet<String> = std::fs::read_to_string("data/implemented.txt")
         .expect("read implemented.txt")
         .lines()
@@ -60,6 +75,7 @@ fn main() {
         .values()
         .chain(added.values())
         .chain(overrides.values())
+        .chain(delta.values())
         .filter_map(|e| e.get("info"));
     for info in infos {
         collect_flags(info, &mut flag_names);
@@ -95,7 +111,18 @@ fn main() {
                 "docs": o.get("docs").unwrap_or(&entry["docs"]).clone(),
             })
         });
-        emit(&mut out, name, entry, &subs, 1, v8_only, v8_entry.as_ref());
+        // A command with an 8.4 entry answers with it in profile 8: its delta would go unused.
+        let delta = (!v8_only && v8_entry.is_none()).then_some(delta);
+        emit(
+            &mut out,
+            name,
+            entry,
+            &subs,
+            1,
+            v8_only,
+            v8_entry.as_ref(),
+            delta,
+        );
     }
     out.push_str("];\n");
     for n in implemented.iter().filter(|n| n.contains('|')) {
@@ -162,7 +189,9 @@ fn flags_expr(flags: &[String]) -> String {
 }
 
 /// Writes one `CommandSpec { .. }` literal (and, recursively, its subcommands
-/// and its profile-8 entry `v8`).
+/// and its profile-8 entry `v8`). `delta` is the 8.0.2 delta of a 7.0.15 entry
+/// (`None` for an entry already in its 8 profile's form).
+#[allow(clippy::too_many_arguments)]
 fn emit(
     out: &mut String,
     name: &str,
@@ -171,6 +200,7 @@ fn emit(
     depth: usize,
     v8_only: bool,
     v8: Option<&Value>,
+    delta: Option<&serde_json::Map<String, Value>>,
 ) {
     let info = &entry["info"];
     let docs = &entry["docs"];
@@ -253,6 +283,10 @@ fn emit(
         "{pad}    docs_resp3: b{},",
         byte_lit(&resp3(&filtered_docs))
     );
+    let v8_bytes = delta
+        .map(|d| v8_delta(&fullname, &filtered_info, docs, &syntax, d))
+        .unwrap_or_default();
+    let _ = writeln!(out, "{pad}    v8_delta: b{},", byte_lit(&v8_bytes));
     let _ = writeln!(out, "{pad}    subcommands: &[");
     let mut sub_names: Vec<(String, &Value)> = Vec::new();
     for s in &sub_info {
@@ -266,13 +300,13 @@ fn emit(
             .cloned()
             .unwrap_or(Value::Null);
         let sub_entry = serde_json::json!({"info": (*s).clone(), "docs": sub_docs});
-        emit(out, &sub, &sub_entry, &[], depth + 2, v8_only, None);
+        emit(out, &sub, &sub_entry, &[], depth + 2, v8_only, None, delta);
     }
     let _ = writeln!(out, "{pad}    ],");
     match v8 {
         Some(v8_entry) => {
             let _ = writeln!(out, "{pad}    v8: Some(&");
-            emit(out, name, v8_entry, &[], depth + 1, v8_only, None);
+            emit(out, name, v8_entry, &[], depth + 1, v8_only, None, None);
             let _ = writeln!(out, "{pad}    ),");
         }
         None => {
@@ -280,6 +314,168 @@ fn emit(
         }
     }
     let _ = writeln!(out, "{pad}}},");
+}
+
+/// The RESP3 bytes of an entry's 8.0.2 delta, a 4-element array:
+/// 1. a line patch (`line_patch`) from its `COMMAND INFO` entry to 8.0.2's, both with an
+///    empty subcommand list, or null when they are the same;
+/// 2. a map of the `COMMAND DOCS` fields that differ (null: removed), but for the arguments
+///    and subcommands;
+/// 3. the syntax line, or null when 7.0.15's is the same;
+/// 4. a line patch from its arguments to 8.0.2's, both with a `display_text` equal to the
+///    argument's name wherever it has none (as CommandSpec::docs adds them), or null when
+///    they are the same.
+fn v8_delta(
+    fullname: &str,
+    info: &Value,
+    docs: &Value,
+    syntax: &str,
+    delta: &serde_json::Map<String, Value>,
+) -> Vec<u8> {
+    let d = delta.get(fullname);
+    let null = serde_json::json!(["null"]);
+    let mut info = info.clone();
+    let kind = info[1][9][0].clone();
+    info[1][9] = serde_json::json!([kind, []]);
+    let info_part = match d.and_then(|d| d.get("info")) {
+        Some(v8_info) => {
+            assert_eq!(
+                items(v8_info)[9],
+                info[1][9],
+                "{fullname}: the delta's info has subcommands"
+            );
+            line_patch(&resp3(&info), &resp3(v8_info))
+        }
+        None => null.clone(),
+    };
+    let fields = d
+        .and_then(|d| d.get("docs"))
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let mut pairs = Vec::new();
+    for (k, v) in &fields {
+        if k == "arguments" && !v.is_null() {
+            continue;
+        }
+        pairs.push(serde_json::json!(["bulk", k]));
+        pairs.push(if v.is_null() { null.clone() } else { v.clone() });
+    }
+    let base_args = map_get(docs, "arguments").map(with_display_text);
+    let v8_args = match fields.get("arguments") {
+        Some(a) if !a.is_null() => Some(with_display_text(a)),
+        Some(_) => None,
+        None => base_args.clone(),
+    };
+    let args_part = match (&fields.get("arguments"), &v8_args) {
+        (Some(_), Some(v8)) => {
+            // No arguments in 7.0.15 patch as an empty list (CommandSpec::docs does the same).
+            let empty = serde_json::json!(["array", []]);
+            let base = resp3(base_args.as_ref().unwrap_or(&empty));
+            line_patch(&base, &resp3(v8))
+        }
+        _ => null.clone(),
+    };
+    let syntax_v8 = v8_args.as_ref().map(syntax_line).unwrap_or_default();
+    let syntax_part = if syntax_v8 == syntax {
+        null
+    } else {
+        serde_json::json!(["bulk", syntax_v8])
+    };
+    resp3(&serde_json::json!([
+        "array",
+        [info_part, ["map", pairs], syntax_part, args_part]
+    ]))
+}
+
+/// A patch turning the RESP bytes `from` into `to` line by line (a line ends at `\n`), from a
+/// longest common subsequence of their lines: `[keep, drop, inserted, ...]`, triples of how
+/// many lines of `from` to copy, how many to skip next, and the bytes to write then; the rest
+/// of `from` is copied. Checked by applying it here as CommandSpec's `patched` does.
+fn line_patch(from: &[u8], to: &[u8]) -> Value {
+    let a: Vec<&[u8]> = from.split_inclusive(|&b| b == b'\n').collect();
+    let b: Vec<&[u8]> = to.split_inclusive(|&b| b == b'\n').collect();
+    let (n, m) = (a.len(), b.len());
+    // lcs[i][j]: the longest common subsequence of a[i..] and b[j..].
+    let mut lcs = vec![vec![0u32; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut ops = Vec::new();
+    while i < n || j < m {
+        let mut keep = 0;
+        while i < n && j < m && a[i] == b[j] {
+            keep += 1;
+            i += 1;
+            j += 1;
+        }
+        if i == n && j == m {
+            break;
+        }
+        let (mut drop, mut inserted) = (0, Vec::new());
+        while (i < n || j < m) && !(i < n && j < m && a[i] == b[j]) {
+            if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
+                inserted.extend_from_slice(b[j]);
+                j += 1;
+            } else {
+                drop += 1;
+                i += 1;
+            }
+        }
+        let text: String = inserted.iter().map(|&c| c as char).collect();
+        ops.push(serde_json::json!(["int", keep]));
+        ops.push(serde_json::json!(["int", drop]));
+        ops.push(serde_json::json!(["bulk", text]));
+    }
+    // Applied as CommandSpec's `patched` applies it.
+    let mut lines = a.iter();
+    let mut out: Vec<u8> = Vec::new();
+    for op in ops.chunks(3) {
+        for _ in 0..op[0][1].as_i64().unwrap() {
+            out.extend_from_slice(lines.next().unwrap());
+        }
+        for _ in 0..op[1][1].as_i64().unwrap() {
+            lines.next().unwrap();
+        }
+        out.extend(bytes_of(op[2][1].as_str().unwrap()));
+    }
+    lines.for_each(|l| out.extend_from_slice(l));
+    assert_eq!(out, to, "line patch");
+    serde_json::json!(["array", ops])
+}
+
+/// Arguments as Redis 7.2+ lists them: every one that is not a oneof or block
+/// has a `display_text` right after its `type`, its name when it has none.
+fn with_display_text(args: &Value) -> Value {
+    let list = items(args)
+        .iter()
+        .map(|a| {
+            let kv = items(a);
+            let has = kv.chunks(2).any(|p| p[0][1] == "display_text");
+            let mut out = Vec::new();
+            for p in kv.chunks(2) {
+                out.push(p[0].clone());
+                if p[0][1] == "arguments" {
+                    out.push(with_display_text(&p[1]));
+                } else {
+                    out.push(p[1].clone());
+                }
+                if p[0][1] == "type" && !has && p[1][1] != "oneof" && p[1][1] != "block" {
+                    out.push(serde_json::json!(["bulk", "display_text"]));
+                    out.push(map_get(a, "name").unwrap().clone());
+                }
+            }
+            serde_json::json!(["map", out])
+        })
+        .collect::<Vec<_>>();
+    serde_json::json!(["array", list])
 }
 
 fn items(v: &Value) -> &Vec<Value> {
@@ -407,9 +603,11 @@ fn arg_text(a: &Value) -> String {
             .collect::<Vec<_>>()
             .join(" "),
         "pure-token" => String::new(),
+        // Redis 7.2+'s redis-cli shows an argument's display_text where it has one.
         _ => or_quotes(
-            &get("name")
-                .map(|v| v[1].as_str().unwrap().to_lowercase())
+            &get("display_text")
+                .map(|v| v[1].as_str().unwrap().to_string())
+                .or_else(|| get("name").map(|v| v[1].as_str().unwrap().to_lowercase()))
                 .unwrap_or_default(),
         ),
     };

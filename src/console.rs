@@ -7,7 +7,7 @@
 //! a transcript checks exactly what a pane shows.
 
 use crate::cli::help::help_lines;
-use crate::cli::{format, hints, split, tokenize};
+use crate::cli::{format, hints, split, subscribe, tokenize};
 use std::borrow::Cow;
 use std::rc::Rc;
 
@@ -548,8 +548,10 @@ pub fn run_line_into(
         }
         return status;
     }
+    let v8 = engine.profile() == crate::engine::Profile::V8;
     if could_be_local(first, b"qe:rc") && word_is(first, "restart") {
         lines.push(info("Use 'restart' only in Lua debugging mode."));
+        banner_after(engine, client, v8, lines);
         return status;
     }
     if args.len() == 1 && could_be_local(first, b"qe:rc") && word_is(first, "clear") {
@@ -563,12 +565,12 @@ pub fn run_line_into(
             .iter()
             .map(|w| String::from_utf8_lossy(w).into_owned())
             .collect();
-        lines.extend(
-            help_lines(&words, engine.profile() == crate::engine::Profile::V8)
-                .into_iter()
-                .map(|t| info(&t)),
-        );
+        lines.extend(help_lines(&words, v8).into_iter().map(|t| info(&t)));
+        banner_after(engine, client, v8, lines);
         return status;
+    }
+    if let Some(banner) = subscribe::banner_before(&command[0], v8) {
+        lines.push(info(banner));
     }
     let raw = format::uses_raw_output(command);
     // The command without the repeat count, owned: the last run takes it, the others a copy.
@@ -656,11 +658,45 @@ pub fn run_line_into(
             break;
         }
     }
+    if v8 {
+        banners_8(engine, client, &mut status, lines);
+    }
     status
 }
 
+/// Redis 7.2+'s banners after a typed line (`cli::subscribe`): after the typing client's output
+/// unless it waits or left, and after each other client's pushes of the line, which are one
+/// batch. Out of line: the 8 profile's alone.
+#[inline(never)]
+fn banners_8(engine: &Engine, client: ClientId, status: &mut Status, lines: &mut Lines) {
+    if !status.blocked && !status.closed {
+        banner_after(engine, client, true, lines);
+    }
+    let others = &mut status.others;
+    for i in (0..others.len()).rev() {
+        let c = others[i].0;
+        if !others[i + 1..].iter().any(|(o, _)| *o == c) {
+            let mut batch = Lines::from(std::mem::take(&mut others[i].1));
+            banner_after(engine, c, true, &mut batch);
+            others[i].1 = batch.into_vec();
+        }
+    }
+}
+
+/// Redis 7.2+'s redis-cli (`v8`) ends every batch of output to a subscribed client with its
+/// banner (`cli::subscribe`); the console reads "subscribed" as having a subscription.
+fn banner_after(engine: &Engine, client: ClientId, v8: bool, lines: &mut Lines) {
+    let subscribed = engine
+        .client_state(client)
+        .is_some_and(|s| s.subscriptions > 0);
+    if let Some(banner) = subscribe::banner_after(subscribed, v8) {
+        lines.push(info(banner));
+    }
+}
+
 /// The prompt redis-cli would show, with the pane's name in place of host:port
-/// (`producer> `, `producer[2]> `, `producer(TX)> ` inside MULTI).
+/// (`producer> `, `producer[2]> `, `producer(TX)> ` inside MULTI, and in the 8 profile
+/// `producer(subscribed mode)> ` while subscribed, as redis-cli 7.2+ shows it).
 pub fn prompt(engine: &Engine, client: ClientId, name: &str) -> String {
     let Some(s) = engine.client_state(client) else {
         return format!("{name}> ");
@@ -671,7 +707,13 @@ pub fn prompt(engine: &Engine, client: ClientId, name: &str) -> String {
         String::new()
     };
     let tx = if s.in_multi { "(TX)" } else { "" };
-    format!("{name}{db}{tx}> ")
+    // Redis 7.2+'s redis-cli marks subscribe mode in the prompt.
+    let sub = if s.subscriptions > 0 && engine.profile() == crate::engine::Profile::V8 {
+        "(subscribed mode)"
+    } else {
+        ""
+    };
+    format!("{name}{db}{tx}{sub}> ")
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -722,6 +764,62 @@ mod tests {
                 checked += 1;
             } else {
                 differ.push(typed);
+            }
+        }
+        assert_eq!(differ, Vec::<String>::new());
+        assert_eq!(checked, 16);
+    }
+
+    /// Every HELP of redis8-cli's recording (`tests/golden/cli-8/08-help.txt`, Redis 8.0.2)
+    /// prints the same screen lines in a pane of the 8 profile, with the 7.2+ summaries and
+    /// argument names and `(null)` for a missing syntax, except what the profile (Redis 8.4)
+    /// changed on purpose: the version line of `help` alone, and the entries of XADD, XTRIM
+    /// and XREADGROUP (8.2's and 8.4's arguments) and of XDELEX and XACKDEL (8.2's commands).
+    #[test]
+    fn help_prints_what_redis_cli_8_prints() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/cli-8/08-help.txt");
+        let text = std::fs::read_to_string(path).expect("08-help.txt");
+        let mut engine = Engine::new(Config {
+            profile: Profile::V8,
+            ..Config::default()
+        });
+        let client = engine.connect(0);
+        // The entries (blank-line separated) other than the 8.4 ones.
+        let entries = |lines: &[String]| -> Vec<String> {
+            let joined = lines.join("\n");
+            let skip = ["XADD", "XTRIM", "XREADGROUP", "XDELEX", "XACKDEL"];
+            joined
+                .split("\n\n")
+                .filter(|e| {
+                    let name = e.trim_start_matches('\n').trim_start().split(' ').next();
+                    !skip.iter().any(|s| name == Some(s))
+                })
+                .map(str::to_string)
+                .collect()
+        };
+        let mut checked = 0;
+        let mut differ = Vec::new();
+        for (typed, want) in blocks(&text) {
+            let mut got: Vec<String> = run_line(&mut engine, client, &typed, 0)
+                .lines
+                .into_iter()
+                .map(|l| l.text)
+                .collect();
+            let mut want = want;
+            if typed == "help" {
+                assert_eq!(
+                    (got[0].as_str(), want[0].as_str()),
+                    ("redis-cli 8.4.0", "redis-cli 8.0.2")
+                );
+                got.remove(0);
+                want.remove(0);
+            }
+            let (got, want) = (entries(&got), entries(&want));
+            if got == want {
+                checked += 1;
+            } else {
+                differ.push(format!("{typed}\n{got:#?}\n{want:#?}"));
             }
         }
         assert_eq!(differ, Vec::<String>::new());
@@ -786,6 +884,46 @@ mod raw_tests {
         assert!(one.is_empty());
         one.push(8);
         assert_eq!(one.into_iter().collect::<Vec<_>>(), [8]);
+    }
+
+    /// Subscribe mode as each profile's redis-cli prints it (REDIS-CLI.md §6, §14; the screens
+    /// of `tests/golden/cli*/10-pubsub`): 7.0.15's banner once before a subscribe's replies,
+    /// 7.2+'s after every batch of output while subscribed, and its prompt.
+    #[test]
+    fn subscribe_mode_prints_each_profile_s_banner() {
+        use crate::cli::subscribe::{BANNER_7, BANNER_8};
+        let texts = |lines: &[Line]| lines.iter().map(|l| l.text.clone()).collect::<Vec<_>>();
+        for (profile, v8) in [(Profile::V7, false), (Profile::V8, true)] {
+            let mut engine = Engine::new(Config {
+                profile,
+                ..Config::default()
+            });
+            let (a, b) = (engine.connect(0), engine.connect(0));
+            let sub = run_line(&mut engine, a, "SUBSCRIBE news", 0);
+            let got = texts(&sub.lines);
+            let confirm = ["1) \"subscribe\"", "2) \"news\"", "3) (integer) 1"];
+            if v8 {
+                assert_eq!(got, [&confirm[..], &[BANNER_8]].concat());
+                assert_eq!(sub.lines[3].kind, LineKind::Info);
+                assert_eq!(prompt(&engine, a, "a"), "a(subscribed mode)> ");
+            } else {
+                assert_eq!(got, [&[BANNER_7], &confirm[..]].concat());
+                assert_eq!(prompt(&engine, a, "a"), "a> ");
+            }
+            let published = run_line(&mut engine, b, "PUBLISH news hi", 0);
+            assert_eq!(texts(&published.lines), ["(integer) 1"]);
+            let pushed = texts(&published.others[0].1);
+            assert_eq!(pushed.last().map(String::as_str) == Some(BANNER_8), v8);
+            let ping = texts(&run_line(&mut engine, a, "PING", 0).lines);
+            assert_eq!(ping.last().map(String::as_str) == Some(BANNER_8), v8);
+            // Refused: 7.0.15 printed its banner first all the same; 7.2+ never got subscribed.
+            let refused = texts(&run_line(&mut engine, b, "SUBSCRIBE", 0).lines);
+            assert_eq!(refused.len(), if v8 { 1 } else { 2 });
+            // Subscribed to nothing any more: no banner, the plain prompt.
+            let unsub = texts(&run_line(&mut engine, a, "UNSUBSCRIBE", 0).lines);
+            assert!(!unsub.iter().any(|l| l.starts_with("Reading messages")));
+            assert_eq!(prompt(&engine, a, "a"), "a> ");
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! Owns the replay of the redis-cli 7.0.15 recordings (`tests/golden/cli/*.resp.jsonl`) through the
-//! redis-cli tokenizer and formatter (`streamplay::cli`), and the property tests of the tokenizer's quoting.
+//! Owns the replay of the redis-cli 7.0.15 recordings (`tests/golden/cli/*.resp.jsonl`) and Redis
+//! 8.0.2's (`tests/golden/cli-8/`) through the redis-cli tokenizer, formatter and subscribe-mode
+//! banner (`streamplay::cli`), and the property tests of the tokenizer's quoting.
 //!
 //! The replay follows `cli-golden/scripts/check_models.py`, the offline checker the reference Python
 //! models passed with zero mismatches: for every typed line the RESP bytes redis-cli received are parsed
@@ -13,6 +14,7 @@ use proptest::prelude::*;
 use serde_json::Value;
 use streamplay::cli::format::{format, format_raw, try_format, try_format_push, uses_raw_output};
 use streamplay::cli::split::split_args;
+use streamplay::cli::subscribe::{banner_after, banner_before};
 use streamplay::cli::tokenize::{parse_repeat, quote_arg};
 use streamplay::engine::resp::{self, ParseError};
 use streamplay::engine::Reply;
@@ -86,15 +88,16 @@ fn is_timing(line: &str) -> bool {
         && fraction.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Every reply in `data`, and the line redis-cli prints when the bytes stop being RESP it understands.
-fn parse_all(data: &[u8]) -> (Vec<Reply>, Option<String>) {
+/// Every reply in `data`, each with the offset of the byte after it, and the line redis-cli prints
+/// when the bytes stop being RESP it understands.
+fn parse_all(data: &[u8]) -> (Vec<(Reply, usize)>, Option<String>) {
     let mut replies = Vec::new();
     let mut pos = 0;
     while pos < data.len() {
         match resp::parse(&data[pos..]) {
             Ok((reply, used)) => {
-                replies.push(reply);
                 pos += used;
+                replies.push((reply, pos));
             }
             Err(ParseError::Invalid(message)) => {
                 return (replies, Some(format!("Error: {message}")))
@@ -111,10 +114,29 @@ fn parse_all(data: &[u8]) -> (Vec<Reply>, Option<String>) {
     (replies, None)
 }
 
-/// What redis-cli 7.0.15 prints for `typed`, given the RESP bytes that reached it meanwhile
-/// (check_models.py `expected`).
-fn expected(typed: &str, data: &[u8]) -> Expected {
-    let lines = |texts: &[&str]| Expected::Lines(texts.iter().map(|t| t.to_string()).collect());
+/// What redis-cli 7.0.15 (or 7.2+, `v8`) prints for `typed`, given the RESP bytes that reached it
+/// meanwhile (check_models.py `expected`), and the bytes it leaves unread: outside subscribe mode
+/// redis-cli reads until the command's replies (one per repeat) and prints the pushes before
+/// them; a push after them (Redis 7.2+ writes a client's own push after the reply, as `DEBUG
+/// PROTOCOL push`) is printed with the next command. `subscribed` is whether redis-cli is in
+/// subscribe mode afterwards.
+fn expected(typed: &str, data: &[u8], v8: bool, subscribed: bool) -> (Expected, Vec<u8>) {
+    let (out, rest) = expected_lines(typed, data, v8, subscribed);
+    (out, rest.to_vec())
+}
+
+fn expected_lines<'d>(
+    typed: &str,
+    data: &'d [u8],
+    v8: bool,
+    subscribed: bool,
+) -> (Expected, &'d [u8]) {
+    let lines = |texts: &[&str]| {
+        (
+            Expected::Lines(texts.iter().map(|t| t.to_string()).collect()),
+            &data[data.len()..],
+        )
+    };
     let Some(args) = split_args(typed.as_bytes()) else {
         return lines(&["Invalid argument(s)"]);
     };
@@ -122,7 +144,7 @@ fn expected(typed: &str, data: &[u8]) -> Expected {
         return lines(&[]);
     };
     let first = first_word.to_ascii_lowercase();
-    let Ok((_, rest)) = parse_repeat(&args) else {
+    let Ok((repeat, rest)) = parse_repeat(&args) else {
         return lines(&["Invalid redis-cli repeat command option value."]);
     };
     // Local commands are recognised by the first word of the whole line, before the repeat count.
@@ -152,16 +174,33 @@ fn expected(typed: &str, data: &[u8]) -> Expected {
         .map(|w| w.to_ascii_lowercase())
         .unwrap_or_default();
     if command == b"help" || command == b"?" {
-        return Expected::Help;
+        return (Expected::Help, &data[data.len()..]);
     }
-    let (replies, error) = parse_all(data);
+    let (mut replies, mut error) = parse_all(data);
     let pubsub = SUBSCRIBE.contains(&command.as_slice());
+    let mut unread = &data[data.len()..];
+    if !pubsub {
+        let last = replies
+            .iter()
+            .enumerate()
+            .filter(|(_, (r, _))| !matches!(r, Reply::Push(_)))
+            .nth(usize::try_from(repeat).unwrap_or(usize::MAX) - 1)
+            .map(|(i, (_, end))| (i, *end));
+        if let Some((i, end)) = last {
+            replies.truncate(i + 1);
+            unread = &data[end..];
+            if !unread.is_empty() {
+                error = None;
+            }
+        }
+    }
     let raw = uses_raw_output(rest);
     let mut out = String::new();
-    if pubsub {
-        out.push_str("Reading messages... (press Ctrl-C to quit)\n");
+    if let Some(banner) = banner_before(&command, v8) {
+        out.push_str(banner);
+        out.push('\n');
     }
-    for reply in &replies {
+    for (reply, _) in &replies {
         let text = if matches!(reply, Reply::Push(_)) && !pubsub {
             try_format_push(reply)
         } else if raw {
@@ -183,7 +222,11 @@ fn expected(typed: &str, data: &[u8]) -> Expected {
         out.push_str(&error);
         out.push('\n');
     }
-    Expected::Lines(screen_lines(&out))
+    if let Some(banner) = banner_after(subscribed, v8) {
+        out.push_str(banner);
+        out.push('\n');
+    }
+    (Expected::Lines(screen_lines(&out)), unread)
 }
 
 fn strings(value: &Value) -> Vec<String> {
@@ -209,11 +252,13 @@ struct Tally {
     mismatches: Vec<String>,
 }
 
-/// Replays one recording file (check_models.py `main`, the `.resp.jsonl` part).
-fn replay(name: &str, content: &str, tally: &mut Tally) {
+/// Replays one recording file (check_models.py `main`, the `.resp.jsonl` part), of redis-cli
+/// 7.0.15 or 7.2+ (`v8`).
+fn replay(name: &str, content: &str, tally: &mut Tally, v8: bool) {
     // Pushes that arrive while redis-cli sits at the prompt are printed with the next command.
     let mut pending: Vec<u8> = Vec::new();
     let mut subscribed = false;
+    let mut prompt = String::new();
     for (number, line) in content.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
@@ -234,10 +279,12 @@ fn replay(name: &str, content: &str, tally: &mut Tally) {
                 continue;
             }
         };
+        if let Some(p) = row.get("prompt_after").and_then(Value::as_str) {
+            prompt = p.to_string();
+        }
         if let Some(typed) = row.get("typed").and_then(Value::as_str) {
             let mut data = std::mem::take(&mut pending);
             data.extend_from_slice(&resp_bytes);
-            let outcome = expected(typed, &data);
             let command = split_args(typed.as_bytes())
                 .and_then(|args| args.into_iter().next())
                 .unwrap_or_default()
@@ -245,6 +292,8 @@ fn replay(name: &str, content: &str, tally: &mut Tally) {
             // A subscribe that returned to the prompt (an error ended it) is not subscribe mode.
             subscribed =
                 SUBSCRIBE.contains(&command.as_slice()) && row.get("prompt_after").is_none();
+            let (outcome, unread) = expected(typed, &data, v8, subscribed);
+            pending = unread;
             match outcome {
                 Expected::Help => tally.help_skipped += 1,
                 Expected::Lines(want) => {
@@ -265,14 +314,35 @@ fn replay(name: &str, content: &str, tally: &mut Tally) {
         } else if let Some(other) = row.get("other") {
             // In subscribe mode another client's message is printed at once, as a reply.
             let (replies, error) = parse_all(&resp_bytes);
-            let text: String = replies.iter().map(format).collect();
+            let text: String = replies.iter().map(|(r, _)| format(r)).collect();
             let mut want = screen_lines(&text);
             want.extend(error);
+            want.extend(banner_after(true, v8).map(str::to_string));
             let got = strings(&row["screen"]);
             tally.checked += 1;
             if got != want {
                 tally.mismatches.push(format!(
                     "{name} other {other}\n  screen {got:?}\n  model  {want:?}"
+                ));
+            }
+        } else if let Some(typed) = row.get("typeahead").and_then(Value::as_str) {
+            // Typed while subscribed: 7.0.15 only echoes it (and throws it away); 7.2+ shows it
+            // after its subscribe-mode prompt, runs it and prints its reply and the banner.
+            let mut want = vec![typed.to_string()];
+            if v8 {
+                let shown = prompt.trim_end_matches("> ");
+                want = vec![format!("{shown}(subscribed mode)> {typed}")];
+                let (replies, error) = parse_all(&resp_bytes);
+                let text: String = replies.iter().map(|(r, _)| format(r)).collect();
+                want.extend(screen_lines(&text));
+                want.extend(error);
+                want.extend(banner_after(subscribed, v8).map(str::to_string));
+            }
+            let got = strings(&row["screen"]);
+            tally.checked += 1;
+            if got != want {
+                tally.mismatches.push(format!(
+                    "{name} typeahead {typed:?}\n  screen {got:?}\n  model  {want:?}"
                 ));
             }
         } else if row.get("key").is_some() {
@@ -291,22 +361,15 @@ fn recordings_match_the_formatter_and_tokenizer() {
 /// (`tests/golden/cli-8/`, made by cli-golden's `capture.py` with `.redis8/redis8-cli`
 /// as `redis-cli`): where the screens differ from 7.0.15's, the replies differ
 /// (versions, HELLO's modules, INFO's fields, 7.2+ summaries in HELP), and the
-/// formatter prints both as the recorded redis-cli did, except where redis-cli
-/// itself changed after 7.0, which the page's console does not follow yet (so
-/// these counts are exact: a new difference or a fixed one fails here):
-/// - `10-pubsub`: redis-cli 7.2+ lets one type in subscribe mode and prints
-///   "Reading messages... (press Ctrl-C to quit or any key to type command)" after
-///   every batch of pushes, where 7.0.15 printed "(press Ctrl-C to quit)" once,
-///   before the confirmations (13 steps);
-/// - `06-resp3`: a push that arrives while idle (`DEBUG PROTOCOL push`) is printed
-///   when it arrives, before the next command's reply, not with the reply that
-///   carried it (2 steps).
+/// formatter prints both as the recorded redis-cli did; where redis-cli itself changed
+/// after 7.0, the replay follows 7.2+ as the console does: subscribe mode prints
+/// "Reading messages... (press Ctrl-C to quit or any key to type command)" after every
+/// batch of output (`cli::subscribe`) and takes typed commands (`10-pubsub`), and a
+/// push Redis 7.2+ writes after the reply that carried it (`DEBUG PROTOCOL push`) is
+/// printed with the next command (`06-resp3`).
 #[test]
 fn redis_cli_8_recordings_match_the_formatter_and_tokenizer() {
-    check_recordings(
-        "tests/golden/cli-8",
-        &[("06-resp3.resp.jsonl", 2), ("10-pubsub.resp.jsonl", 13)],
-    );
+    check_recordings("tests/golden/cli-8", &[]);
 }
 
 /// Replays every recording of `dir`; `known` is how many steps of which file are
@@ -330,7 +393,7 @@ fn check_recordings(dir: &str, known: &[(&str, usize)]) {
         let content = std::fs::read_to_string(path)
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
         let name = path.file_name().unwrap_or_default().to_string_lossy();
-        replay(&name, &content, &mut tally);
+        replay(&name, &content, &mut tally, dir.ends_with("cli-8"));
     }
     for mismatch in &tally.mismatches {
         println!("MISMATCH {mismatch}");

@@ -144,9 +144,6 @@ enum Rule {
     /// `without <name>,<name> <rule>`: the named commands are left out of the engine's
     /// COMMAND INFO / DOCS / LIST reply, then `<rule>` compares.
     Without(Vec<Vec<u8>>, Box<Rule>),
-    /// `docs-names`: every COMMAND DOCS entry of the engine's reply is in the real one,
-    /// with the same `group` and `since`; texts and arguments are not compared.
-    DocsNames,
 }
 
 /// The rules of the table that hold in `version`: a pattern written `[7.0] pattern` or
@@ -210,7 +207,6 @@ fn load_rules(version: Version) -> Vec<(String, Rule)> {
             Some("exec-self-push") => Rule::ExecSelfPush,
             Some("sample") => Rule::Sample(words.map(|w| w.as_bytes().to_vec()).collect()),
             Some("absent") => Rule::Absent,
-            Some("docs-names") => Rule::DocsNames,
             other => panic!("unknown rule {other:?} in rules.txt"),
         };
         let rule = if clamped {
@@ -538,25 +534,6 @@ fn compare(rule: &Rule, real: &(Vec<u8>, Option<Reply>), ours: &(Vec<u8>, Option
         let frame = |x: &Reply| (resp::encode(x, Protocol::Resp3), Some(x.clone()));
         return compare(inner, &frame(r), &frame(&kept));
     }
-    if let Rule::DocsNames = rule {
-        let (Some(rp), Some(op)) = (pairs(r), pairs(o)) else {
-            return real.0 == ours.0;
-        };
-        let field = |docs: &Reply, name: &[u8]| {
-            pairs(docs).and_then(|p| {
-                p.into_iter()
-                    .find(|(k, _)| matches!(k, Reply::Bulk(k) if k == name))
-                    .map(|(_, v)| v)
-            })
-        };
-        return op.iter().all(|(name, docs)| {
-            rp.iter().any(|(rn, rd)| {
-                rn == name
-                    && field(rd, b"group") == field(docs, b"group")
-                    && field(rd, b"since") == field(docs, b"since")
-            })
-        });
-    }
     if let Rule::Clamped(inner) = rule {
         // Both sides re-encoded alike (RESP3 keeps maps apart from arrays).
         let (r, o) = unclamped(r, o);
@@ -631,7 +608,7 @@ fn compare(rule: &Rule, real: &(Vec<u8>, Option<Reply>), ours: &(Vec<u8>, Option
         Rule::Sample(universe) => same_shape(r, o) && is_sample_like(r, o, universe),
         // Group rules compare single frames exactly.
         Rule::FramesSet | Rule::NamesSet | Rule::ExecSelfPush => real.0 == ours.0,
-        Rule::Clamped(_) | Rule::Absent | Rule::Without(..) | Rule::DocsNames => {
+        Rule::Clamped(_) | Rule::Absent | Rule::Without(..) => {
             unreachable!("handled above")
         }
     }

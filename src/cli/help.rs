@@ -84,8 +84,16 @@ pub fn help_lines(words: &[String], v8: bool) -> Vec<String> {
             continue;
         }
         out.push(String::new());
-        out.push(format!("  {name} {}", spec.syntax));
-        out.push(format!("  summary: {}", spec.summary));
+        // Redis 7.2+'s redis-cli prints a command without arguments' missing syntax with C's
+        // `%s` of NULL, `(null)`; 7.0.15's prints nothing.
+        let syntax = spec.syntax_in(v8);
+        let syntax = if v8 && syntax.is_empty() {
+            "(null)"
+        } else {
+            &syntax
+        };
+        out.push(format!("  {name} {syntax}"));
+        out.push(format!("  summary: {}", spec.summary_in(v8)));
         out.push(format!("  since: {}", spec.since));
         if group.is_none() {
             out.push(format!("  group: {}", spec.group));
@@ -120,10 +128,10 @@ mod tests {
 
     #[test]
     fn help_entries_follow_the_profile() {
-        let names = |v8| -> Vec<(String, &'static str)> {
+        let names = |v8| -> Vec<(String, String)> {
             entries_for(v8)
                 .into_iter()
-                .map(|s| (display_name(s), s.syntax))
+                .map(|s| (display_name(s), s.syntax_in(v8).into_owned()))
                 .collect()
         };
         let (v7, v8) = (names(false), names(true));

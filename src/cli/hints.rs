@@ -36,7 +36,7 @@ pub fn help_table(v8: bool) -> &'static [HelpEntry] {
             .into_iter()
             .map(|s| HelpEntry {
                 name: help::display_name(s),
-                params: s.syntax.to_string(),
+                params: s.syntax_in(v8).into_owned(),
                 group: s.group.to_string(),
             })
             .collect()

@@ -8,7 +8,10 @@
 //! (XADD, XTRIM: `KEEPREF | DELREF | ACKED`; XREADGROUP: `CLAIM`) carry their
 //! 8.4 entry in `v8`, from the same file's `overrides`: the lookups of the 8
 //! profile (`lookup`, `commands`) answer with it, the 7.0
-//! profile keeps 7.0.15's entry.
+//! profile keeps 7.0.15's entry. Every other entry answers in the 8 profile as
+//! Redis 8.0.2 does, rebuilt from its 7.0.15 one and a delta (`v8_delta`, from
+//! `data/commands-8.0.2-delta.json`) by `CommandSpec::info`, `docs`,
+//! `summary_in` and `syntax_in`.
 
 /// One command or subcommand.
 #[derive(Debug)]
@@ -38,6 +41,82 @@ pub struct CommandSpec {
     pub subcommands: &'static [CommandSpec],
     /// The entry of the 8 profile when this command's metadata changed by 8.4.
     pub v8: Option<&'static CommandSpec>,
+    /// How Redis 8.0.2's entry differs from this 7.0.15 one (build.rs `v8_delta`): RESP3 bytes
+    /// of [a line patch of its COMMAND INFO entry or null, the COMMAND DOCS fields that differ
+    /// (null: removed) but the arguments, its syntax line or null, a line patch of its
+    /// arguments or null]; empty for an entry already in the 8 profile's form (or whose
+    /// 8.4 entry `v8` stands for it).
+    pub v8_delta: &'static [u8],
+}
+
+/// COMMAND DOCS fields in the order Redis writes them (server.c `addReplyCommandDocs`).
+const DOCS_ORDER: [&str; 11] = [
+    "summary",
+    "since",
+    "group",
+    "complexity",
+    "module",
+    "doc_flags",
+    "deprecated_since",
+    "replaced_by",
+    "history",
+    "arguments",
+    "subcommands",
+];
+
+fn parsed(bytes: &[u8]) -> Reply {
+    resp::parse(bytes).expect("generated command bytes parse").0
+}
+
+/// The RESP3 bytes `base` with a line patch applied (build.rs `line_patch`: triples of lines
+/// to keep, lines to drop and bytes to insert), parsed.
+fn patched(base: &[u8], patch: &Reply) -> Reply {
+    let mut lines = base.split_inclusive(|&b| b == b'\n');
+    let mut out = Vec::with_capacity(base.len() + 64);
+    if let Reply::Array(ops) = patch {
+        for op in ops.chunks(3) {
+            if let [Reply::Integer(keep), Reply::Integer(drop), Reply::Bulk(inserted)] = op {
+                out.extend(lines.by_ref().take(*keep as usize).flatten());
+                lines.by_ref().take(*drop as usize).for_each(drop_line);
+                out.extend_from_slice(inserted);
+            }
+        }
+    }
+    out.extend(lines.flatten());
+    parsed(&out)
+}
+
+fn drop_line(_: &[u8]) {}
+
+fn is_key(r: &Reply, name: &str) -> bool {
+    matches!(r, Reply::Bulk(k) if k == name.as_bytes())
+}
+
+/// Redis 7.2+'s form of an argument list: every argument that is not a oneof or block gets a
+/// `display_text` right after its `type`, its name, unless it has one (build.rs does the same).
+fn with_display_text(args: &mut Reply) {
+    let Reply::Array(args) = args else { return };
+    for arg in args {
+        let Reply::Map(kv) = arg else { continue };
+        let mut at = None;
+        for (i, (k, v)) in kv.iter_mut().enumerate() {
+            if is_key(k, "arguments") {
+                with_display_text(v);
+            } else if is_key(k, "type")
+                && !matches!(v, Reply::Bulk(t) if t == b"oneof" || t == b"block")
+            {
+                at = Some(i + 1);
+            }
+        }
+        let has = kv.iter().any(|(k, _)| is_key(k, "display_text"));
+        let name = kv
+            .iter()
+            .find(|(k, _)| is_key(k, "name"))
+            .map(|(_, v)| v.clone());
+        if let (Some(at), Some(name), false) = (at, name, has) {
+            kv.insert(at, (Reply::bulk("display_text"), name));
+        }
+    }
 }
 
 impl CommandSpec {
@@ -52,6 +131,103 @@ impl CommandSpec {
             argc == self.arity
         } else {
             argc >= -self.arity
+        }
+    }
+
+    /// The parts of the 8.0.2 delta (`v8_delta`) in the 8 profile (`v8`), `None` in 7.0's or
+    /// for an entry already in the 8 profile's form.
+    fn delta(&self, v8: bool) -> Option<Vec<Reply>> {
+        match (v8 && !self.v8_delta.is_empty()).then(|| parsed(self.v8_delta)) {
+            Some(Reply::Array(parts)) if parts.len() == 4 => Some(parts),
+            _ => None,
+        }
+    }
+
+    /// This entry's `COMMAND INFO` entry in the profile (`v8`: the 8 profile), its
+    /// subcommands restricted to the implemented ones.
+    pub fn info(&self, v8: bool) -> Reply {
+        let info = parsed(self.info_resp3);
+        let (Some(delta), Reply::Array(mut fields)) = (self.delta(v8), info.clone()) else {
+            return info;
+        };
+        // The patch is of the entry with an empty subcommand list: subcommands are entries of
+        // their own, each patched by its own delta.
+        let container = !self.subcommands.is_empty() && fields.len() == 10;
+        if container {
+            fields[9] = Reply::Array(Vec::new());
+        }
+        let mut info = Reply::Array(fields);
+        if !matches!(delta[0], Reply::Null) {
+            info = patched(&resp::encode(&info, Protocol::Resp3), &delta[0]);
+        }
+        if let (true, Reply::Array(fields)) = (container, &mut info) {
+            fields[9] = Reply::Array(self.subcommands.iter().map(|s| s.info(v8)).collect());
+        }
+        info
+    }
+
+    /// This entry's `COMMAND DOCS` value in the profile (`v8`: the 8 profile), its
+    /// subcommands restricted to the implemented ones.
+    pub fn docs(&self, v8: bool) -> Reply {
+        let base = parsed(self.docs_resp3);
+        let (Some(mut delta), Reply::Map(mut fields)) = (self.delta(v8), base.clone()) else {
+            return base;
+        };
+        // The changed fields come after 7.0.15's, so the last of a name is the one to answer
+        // (null: none); the arguments are patched, the subcommands are each one's own docs.
+        if let Reply::Map(changed) = std::mem::replace(&mut delta[1], Reply::Null) {
+            fields.extend(changed);
+        }
+        if !matches!(delta[3], Reply::Null) && !fields.iter().any(|(k, _)| is_key(k, "arguments")) {
+            fields.push((Reply::bulk("arguments"), Reply::Array(Vec::new())));
+        }
+        let mut docs = Vec::new();
+        for key in DOCS_ORDER {
+            let Some(i) = fields.iter().rposition(|(k, _)| is_key(k, key)) else {
+                continue;
+            };
+            let (k, mut v) = fields.remove(i);
+            if key == "arguments" {
+                with_display_text(&mut v);
+                if !matches!(delta[3], Reply::Null) {
+                    v = patched(&resp::encode(&v, Protocol::Resp3), &delta[3]);
+                }
+            } else if key == "subcommands" {
+                let subs = self.subcommands.iter();
+                v = Reply::Map(
+                    subs.map(|s| (Reply::bulk(s.fullname), s.docs(v8)))
+                        .collect(),
+                );
+            }
+            if !matches!(v, Reply::Null) {
+                docs.push((k, v));
+            }
+        }
+        Reply::Map(docs)
+    }
+
+    /// The summary HELP shows in the profile (`v8`: the 8 profile).
+    pub fn summary_in(&self, v8: bool) -> std::borrow::Cow<'static, str> {
+        let changed =
+            self.delta(v8)
+                .and_then(|mut d| match std::mem::replace(&mut d[1], Reply::Null) {
+                    Reply::Map(kv) => kv.into_iter().find(|(k, _)| is_key(k, "summary")),
+                    _ => None,
+                });
+        match changed {
+            Some((_, Reply::Bulk(s))) => String::from_utf8_lossy(&s).into_owned().into(),
+            _ => self.summary.into(),
+        }
+    }
+
+    /// The syntax line HELP and hints show in the profile (`v8`: the 8 profile).
+    pub fn syntax_in(&self, v8: bool) -> std::borrow::Cow<'static, str> {
+        match self
+            .delta(v8)
+            .map(|mut d| std::mem::replace(&mut d[2], Reply::Null))
+        {
+            Some(Reply::Bulk(s)) => String::from_utf8_lossy(&s).into_owned().into(),
+            _ => self.syntax.into(),
         }
     }
 
@@ -100,6 +276,9 @@ impl std::fmt::Debug for Flags {
     }
 }
 
+use crate::engine::resp;
+use crate::engine::{Protocol, Reply};
+
 include!(concat!(env!("OUT_DIR"), "/command_flags.rs"));
 include!(concat!(env!("OUT_DIR"), "/command_table.rs"));
 
@@ -143,8 +322,11 @@ pub fn lookup_sub(container: &'static CommandSpec, name: &[u8]) -> Option<&'stat
 mod tests {
     use super::*;
 
-    fn syntax(name: &str, v8: bool) -> &'static str {
-        lookup(name.as_bytes(), v8).unwrap().syntax
+    fn syntax(name: &str, v8: bool) -> String {
+        lookup(name.as_bytes(), v8)
+            .unwrap()
+            .syntax_in(v8)
+            .into_owned()
     }
 
     /// The typed flags of every entry are exactly the flags its `COMMAND INFO` bytes list, in order.
@@ -182,6 +364,60 @@ mod tests {
         assert_eq!(
             format!("{:?}", lookup(b"get", false).unwrap().flags),
             r#"{"fast", "readonly"}"#
+        );
+    }
+
+    /// The 8 profile's entries are Redis 8.0.2's, rebuilt from 7.0.15's and the delta: the
+    /// 7.2+ summary, a `display_text` for each argument, fields 8.0.2 dropped (XREAD's
+    /// complexity) or added (PSETEX's deprecation), tips and subcommands (CLIENT SETNAME);
+    /// the 7.0 profile keeps 7.0.15's bytes. The differential compares them all with 8.0.2.
+    #[test]
+    fn profile_8_rebuilds_8_0_2s_entries_from_the_delta() {
+        use crate::engine::resp::encode;
+        use crate::engine::Protocol;
+        let docs = |name: &str, v8| {
+            let d = lookup(name.as_bytes(), v8).unwrap().docs(v8);
+            String::from_utf8(encode(&d, Protocol::Resp3)).unwrap()
+        };
+        let get = lookup(b"get", false).unwrap();
+        assert_eq!(docs("get", false).as_bytes(), get.docs_resp3);
+        assert_eq!(
+            docs("get", true),
+            "%5\r\n$7\r\nsummary\r\n$34\r\nReturns the string value of a key.\r\n\
+             $5\r\nsince\r\n$5\r\n1.0.0\r\n$5\r\ngroup\r\n$6\r\nstring\r\n\
+             $10\r\ncomplexity\r\n$4\r\nO(1)\r\n$9\r\narguments\r\n*1\r\n%4\r\n\
+             $4\r\nname\r\n$3\r\nkey\r\n$4\r\ntype\r\n$3\r\nkey\r\n\
+             $12\r\ndisplay_text\r\n$3\r\nkey\r\n$14\r\nkey_spec_index\r\n:0\r\n"
+        );
+        assert!(docs("xread", false).contains("complexity"));
+        assert!(!docs("xread", true).contains("complexity"));
+        let psetex = docs("psetex", true);
+        let at = |f: &str| psetex.find(f).unwrap();
+        assert!(at("complexity") < at("doc_flags") && at("replaced_by") < at("arguments"));
+        assert_eq!(get.summary_in(false), "Get the value of a key");
+        assert_eq!(get.summary_in(true), "Returns the string value of a key.");
+        let client = lookup(b"client", true).unwrap();
+        let setname = lookup_sub(client, b"setname").unwrap();
+        let info = |s: &CommandSpec, v8| String::from_utf8(encode(&s.info(v8), Protocol::Resp3));
+        assert!(info(setname, true)
+            .unwrap()
+            .contains("request_policy:all_nodes"));
+        assert!(!info(setname, false).unwrap().contains("request_policy"));
+        assert!(info(client, true)
+            .unwrap()
+            .contains("request_policy:all_nodes"));
+        assert!(docs("client", true).contains("Sets the connection name."));
+        assert_eq!(info(client, false).unwrap().as_bytes(), client.info_resp3);
+        // Argument names changed by 7.2 (and display texts) show in HELP's syntax line.
+        let group = lookup(b"xgroup", true).unwrap();
+        let create = lookup_sub(group, b"create").unwrap();
+        assert_eq!(
+            create.syntax_in(true),
+            "key group id|$ [MKSTREAM] [ENTRIESREAD entries-read]"
+        );
+        assert_eq!(
+            create.syntax_in(false),
+            "key groupname id|$ [MKSTREAM] [ENTRIESREAD entries_read]"
         );
     }
 

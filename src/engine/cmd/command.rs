@@ -8,21 +8,8 @@
 use super::{is_kw, CmdResult, Cx};
 use crate::engine::error::Error;
 use crate::engine::glob;
-use crate::engine::resp;
 use crate::engine::table::{self, CommandSpec};
 use crate::engine::{Profile, Reply};
-
-fn info_reply(spec: &CommandSpec) -> Reply {
-    resp::parse(spec.info_resp3)
-        .expect("generated COMMAND INFO bytes parse")
-        .0
-}
-
-fn docs_reply(spec: &CommandSpec) -> Reply {
-    resp::parse(spec.docs_resp3)
-        .expect("generated COMMAND DOCS bytes parse")
-        .0
-}
 
 /// Whether the client's engine runs the 8 profile (which knows more commands).
 fn v8(cx: &Cx) -> bool {
@@ -40,7 +27,8 @@ fn by_fullname(name: &[u8], v8: bool) -> Option<&'static CommandSpec> {
 }
 
 pub(super) fn command(cx: &mut Cx) -> CmdResult {
-    Ok(Reply::Array(table::commands(v8(cx)).map(info_reply).collect()).into())
+    let v8 = v8(cx);
+    Ok(Reply::Array(table::commands(v8).map(|s| s.info(v8)).collect()).into())
 }
 
 pub(super) fn count(cx: &mut Cx) -> CmdResult {
@@ -55,7 +43,7 @@ pub(super) fn info(cx: &mut Cx) -> CmdResult {
         .iter()
         .map(|name| {
             by_fullname(name, v8(cx))
-                .map(info_reply)
+                .map(|s| s.info(v8(cx)))
                 .unwrap_or(Reply::Null)
         })
         .collect();
@@ -73,7 +61,7 @@ pub(super) fn docs(cx: &mut Cx) -> CmdResult {
     };
     let pairs = specs
         .into_iter()
-        .map(|s| (Reply::bulk(s.fullname), docs_reply(s)))
+        .map(|s| (Reply::bulk(s.fullname), s.docs(v8(cx))))
         .collect();
     Ok(Reply::Map(pairs).into())
 }
@@ -107,17 +95,18 @@ pub(super) fn list(cx: &mut Cx) -> CmdResult {
             return Err(Error::Syntax);
         }
     }
+    let v8 = v8(cx);
     let keep = |spec: &CommandSpec| match &filter {
         Filter::None => true,
         // No modules are loaded.
         Filter::Module => false,
-        Filter::AclCat(cat) => acl_categories(spec)
+        Filter::AclCat(cat) => acl_categories(spec, v8)
             .iter()
             .any(|c| c.eq_ignore_ascii_case(cat)),
         Filter::Pattern(p) => glob::matches(p, spec.fullname.as_bytes(), true),
     };
     let mut names = Vec::new();
-    for spec in table::commands(v8(cx)) {
+    for spec in table::commands(v8) {
         for s in std::iter::once(spec).chain(spec.subcommands.iter()) {
             if keep(s) {
                 names.push(Reply::bulk(s.fullname));
@@ -127,9 +116,10 @@ pub(super) fn list(cx: &mut Cx) -> CmdResult {
     Ok(Reply::Array(names).into())
 }
 
-/// The ACL categories of a command without their `@`, from its COMMAND INFO entry.
-fn acl_categories(spec: &CommandSpec) -> Vec<Vec<u8>> {
-    match info_reply(spec) {
+/// The ACL categories of a command without their `@`, from its COMMAND INFO entry in the
+/// profile (`v8`: the 8 profile).
+fn acl_categories(spec: &CommandSpec, v8: bool) -> Vec<Vec<u8>> {
+    match spec.info(v8) {
         Reply::Array(items) => match items.get(6) {
             Some(Reply::Set(cats)) => cats
                 .iter()
