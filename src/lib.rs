@@ -9,6 +9,7 @@
 //! - `session`: the one owner of the state (engine, panes, virtual clock, step
 //!   log, checkpoints): steps, time travel, save/load, the scenario runner.
 //! - `transcript`: the transcript/scenario format, parsed and rendered.
+//! - `replay` (native only): a scenario replayed against a real Redis, compared step by step.
 //! - `server` (native only): the RESP2/RESP3 TCP server around one engine with a
 //!   real clock, used by redis-cli, client libraries and the differential tests.
 //! - `ui` (wasm32 only): the Yew page.
@@ -20,6 +21,8 @@ pub mod session;
 pub mod transcript;
 pub mod vec_map;
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod replay;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod server;
 
