@@ -75,7 +75,7 @@ fn the_fixtures_run_as_written_in_the_playground() {
         .map(|e| e.unwrap().path())
         .collect();
     files.sort();
-    assert!(files.len() >= 7, "the fixtures are there");
+    assert!(files.len() >= 8, "the fixtures are there");
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
         let steps = transcript::parse(&text).unwrap();
@@ -152,18 +152,30 @@ fn a_short_clock_jump_is_waited_and_a_long_one_compared_by_shape() {
     assert!(note.contains(&format!("line {jump} (+60000 ms)")), "{note}");
     assert!(note.contains(&xpending.to_string()), "{note}");
 
-    // Waiting up to a minute is what --wait-max would allow; a tighter limit than the short
-    // jump turns it into a skipped one, which the report names.
+    // A limit below the short jump skips it: the block is ended with CLIENT UNBLOCK and the
+    // key's time to live shortened, so the replies still agree.
     let tight = Options {
         wait_max_ms: 100,
         ..Options::default()
     };
     let report = run(short, server.port, &tight);
     assert_eq!(report.skipped_jumps.len(), 1);
-    assert!(
-        !report.differences.is_empty(),
-        "the key did not expire on Redis"
-    );
+    assert_no_difference(&report, short);
+    assert!(report
+        .notes
+        .iter()
+        .any(|n| n.contains("1 key(s) with a time to live")));
+
+    // Keys expire across a long jump as in the playground, with their notifications.
+    let ttl = "tests/scenarios/ttl_long_jump.txt";
+    let report = run(ttl, server.port, &opts);
+    assert_no_difference(&report, ttl);
+    assert_eq!(report.skipped_jumps.len(), 1);
+    assert!(report
+        .notes
+        .iter()
+        .any(|n| n.contains("2 key(s) with a time to live")));
+    assert!(report.time_dependent.contains(&line_of(ttl, "TTL other")));
 }
 
 #[test]

@@ -131,6 +131,9 @@ impl Report {
     }
 }
 
+/// The typing pane of a command step: its name, its command and the lines the scenario expects.
+type Typing<'b> = (&'b str, &'b [Vec<u8>], &'b [String]);
+
 /// What the playground did at one step: every frame (pane, frame, own reply), whether the
 /// typing pane blocked, and the panes whose connection the step closed.
 struct Seen {
@@ -445,6 +448,7 @@ impl<'a> Real<'a> {
         }
         self.skipped += jump;
         self.report.skipped_jumps.push((line, jump));
+        self.shift_ttls(jump);
         // Blocks that timed out during the jump in the playground time out on Redis now.
         let served: Vec<String> = seen.frames.iter().map(|f| f.0.clone()).collect();
         for name in served {
@@ -457,6 +461,84 @@ impl<'a> Real<'a> {
             self.opts.wait_max_ms
         );
         self.other(line, what, seen, Some(note));
+    }
+
+    /// Every key with a time to live on Redis loses `jump` ms of it, as if the clock had
+    /// moved: `PEXPIRE key <pttl - jump>` from a side connection, or `PEXPIRE key 1` for a key
+    /// whose time ran out, which is then read once so that it expires now (with its `expired`
+    /// notification) rather than at Redis's next expiry cycle.
+    fn shift_ttls(&mut self, jump: u64) {
+        let Ok(mut side) = Conn::open(self.addr) else {
+            return;
+        };
+        let t = self.timeout();
+        let bulk = |r: Option<Reply>| match r {
+            Some(Reply::Bulk(b)) | Some(Reply::Verbatim(_, b)) => {
+                String::from_utf8_lossy(&b).into_owned()
+            }
+            _ => String::new(),
+        };
+        let keyspace = bulk(side.call(&["INFO", "keyspace"], t));
+        let mut shifted = 0;
+        for db in keyspace.lines().filter_map(|l| {
+            let (db, stats) = l.strip_prefix("db")?.split_once(':')?;
+            let expires = stats.split(',').find_map(|s| s.strip_prefix("expires="))?;
+            (expires.trim() != "0").then(|| db.to_string())
+        }) {
+            side.call(&["SELECT", &db], t);
+            let mut cursor = "0".to_string();
+            let mut gone = Vec::new();
+            loop {
+                let Some(Reply::Array(page)) = side.call(&["SCAN", &cursor, "COUNT", "1000"], t)
+                else {
+                    break;
+                };
+                let (Some(Reply::Bulk(next)), Some(Reply::Array(keys))) =
+                    (page.first(), page.get(1))
+                else {
+                    break;
+                };
+                for key in keys {
+                    let Reply::Bulk(key) = key else { continue };
+                    let pttl = vec![b"PTTL".to_vec(), key.clone()];
+                    side.send(&pttl);
+                    let Some(Reply::Integer(ms)) = side.frame(Instant::now() + t) else {
+                        continue;
+                    };
+                    if ms <= 0 {
+                        continue;
+                    }
+                    let left = ms - i64::try_from(jump).unwrap_or(i64::MAX);
+                    let set = if left > 0 { left } else { 1 };
+                    side.send(&[
+                        b"PEXPIRE".to_vec(),
+                        key.clone(),
+                        set.to_string().into_bytes(),
+                    ]);
+                    side.frame(Instant::now() + t);
+                    shifted += 1;
+                    if left <= 0 {
+                        gone.push(key.clone());
+                    }
+                }
+                cursor = String::from_utf8_lossy(next).into_owned();
+                if cursor == "0" {
+                    break;
+                }
+            }
+            if !gone.is_empty() {
+                std::thread::sleep(Duration::from_millis(2));
+                for key in gone {
+                    side.send(&[b"EXISTS".to_vec(), key]);
+                    side.frame(Instant::now() + t);
+                }
+            }
+        }
+        if shifted > 0 {
+            self.report.notes.push(format!(
+                "{shifted} key(s) with a time to live had it shortened by {jump} ms (PEXPIRE) for the clock jump not waited"
+            ));
+        }
     }
 
     /// A step other than a command: the frames it wrote in the playground (served blocks,
@@ -588,7 +670,7 @@ impl<'a> Real<'a> {
         what: &str,
         seen: &Seen,
         real: BTreeMap<String, Vec<Reply>>,
-        typing: Option<(&str, &[Vec<u8>], &[String])>,
+        typing: Option<Typing<'_>>,
         note: Option<String>,
     ) {
         let mut panes: Vec<String> = Vec::new();
