@@ -58,8 +58,9 @@ fn assert_no_difference(report: &Report, path: &str) {
     );
 }
 
-const FIXTURES_V7: [&str; 5] = [
+const FIXTURES_V7: [&str; 6] = [
     "tests/scenarios/stream_ids.txt",
+    "tests/scenarios/multi_ids.txt",
     "tests/scenarios/pubsub.txt",
     "tests/scenarios/blocked_xread.txt",
     "tests/scenarios/short_jump.txt",
@@ -75,7 +76,7 @@ fn the_fixtures_run_as_written_in_the_playground() {
         .map(|e| e.unwrap().path())
         .collect();
     files.sort();
-    assert!(files.len() >= 8, "the fixtures are there");
+    assert!(files.len() >= 9, "the fixtures are there");
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
         let steps = transcript::parse(&text).unwrap();

@@ -205,6 +205,8 @@ struct Pane {
     argv: Vec<Vec<u8>>,
     /// Blocked in the playground and not served yet.
     blocked: bool,
+    /// Inside MULTI: the commands queued so far.
+    queued: Option<Vec<Vec<Vec<u8>>>>,
 }
 
 /// The real server's side of a replay.
@@ -579,19 +581,24 @@ impl<'a> Real<'a> {
             p.argv = argv.clone();
         }
         let real = self.read(seen, Some(client));
-        if text::xadd_id_pos(&argv).is_some_and(|p| text::generates_id(&argv[p])) {
-            let play = seen.frames.iter().filter(|f| f.0 == client && f.2);
-            let got = real.get(client).into_iter().flatten();
-            for ((_, p, _), r) in play.zip(got) {
-                if let (Reply::Bulk(p), Reply::Bulk(r)) = (p, r) {
-                    self.ids.add(
-                        &argv[1],
-                        &String::from_utf8_lossy(r),
-                        &String::from_utf8_lossy(p),
-                    );
-                }
+        let play_own: Vec<&Reply> = seen
+            .frames
+            .iter()
+            .filter(|f| f.0 == client && f.2)
+            .map(|f| &f.1)
+            .collect();
+        let real_own: Vec<&Reply> = real
+            .get(client)
+            .into_iter()
+            .flatten()
+            .filter(|f| !matches!(f, Reply::Push(_)))
+            .collect();
+        if generates(&argv) {
+            for (p, r) in play_own.iter().zip(&real_own) {
+                self.pair_ids(&argv, p, r);
             }
         }
+        self.track_multi(client, &argv, &play_own, &real_own);
         self.compare(
             line,
             &what,
@@ -601,6 +608,50 @@ impl<'a> Real<'a> {
             None,
         );
         self.last = (line, what);
+    }
+
+    /// Pairs the id an XADD generated on Redis with the playground's.
+    fn pair_ids(&mut self, argv: &[Vec<u8>], play: &Reply, real: &Reply) {
+        if let (Reply::Bulk(p), Reply::Bulk(r)) = (play, real) {
+            self.ids.add(
+                &argv[1],
+                &String::from_utf8_lossy(r),
+                &String::from_utf8_lossy(p),
+            );
+        }
+    }
+
+    /// Follows a pane's transaction: the commands queued after MULTI, so that the ids the
+    /// XADDs among them generated are paired from EXEC's replies.
+    fn track_multi(&mut self, client: &str, argv: &[Vec<u8>], play: &[&Reply], real: &[&Reply]) {
+        let Some(pane) = self.panes.get_mut(client) else {
+            return;
+        };
+        let name = String::from_utf8_lossy(&argv[0]).to_ascii_uppercase();
+        let status =
+            |r: Option<&&Reply>, s: &str| matches!(r, Some(Reply::Simple(t)) if t == s.as_bytes());
+        match name.as_str() {
+            "MULTI" if status(play.first(), "OK") => pane.queued = Some(Vec::new()),
+            "DISCARD" | "RESET" => pane.queued = None,
+            "EXEC" => {
+                let queued = pane.queued.take().unwrap_or_default();
+                if let (Some(Reply::Array(p)), Some(Reply::Array(r))) = (play.first(), real.first())
+                {
+                    for ((q, p), r) in queued.iter().zip(p).zip(r) {
+                        if generates(q) {
+                            self.pair_ids(q, p, r);
+                        }
+                    }
+                }
+            }
+            _ => {
+                if let Some(q) = &mut pane.queued {
+                    if status(play.first(), "QUEUED") {
+                        q.push(argv.to_vec());
+                    }
+                }
+            }
+        }
     }
 
     /// The command as sent to Redis: generated ids named by the playground's value written as
@@ -803,6 +854,11 @@ impl<'a> Real<'a> {
     fn into_report(self) -> Report {
         self.report
     }
+}
+
+/// Whether `argv` is an XADD whose id the server generates.
+fn generates(argv: &[Vec<u8>]) -> bool {
+    text::xadd_id_pos(argv).is_some_and(|p| text::generates_id(&argv[p]))
 }
 
 /// The command a typed line sends to the server, with its repeat count, or `None` when the
