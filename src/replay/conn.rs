@@ -122,6 +122,20 @@ impl Conn {
         frames
     }
 
+    /// Closes the connection and waits (up to `timeout`) until the server has closed its
+    /// side too, which it does once it has freed the client: a later CLIENT LIST or INFO
+    /// clients no longer counts it.
+    pub fn close(mut self, timeout: Duration) {
+        if self.closed || self.stream.shutdown(std::net::Shutdown::Write).is_err() {
+            return;
+        }
+        let deadline = Instant::now() + timeout;
+        while !self.closed && Instant::now() < deadline {
+            self.buf.clear();
+            self.frame(deadline);
+        }
+    }
+
     /// Sends one command and waits for its reply (for the side connection).
     pub fn call(&mut self, argv: &[&str], timeout: Duration) -> Option<Reply> {
         let argv: Vec<Vec<u8>> = argv.iter().map(|a| a.as_bytes().to_vec()).collect();

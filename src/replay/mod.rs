@@ -9,13 +9,13 @@
 //! - `@clock <ms>` before anything sets nothing on Redis (its clock cannot be set). A later
 //!   jump up to `Options::wait_max_ms` is waited out for real; a longer one is not: a block
 //!   that timed out during it in the playground is ended on Redis with `CLIENT UNBLOCK id
-//!   TIMEOUT`, a minimum idle time sent afterwards (XCLAIM, XAUTOCLAIM, XPENDING IDLE,
-//!   XREADGROUP CLAIM) is lowered by the time not waited, and the report names the later
-//!   replies that depend on time.
+//!   TIMEOUT`, every time to live and every pending entry's idle time on Redis are moved on by
+//!   the jump (`PEXPIRE`, `XCLAIM ... IDLE ... JUSTID` to the same consumer), and the report
+//!   names the later replies that depend on time.
 //! - Replies that depend on time (idle times, TTLs, ages: `text::depends_on_time`) are equal
 //!   "by shape" when only their numbers differ; an expected line's `<any>` matches too.
-//! - The server is taken to be a scratch one: the replay starts with FLUSHALL
-//!   (`Options::flush`), and a later `@profile` (a fresh server in the playground) flushes
+//! - The server is taken to be a scratch one: the replay starts with FLUSHALL and CONFIG
+//!   RESETSTAT (`Options::flush`), and a later `@profile` (a fresh server in the playground) flushes
 //!   and reconnects every pane.
 
 mod conn;
@@ -36,7 +36,8 @@ use text::IdMap;
 pub struct Options {
     /// The longest clock jump waited out for real (ms); longer ones are not waited.
     pub wait_max_ms: u64,
-    /// FLUSHALL first (and at a later `@profile`): the server is a scratch one.
+    /// FLUSHALL and CONFIG RESETSTAT first (and at a later `@profile`): the server is a
+    /// scratch one.
     pub flush: bool,
     /// How long a frame the playground wrote is waited for on Redis (ms).
     pub reply_timeout_ms: u64,
@@ -247,11 +248,13 @@ impl<'a> Real<'a> {
         };
         if opts.flush {
             side.call(&["FLUSHALL"], timeout);
+            side.call(&["CONFIG", "RESETSTAT"], timeout);
             report.notes.push(
-                "started with FLUSHALL: the server is taken to be a scratch one (--no-flush skips it)"
+                "started with FLUSHALL and CONFIG RESETSTAT: the server is taken to be a scratch one (--no-flush skips them)"
                     .into(),
             );
         }
+        side.close(timeout);
         Ok(Real {
             addr,
             opts,
@@ -289,7 +292,11 @@ impl<'a> Real<'a> {
         if let Err(e) = &conn {
             self.report.notes.push(e.clone());
         }
+        let timeout = self.timeout();
         let pane = self.panes.entry(name.to_string()).or_default();
+        if let Some(old) = pane.conn.take() {
+            old.close(timeout);
+        }
         pane.conn = conn.ok();
         pane.blocked = false;
     }
@@ -323,6 +330,43 @@ impl<'a> Real<'a> {
         if let Some(id) = id {
             side.call(&["CLIENT", "UNBLOCK", &id, "TIMEOUT"], self.timeout());
         }
+        side.close(self.timeout());
+    }
+
+    /// Waits until Redis has `name` blocked (CLIENT LIST's `flags` has `b`), so that the next
+    /// step, sent on another connection, cannot overtake the blocking command.
+    fn wait_blocked(&mut self, name: &str) {
+        let Some(local) = self
+            .panes
+            .get(name)
+            .and_then(|p| p.conn.as_ref())
+            .and_then(|c| c.local_addr())
+        else {
+            return;
+        };
+        let Ok(mut side) = Conn::open(self.addr) else {
+            return;
+        };
+        let needle = format!(" addr={local} ");
+        let deadline = Instant::now() + self.timeout();
+        while Instant::now() < deadline {
+            let list = match side.call(&["CLIENT", "LIST"], self.timeout()) {
+                Some(Reply::Bulk(b)) | Some(Reply::Verbatim(_, b)) => {
+                    String::from_utf8_lossy(&b).into_owned()
+                }
+                _ => break,
+            };
+            let flags = list.lines().find(|l| l.contains(&needle)).and_then(|l| {
+                l.split(' ')
+                    .find_map(|w| w.strip_prefix("flags="))
+                    .map(str::to_string)
+            });
+            if flags.is_none_or(|f| f.contains('b')) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        side.close(self.timeout());
     }
 
     /// Frames that reached any pane between steps: Redis sent them, the playground did not.
@@ -367,6 +411,8 @@ impl<'a> Real<'a> {
                     if self.opts.flush {
                         if let Ok(mut side) = Conn::open(self.addr) {
                             side.call(&["FLUSHALL"], self.timeout());
+                            side.call(&["CONFIG", "RESETSTAT"], self.timeout());
+                            side.close(self.timeout());
                         }
                     }
                     let names: Vec<String> = self.panes.keys().cloned().collect();
@@ -405,7 +451,9 @@ impl<'a> Real<'a> {
                 self.other(line, &format!("@pane add {name}"), seen, None);
             }
             Step::PaneRemove(name) => {
-                self.panes.remove(name);
+                if let Some(conn) = self.panes.remove(name).and_then(|p| p.conn) {
+                    conn.close(self.timeout());
+                }
                 self.other(line, &format!("@pane remove {name}"), seen, None);
             }
             Step::PaneRename { from, to } => {
@@ -429,9 +477,12 @@ impl<'a> Real<'a> {
                 expected,
             } => self.command(line, client, typed, expected, seen),
         }
+        let timeout = self.timeout();
         for name in &seen.disconnected {
             if let Some(p) = self.panes.get_mut(name) {
-                p.conn = None;
+                if let Some(conn) = p.conn.take() {
+                    conn.close(timeout);
+                }
                 p.blocked = false;
             }
         }
@@ -451,6 +502,7 @@ impl<'a> Real<'a> {
         self.skipped += jump;
         self.report.skipped_jumps.push((line, jump));
         self.shift_ttls(jump);
+        self.age_pending(jump);
         // Blocks that timed out during the jump in the playground time out on Redis now.
         let served: Vec<String> = seen.frames.iter().map(|f| f.0.clone()).collect();
         for name in served {
@@ -490,11 +542,7 @@ impl<'a> Real<'a> {
             side.call(&["SELECT", &db], t);
             let mut cursor = "0".to_string();
             let mut gone = Vec::new();
-            loop {
-                let Some(Reply::Array(page)) = side.call(&["SCAN", &cursor, "COUNT", "1000"], t)
-                else {
-                    break;
-                };
+            while let Some(Reply::Array(page)) = side.call(&["SCAN", &cursor, "COUNT", "1000"], t) {
                 let (Some(Reply::Bulk(next)), Some(Reply::Array(keys))) =
                     (page.first(), page.get(1))
                 else {
@@ -536,9 +584,119 @@ impl<'a> Real<'a> {
                 }
             }
         }
+        side.close(t);
         if shifted > 0 {
             self.report.notes.push(format!(
                 "{shifted} key(s) with a time to live had it shortened by {jump} ms (PEXPIRE) for the clock jump not waited"
+            ));
+        }
+    }
+
+    /// Every pending entry of every consumer group on Redis becomes `jump` ms older, as if
+    /// the clock had moved: `XCLAIM key group <its consumer> 0 <id> IDLE <idle + jump> JUSTID`
+    /// from a side connection (the same owner, the delivery count kept), so that later
+    /// minimum idle times (XCLAIM, XAUTOCLAIM, XPENDING IDLE) take what the playground takes.
+    /// An entry deleted from its stream is left alone (XCLAIM would drop it from the PEL).
+    fn age_pending(&mut self, jump: u64) {
+        let Ok(mut side) = Conn::open(self.addr) else {
+            return;
+        };
+        let t = self.timeout();
+        let call = |side: &mut Conn, argv: Vec<Vec<u8>>| {
+            side.send(&argv);
+            side.frame(Instant::now() + t)
+        };
+        let words = |ws: &[&[u8]]| -> Vec<Vec<u8>> { ws.iter().map(|w| w.to_vec()).collect() };
+        let keyspace = match side.call(&["INFO", "keyspace"], t) {
+            Some(Reply::Bulk(b)) | Some(Reply::Verbatim(_, b)) => {
+                String::from_utf8_lossy(&b).into_owned()
+            }
+            _ => String::new(),
+        };
+        let mut aged = 0;
+        for db in keyspace
+            .lines()
+            .filter_map(|l| Some(l.strip_prefix("db")?.split_once(':')?.0.to_string()))
+        {
+            side.call(&["SELECT", &db], t);
+            let mut streams = Vec::new();
+            let mut cursor = b"0".to_vec();
+            loop {
+                let page = call(
+                    &mut side,
+                    words(&[b"SCAN", &cursor, b"COUNT", b"1000", b"TYPE", b"stream"]),
+                );
+                let Some(Reply::Array(page)) = page else {
+                    break;
+                };
+                let (Some(Reply::Bulk(next)), Some(Reply::Array(keys))) =
+                    (page.first(), page.get(1))
+                else {
+                    break;
+                };
+                streams.extend(keys.iter().filter_map(|k| match k {
+                    Reply::Bulk(k) => Some(k.clone()),
+                    _ => None,
+                }));
+                cursor = next.clone();
+                if cursor == b"0" {
+                    break;
+                }
+            }
+            for key in streams {
+                let Some(Reply::Array(groups)) =
+                    call(&mut side, words(&[b"XINFO", b"GROUPS", &key]))
+                else {
+                    continue;
+                };
+                for group in groups {
+                    let Some(name) = field(&group, "name") else {
+                        continue;
+                    };
+                    let Some(Reply::Array(pending)) = call(
+                        &mut side,
+                        words(&[b"XPENDING", &key, &name, b"-", b"+", b"1000000"]),
+                    ) else {
+                        continue;
+                    };
+                    for p in pending {
+                        let Reply::Array(p) = p else { continue };
+                        let (
+                            Some(Reply::Bulk(id)),
+                            Some(Reply::Bulk(owner)),
+                            Some(Reply::Integer(idle)),
+                        ) = (p.first(), p.get(1), p.get(2))
+                        else {
+                            continue;
+                        };
+                        let exists = call(&mut side, words(&[b"XRANGE", &key, id, id]));
+                        if !matches!(exists, Some(Reply::Array(ref e)) if !e.is_empty()) {
+                            continue;
+                        }
+                        let older = (*idle as u64).saturating_add(jump).to_string();
+                        call(
+                            &mut side,
+                            words(&[
+                                b"XCLAIM",
+                                &key,
+                                &name,
+                                owner,
+                                b"0",
+                                id,
+                                b"IDLE",
+                                older.as_bytes(),
+                                b"JUSTID",
+                            ]),
+                        );
+                        aged += 1;
+                    }
+                }
+            }
+        }
+        side.close(t);
+        if aged > 0 {
+            self.report.notes.push(format!(
+                "{aged} pending entr(y/ies) were made {jump} ms older (XCLAIM to the same consumer with IDLE and JUSTID) for the clock jump not waited"
             ));
         }
     }
@@ -581,6 +739,9 @@ impl<'a> Real<'a> {
             p.argv = argv.clone();
         }
         let real = self.read(seen, Some(client));
+        if seen.blocked {
+            self.wait_blocked(client);
+        }
         let play_own: Vec<&Reply> = seen
             .frames
             .iter()
@@ -655,7 +816,7 @@ impl<'a> Real<'a> {
     }
 
     /// The command as sent to Redis: generated ids named by the playground's value written as
-    /// Redis's, and minimum idle times lowered by the clock time not waited.
+    /// Redis's.
     fn real_argv(&mut self, argv: &[Vec<u8>]) -> Vec<Vec<u8>> {
         let keys = text::keys_in(argv);
         let id_pos = text::xadd_id_pos(argv);
@@ -664,16 +825,6 @@ impl<'a> Real<'a> {
             if Some(i) != id_pos {
                 if let Some(real) = self.ids.to_real(arg, &keys) {
                     *arg = real;
-                }
-            }
-        }
-        if self.skipped > 0 {
-            for i in text::idle_args(argv) {
-                if let Some(n) = std::str::from_utf8(&argv[i])
-                    .ok()
-                    .and_then(|s| s.parse::<u64>().ok())
-                {
-                    out[i] = n.saturating_sub(self.skipped).to_string().into_bytes();
                 }
             }
         }
@@ -842,7 +993,7 @@ impl<'a> Real<'a> {
                 .map(|l| l.to_string())
                 .collect();
             self.report.notes.push(format!(
-                "clock jumps not waited (over {} ms; --wait-max changes it): {}; later minimum idle times were sent lowered by the time not waited; replies that depend on time after them (compared by shape): {}",
+                "clock jumps not waited (over {} ms; --wait-max changes it): {}; replies that depend on time after them (compared by shape): {}",
                 self.opts.wait_max_ms,
                 jumps.join(", "),
                 if later.is_empty() { "none".to_string() } else { format!("line(s) {}", later.join(", ")) }
@@ -854,6 +1005,24 @@ impl<'a> Real<'a> {
     fn into_report(self) -> Report {
         self.report
     }
+}
+
+/// The value of field `name` in a RESP2 field/value array or a RESP3 map (XINFO's replies).
+fn field(reply: &Reply, name: &str) -> Option<Vec<u8>> {
+    let pairs: Vec<(&Reply, &Reply)> = match reply {
+        Reply::Array(items) => items
+            .chunks(2)
+            .filter_map(|c| Some((c.first()?, c.get(1)?)))
+            .collect(),
+        Reply::Map(pairs) => pairs.iter().map(|(k, v)| (k, v)).collect(),
+        _ => return None,
+    };
+    pairs.into_iter().find_map(|(k, v)| match (k, v) {
+        (Reply::Bulk(k) | Reply::Simple(k), Reply::Bulk(v)) if k == name.as_bytes() => {
+            Some(v.clone())
+        }
+        _ => None,
+    })
 }
 
 /// Whether `argv` is an XADD whose id the server generates.

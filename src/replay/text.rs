@@ -1,7 +1,6 @@
 //! The replay's text rules: a frame in redis-cli form (the console's formatters), the map
 //! between the ids a real Redis generated for `*` and the playground's, the "shape" of a
-//! reply whose numbers depend on time, and how a command's arguments are adjusted for the
-//! real server (generated ids, idle-time thresholds after a clock jump that was not waited).
+//! reply whose numbers depend on time, and the generated ids named in a command's arguments.
 
 use crate::cli::format;
 use crate::engine::Reply;
@@ -186,27 +185,6 @@ pub fn depends_on_server(argv: &[Vec<u8>]) -> bool {
     name == "HELLO" || (name == "CLIENT" && sub == "ID")
 }
 
-/// The argument positions holding a minimum idle time: XCLAIM's and XAUTOCLAIM's
-/// `min-idle-time`, XPENDING's `IDLE`, XREADGROUP's `CLAIM` (8.x).
-pub fn idle_args(argv: &[Vec<u8>]) -> Vec<usize> {
-    let name = argv.first().map(|a| upper(a)).unwrap_or_default();
-    match name.as_str() {
-        "XCLAIM" | "XAUTOCLAIM" if argv.len() > 4 => vec![4],
-        "XPENDING" if argv.len() > 4 && upper(&argv[3]) == "IDLE" => vec![4],
-        "XREADGROUP" => {
-            let streams = argv
-                .iter()
-                .position(|a| upper(a) == "STREAMS")
-                .unwrap_or(argv.len());
-            (1..streams.saturating_sub(1))
-                .filter(|&i| upper(&argv[i]) == "CLAIM")
-                .map(|i| i + 1)
-                .collect()
-        }
-        _ => Vec::new(),
-    }
-}
-
 /// A reply line with its values that depend on time blanked out: integers and doubles, and
 /// bulk strings that are numbers (`"#"`); list markers (`1)`), types, ids and other text stay.
 pub fn shape(line: &str) -> String {
@@ -307,11 +285,6 @@ mod tests {
         assert_eq!(
             xadd_id_pos(&argv("xadd s NOMKSTREAM MAXLEN ~ 10 LIMIT 5 1-* f v")),
             Some(8)
-        );
-        assert_eq!(idle_args(&argv("XAUTOCLAIM s g c 60000 0")), vec![4]);
-        assert_eq!(
-            idle_args(&argv("XREADGROUP GROUP g c CLAIM 100 STREAMS s >")),
-            vec![5]
         );
     }
 }
