@@ -12,6 +12,8 @@
 //!   TIMEOUT`, every time to live and every pending entry's idle time on Redis are moved on by
 //!   the jump (`PEXPIRE`, `XCLAIM ... IDLE ... JUSTID` to the same consumer), and the report
 //!   names the later replies that depend on time.
+//! - An absolute Unix time in a command (`SET ... EXAT`, `PEXPIREAT`, XCLAIM's `TIME`) is
+//!   sent moved by the difference between Redis's clock and the playground's.
 //! - Replies that depend on time (idle times, TTLs, ages: `text::depends_on_time`) are equal
 //!   "by shape" when only their numbers differ; an expected line's `<any>` matches too.
 //! - The server is taken to be a scratch one: the replay starts with FLUSHALL and CONFIG
@@ -221,6 +223,11 @@ struct Real<'a> {
     /// The playground's clock as the scenario set it, and whether anything has happened.
     now: u64,
     started: bool,
+    /// Every CONFIG parameter's value when the replay started (`CONFIG GET *`), restored at
+    /// the end and at a later `@profile` (a fresh server in the playground).
+    config: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Redis's clock (ms) when the replay started, and when that was here.
+    clock: (u64, Instant),
     /// The last step that talked to Redis (line, text), for frames that arrive after it.
     last: (usize, String),
     report: Report,
@@ -254,10 +261,24 @@ impl<'a> Real<'a> {
                     .into(),
             );
         }
+        let config = config_values(&mut side, timeout);
+        // Redis's clock now, to move the absolute times a scenario gives by the difference.
+        let clock = match side.call(&["TIME"], timeout) {
+            Some(Reply::Array(t)) => match (t.first(), t.get(1)) {
+                (Some(Reply::Bulk(s)), Some(Reply::Bulk(us))) => {
+                    let n = |b: &Vec<u8>| String::from_utf8_lossy(b).parse::<u64>().unwrap_or(0);
+                    n(s) * 1000 + n(us) / 1000
+                }
+                _ => 0,
+            },
+            _ => 0,
+        };
         side.close(timeout);
         Ok(Real {
             addr,
             opts,
+            clock: (clock, Instant::now()),
+            config,
             panes: BTreeMap::new(),
             ids: IdMap::default(),
             skipped: 0,
@@ -409,6 +430,7 @@ impl<'a> Real<'a> {
                         self.check_version(p);
                     }
                     if self.opts.flush {
+                        self.restore_config();
                         if let Ok(mut side) = Conn::open(self.addr) {
                             side.call(&["FLUSHALL"], self.timeout());
                             side.call(&["CONFIG", "RESETSTAT"], self.timeout());
@@ -422,7 +444,7 @@ impl<'a> Real<'a> {
                     self.ids = IdMap::default();
                     self.report.notes.push(format!(
                         "line {line}: @profile {name} switches the playground to a fresh server; Redis stays the same server{}",
-                        if self.opts.flush { " (flushed, every pane reconnected)" } else { " (every pane reconnected)" }
+                        if self.opts.flush { " (its CONFIG set back, flushed, every pane reconnected)" } else { " (every pane reconnected)" }
                     ));
                 }
                 self.other(line, &format!("@profile {name}"), seen, None);
@@ -816,7 +838,8 @@ impl<'a> Real<'a> {
     }
 
     /// The command as sent to Redis: generated ids named by the playground's value written as
-    /// Redis's.
+    /// Redis's, and absolute Unix times (`EXAT`, `PEXPIREAT`, XCLAIM's `TIME`) moved by the
+    /// difference between Redis's clock and the playground's, so they lie as far ahead.
     fn real_argv(&mut self, argv: &[Vec<u8>]) -> Vec<Vec<u8>> {
         let keys = text::keys_in(argv);
         let id_pos = text::xadd_id_pos(argv);
@@ -825,6 +848,49 @@ impl<'a> Real<'a> {
             if Some(i) != id_pos {
                 if let Some(real) = self.ids.to_real(arg, &keys) {
                     *arg = real;
+                }
+            }
+        }
+        let redis_now = self.clock.0 as i128 + self.clock.1.elapsed().as_millis() as i128;
+        let ahead = redis_now - self.now as i128;
+        let times = text::absolute_times(argv);
+        // Two expiry options are Redis's syntax error either way: sent as typed.
+        let expiry_options = argv
+            .iter()
+            .filter(|a| {
+                ["EX", "PX", "EXAT", "PXAT", "PERSIST", "KEEPTTL"]
+                    .iter()
+                    .any(|o| text::upper_is(a, o))
+            })
+            .count();
+        for (i, seconds) in times.into_iter().filter(|_| expiry_options <= 1) {
+            // Zero, negative and far-off times are the scenario's edge cases (errors, keys
+            // deleted at once, overflows) and mean the same on both sides.
+            let limit = if seconds {
+                4_102_444_800
+            } else {
+                4_102_444_800_000
+            };
+            let Some(t) = std::str::from_utf8(&argv[i])
+                .ok()
+                .and_then(|s| s.parse::<i64>().ok())
+                .filter(|&t| t > 0 && t <= limit)
+            else {
+                continue;
+            };
+            // A time in seconds is sent in milliseconds (EXAT as PXAT, EXPIREAT as
+            // PEXPIREAT), so that the move keeps the playground's millisecond.
+            let ms = if seconds {
+                i128::from(t) * 1000
+            } else {
+                i128::from(t)
+            };
+            out[i] = (ms + ahead).max(1).to_string().into_bytes();
+            if seconds {
+                if i == 2 && text::upper_is(&argv[0], "EXPIREAT") {
+                    out[0] = b"PEXPIREAT".to_vec();
+                } else {
+                    out[i - 1] = b"PXAT".to_vec();
                 }
             }
         }
@@ -974,6 +1040,35 @@ impl<'a> Real<'a> {
         }
     }
 
+    /// Sets back every CONFIG parameter the scenario changed (from a side connection).
+    fn restore_config(&mut self) {
+        let Ok(mut side) = Conn::open(self.addr) else {
+            return;
+        };
+        let t = self.timeout();
+        let now = config_values(&mut side, t);
+        let mut restored = Vec::new();
+        for (name, value) in &self.config {
+            if now.iter().any(|(n, v)| n == name && v != value) {
+                side.send(&[
+                    b"CONFIG".to_vec(),
+                    b"SET".to_vec(),
+                    name.clone(),
+                    value.clone(),
+                ]);
+                side.frame(Instant::now() + t);
+                restored.push(String::from_utf8_lossy(name).into_owned());
+            }
+        }
+        side.close(t);
+        if !restored.is_empty() {
+            self.report.notes.push(format!(
+                "CONFIG parameters the scenario changed were set back: {}",
+                restored.join(", ")
+            ));
+        }
+    }
+
     /// Frames still arriving after the last step, then the connections close.
     fn finish(&mut self) {
         self.stray_frames();
@@ -999,7 +1094,13 @@ impl<'a> Real<'a> {
                 if later.is_empty() { "none".to_string() } else { format!("line(s) {}", later.join(", ")) }
             ));
         }
-        self.panes.clear();
+        let t = self.timeout();
+        for (_, pane) in std::mem::take(&mut self.panes) {
+            if let Some(conn) = pane.conn {
+                conn.close(t);
+            }
+        }
+        self.restore_config();
     }
 
     fn into_report(self) -> Report {
@@ -1023,6 +1124,22 @@ fn field(reply: &Reply, name: &str) -> Option<Vec<u8>> {
         }
         _ => None,
     })
+}
+
+/// Every CONFIG parameter and its value (`CONFIG GET *`).
+fn config_values(side: &mut Conn, timeout: Duration) -> Vec<(Vec<u8>, Vec<u8>)> {
+    let items = match side.call(&["CONFIG", "GET", "*"], timeout) {
+        Some(Reply::Array(items)) => items,
+        Some(Reply::Map(pairs)) => pairs.into_iter().flat_map(|(k, v)| [k, v]).collect(),
+        _ => return Vec::new(),
+    };
+    items
+        .chunks(2)
+        .filter_map(|c| match c {
+            [Reply::Bulk(k), Reply::Bulk(v)] => Some((k.clone(), v.clone())),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Whether `argv` is an XADD whose id the server generates.

@@ -9,6 +9,11 @@ fn upper(arg: &[u8]) -> String {
     String::from_utf8_lossy(arg).to_ascii_uppercase()
 }
 
+/// Whether `arg` is the word `name` (upper-case ASCII), in any case.
+pub fn upper_is(arg: &[u8], name: &str) -> bool {
+    arg.eq_ignore_ascii_case(name.as_bytes())
+}
+
 /// A frame as the console prints it, one string per screen line. A command's own reply to
 /// INFO, CLIENT LIST and the like is printed raw, as redis-cli does; a line's CR (the end of
 /// INFO's CRLF lines) is not part of it, as in a transcript.
@@ -185,6 +190,28 @@ pub fn depends_on_server(argv: &[Vec<u8>]) -> bool {
     name == "HELLO" || (name == "CLIENT" && sub == "ID")
 }
 
+/// The arguments that are absolute Unix times, with whether each is in seconds: SET's and
+/// GETEX's `EXAT`/`PXAT`, EXPIREAT's and PEXPIREAT's time, XCLAIM's `TIME`.
+pub fn absolute_times(argv: &[Vec<u8>]) -> Vec<(usize, bool)> {
+    let name = argv.first().map(|a| upper(a)).unwrap_or_default();
+    match name.as_str() {
+        "EXPIREAT" if argv.len() > 2 => vec![(2, true)],
+        "PEXPIREAT" if argv.len() > 2 => vec![(2, false)],
+        "SET" | "GETEX" | "XCLAIM" => {
+            let first = if name == "SET" { 3 } else { 2 };
+            (first..argv.len().saturating_sub(1))
+                .filter_map(|i| match upper(&argv[i]).as_str() {
+                    "EXAT" if name != "XCLAIM" => Some((i + 1, true)),
+                    "PXAT" if name != "XCLAIM" => Some((i + 1, false)),
+                    "TIME" if name == "XCLAIM" => Some((i + 1, false)),
+                    _ => None,
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// A reply line with its values that depend on time blanked out: integers and doubles, and
 /// bulk strings that are numbers (`"#"`); list markers (`1)`), types, ids and other text stay.
 pub fn shape(line: &str) -> String {
@@ -282,6 +309,12 @@ mod tests {
         let argv =
             |s: &str| -> Vec<Vec<u8>> { s.split(' ').map(|w| w.as_bytes().to_vec()).collect() };
         assert_eq!(xadd_id_pos(&argv("XADD s * f v")), Some(2));
+        assert_eq!(absolute_times(&argv("SET k v NX EXAT 17")), vec![(5, true)]);
+        assert_eq!(
+            absolute_times(&argv("set k PXAT PXAT 17")),
+            vec![(4, false)]
+        );
+        assert_eq!(absolute_times(&argv("PEXPIREAT k 17 NX")), vec![(2, false)]);
         assert_eq!(
             xadd_id_pos(&argv("xadd s NOMKSTREAM MAXLEN ~ 10 LIMIT 5 1-* f v")),
             Some(8)
