@@ -853,17 +853,7 @@ impl<'a> Real<'a> {
         }
         let redis_now = self.clock.0 as i128 + self.clock.1.elapsed().as_millis() as i128;
         let ahead = redis_now - self.now as i128;
-        let times = text::absolute_times(argv);
-        // Two expiry options are Redis's syntax error either way: sent as typed.
-        let expiry_options = argv
-            .iter()
-            .filter(|a| {
-                ["EX", "PX", "EXAT", "PXAT", "PERSIST", "KEEPTTL"]
-                    .iter()
-                    .any(|o| text::upper_is(a, o))
-            })
-            .count();
-        for (i, seconds) in times.into_iter().filter(|_| expiry_options <= 1) {
+        for (i, seconds) in text::absolute_times(argv) {
             // Zero, negative and far-off times are the scenario's edge cases (errors, keys
             // deleted at once, overflows) and mean the same on both sides.
             let limit = if seconds {

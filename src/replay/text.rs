@@ -199,6 +199,19 @@ pub fn absolute_times(argv: &[Vec<u8>]) -> Vec<(usize, bool)> {
         "PEXPIREAT" if argv.len() > 2 => vec![(2, false)],
         "SET" | "GETEX" | "XCLAIM" => {
             let first = if name == "SET" { 3 } else { 2 };
+            // Two expiry options are Redis's syntax error either way: sent as typed.
+            let expiry_options = argv
+                .iter()
+                .skip(first)
+                .filter(|a| {
+                    ["EX", "PX", "EXAT", "PXAT", "PERSIST", "KEEPTTL"]
+                        .iter()
+                        .any(|o| upper_is(a, o))
+                })
+                .count();
+            if expiry_options > 1 {
+                return Vec::new();
+            }
             (first..argv.len().saturating_sub(1))
                 .filter_map(|i| match upper(&argv[i]).as_str() {
                     "EXAT" if name != "XCLAIM" => Some((i + 1, true)),
@@ -315,6 +328,8 @@ mod tests {
             vec![(4, false)]
         );
         assert_eq!(absolute_times(&argv("PEXPIREAT k 17 NX")), vec![(2, false)]);
+        assert_eq!(absolute_times(&argv("SET exat v EXAT 17")), vec![(4, true)]);
+        assert_eq!(absolute_times(&argv("GETEX k PXAT 1 EXAT 1")), vec![]);
         assert_eq!(
             xadd_id_pos(&argv("xadd s NOMKSTREAM MAXLEN ~ 10 LIMIT 5 1-* f v")),
             Some(8)
