@@ -228,6 +228,8 @@ struct Real<'a> {
     config: Vec<(Vec<u8>, Vec<u8>)>,
     /// Redis's clock (ms) when the replay started, and when that was here.
     clock: (u64, Instant),
+    /// The steps whose replies depend on time (line, text), for the report's note.
+    timed: Vec<(usize, String)>,
     /// The last step that talked to Redis (line, text), for frames that arrive after it.
     last: (usize, String),
     report: Report,
@@ -285,6 +287,7 @@ impl<'a> Real<'a> {
             now: 0,
             started: false,
             last: (0, String::new()),
+            timed: Vec::new(),
             report,
         })
     }
@@ -1020,6 +1023,7 @@ impl<'a> Real<'a> {
         }
         if timed {
             self.report.time_dependent.push(line);
+            self.timed.push((line, what.to_string()));
         }
         self.report.steps += 1;
         if differs {
@@ -1071,17 +1075,16 @@ impl<'a> Real<'a> {
                 .collect();
             let first = self.report.skipped_jumps[0].0;
             let later: Vec<String> = self
-                .report
-                .time_dependent
+                .timed
                 .iter()
-                .filter(|&&l| l > first)
-                .map(|l| l.to_string())
+                .filter(|(l, _)| *l > first)
+                .map(|(l, what)| format!("line {l} ({what})"))
                 .collect();
             self.report.notes.push(format!(
-                "clock jumps not waited (over {} ms; --wait-max changes it): {}; replies that depend on time after them (compared by shape): {}",
+                "clock jumps not waited (over {} ms; --wait-max changes it): {}; replies after them that depend on time (compared by shape where only numbers differ): {}",
                 self.opts.wait_max_ms,
                 jumps.join(", "),
-                if later.is_empty() { "none".to_string() } else { format!("line(s) {}", later.join(", ")) }
+                if later.is_empty() { "none".to_string() } else { later.join(", ") }
             ));
         }
         let t = self.timeout();
