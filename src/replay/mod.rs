@@ -17,8 +17,8 @@
 //! - Replies that depend on time (idle times, TTLs, ages: `text::depends_on_time`) are equal
 //!   "by shape" when only their numbers differ; an expected line's `<any>` matches too.
 //! - The server is taken to be a scratch one: the replay starts with FLUSHALL and CONFIG
-//!   RESETSTAT (`Options::flush`), and a later `@profile` (a fresh server in the playground) flushes
-//!   and reconnects every pane.
+//!   RESETSTAT (`Options::flush`); a later `@profile` (a fresh server in the playground) sets
+//!   the CONFIG parameters back, flushes and reconnects every pane; the end sets them back too.
 
 mod conn;
 pub mod text;

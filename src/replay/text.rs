@@ -1,6 +1,7 @@
 //! The replay's text rules: a frame in redis-cli form (the console's formatters), the map
 //! between the ids a real Redis generated for `*` and the playground's, the "shape" of a
-//! reply whose numbers depend on time, and the generated ids named in a command's arguments.
+//! reply whose numbers depend on time, and the arguments sent otherwise to Redis (generated ids,
+//! absolute Unix times).
 
 use crate::cli::format;
 use crate::engine::Reply;
