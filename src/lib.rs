@@ -11,6 +11,7 @@
 //! - `session`: the one owner of the state (engine, panes, virtual clock, step
 //!   log, checkpoints): steps, time travel, save/load, the scenario runner.
 //! - `transcript`: the transcript/scenario format, parsed and rendered.
+//! - `replay` (native only): a scenario replayed against a real Redis, compared step by step.
 //! - `lessons`: the built-in lessons (scenarios) and their split into parts.
 //! - `server` (native only): the RESP2/RESP3 TCP server around one engine with a
 //!   real clock, used by redis-cli, client libraries and the differential tests.
@@ -25,6 +26,8 @@ pub mod session;
 pub mod transcript;
 pub mod vec_map;
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod replay;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod server;
 
