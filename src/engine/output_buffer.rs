@@ -230,6 +230,18 @@ impl Engine {
             && self.clients.get(&client).is_some_and(|c| c.obuf.is_none())
     }
 
+    /// Whether some client is not read (held, or closed while held and not read since).
+    #[inline]
+    pub fn holds_any(&self) -> bool {
+        !self.held.is_empty() || !self.closed_unread.is_empty()
+    }
+
+    /// Whether the engine closed the client while its host did not read it, and the host has
+    /// not read since (it still names the connection).
+    pub fn closed_unread(&self, client: ClientId) -> bool {
+        self.closed_unread.contains(&client)
+    }
+
     /// A held client's buffer: its size and its class's limits (`None` when it is read).
     pub fn output_buffer(&self, client: ClientId) -> Option<OutputBufferUsage> {
         let c = self.clients.get(&client)?;

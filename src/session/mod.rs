@@ -302,7 +302,10 @@ pub enum SessionError {
     NotBlocked(String),
     /// `stop-reading` on a pane that is not reading, `start-reading` (or a typed line) on one
     /// that is: the flag says which the pane already does.
-    Reading { pane: String, reading: bool },
+    Reading {
+        pane: String,
+        reading: bool,
+    },
     /// A typed line is one line: a line break cannot be typed in a console or written in a scenario.
     LineBreak,
     /// `seek` past the newest step.
@@ -319,7 +322,10 @@ impl std::fmt::Display for SessionError {
             ),
             SessionError::PaneExists(n) => write!(f, "a pane is already named '{n}'"),
             SessionError::NotBlocked(n) => write!(f, "pane '{n}' is not blocked"),
-            SessionError::Reading { pane, reading: true } => {
+            SessionError::Reading {
+                pane,
+                reading: true,
+            } => {
                 write!(f, "pane '{pane}' is reading its connection")
             }
             SessionError::Reading { pane, .. } => write!(
@@ -712,7 +718,14 @@ impl Session {
     fn run_into(&mut self, pane: &str, line: &str, out: &mut Output) -> Result<(), SessionError> {
         // The pane's own name when it exists: the log and the output share it.
         let (pane, known) = match self.state.panes.iter().find(|p| &*p.name == pane) {
-            Some(p) => (Rc::clone(&p.name), true),
+            Some(p) => {
+                // A pane that does not read cannot send (checked here, before anything is
+                // released below; one branch while no pane has stopped reading).
+                if self.state.engine.holds_any() {
+                    check_reading(&self.state, p)?;
+                }
+                (Rc::clone(&p.name), true)
+            }
             None => (Rc::from(pane), false),
         };
         // A repeated line (a loop, a script, the history's last line) shares the previous
@@ -1154,6 +1167,19 @@ fn apply_step(
     Ok(out)
 }
 
+/// A line typed in a pane that stopped reading is refused: it reads nothing, so it could not
+/// show the reply.
+#[inline(never)]
+fn check_reading(state: &State, pane: &Pane) -> Result<(), SessionError> {
+    match pane.client {
+        Some(id) if !state.engine.is_reading(id) => Err(SessionError::Reading {
+            pane: pane.name.to_string(),
+            reading: false,
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// A typed line is one line: refused if it holds a line break.
 fn check_line(line: &str) -> Result<(), SessionError> {
     // Bytes, not chars: both are ASCII, and a byte scan is cheaper than decoding.
@@ -1205,13 +1231,8 @@ fn apply_command(
             state.panes.len() - 1
         }
     };
-    if let Some(id) = state.panes[index].client {
-        if !state.engine.is_reading(id) {
-            return Err(SessionError::Reading {
-                pane: pane.to_string(),
-                reading: false,
-            });
-        }
+    if state.engine.holds_any() {
+        check_reading(state, &state.panes[index])?;
     }
     if state.advanced_to != Some(t) {
         catch_up(state, t, out);

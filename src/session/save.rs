@@ -128,7 +128,7 @@ fn state_of(saved: SavedState, what: &str) -> Result<State, LoadError> {
         }
         // A pane that stopped reading may hold a connection the engine closed: it learns
         // that when it reads again.
-        if client.is_some_and(|id| engine.client_state(id).is_none() && engine.is_reading(id)) {
+        if client.is_some_and(|id| engine.client_state(id).is_none() && !engine.closed_unread(id)) {
             return Err(LoadError::Invalid(format!(
                 "pane {name:?} has a client the engine does not know"
             )));
