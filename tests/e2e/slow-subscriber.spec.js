@@ -33,7 +33,7 @@ test('a pane that stops reading buffers its pushes and is disconnected past the 
   await expect(listener.lines('push')).toHaveCount(3);
   // A line typed meanwhile does not run: the pane says why.
   await listener.run('PING');
-  await expect(listener.root).toContainText('This pane does not read its connection');
+  await expect(listener.root).toContainText('This pane does not read');
   // The buffer line fits the narrow pane.
   const box = await buffer.boundingBox();
   expect(box && box.x + box.width).toBeLessThanOrEqual(360);
@@ -64,7 +64,7 @@ test('a pane that stops reading buffers its pushes and is disconnected past the 
 
   // Reading again finds the connection closed; the pane uses a new one.
   await reading.click();
-  await expect(listener.root).toContainText('The server closed this connection');
+  await expect(listener.root).toContainText('The server closed');
   await expect(listener.state).toHaveText('normal');
   await expect(listener.clientId).not.toHaveText(before ?? '');
   await expect(listener.subscriptions).toHaveCount(0);
