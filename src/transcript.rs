@@ -29,7 +29,9 @@
 //! connection), `@clock <ms>` (sets the engine clock and lets time pass to it),
 //! `@clock +<ms>` (a clock jump), `@pause`, `@pane add NAME`,
 //! `@pane remove NAME`, `@pane rename OLD NEW`, `@unblock NAME` (Ctrl+C on a
-//! blocked pane; its reply is checked with `NAME<`) and `@reconnect NAME`.
+//! blocked pane; its reply is checked with `NAME<`), `@reconnect NAME`, and
+//! `@pane stop-reading NAME` / `@pane start-reading NAME` (a pane that stops reading
+//! its connection and reads it again; the frames kept meanwhile are checked with `NAME<`).
 //! Replaying runs through the session (`crate::session`), the one runner.
 
 use std::collections::BTreeMap;
@@ -74,6 +76,12 @@ pub enum Step {
     Unblock(String),
     /// `@reconnect NAME`: the pane drops its connection and opens a new one.
     Reconnect(String),
+    /// `@pane stop-reading NAME`: the pane stops reading its connection (its frames wait in
+    /// the server's output buffer for it).
+    StopReading(String),
+    /// `@pane start-reading NAME`: it reads again (the kept frames come as `NAME<`, unless
+    /// the server closed the connection: then its next line opens a new one).
+    StartReading(String),
 }
 
 /// A step with the 1-based line number it starts on.
@@ -143,11 +151,13 @@ pub fn parse(text: &str) -> Result<Vec<Located>, ParseError> {
                         from: from.to_string(),
                         to: to.to_string(),
                     },
+                    [_, "stop-reading", name] => Step::StopReading(name.to_string()),
+                    [_, "start-reading", name] => Step::StartReading(name.to_string()),
                     _ => {
                         return Err(ParseError {
                             line: lineno,
                             message: format!(
-                                "expected @pane add NAME, @pane remove NAME or @pane rename OLD NEW, not @{d}"
+                                "expected @pane add NAME, @pane remove NAME, @pane rename OLD NEW, @pane stop-reading NAME or @pane start-reading NAME, not @{d}"
                             ),
                         })
                     }
@@ -315,6 +325,8 @@ pub fn render(steps: &[Located], replay: &Replay) -> String {
             Step::PaneRename { from, to } => out.push_str(&format!("@pane rename {from} {to}\n")),
             Step::Unblock(name) => out.push_str(&format!("@unblock {name}\n")),
             Step::Reconnect(name) => out.push_str(&format!("@reconnect {name}\n")),
+            Step::StopReading(name) => out.push_str(&format!("@pane stop-reading {name}\n")),
+            Step::StartReading(name) => out.push_str(&format!("@pane start-reading {name}\n")),
             Step::Clock { relative, ms } => out.push_str(&format!(
                 "@clock {}{ms}\n",
                 if *relative { "+" } else { "" }

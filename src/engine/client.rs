@@ -142,6 +142,8 @@ pub(crate) struct Client {
     pub pubsub: bool,
     /// CLIENT REPLY's flags.
     pub reply: super::reply_mode::ReplyFlags,
+    /// Its output buffer while its host does not read it (`Engine::set_reading`).
+    pub obuf: Option<Box<super::output_buffer::OutputBuffer>>,
 }
 
 impl Client {
@@ -166,6 +168,7 @@ impl Client {
             subs: ClientSubs::default(),
             pubsub: false,
             reply: Default::default(),
+            obuf: None,
         }
     }
 

@@ -79,6 +79,8 @@ pub(crate) struct Settings {
     pub save: Vec<(i64, i32)>,
     /// Reported only: the engine writes no append-only file.
     pub appendonly: bool,
+    /// `client-output-buffer-limit` by class (normal, slave, pubsub).
+    pub obuf_limits: [super::output_buffer::Limit; 3],
 }
 
 impl Settings {
@@ -95,6 +97,7 @@ impl Settings {
             stream_node_max_entries: 100,
             save: Vec::new(),
             appendonly: false,
+            obuf_limits: super::output_buffer::DEFAULT_LIMITS,
         }
     }
 

@@ -27,6 +27,7 @@ mod members;
 mod multi;
 pub mod num;
 mod outcome;
+mod output_buffer;
 pub mod params;
 mod pubsub;
 pub mod reply;
@@ -53,6 +54,7 @@ pub use event::{
 };
 use keyspace::Db;
 pub use outcome::*;
+pub use output_buffer::OutputBufferUsage;
 pub use pubsub::SubscriptionKind;
 pub use reply::{Protocol, Reply};
 use rng::Rng;
@@ -130,6 +132,10 @@ pub struct Engine {
     /// IPv6), so its first client gets 8.
     free_fds: VecSet<u32>,
     next_fd: u32,
+    /// Clients whose host does not read them (their frames wait in their output buffer).
+    held: Vec<ClientId>,
+    /// Held clients the engine closed (output buffer limit), until their host reads again.
+    closed_unread: Vec<ClientId>,
 }
 
 /// Bytes the engine counts as used before any key exists (Redis reports its
@@ -160,6 +166,8 @@ impl Engine {
             port: DEFAULT_PORT,
             free_fds: VecSet::new(),
             next_fd: 8,
+            held: Vec::new(),
+            closed_unread: Vec::new(),
             config,
         }
     }
@@ -265,6 +273,10 @@ impl Engine {
     /// Removes a client and everything it holds (`freeClient`), reporting the
     /// events into `out`. Returns whether it existed.
     pub(crate) fn drop_client(&mut self, client: ClientId, out: &mut Outcome) -> bool {
+        if !self.held.is_empty() || !self.closed_unread.is_empty() {
+            self.held.retain(|&c| c != client);
+            self.closed_unread.retain(|&c| c != client);
+        }
         // Its watched keys and subscriptions go first: the indexes still need
         // the client.
         self.unwatch_all(client);
@@ -401,6 +413,11 @@ impl Engine {
     /// next sequence numbers, the call's time and its client, after the
     /// events queued by `connect` (stamped already).
     fn stamp_events(&mut self, out: &mut Outcome, client: Option<ClientId>, now_ms: u64) {
+        // Every call ends here: frames for clients nobody reads are kept back first (the one
+        // branch a call pays while no client is held).
+        if !self.held.is_empty() {
+            self.keep_held_frames(client, now_ms, out);
+        }
         for e in &mut out.events {
             e.seq = self.next_event_seq;
             self.next_event_seq += 1;

@@ -118,6 +118,7 @@ pub const NOEVICTION: usize = 7;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Param {
     Appendonly,
+    ClientOutputBufferLimit,
     Databases,
     Hz,
     Maxmemory,
@@ -135,6 +136,7 @@ pub(crate) enum Param {
 /// matches in; Redis uses its hash table's order).
 pub(crate) const PARAMS: &[(&str, Param)] = &[
     ("appendonly", Param::Appendonly),
+    ("client-output-buffer-limit", Param::ClientOutputBufferLimit),
     ("databases", Param::Databases),
     ("hz", Param::Hz),
     ("maxmemory", Param::Maxmemory),
@@ -185,6 +187,9 @@ impl Param {
                 .collect::<Vec<_>>()
                 .join(" "),
             Param::Databases => DATABASES.to_string(),
+            Param::ClientOutputBufferLimit => {
+                super::output_buffer::limits_to_string(&s.obuf_limits)
+            }
             Param::NotifyKeyspaceEvents => notify_flags_to_string(s.notify_keyspace_events),
             Param::MaxmemoryPolicy => POLICIES
                 .get(s.maxmemory_policy)
@@ -221,6 +226,9 @@ impl Param {
                     return Err("argument must be 'yes' or 'no'".into());
                 };
                 Ok(())
+            }
+            Param::ClientOutputBufferLimit => {
+                super::output_buffer::parse_limits(value, &mut s.obuf_limits).map_err(String::from)
             }
             Param::Save => {
                 s.save = parse_save(value).ok_or("Invalid save parameters")?;
@@ -311,7 +319,7 @@ fn parse_save(value: &[u8]) -> Option<Vec<(i64, i32)>> {
 /// `strtoll(s, &end, 10)` that must consume the whole C string: leading
 /// whitespace and a sign are accepted, overflow saturates, and no digits at all
 /// reads as 0.
-fn strtoll_whole(s: &[u8]) -> Option<i64> {
+pub(crate) fn strtoll_whole(s: &[u8]) -> Option<i64> {
     let s = c_str(s);
     let mut i = s
         .iter()

@@ -38,6 +38,9 @@ pub(crate) struct Stats {
     pub writes_processed: u64,
     /// The highest `used_memory` seen since start or the last reset.
     pub peak_memory: u64,
+    /// Clients closed for passing their output buffer limit (8.x's
+    /// `client_output_buffer_limit_disconnections`).
+    pub obuf_limit_disconnections: u64,
 }
 
 impl Stats {

@@ -100,6 +100,16 @@ pub enum Step {
     Reconnect {
         pane: Rc<str>,
     },
+    /// The pane stops reading its connection (opened first if it has none): the engine keeps
+    /// its frames in its output buffer, where `client-output-buffer-limit` may close it.
+    StopReading {
+        pane: Rc<str>,
+    },
+    /// The pane reads again: its kept frames arrive, or it learns its connection was closed
+    /// (its next line opens a new one, as after QUIT).
+    StartReading {
+        pane: Rc<str>,
+    },
 }
 
 impl Step {
@@ -109,6 +119,8 @@ impl Step {
             Step::Command { pane, .. } => Some(pane),
             Step::Unblock { pane }
             | Step::Reconnect { pane }
+            | Step::StopReading { pane }
+            | Step::StartReading { pane }
             | Step::PaneAdd { name: pane }
             | Step::PaneRemove { name: pane }
             | Step::PaneRename { from: pane, .. } => Some(pane),
@@ -124,7 +136,9 @@ impl Step {
             Step::PaneAdd { name }
             | Step::PaneRemove { name }
             | Step::Unblock { pane: name }
-            | Step::Reconnect { pane: name } => name.len(),
+            | Step::Reconnect { pane: name }
+            | Step::StopReading { pane: name }
+            | Step::StartReading { pane: name } => name.len(),
             Step::ClockJump { .. } | Step::Profile(_) => 0,
         };
         text + std::mem::size_of::<Logged>()
@@ -286,6 +300,12 @@ pub enum SessionError {
     BadPaneName(String),
     PaneExists(String),
     NotBlocked(String),
+    /// `stop-reading` on a pane that is not reading, `start-reading` (or a typed line) on one
+    /// that is: the flag says which the pane already does.
+    Reading {
+        pane: String,
+        reading: bool,
+    },
     /// A typed line is one line: a line break cannot be typed in a console or written in a scenario.
     LineBreak,
     /// `seek` past the newest step.
@@ -302,6 +322,16 @@ impl std::fmt::Display for SessionError {
             ),
             SessionError::PaneExists(n) => write!(f, "a pane is already named '{n}'"),
             SessionError::NotBlocked(n) => write!(f, "pane '{n}' is not blocked"),
+            SessionError::Reading {
+                pane,
+                reading: true,
+            } => {
+                write!(f, "pane '{pane}' is reading its connection")
+            }
+            SessionError::Reading { pane, .. } => write!(
+                f,
+                "pane '{pane}' does not read its connection: start reading first"
+            ),
             SessionError::LineBreak => write!(f, "a typed line cannot contain a line break"),
             SessionError::NoSuchStep(i) => write!(f, "there is no step {i}"),
         }
@@ -688,7 +718,14 @@ impl Session {
     fn run_into(&mut self, pane: &str, line: &str, out: &mut Output) -> Result<(), SessionError> {
         // The pane's own name when it exists: the log and the output share it.
         let (pane, known) = match self.state.panes.iter().find(|p| &*p.name == pane) {
-            Some(p) => (Rc::clone(&p.name), true),
+            Some(p) => {
+                // A pane that does not read cannot send (checked here, before anything is
+                // released below; one branch while no pane has stopped reading).
+                if self.state.engine.holds_any() {
+                    check_reading(&self.state, p)?;
+                }
+                (Rc::clone(&p.name), true)
+            }
             None => (Rc::from(pane), false),
         };
         // A repeated line (a loop, a script, the history's last line) shares the previous
@@ -750,6 +787,29 @@ impl Session {
         self.step(Step::Reconnect {
             pane: Rc::from(pane),
         })
+    }
+
+    /// The pane stops reading (`false`) or reads again (`true`): `@pane stop-reading NAME`
+    /// and `@pane start-reading NAME`.
+    pub fn set_reading(&mut self, pane: &str, reading: bool) -> Result<Output, SessionError> {
+        let pane = Rc::from(pane);
+        self.step(if reading {
+            Step::StartReading { pane }
+        } else {
+            Step::StopReading { pane }
+        })
+    }
+
+    /// Whether the pane reads its connection, and while it does not, its output buffer (its
+    /// size and limits; `None` once the server closed the connection).
+    pub fn pane_reading(&self, pane: &str) -> (bool, Option<crate::engine::OutputBufferUsage>) {
+        let client = self.pane(pane).and_then(|p| p.client);
+        match client {
+            Some(id) if !self.state.engine.is_reading(id) => {
+                (false, self.state.engine.output_buffer(id))
+            }
+            _ => (true, None),
+        }
     }
 
     /// Runs any step now. A refused step changes nothing; an accepted one after a seek drops
@@ -1107,6 +1167,19 @@ fn apply_step(
     Ok(out)
 }
 
+/// A line typed in a pane that stopped reading is refused: it reads nothing, so it could not
+/// show the reply.
+#[inline(never)]
+fn check_reading(state: &State, pane: &Pane) -> Result<(), SessionError> {
+    match pane.client {
+        Some(id) if !state.engine.is_reading(id) => Err(SessionError::Reading {
+            pane: pane.name.to_string(),
+            reading: false,
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// A typed line is one line: refused if it holds a line break.
 fn check_line(line: &str) -> Result<(), SessionError> {
     // Bytes, not chars: both are ASCII, and a byte scan is cheaper than decoding.
@@ -1158,6 +1231,9 @@ fn apply_command(
             state.panes.len() - 1
         }
     };
+    if state.engine.holds_any() {
+        check_reading(state, &state.panes[index])?;
+    }
     if state.advanced_to != Some(t) {
         catch_up(state, t, out);
     }
@@ -1259,7 +1335,9 @@ fn apply_other_step(
         | Step::PaneRemove { name: pane }
         | Step::PaneRename { from: pane, .. }
         | Step::Unblock { pane }
-        | Step::Reconnect { pane } => Some(Rc::clone(pane)),
+        | Step::Reconnect { pane }
+        | Step::StopReading { pane }
+        | Step::StartReading { pane } => Some(Rc::clone(pane)),
         Step::Command { .. } | Step::ClockJump { .. } | Step::Profile(_) => None,
     };
     match step {
@@ -1323,6 +1401,47 @@ fn apply_other_step(
                 absorb(state, outcome, out);
             }
             state.panes[index].client = Some(connect(state, t, out));
+        }
+        Step::StopReading { pane } => {
+            let index = pane_index(state, pane)?;
+            let client = state.panes[index].client;
+            if client.is_some_and(|id| !state.engine.is_reading(id)) {
+                return Err(SessionError::Reading {
+                    pane: pane.to_string(),
+                    reading: false,
+                });
+            }
+            catch_up(state, t, out);
+            let id = match client {
+                Some(id) => id,
+                None => {
+                    let id = connect(state, t, out);
+                    state.panes[index].client = Some(id);
+                    id
+                }
+            };
+            let outcome = state.engine.set_reading(id, false, t);
+            absorb(state, outcome, out);
+        }
+        Step::StartReading { pane } => {
+            let index = pane_index(state, pane)?;
+            let Some(id) = state.panes[index]
+                .client
+                .filter(|&id| !state.engine.is_reading(id))
+            else {
+                return Err(SessionError::Reading {
+                    pane: pane.to_string(),
+                    reading: true,
+                });
+            };
+            catch_up(state, t, out);
+            let mut outcome = state.engine.set_reading(id, true, t);
+            // The server closed it while it was not read: the pane finds it closed now.
+            if !std::mem::take(&mut outcome.killed).is_empty() {
+                state.panes[index].client = None;
+                out.disconnected.push(pane.to_string());
+            }
+            absorb(state, outcome, out);
         }
     }
     finish_step(state, t, out);

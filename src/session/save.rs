@@ -31,8 +31,10 @@ use crate::engine::{Engine, Profile};
 pub const MAGIC: &[u8; 8] = b"STRMPLAY";
 
 /// The format version this code writes and reads. 3: a client carries its CLIENT REPLY
-/// flags (a version 2 body cannot be read as version 3: postcard has no field names).
-pub const VERSION: u16 = 3;
+/// flags (a version 2 body cannot be read as version 3: postcard has no field names). 4: a
+/// client carries its output buffer while not read, the engine its held and closed-unread
+/// clients, its settings `client-output-buffer-limit`, its statistics the disconnections.
+pub const VERSION: u16 = 4;
 
 /// Why saved bytes could not be loaded.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -124,7 +126,9 @@ fn state_of(saved: SavedState, what: &str) -> Result<State, LoadError> {
         if !valid_pane_name(&name) || panes.iter().any(|p| *p.name == *name) {
             return Err(LoadError::Invalid(format!("bad pane name {name:?}")));
         }
-        if client.is_some_and(|id| engine.client_state(id).is_none()) {
+        // A pane that stopped reading may hold a connection the engine closed: it learns
+        // that when it reads again.
+        if client.is_some_and(|id| engine.client_state(id).is_none() && !engine.closed_unread(id)) {
             return Err(LoadError::Invalid(format!(
                 "pane {name:?} has a client the engine does not know"
             )));
@@ -183,6 +187,8 @@ enum SavedKind {
     PaneRename { from: String, to: String },
     Unblock { pane: String },
     Reconnect { pane: String },
+    StopReading { pane: String },
+    StartReading { pane: String },
 }
 
 fn saved_kind(step: &Step) -> SavedKind {
@@ -202,6 +208,8 @@ fn saved_kind(step: &Step) -> SavedKind {
         },
         Step::Unblock { pane } => SavedKind::Unblock { pane: s(pane) },
         Step::Reconnect { pane } => SavedKind::Reconnect { pane: s(pane) },
+        Step::StopReading { pane } => SavedKind::StopReading { pane: s(pane) },
+        Step::StartReading { pane } => SavedKind::StartReading { pane: s(pane) },
     }
 }
 
@@ -225,6 +233,8 @@ fn step_of(kind: SavedKind) -> Result<Step, LoadError> {
         },
         SavedKind::Unblock { pane } => Step::Unblock { pane: pane.into() },
         SavedKind::Reconnect { pane } => Step::Reconnect { pane: pane.into() },
+        SavedKind::StopReading { pane } => Step::StopReading { pane: pane.into() },
+        SavedKind::StartReading { pane } => Step::StartReading { pane: pane.into() },
     })
 }
 

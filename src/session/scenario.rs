@@ -105,6 +105,8 @@ impl Session {
                 }
                 transcript::Step::Unblock(name) => Some(self.unblock(name)),
                 transcript::Step::Reconnect(name) => Some(self.reconnect(name)),
+                transcript::Step::StopReading(name) => Some(self.set_reading(name, false)),
+                transcript::Step::StartReading(name) => Some(self.set_reading(name, true)),
                 transcript::Step::Command {
                     client,
                     line,
@@ -277,6 +279,8 @@ impl Session {
                 }),
                 Step::Unblock { pane } => push(T::Unblock(pane.to_string())),
                 Step::Reconnect { pane } => push(T::Reconnect(pane.to_string())),
+                Step::StopReading { pane } => push(T::StopReading(pane.to_string())),
+                Step::StartReading { pane } => push(T::StartReading(pane.to_string())),
             }
             if let Some(out) = &out {
                 frames(out, &mut push);

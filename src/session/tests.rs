@@ -480,6 +480,8 @@ const COMMANDS: &[&str] = &[
     "PSUBSCRIBE c*",
     "UNSUBSCRIBE",
     "PUBLISH ch hi",
+    "CONFIG SET client-output-buffer-limit \"pubsub 0 16kb 0\"",
+    "PUBLISH ch xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
     "SET k v PX 25",
     "GET k",
     "DEL s",
@@ -504,6 +506,7 @@ enum Op {
     Rename(usize, usize),
     Unblock(usize),
     Reconnect(usize),
+    Reading(usize, bool),
     Profile(bool),
 }
 
@@ -518,6 +521,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0..PANES.len(), 0..PANES.len()).prop_map(|(a, b)| Op::Rename(a, b)),
         1 => (0..PANES.len()).prop_map(Op::Unblock),
         1 => (0..PANES.len()).prop_map(Op::Reconnect),
+        2 => (0..PANES.len(), any::<bool>()).prop_map(|(p, r)| Op::Reading(p, r)),
         1 => any::<bool>().prop_map(Op::Profile),
     ]
 }
@@ -549,6 +553,7 @@ fn apply_op(s: &mut Session, op: &Op) -> Option<Output> {
         Op::Rename(a, b) => step(s.rename_pane(PANES[*a], PANES[*b])),
         Op::Unblock(p) => step(s.unblock(PANES[*p])),
         Op::Reconnect(p) => step(s.reconnect(PANES[*p])),
+        Op::Reading(p, r) => step(s.set_reading(PANES[*p], *r)),
         Op::Profile(v7) => step(s.switch_profile(if *v7 { Profile::V7 } else { Profile::V8 })),
     }
 }
@@ -847,4 +852,99 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn a_pane_that_stops_reading_gets_its_frames_when_it_reads_again() {
+    let mut s = session();
+    s.run("S", "SUBSCRIBE ch").unwrap();
+    s.run("P", "PING").unwrap();
+    assert_eq!(s.pane_reading("S"), (true, None));
+    s.set_reading("S", false).unwrap();
+    assert_eq!(
+        s.set_reading("S", false),
+        Err(SessionError::Reading {
+            pane: "S".into(),
+            reading: false
+        })
+    );
+    assert_eq!(
+        s.run("S", "PING"),
+        Err(SessionError::Reading {
+            pane: "S".into(),
+            reading: false
+        })
+    );
+    let out = s.run("P", "PUBLISH ch one").unwrap();
+    assert_eq!(texts(&out), ["(integer) 1"]);
+    assert!(out.pushed.is_empty());
+    s.run("P", "PUBLISH ch two").unwrap();
+    let (reading, usage) = s.pane_reading("S");
+    assert!(!reading);
+    // Two 34-byte frames wait in the client's own buffer; no reply block yet.
+    let usage = usage.unwrap();
+    assert_eq!((usage.bytes, usage.frames), (0, 68));
+    assert_eq!(usage.hard_limit, 32 << 20);
+    let out = s.set_reading("S", true).unwrap();
+    let frames: Vec<_> = pushed(&out)
+        .into_iter()
+        .map(|(p, l)| (p, l[2].clone()))
+        .collect();
+    assert_eq!(
+        frames,
+        [
+            ("S".to_string(), "3) \"one\"".to_string()),
+            ("S".to_string(), "3) \"two\"".to_string())
+        ]
+    );
+    assert_eq!(
+        s.set_reading("S", true),
+        Err(SessionError::Reading {
+            pane: "S".into(),
+            reading: true
+        })
+    );
+    // Stepping back to before the pane read again, and forward, reproduces it.
+    let end = s.current();
+    s.seek(end - 1).unwrap();
+    assert!(!s.pane_reading("S").0);
+    s.seek(end).unwrap();
+    assert!(s.pane_reading("S").0);
+}
+
+#[test]
+fn a_pane_closed_past_the_limit_learns_it_when_it_reads_and_reconnects() {
+    let mut s = session();
+    s.run("S", "SUBSCRIBE ch").unwrap();
+    s.run(
+        "P",
+        "CONFIG SET client-output-buffer-limit \"pubsub 16kb 0 0\"",
+    )
+    .unwrap();
+    s.set_reading("S", false).unwrap();
+    let payload = "x".repeat(1000);
+    let publish = format!("16 PUBLISH ch {payload}");
+    let out = s.run("P", &publish).unwrap();
+    assert_eq!(texts(&out), vec!["(integer) 1"; 16]);
+    assert!(out
+        .events
+        .iter()
+        .any(|e| e.kind == EventKind::ClientDisconnected { client_id: 4 }));
+    // Closed, but the pane does not know yet: it still does not read.
+    assert_eq!(s.pane_reading("S"), (false, None));
+    // A saved session keeps that state.
+    let mut loaded = Session::load(&s.save()).unwrap();
+    assert_eq!(loaded.pane_reading("S"), (false, None));
+    let out = s.set_reading("S", true).unwrap();
+    assert_eq!(out.disconnected, ["S"]);
+    assert!(out.pushed.is_empty());
+    assert_eq!(s.pane("S").unwrap().client, None);
+    let out = s.run("S", "CLIENT ID").unwrap();
+    assert_eq!(texts(&out), ["(integer) 6"]);
+    let out = loaded.set_reading("S", true).unwrap();
+    assert_eq!(out.disconnected, ["S"]);
+    // The scenario export names both steps, and replays to the same end.
+    let scenario = s.export_scenario();
+    assert!(scenario.contains("@pane stop-reading S\n"), "{scenario}");
+    assert!(scenario.contains("@pane start-reading S\n"), "{scenario}");
 }

@@ -283,6 +283,12 @@ pub fn PaneView(props: &PaneProps) -> Html {
             }
         })
     };
+    let reading = pane.facts.not_reading.is_none();
+    let on_reading = {
+        let ctl = ctl.clone();
+        let name = name.clone();
+        Callback::from(move |_: MouseEvent| ctl.set_reading(&name, !reading))
+    };
     let on_rename = {
         let renaming = renaming.clone();
         Callback::from(move |_: MouseEvent| renaming.set(true))
@@ -351,6 +357,19 @@ pub fn PaneView(props: &PaneProps) -> Html {
             </div>
         }
     });
+    // While the pane does not read: how much waits for it in the server's output buffer.
+    let held = pane.facts.not_reading.map(|(bytes, limit)| {
+        let of = if limit > 0 {
+            format!(" of {}", human_bytes(limit))
+        } else {
+            String::new()
+        };
+        html! {
+            <div class="pane-detail" data-testid="pane-buffer" data-bytes={bytes.to_string()}>
+                { format!("not reading · {} buffered{of}", human_bytes(bytes)) }
+            </div>
+        }
+    });
     // Shown whenever the client has subscriptions (a RESP3 client may also be in MULTI).
     let subscriptions = (!pane.facts.subscriptions.is_empty()).then(|| html! {
         <ul class="pane-detail pane-subscriptions" data-testid="pane-subscriptions"
@@ -377,6 +396,10 @@ pub fn PaneView(props: &PaneProps) -> Html {
                             aria-pressed={pane.raw.to_string()}
                             aria-label={format!("Show raw RESP in {name}")}
                             title="Show replies as raw RESP bytes" onclick={on_raw}>{ "RESP" }</button>
+                    <button type="button" class="pane-button" data-testid="pane-reading"
+                            aria-pressed={(!reading).to_string()}
+                            title={if reading { "Stop reading this connection (the server buffers its replies)" } else { "Read this connection again" }}
+                            onclick={on_reading}>{ if reading { "Stop reading" } else { "Read" } }</button>
                     <button type="button" class="pane-button" data-testid="pane-rename"
                             aria-label={format!("Rename {name}")} title="Rename" onclick={on_rename}>{ "Rename" }</button>
                     <button type="button" class="pane-button" data-testid="pane-remove"
@@ -385,6 +408,7 @@ pub fn PaneView(props: &PaneProps) -> Html {
             </header>
             { for subscriptions }
             { for blocked }
+            { for held }
             <div class="pane-body" {onclick}>
                 <PaneOutput lines={pane.lines.clone()} label={format!("Output of {name}")} highlight={props.highlight} />
             </div>
@@ -404,6 +428,17 @@ pub fn PaneView(props: &PaneProps) -> Html {
             </div>
         </section>
     }
+}
+
+/// A byte count for the pane's buffer line: `512 B`, `15.2 KB`, `1.2 MB`, `32 MB`.
+fn human_bytes(n: u64) -> String {
+    let (value, unit) = match n {
+        0..=1023 => return format!("{n} B"),
+        1024..=1_048_575 => (n as f64 / 1024.0, "KB"),
+        _ => (n as f64 / 1_048_576.0, "MB"),
+    };
+    let text = format!("{value:.1}");
+    format!("{} {unit}", text.strip_suffix(".0").unwrap_or(&text))
 }
 
 /// Moves the keyboard focus to the input, if it is on the page.

@@ -94,6 +94,12 @@ pub fn facts(session: &Session) -> Vec<PaneFacts> {
                 })
                 .collect();
             f.subscriptions = Rc::new(subs);
+            if !engine.is_reading(id) {
+                f.not_reading = Some(engine.output_buffer(id).map_or((0, 0), |u| {
+                    // What waits, or what Redis counts once reply blocks exist.
+                    (u.bytes.max(u.frames as u64), u.hard_limit)
+                }));
+            }
             f
         })
         .collect()
@@ -550,7 +556,18 @@ impl Ctl {
             if line.contains(['\n', '\r']) {
                 return Err(SessionError::LineBreak);
             }
+            let not_reading = s
+                .pane(pane)
+                .and_then(|p| p.client)
+                .is_some_and(|id| !s.engine().is_reading(id));
             if line.trim().is_empty() {
+                None
+            } else if not_reading {
+                items.push(Item::Note {
+                    pane: Some(pane.to_string()),
+                    text: "This pane does not read its connection; press Read to read it again."
+                        .into(),
+                });
                 None
             } else if blocked {
                 // redis-cli reads nothing while a command blocks; the pane says why nothing runs.
@@ -632,6 +649,39 @@ impl Ctl {
             ),
             None => self.dispatch(Action::ClearInput { pane: key }),
         }
+    }
+
+    /// The pane stops reading its connection, or reads it again: the frames kept meanwhile
+    /// arrive, or, when the server closed the connection (its output buffer passed
+    /// `client-output-buffer-limit`), the pane says so and uses a new one, as after QUIT.
+    pub fn set_reading(&self, pane: &str, reading: bool) {
+        let items = {
+            let Ok(mut s) = self.0.session.try_borrow_mut() else {
+                return;
+            };
+            let Ok(out) = s.set_reading(pane, reading) else {
+                return;
+            };
+            let closed = !out.disconnected.is_empty();
+            let mut items = vec![Item::Output {
+                out: Rc::new(out),
+                command: false,
+            }];
+            if closed {
+                if let Ok(o) = s.reconnect(pane) {
+                    items.push(Item::Output {
+                        out: Rc::new(o),
+                        command: false,
+                    });
+                }
+                items.push(Item::Note {
+                    pane: Some(pane.to_string()),
+                    text: "The server closed this connection: its output buffer passed client-output-buffer-limit. This pane now uses a new one.".into(),
+                });
+            }
+            items
+        };
+        self.publish(items, true, false);
     }
 
     /// Runs a step that only writes frames, and shows them.

@@ -74,6 +74,9 @@ pub struct PaneFacts {
     pub in_multi: bool,
     /// Channels, patterns and shard channels the client is subscribed to.
     pub subscriptions: Rc<Vec<(SubKind, String)>>,
+    /// While the pane does not read its connection: the bytes its output buffer holds and
+    /// the hard limit of its client class (0: none; both 0 once the server closed it).
+    pub not_reading: Option<(u64, u64)>,
 }
 
 impl PaneFacts {
@@ -89,6 +92,7 @@ impl PaneFacts {
             block_deadline_ms: None,
             in_multi: false,
             subscriptions: Rc::new(Vec::new()),
+            not_reading: None,
         }
     }
 }
@@ -163,10 +167,13 @@ impl Pane {
         })
     }
 
-    /// `pane-state`: `blocked` while the client waits, `multi` inside a transaction,
+    /// `pane-state`: `not-reading` while the pane does not read its connection, `blocked` while
+    /// the client waits, `multi` inside a transaction,
     /// `subscribed` with subscriptions, else `normal`.
     pub fn state_name(&self) -> &'static str {
-        if self.facts.blocked_on.is_some() {
+        if self.facts.not_reading.is_some() {
+            "not-reading"
+        } else if self.facts.blocked_on.is_some() {
             "blocked"
         } else if self.facts.in_multi {
             "multi"

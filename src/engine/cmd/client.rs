@@ -209,7 +209,8 @@ pub(super) fn list(cx: &mut Cx) -> CmdResult {
 /// One `CLIENT LIST` line (`catClientInfoString`) in Redis 7.0.15's field order,
 /// or 8.x's (with `watch`, `lib-name`, `lib-ver` and `io-thread`) in the 8
 /// profile. Buffer figures are plausible constants: the caller's request is in
-/// its query buffer, other clients' buffers are empty.
+/// its query buffer, other clients' buffers are empty, except a held client's
+/// output buffer (`obl`, `oll`, `omem`, counted in `tot-mem`), which is Redis's.
 fn info_line(
     engine: &Engine,
     c: &Client,
@@ -248,6 +249,11 @@ fn info_line(
         .flatten()
         .map(|argv| argv.iter().map(|a| a.len() + 8).sum::<usize>())
         .sum();
+    // A held client's output buffer (`Engine::set_reading`); a read one's is empty.
+    let (obl, oll, omem) = c
+        .obuf
+        .as_ref()
+        .map_or((0, 0, 0), |b| (b.bufpos, b.blocks, b.memory() as usize));
     let lib = if v8 {
         " lib-name= lib-ver= io-thread=0"
     } else {
@@ -256,8 +262,8 @@ fn info_line(
     format!(
         "id={id} addr={addr} laddr={laddr} fd={fd} name={name} age={age} idle={idle} \
          flags={flags} db={db} sub={sub} psub={psub} ssub={ssub} multi={multi}{watch} qbuf={qbuf} \
-         qbuf-free={qfree} argv-mem={argv_mem} multi-mem={multi_mem} rbs=16384 rbp=16384 obl=0 oll=0 \
-         omem=0 tot-mem={tot} events=r cmd={cmd} user=default redir=-1 resp={resp}{lib}",
+         qbuf-free={qfree} argv-mem={argv_mem} multi-mem={multi_mem} rbs=16384 rbp=16384 obl={obl} oll={oll} \
+         omem={omem} tot-mem={tot} events=r cmd={cmd} user=default redir=-1 resp={resp}{lib}",
         id = c.id,
         addr = c.addr,
         laddr = c.laddr,
@@ -268,7 +274,7 @@ fn info_line(
         psub = c.subs.patterns.len(),
         ssub = c.subs.shard_channels.len(),
         qfree = 20474usize.saturating_sub(qbuf),
-        tot = 37632 + qbuf + argv_mem,
+        tot = 37632 + qbuf + argv_mem + omem,
         cmd = c.last_cmd.unwrap_or("NULL"),
         resp = c.protocol.version(),
     )

@@ -255,6 +255,9 @@ fn add_v8_fields(engine: &Engine, out: &mut String, start: usize) {
                 "total_watched_keys" => watched,
                 "total_blocking_keys" => blocking(false),
                 "total_blocking_keys_on_nokey" => blocking(true),
+                "client_output_buffer_limit_disconnections" => {
+                    engine.stats.obuf_limit_disconnections as usize
+                }
                 _ => 0,
             };
             let _ = write!(lines, "{name}:{value}\r\n");

@@ -49,6 +49,8 @@ pub fn step_text(step: &Step) -> (Option<&str>, String) {
         Step::PaneRename { from, to } => (None, format!("@pane rename {from} {to}")),
         Step::Unblock { pane } => (None, format!("@unblock {pane}")),
         Step::Reconnect { pane } => (None, format!("@reconnect {pane}")),
+        Step::StopReading { pane } => (None, format!("@pane stop-reading {pane}")),
+        Step::StartReading { pane } => (None, format!("@pane start-reading {pane}")),
     }
 }
 
