@@ -8,6 +8,8 @@
 //!   shared by the page and the transcript runner.
 //! - `session`: the one owner of the state (engine, panes, virtual clock, step
 //!   log, checkpoints): steps, time travel, save/load, the scenario runner.
+//! - `share`: share links (a versioned, compressed scenario in the URL fragment,
+//!   its caps) and the embed URL's values, pure and native-testable.
 //! - `transcript`: the transcript/scenario format, parsed and rendered.
 //! - `server` (native only): the RESP2/RESP3 TCP server around one engine with a
 //!   real clock, used by redis-cli, client libraries and the differential tests.
@@ -17,6 +19,7 @@ pub mod cli;
 pub mod console;
 pub mod engine;
 pub mod session;
+pub mod share;
 pub mod transcript;
 pub mod vec_map;
 
