@@ -62,12 +62,8 @@ pub fn start() {
         mount(None, embed);
         return;
     }
-    wasm_bindgen_futures::spawn_local(async move {
-        let opened = match share::read_link(&hash).await {
-            Ok(text) => crate::share::open(&text),
-            Err(e) => Err(e),
-        };
-        mount(Some(opened), embed);
+    share::read_link(&hash, move |text| {
+        mount(Some(text.and_then(|t| crate::share::open(&t))), embed);
     });
 }
 

@@ -9,7 +9,6 @@ use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
 use super::embed::EmbedParams;
@@ -18,15 +17,17 @@ use super::state::{Action, Page, Saved};
 use super::storage;
 use crate::share::{self, LinkError, MAX_TEXT_BYTES};
 
-// The streams read in chunks: inflating stops as soon as the text passes `max` bytes (the
-// promise gives `null`), so a small link that inflates to gigabytes never fills the tab.
+// The streams read in chunks: inflating stops as soon as the text passes `max` bytes (`done`
+// gets `null`), so a small link that inflates to gigabytes never fills the tab. `done` gets the
+// bytes, or `undefined` when the data is not raw DEFLATE. Callbacks rather than Promises: the
+// page then needs no futures executor.
 #[wasm_bindgen(inline_js = r#"
-export function sp_inflate(bytes, max) {
+export function sp_inflate(bytes, max, done) {
   const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader();
   const parts = [];
   let n = 0;
-  const pump = () => reader.read().then(({ done, value }) => {
-    if (done) {
+  const pump = () => reader.read().then(({ done: end, value }) => {
+    if (end) {
       const out = new Uint8Array(n);
       let at = 0;
       for (const p of parts) { out.set(p, at); at += p.length; }
@@ -37,16 +38,16 @@ export function sp_inflate(bytes, max) {
     parts.push(value);
     return pump();
   });
-  return pump();
+  pump().then(done, () => done(undefined));
 }
-export function sp_deflate(text) {
+export function sp_deflate(text, done) {
   const s = new Blob([text]).stream().pipeThrough(new CompressionStream('deflate-raw'));
-  return new Response(s).arrayBuffer().then((b) => new Uint8Array(b));
+  new Response(s).arrayBuffer().then((b) => done(new Uint8Array(b)), () => done(undefined));
 }
 "#)]
 extern "C" {
-    fn sp_inflate(bytes: &[u8], max: u32) -> js_sys::Promise;
-    fn sp_deflate(text: &str) -> js_sys::Promise;
+    fn sp_inflate(bytes: &[u8], max: u32, done: &JsValue);
+    fn sp_deflate(text: &str, done: &JsValue);
 }
 
 /// How the page was opened: from a share link, as an embed, or with a link that could not be
@@ -99,16 +100,23 @@ pub fn on_mount(ctl: &Ctl, page: &UseReducerHandle<Page>, opening: &Opening) {
     }
 }
 
-/// The scenario a link's fragment carries, inflated within the cap.
-pub async fn read_link(fragment: &str) -> Result<String, LinkError> {
-    let deflated = share::read_fragment(fragment)?;
-    let value = JsFuture::from(sp_inflate(&deflated, MAX_TEXT_BYTES as u32))
-        .await
-        .map_err(|_| LinkError::NotDeflate)?;
-    if value.is_null() {
-        return Err(LinkError::TooLarge);
-    }
-    share::scenario_text(js_sys::Uint8Array::new(&value).to_vec())
+/// Reads the scenario a link's fragment carries, inflated within the cap, and hands it to
+/// `done` (later: the browser inflates asynchronously).
+pub fn read_link(fragment: &str, done: impl FnOnce(Result<String, LinkError>) + 'static) {
+    let deflated = match share::read_fragment(fragment) {
+        Ok(d) => d,
+        Err(e) => return done(Err(e)),
+    };
+    let callback = Closure::once_into_js(move |value: JsValue| {
+        done(if value.is_null() {
+            Err(LinkError::TooLarge)
+        } else if value.is_undefined() {
+            Err(LinkError::NotDeflate)
+        } else {
+            share::scenario_text(js_sys::Uint8Array::new(&value).to_vec())
+        })
+    });
+    sp_inflate(&deflated, MAX_TEXT_BYTES as u32, &callback);
 }
 
 /// The page's own address, without query or fragment: links open the full page.
@@ -119,11 +127,18 @@ fn page_url() -> String {
         .unwrap_or_default()
 }
 
-/// The link to a session whose scenario is `text`.
-async fn make_link(text: String) -> Option<String> {
-    let value = JsFuture::from(sp_deflate(&text)).await.ok()?;
-    let bytes = js_sys::Uint8Array::new(&value).to_vec();
-    Some(format!("{}#{}", page_url(), share::fragment(&bytes)))
+/// Makes the link to a session whose scenario is `text` and hands it to `done` (empty if the
+/// browser could not compress it).
+fn make_link(text: &str, done: impl FnOnce(String) + 'static) {
+    let callback = Closure::once_into_js(move |value: JsValue| {
+        done(if value.is_undefined() {
+            String::new()
+        } else {
+            let bytes = js_sys::Uint8Array::new(&value).to_vec();
+            format!("{}#{}", page_url(), share::fragment(&bytes))
+        })
+    });
+    sp_deflate(text, &callback);
 }
 
 /// How long the steps must settle before the link is made again: a burst of steps exports
@@ -165,10 +180,9 @@ pub fn ShareLink(props: &ShareLinkProps) -> Html {
                     pending.set(false);
                     return;
                 }
-                wasm_bindgen_futures::spawn_local(async move {
-                    let link = make_link(text).await;
+                make_link(&text, move |link| {
                     if newest.get() == generation {
-                        href.set(link.unwrap_or_default());
+                        href.set(link);
                         pending.set(false);
                     }
                 });
