@@ -4,6 +4,9 @@
 //! refused with a clear message and never panic. Links are compressed and inflated here with
 //! `miniz_oxide`, as the page does with the browser's `CompressionStream('deflate-raw')`.
 //!
+//! `pubsub-chromium.txt` holds a link compressed by Chromium's `CompressionStream` (other bytes
+//! than miniz's for the same scenario): both open to the same state.
+//!
 //! `STREAMPLAY_WRITE_SHARE_FIXTURES=1` writes the fixtures that are missing (never one that
 //! exists: an old link's expectations do not change).
 
@@ -410,5 +413,5 @@ fn old_links_keep_working() {
         assert_eq!(opened.export_transcript(), transcript, "{}", path.display());
         read += 1;
     }
-    assert!(read >= 3, "the fixtures are there ({read} read)");
+    assert!(read >= 4, "the fixtures are there ({read} read)");
 }
