@@ -179,7 +179,7 @@ pub fn App(props: &AppProps) -> Html {
                         { if motion { "Animations on" } else { "Animations off" } }
                     </button>
                     <NewSession ctl={ctl.clone()} />
-                    <ShareLink ctl={ctl.clone()} generation={page.saved} />
+                    <ShareLink ctl={ctl.clone()} generation={(page.saved, page.panes.iter().map(|p| p.lines.len()).sum())} />
                 </div>
             </header>
             { link_banner }

@@ -148,8 +148,10 @@ const LINK_DELAY_MS: u32 = 150;
 #[derive(Properties, PartialEq)]
 pub struct ShareLinkProps {
     pub ctl: Ctl,
-    /// Changes whenever the session may have changed (the page's save generation).
-    pub generation: u64,
+    /// Changes whenever the session may have changed: the page's save generation (every
+    /// step, seek, new session) and its line count (time alone can end a block, which the
+    /// scenario records as a clock mark).
+    pub generation: (u64, usize),
 }
 
 /// `share-link`: an `<a>` whose `href` is the link to the current session, and a copy button.
@@ -161,7 +163,7 @@ pub fn ShareLink(props: &ShareLinkProps) -> Html {
     let pending = use_state(|| true);
     let copied = use_state(|| false);
     // Only the newest request may set the link (an older one can finish later).
-    let newest = use_memo((), |_| Rc::new(Cell::new(0u64)));
+    let newest = use_memo((), |_| Rc::new(Cell::new((0u64, 0usize))));
     {
         let ctl = props.ctl.clone();
         let href = href.clone();
