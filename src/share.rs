@@ -52,29 +52,27 @@ pub enum LinkError {
 
 impl std::fmt::Display for LinkError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "This shared link cannot be opened: ")?;
+        f.write_str("This shared link cannot be opened: ")?;
         match self {
-            LinkError::TooLong(n) => write!(
-                f,
-                "it is {n} characters long, and links longer than {MAX_FRAGMENT_CHARS} are refused."
-            ),
-            LinkError::TooLarge => write!(
-                f,
-                "its scenario is larger than {} MB, the most a link may carry.",
-                MAX_TEXT_BYTES / (1024 * 1024)
-            ),
+            // Static sentences where they can be: every formatted one costs the page code.
+            LinkError::TooLong(_) => {
+                f.write_str("it is longer than the 2,861,736 characters a link may have.")
+            }
+            LinkError::TooLarge => {
+                f.write_str("its scenario is larger than 2 MB, the most a link may carry.")
+            }
             LinkError::Version(v) => write!(
                 f,
                 "its format version \"{v}\" is unknown here (this page reads version {VERSION})."
             ),
-            LinkError::NotBase64 => write!(f, "it is damaged (its data is not base64url)."),
-            LinkError::NotDeflate => write!(f, "it is damaged (its data does not decompress)."),
-            LinkError::NotText => write!(f, "it is damaged (its scenario is not text)."),
+            LinkError::NotBase64 => f.write_str("it is damaged (its data is not base64url)."),
+            LinkError::NotDeflate => f.write_str("it is damaged (its data does not decompress)."),
+            LinkError::NotText => f.write_str("it is damaged (its scenario is not text)."),
             LinkError::Scenario(line, why) => {
                 write!(f, "its scenario has an error at line {line}: {why}")
             }
         }?;
-        write!(f, " Your own session is shown instead.")
+        f.write_str(" Your own session is shown instead.")
     }
 }
 

@@ -158,6 +158,9 @@ fn a_link_longer_than_the_cap_is_refused_at_once() {
     assert!(share::read_fragment(&under).is_ok());
     let message = LinkError::TooLong(long.len()).to_string();
     assert!(message.contains("cannot be opened") && message.contains("Your own session"));
+    // The message states the cap as a number written out.
+    assert_eq!(MAX_FRAGMENT_CHARS, 2_861_736);
+    assert!(message.contains("2,861,736"), "{message}");
 }
 
 #[test]

@@ -1,6 +1,5 @@
-// The embed example's code (embed-example.html): it loads two embedded playgrounds, the first
-// with a scenario in a share link made here with the browser's CompressionStream, the second
-// driven through its JS API. Plain DOM text only (textContent), never markup from a reply.
+// The embed example (embed-example.html): two embeds, one with a share link made here, one
+// driven through its JS API. Replies are shown as text (textContent), never as markup.
 'use strict';
 
 // The scenario of the first embed: two consoles, a subscription and a message.
@@ -14,21 +13,20 @@ const SCENARIO = [
   '',
 ].join('\n');
 
-/** base64url without padding, as share links use it. */
 function base64url(bytes) {
   let text = '';
   for (const b of bytes) text += String.fromCharCode(b);
   return btoa(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-/** A share link's fragment for a scenario: `s=1.` and its raw DEFLATE bytes in base64url. */
+/** A share link's fragment: `s=1.` and the scenario's raw DEFLATE bytes in base64url. */
 async function fragment(scenario) {
   const stream = new Blob([scenario]).stream().pipeThrough(new CompressionStream('deflate-raw'));
   const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
   return 's=1.' + base64url(bytes);
 }
 
-/** Resolves with the embed's `streamplay` API once its page has installed it. */
+/** The embed's `streamplay` API, once its page has installed it. */
 function api(frame) {
   return new Promise((resolve) => {
     const poll = () => {

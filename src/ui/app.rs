@@ -14,7 +14,7 @@ use super::clock::{self, SPEEDS};
 use super::embed;
 use super::pane::PaneView;
 use super::service::Ctl;
-use super::share::{self, LinkBanner, ShareLink};
+use super::share::{self, ShareLink};
 use super::state::{profile_label, Action, ClockFacts};
 use super::storage;
 use super::views::{TimelineView, ViewAction, Views};
@@ -151,8 +151,7 @@ pub fn App(props: &AppProps) -> Html {
     }
     let link_banner = opening.as_ref().as_ref().filter(|o| o.from_link).map(|o| {
         let page = page.clone();
-        html! { <LinkBanner ctl={ctl.clone()} own_key={o.own_key.clone()}
-        saved={Callback::from(move |_| page.to_saved())} /> }
+        share::link_banner(&ctl, &o.own_key, move || page.to_saved())
     });
     html! {
         <main class="app" style={format!("--motion-scale:{}", motion_scale(speed))}>

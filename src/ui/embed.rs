@@ -165,10 +165,9 @@ fn answer(data: &JsValue, source: &JsValue, origin: &str) {
         set(
             &reply,
             "error",
-            &JsValue::from_str(&format!(
-                "unknown method; the methods are {}",
-                EMBED_METHODS.join(", ")
-            )),
+            &JsValue::from_str(
+                "unknown method (run, runScript, state, steps, seek, exportScenario, on)",
+            ),
         );
         post(source, &reply, origin);
         return;

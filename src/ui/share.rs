@@ -159,61 +159,55 @@ pub struct ShareLinkProps {
 /// session is not free); until then the previous link stays, marked `data-pending`.
 #[component]
 pub fn ShareLink(props: &ShareLinkProps) -> Html {
-    let href = use_state(String::new);
-    let pending = use_state(|| true);
-    let copied = use_state(|| false);
+    // One state for the link, whether a newer one is being made, and whether it was copied.
+    let shown = use_state(|| (String::new(), true, false));
     // Only the newest request may set the link (an older one can finish later).
     let newest = use_memo((), |_| Rc::new(Cell::new((0u64, 0usize))));
     {
         let ctl = props.ctl.clone();
-        let href = href.clone();
-        let pending = pending.clone();
-        let copied = copied.clone();
+        let shown = shown.clone();
         let newest = Rc::clone(&newest);
         use_effect_with(props.generation, move |generation| {
             let generation = *generation;
             newest.set(generation);
-            pending.set(true);
-            copied.set(false);
+            shown.set((shown.0.clone(), true, false));
             let timer = Timeout::new(LINK_DELAY_MS, move || {
                 let text = ctl.export_scenario();
                 if text.len() > MAX_TEXT_BYTES {
-                    href.set(String::new());
-                    pending.set(false);
+                    shown.set((String::new(), false, false));
                     return;
                 }
                 make_link(&text, move |link| {
                     if newest.get() == generation {
-                        href.set(link);
-                        pending.set(false);
+                        shown.set((link, false, false));
                     }
                 });
             });
             move || drop(timer)
         });
     }
+    let (href, pending, copied) = (*shown).clone();
     let on_copy = {
         let href = href.clone();
-        let copied = copied.clone();
         Callback::from(move |_: MouseEvent| {
             if let Some(w) = web_sys::window() {
                 // The promise settles later; the page only says that the copy was asked for.
                 let _ = w.navigator().clipboard().write_text(&href);
-                copied.set(true);
+                shown.set((href.clone(), false, true));
             }
         })
     };
-    let too_large = !*pending && href.is_empty();
+    let too_large = !pending && href.is_empty();
     html! {
         <span class="share" role="group" aria-label="Share this session">
-            <a class="share-link" data-testid="share-link" href={(*href).clone()}
+            <a class="share-link" data-testid="share-link" href={href.clone()}
                data-pending={pending.then_some("true")} rel="noopener" target="_blank"
-               title={if too_large { "This session is too large for a link (2 MB of scenario at most): download its scenario instead." } else { "A link to this session: it opens the same steps, state and ids in a new page" }}>
+               title={if too_large { "Too large for a link (2 MB at most): download the scenario instead" } else { "A link to this session: the same steps, state and ids" }}>
                 { "Share link" }
             </a>
             <button type="button" class="share-copy" data-testid="share-copy"
                     disabled={href.is_empty()} onclick={on_copy}>
-                { if *copied { "Copied" } else { "Copy link" } }
+                { if copied { "Copied" } else { "Copy link" } }
             </button>
         </span>
     }
@@ -237,29 +231,19 @@ pub fn back_to_own() {
     let _ = l.reload();
 }
 
-#[derive(Properties, PartialEq)]
-pub struct LinkBannerProps {
-    pub ctl: Ctl,
-    /// Where the reader's own session is saved.
-    pub own_key: AttrValue,
-    /// The panes' state to keep with the session.
-    pub saved: Callback<(), Saved>,
-}
-
 /// The banner above a session opened from a link: it says where the session came from and
-/// that it is not saved, and offers the reader's own session back or this one as theirs.
-#[component]
-pub fn LinkBanner(props: &LinkBannerProps) -> Html {
+/// that it is not saved, and offers the reader's own session back (saved under `own_key`,
+/// untouched), or this one as theirs (with the panes' state `saved` gives). A plain function,
+/// not a component: it has no state of its own.
+pub fn link_banner(ctl: &Ctl, own_key: &str, saved: impl Fn() -> Saved + 'static) -> Html {
     let on_back = Callback::from(|_: MouseEvent| back_to_own());
     let on_keep = {
-        let ctl = props.ctl.clone();
-        let saved = props.saved.clone();
-        let own_key = props.own_key.clone();
+        let ctl = ctl.clone();
+        let own = own_key.to_string();
         Callback::from(move |_: MouseEvent| {
             // The reader's own session is replaced on purpose here, and only here.
-            let own = own_key.as_str();
-            if ctl.read(|s| storage::save_session(own, s)).is_some() {
-                storage::save(own, &saved.emit(()));
+            if ctl.read(|s| storage::save_session(&own, s)).is_some() {
+                storage::save(&own, &saved());
             }
             back_to_own();
         })
