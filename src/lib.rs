@@ -10,6 +10,8 @@
 //!   shared by the page and the transcript runner.
 //! - `session`: the one owner of the state (engine, panes, virtual clock, step
 //!   log, checkpoints): steps, time travel, save/load, the scenario runner.
+//! - `share`: share links (a versioned, compressed scenario in the URL fragment,
+//!   its caps) and the embed URL's values, pure and native-testable.
 //! - `transcript`: the transcript/scenario format, parsed and rendered.
 //! - `replay` (native only): a scenario replayed against a real Redis, compared step by step.
 //! - `lessons`: the built-in lessons (scenarios) and their split into parts.
@@ -23,6 +25,7 @@ pub mod console;
 pub mod engine;
 pub mod lessons;
 pub mod session;
+pub mod share;
 pub mod transcript;
 pub mod vec_map;
 

@@ -12,8 +12,10 @@ use yew::prelude::*;
 use super::api;
 use super::clock::{self, SPEEDS};
 use super::learn::Learn;
+use super::embed;
 use super::pane::PaneView;
 use super::service::Ctl;
+use super::share::{self, ShareLink};
 use super::state::{profile_label, Action, ClockFacts};
 use super::storage;
 use super::views::{TimelineView, ViewAction, Views};
@@ -102,6 +104,17 @@ pub fn App(props: &AppProps) -> Html {
     }
     // Listeners of the JS API hear what the last change did.
     use_effect(api::flush);
+    // A share link's or an embed's start (`share.rs`, `embed.rs`), once mounted.
+    let opening = use_memo((), |_| share::opening());
+    {
+        let (ctl, page, opening) = (ctl.clone(), page.clone(), opening.clone());
+        use_effect_with((), move |_| {
+            if let Some(o) = opening.as_ref() {
+                o.embed.iter().for_each(|p| embed::install_bridge(p));
+                share::on_mount(&ctl, &page, o);
+            }
+        });
+    }
 
     let dispatch = page.dispatcher();
     let current = page.profile;
@@ -134,6 +147,13 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
     let speed = page.clock.speed;
+    if let Some(params) = opening.as_ref().as_ref().and_then(|o| o.embed.as_ref()) {
+        return embed::layout(params, &page, &ctl, &dispatch, &view_dispatch);
+    }
+    let link_banner = opening.as_ref().as_ref().filter(|o| o.from_link).map(|o| {
+        let page = page.clone();
+        share::link_banner(&ctl, &o.own_key, move || page.to_saved())
+    });
     html! {
         <main class="app" style={format!("--motion-scale:{}", motion_scale(speed))}>
             <header class="app-head">
@@ -159,8 +179,10 @@ pub fn App(props: &AppProps) -> Html {
                         { if motion { "Animations on" } else { "Animations off" } }
                     </button>
                     <NewSession ctl={ctl.clone()} />
+                    <ShareLink ctl={ctl.clone()} generation={(page.saved, page.panes.iter().map(|p| p.lines.len()).sum())} />
                 </div>
             </header>
+            { link_banner }
             if let Some(notice) = &page.notice {
                 <p class="notice" data-testid="session-notice" role="alert">{ notice.clone() }</p>
             }

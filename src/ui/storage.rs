@@ -16,8 +16,15 @@
 //! that, nothing of the session (its old copy is removed, so that a stale state never comes
 //! back) and only the pane state under `<key>`.
 //!
+//! A key that starts with [`MEMORY`] is the page's memory only (a session opened from a share
+//! link, an embed): nothing is read from or written to `localStorage` under it, so such a
+//! session never touches the reader's own or another embed's. Its session comes from
+//! [`open_in_memory`].
+//!
 //! A saved value that cannot be read is never dropped: it is copied to
 //! `<key>.unreadable.<time>` (`<key>.state.unreadable.<time>`) and the page says so.
+
+use std::cell::RefCell;
 
 use crate::vec_map::VecMap;
 
@@ -37,6 +44,23 @@ const LOG: &str = "scenario:1:";
 
 /// The format's version; another version is unreadable (and kept aside).
 const VERSION: f64 = 1.0;
+
+/// The prefix of the keys kept in memory only.
+pub const MEMORY: &str = "memory:";
+
+thread_local! {
+    /// The session the next page under a memory key starts with.
+    static OPENING: RefCell<Option<Session>> = const { RefCell::new(None) };
+}
+
+/// The session the page under a [`MEMORY`] key starts with (a link's, an embed's).
+pub fn open_in_memory(session: Session) {
+    OPENING.with(|o| *o.borrow_mut() = Some(session));
+}
+
+fn in_memory(key: &str) -> bool {
+    key.starts_with(MEMORY)
+}
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
@@ -79,6 +103,10 @@ pub fn load(key: &str, now_ms: u64) -> Loaded {
         from_log: false,
         notices: Vec::new(),
     };
+    if in_memory(key) {
+        loaded.session = OPENING.with(|o| o.borrow_mut().take());
+        return loaded;
+    }
     let Some(store) = storage() else {
         return loaded;
     };
@@ -148,7 +176,7 @@ pub enum Stored {
 
 /// Saves the session under `<key>.state` by the rule in the module's documentation.
 pub fn save_session(key: &str, session: &Session) -> Stored {
-    let Some(store) = storage() else {
+    let Some(store) = storage().filter(|_| !in_memory(key)) else {
         return Stored::Whole;
     };
     let state_key = format!("{key}{STATE_SUFFIX}");
@@ -322,7 +350,7 @@ pub fn to_json(saved: &Saved) -> String {
 
 /// Saves the page's pane state under `key`; `false` when the storage refused it (full).
 pub fn save(key: &str, saved: &Saved) -> bool {
-    match storage() {
+    match storage().filter(|_| !in_memory(key)) {
         Some(store) => store.set_item(key, &to_json(saved)).is_ok(),
         None => true,
     }

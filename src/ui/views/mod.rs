@@ -32,9 +32,9 @@ pub use timeline::{step_text, TimelineFacts, TimelineView};
 
 use super::service::Ctl;
 use effects::EffectsView;
-use keyspace::KeyspaceView;
-use pubsub::PubSubView;
-use stream::StreamView;
+pub use keyspace::KeyspaceView;
+pub use pubsub::PubSubView;
+pub use stream::StreamView;
 
 /// One event of the batch the views animate, with the step that caused it (`None`: time
 /// passing, such as a timeout or an expiry).
