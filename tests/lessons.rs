@@ -185,14 +185,12 @@ fn lessons_have_the_shape_the_page_needs() {
             last.narration[0].starts_with("Try it yourself"),
             "{name}: the last part is not \"Try it yourself\""
         );
-        // Every part but the last runs something, so "next" always shows a change; the one
-        // exception is the common mistakes' slow subscriber, whose demonstration is spliced in
-        // with the output-buffer directives.
+        // Every part but the last runs something, so "next" always shows a change.
         let empty = parts[..parts.len() - 1]
             .iter()
             .filter(|p| p.steps.is_empty())
             .count();
-        assert_eq!(empty, usize::from(name == "common-mistakes"), "{name}");
+        assert_eq!(empty, 0, "{name}");
     }
 }
 
