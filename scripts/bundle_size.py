@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Checks the page's download size: gzips (level 9) each .wasm, .js and .css file of the release
-build's dist/ folder, prints a table and the total, and exits 1 when the total is over the budget.
+build's dist/ folder that the page loads (named in its index.html: the embed example's script is
+served beside the page but never loaded by it), prints a table and the total, and exits 1 when the
+total is over the budget.
 
     python3 scripts/bundle_size.py [DIST] [--budget BYTES]
 
-DIST defaults to dist/ (what `trunk build --release` writes) and the budget to 560 KB (573,440 B):
-a guard against growth, set just above the page as it is with the views and every data type
-(558,045 B). The issues' aims are lower and not met yet: 400 KB (409,600 B) with the views alone,
+DIST defaults to dist/ (what `trunk build --release` writes) and the budget to 640 KB (655,360 B):
+a guard against growth, set above the page as it is with the views, every data type, the lessons,
+the challenges, share links, embedding and the slow subscriber (631,230 B). The issues' aims are lower and not met yet: 400 KB (409,600 B) with the views alone,
 500 KB (512,000 B) with the views and the lessons (README, "The page's size"). index.html is left
 out: it is not part of the budget, and Trunk rewrites it on every build. Stdlib only, so it runs with any python3.
 """
@@ -15,7 +17,7 @@ import gzip
 import pathlib
 import sys
 
-BUDGET = 560 * 1024
+BUDGET = 640 * 1024
 KINDS = (".wasm", ".js", ".css")
 
 
@@ -25,8 +27,10 @@ def main():
     parser.add_argument("--budget", type=int, default=BUDGET, help="bytes gzipped, all files together")
     args = parser.parse_args()
     dist = pathlib.Path(args.dist)
+    index = dist / "index.html"
+    loaded = index.read_text(encoding="utf-8") if index.is_file() else ""
     files = sorted(
-        (p for p in dist.iterdir() if p.is_file() and p.suffix in KINDS),
+        (p for p in dist.iterdir() if p.is_file() and p.suffix in KINDS and p.name in loaded),
         key=lambda p: (KINDS.index(p.suffix), p.name),
     ) if dist.is_dir() else []
     # A folder without a wasm module is not a page build; passing it would hide a broken build.
