@@ -17,10 +17,26 @@ const KNOWN: &[(&str, &str, &str)] = &[
     // The lesson adds an explicit id after ids made by `*` at the lesson's clock (2023);
     // on a real server `*` made ids of today, so the explicit one is too small and refused,
     // and the stream's later replies lack it.
-    ("streams-basics", "XADD sensor 1700000005000-0", "explicit id below real time"),
-    ("streams-basics", "XRANGE sensor - +", "explicit id below real time"),
-    ("streams-basics", "XREVRANGE sensor + - COUNT 1", "explicit id below real time"),
-    ("streams-basics", "XLEN sensor", "explicit id below real time"),
+    (
+        "streams-basics",
+        "XADD sensor 1700000005000-0",
+        "explicit id below real time",
+    ),
+    (
+        "streams-basics",
+        "XRANGE sensor - +",
+        "explicit id below real time",
+    ),
+    (
+        "streams-basics",
+        "XREVRANGE sensor + - COUNT 1",
+        "explicit id below real time",
+    ),
+    (
+        "streams-basics",
+        "XLEN sensor",
+        "explicit id below real time",
+    ),
     // Redis 8.2-8.4 additions the profile has and Redis 8.0.2 has not (README "Proven
     // against which server").
     ("dead-letters", "XACKDEL", "8.2+"),
@@ -36,7 +52,11 @@ const KNOWN: &[(&str, &str, &str)] = &[
     // (and the kernel's socket buffers would absorb hundreds of KB first), so the real
     // subscriber is never disconnected.
     ("common-mistakes", "PUBLISH prices", "output buffer"),
-    ("common-mistakes", "CLIENT LIST TYPE pubsub", "output buffer"),
+    (
+        "common-mistakes",
+        "CLIENT LIST TYPE pubsub",
+        "output buffer",
+    ),
     ("common-mistakes", "PUBSUB NUMSUB prices", "output buffer"),
 ];
 
@@ -48,8 +68,12 @@ fn every_lesson_replays_on_real_redis() {
     for lesson in lessons::all() {
         let v8 = lesson.text.lines().any(|l| l.trim() == "@profile 8");
         let server = start_real(if v8 { Version::V8 } else { Version::V7 });
-        let report = replay(lesson.text, &format!("127.0.0.1:{}", server.port), &Options::default())
-            .unwrap_or_else(|e| panic!("{}: {e}", lesson.name));
+        let report = replay(
+            lesson.text,
+            &format!("127.0.0.1:{}", server.port),
+            &Options::default(),
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", lesson.name));
         println!("{}", report.render(lesson.name));
         for d in &report.differences {
             seen.push((lesson.name, d.command.clone()));
@@ -77,5 +101,9 @@ fn every_lesson_replays_on_real_redis() {
             "{name}: {command} ({why}) no longer differs"
         );
     }
-    assert!(unexpected.is_empty(), "unexpected differences:\n{}", unexpected.join("\n"));
+    assert!(
+        unexpected.is_empty(),
+        "unexpected differences:\n{}",
+        unexpected.join("\n")
+    );
 }

@@ -11,8 +11,8 @@ use yew::prelude::*;
 
 use super::api;
 use super::clock::{self, SPEEDS};
-use super::learn::Learn;
 use super::embed;
+use super::learn::Learn;
 use super::pane::PaneView;
 use super::service::Ctl;
 use super::share::{self, ShareLink};

@@ -94,6 +94,17 @@ impl LineStore {
         }
     }
 
+    /// Removes the newest line (redis-cli erases its subscribe-mode line before more output).
+    pub fn pop(&mut self) -> Option<Line> {
+        let last = self.chunks.last_mut()?;
+        let line = Rc::make_mut(last).pop()?;
+        if last.is_empty() {
+            self.chunks.pop();
+        }
+        self.len -= 1;
+        Some(line)
+    }
+
     /// Empties the store (`clear`, Ctrl+L); ids keep growing.
     pub fn clear(&mut self) {
         self.chunks.clear();

@@ -187,6 +187,15 @@ impl Pane {
     /// Appends one output line.
     fn push_line(&mut self, kind: LineKind, text: impl Into<AttrValue>) {
         let text = text.into();
+        // redis-cli 7.2+ erases its "Reading messages..." line when more output comes, so a
+        // subscribed pane shows it once, under the newest output.
+        if self
+            .lines
+            .last()
+            .is_some_and(|l| l.kind == LineKind::Info && l.text == crate::cli::subscribe::BANNER_8)
+        {
+            self.lines.pop();
+        }
         api::line(&self.facts.name, kind, &text);
         self.lines.push(kind, text);
     }

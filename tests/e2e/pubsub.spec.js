@@ -51,6 +51,8 @@ test('a PUBLISH from one pane appears as a push in the subscribed pane', async (
   await expect.poll(async () => (await listener.texts()).slice(-3)).toEqual([
     '1) "pong"', '2) ""', 'Reading messages... (press Ctrl-C to quit or any key to type command)',
   ]);
+  // As in redis-cli, more output erases the previous banner: the pane shows it once, at the end.
+  expect((await listener.texts()).filter((t) => t.startsWith('Reading messages...'))).toHaveLength(1);
   // It leaves subscribed state when its last subscription goes.
   await listener.run('UNSUBSCRIBE');
   await expect(listener.root.locator('[data-testid="pane-subscription"][data-name="news"]')).toHaveCount(0);
