@@ -413,7 +413,16 @@ fn old_links_keep_working() {
         let (_, transcript) = text.split_once("--- transcript\n").unwrap();
         let opened = open_link(url).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert_eq!(opened.steps().len(), steps, "{}", path.display());
-        assert_eq!(opened.export_transcript(), transcript, "{}", path.display());
+        let shown = opened.export_transcript();
+        if std::env::var_os("BLESS").is_some() && shown != transcript {
+            // The console's output changed on purpose: the link stays, the state it shows is
+            // written anew (read the diff before committing).
+            let (head, _) = text.split_once("--- transcript\n").unwrap();
+            std::fs::write(&path, format!("{head}--- transcript\n{shown}")).unwrap();
+            read += 1;
+            continue;
+        }
+        assert_eq!(shown, transcript, "{}", path.display());
         read += 1;
     }
     assert!(read >= 4, "the fixtures are there ({read} read)");
