@@ -444,7 +444,7 @@ fn push_frame_lines(frame: &Reply, protocol: Protocol, kind: LineKind, into: &mu
 fn short_note(frame: &Reply, into: &mut Lines) {
     if let Reply::ShortArray(n, items) = frame {
         into.push(info(&format!(
-            "(the array is short: {} of its {n} elements were written, as Redis writes it)",
+            "(a short array, as Redis wrote it: {n} elements declared, {} came)",
             items.len()
         )));
     }
