@@ -398,6 +398,8 @@ fn degrades(frame: &Reply) -> bool {
         | Reply::Null
         | Reply::NullArray => false,
         Reply::Array(items) => items.iter().any(degrades),
+        // RESP2 shows a short array as the array of what came.
+        Reply::ShortArray(..) => true,
         Reply::Map(_)
         | Reply::Set(_)
         | Reply::Double(_)
@@ -433,6 +435,19 @@ fn push_frame_lines(frame: &Reply, protocol: Protocol, kind: LineKind, into: &mu
         format::format(&view)
     };
     text_lines(text, kind, into);
+    short_note(frame, into);
+}
+
+/// After a short array (EXEC's, when a queued CLIENT REPLY OFF dropped the replies after
+/// it), a line saying so: redis-cli would wait for the missing elements and take the next
+/// replies for them, which a console cannot show, so it prints what came and this.
+fn short_note(frame: &Reply, into: &mut Lines) {
+    if let Reply::ShortArray(n, items) = frame {
+        into.push(info(&format!(
+            "(a short array, as Redis wrote it: {n} elements declared, {} came)",
+            items.len()
+        )));
+    }
 }
 
 /// Splits formatter output into screen lines (the final newline ends the last line), appended
@@ -605,6 +620,7 @@ pub fn run_line_into(
                     LineKind::Reply
                 };
                 text_lines(format::format_raw(&view), kind, lines);
+                short_note(&r, lines);
             } else {
                 push_frame_lines(&r, protocol, LineKind::Reply, lines);
             }

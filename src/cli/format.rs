@@ -191,7 +191,10 @@ fn write_tty(out: &mut String, reply: &Reply, indent: &str) -> Result<(), Fatal>
         Reply::Boolean(true) => out.push_str("(true)"),
         Reply::Boolean(false) => out.push_str("(false)"),
         Reply::BigNumber(_) => return Err(Fatal),
-        Reply::Array(items) => return write_items(out, items, ')', "(empty array)", indent),
+        // A short array (EXEC's, under a queued CLIENT REPLY OFF) shows the elements that came.
+        Reply::Array(items) | Reply::ShortArray(_, items) => {
+            return write_items(out, items, ')', "(empty array)", indent)
+        }
         Reply::Push(items) => return write_items(out, items, ')', "(empty push)", indent),
         Reply::Set(items) => return write_items(out, items, '~', "(empty set)", indent),
         Reply::Map(pairs) => return write_map(out, pairs, indent),
@@ -263,7 +266,10 @@ fn write_map(out: &mut String, pairs: &[(Reply, Reply)], indent: &str) -> Result
 /// itself multi-line. Scalars and empty aggregates are single-line, even verbatim text with newlines.
 fn is_multiline(reply: &Reply) -> bool {
     match reply {
-        Reply::Array(items) | Reply::Set(items) | Reply::Push(items) => match items.as_slice() {
+        Reply::Array(items)
+        | Reply::ShortArray(_, items)
+        | Reply::Set(items)
+        | Reply::Push(items) => match items.as_slice() {
             [] => false,
             [only] => is_multiline(only),
             _ => true,
@@ -294,7 +300,10 @@ fn write_raw(out: &mut Vec<u8>, reply: &Reply) {
         Reply::Boolean(true) => out.extend_from_slice(b"(true)"),
         Reply::Boolean(false) => out.extend_from_slice(b"(false)"),
         Reply::Integer(n) => out.extend_from_slice(n.to_string().as_bytes()),
-        Reply::Array(items) | Reply::Set(items) | Reply::Push(items) => {
+        Reply::Array(items)
+        | Reply::ShortArray(_, items)
+        | Reply::Set(items)
+        | Reply::Push(items) => {
             for (index, item) in items.iter().enumerate() {
                 if index > 0 {
                     out.push(b'\n');

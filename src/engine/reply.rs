@@ -38,6 +38,11 @@ pub enum Reply {
     /// RESP3 push frame (pub/sub messages, keyspace notifications);
     /// RESP2 writes an array.
     Push(Vec<Reply>),
+    /// `*n` followed by fewer than n elements, in RESP2 and RESP3: EXEC writes its header
+    /// before the queued commands run, and a queued CLIENT REPLY OFF drops the replies after
+    /// it, so the array on the wire stays short (a client reading it takes the frames that
+    /// come next for the missing elements). Only EXEC's reply is ever one.
+    ShortArray(usize, Vec<Reply>),
 }
 
 impl Reply {
@@ -81,6 +86,8 @@ impl Reply {
             Reply::Boolean(b) => Resp2::Integer(*b as i64),
             // Sets and pushes become arrays, maps flat arrays of keys and values.
             Reply::Array(items) | Reply::Set(items) | Reply::Push(items) => Resp2::Array(items),
+            // What a short array holds, as an array: the encoders write its declared count.
+            Reply::ShortArray(_, items) => Resp2::Array(items),
             Reply::Map(pairs) => Resp2::FlatMap(pairs),
         }
     }

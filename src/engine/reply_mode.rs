@@ -16,10 +16,15 @@ pub(crate) struct ReplyFlags {
     pub skip: bool,
     /// CLIENT REPLY SKIP ran: the next command's reply is dropped.
     pub skip_next: bool,
+    /// The running command (EXEC) applied the flags to its own reply as it wrote it, since
+    /// a queued CLIENT REPLY changes them midway: the flags at its end do not drop it.
+    #[serde(skip)]
+    pub applied: bool,
 }
 
 impl ReplyFlags {
-    fn silenced(self) -> bool {
+    /// Whether a reply written now is dropped.
+    pub(crate) fn silenced(self) -> bool {
         self.off || self.skip
     }
 
@@ -64,7 +69,8 @@ impl Engine {
             return;
         }
         if let Some(c) = self.clients.get_mut(&id) {
-            if c.reply.silenced() {
+            let applied = std::mem::take(&mut c.reply.applied);
+            if c.reply.silenced() && !applied {
                 out.reply = None;
             }
             c.reply.command_done();
@@ -138,6 +144,95 @@ mod tests {
         assert_eq!(
             e.execute(b, argv("PING"), 1012).reply,
             Some(Reply::simple("PONG"))
+        );
+    }
+
+    /// The bytes one client is sent for `lines`, in RESP2 (`*3` is written alike in RESP3).
+    fn wire(lines: &[&str]) -> String {
+        use crate::engine::{resp, Protocol};
+        let mut e = Engine::new(Config::default());
+        let a = e.connect(0);
+        let mut bytes = Vec::new();
+        for (i, line) in lines.iter().enumerate() {
+            let out = e.execute(a, argv(line), i as u64 + 1);
+            let at = out.reply_at.min(out.deliveries.len());
+            let frames = out.deliveries[..at].iter().map(|d| &d.frame);
+            let frames = frames.chain(out.reply.as_ref());
+            for f in frames.chain(out.deliveries[at..].iter().map(|d| &d.frame)) {
+                resp::encode_into(&mut bytes, f, Protocol::Resp2);
+            }
+        }
+        String::from_utf8(bytes).unwrap().replace("\r\n", " ")
+    }
+
+    /// What redis-server 7.0.15 and 8.0.2 write (recorded over a socket, both alike).
+    #[test]
+    fn client_reply_queued_in_multi_acts_when_exec_runs_it() {
+        let q = "+OK +QUEUED +QUEUED +QUEUED";
+        // OFF drops its own reply and every later one: the array stays short.
+        let lines = [
+            "MULTI",
+            "SET a 1",
+            "CLIENT REPLY OFF",
+            "GET a",
+            "EXEC",
+            "PING x",
+        ];
+        let on = ["CLIENT REPLY ON", "PING y"];
+        assert_eq!(
+            wire(&[&lines[..], &on[..]].concat()),
+            format!("{q} *3 +OK +OK $1 y ")
+        );
+        // SKIP writes nothing and silences the command after EXEC.
+        let lines = [
+            "MULTI",
+            "SET a 1",
+            "CLIENT REPLY SKIP",
+            "GET a",
+            "EXEC",
+            "PING x",
+        ];
+        assert_eq!(
+            wire(&[&lines[..], &["PING y"][..]].concat()),
+            format!("{q} *3 +OK $1 1 $1 y ")
+        );
+        // ON after OFF writes again.
+        let lines = [
+            "MULTI",
+            "PING a",
+            "CLIENT REPLY OFF",
+            "PING b",
+            "CLIENT REPLY ON",
+            "PING c",
+            "EXEC",
+            "PING y",
+        ];
+        assert_eq!(
+            wire(&lines),
+            "+OK +QUEUED +QUEUED +QUEUED +QUEUED +QUEUED *5 $1 a +OK $1 c $1 y "
+        );
+        // OFF before MULTI drops the header; a queued ON lets the rest out as frames.
+        let lines = [
+            "CLIENT REPLY OFF",
+            "MULTI",
+            "PING a",
+            "CLIENT REPLY ON",
+            "PING b",
+            "EXEC",
+            "PING y",
+        ];
+        assert_eq!(wire(&lines), "+OK $1 b $1 y ");
+        // SKIP then ON: ON does not end a pending SKIP.
+        let lines = [
+            "MULTI",
+            "CLIENT REPLY SKIP",
+            "PING b",
+            "CLIENT REPLY ON",
+            "EXEC",
+        ];
+        assert_eq!(
+            wire(&[&lines[..], &["PING z", "PING y"][..]].concat()),
+            format!("{q} *3 $1 b +OK $1 y ")
         );
     }
 

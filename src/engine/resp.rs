@@ -51,6 +51,11 @@ fn bulk(out: &mut Vec<u8>, tag: u8, data: &[u8]) {
 /// RESP2 bytes, following `Reply::as_resp2` (the one statement of how RESP3 types degrade)
 /// without building the downgraded value.
 fn encode2(out: &mut Vec<u8>, reply: &Reply) {
+    if let Reply::ShortArray(n, items) = reply {
+        header(out, b'*', *n);
+        items.iter().for_each(|i| encode2(out, i));
+        return;
+    }
     match reply.as_resp2() {
         Resp2::Simple(s) => line(out, b'+', s),
         Resp2::Error(s) => line(out, b'-', s),
@@ -101,6 +106,10 @@ fn encode3(out: &mut Vec<u8>, reply: &Reply) {
         }
         Reply::Array(items) => {
             header(out, b'*', items.len());
+            items.iter().for_each(|i| encode3(out, i));
+        }
+        Reply::ShortArray(n, items) => {
+            header(out, b'*', *n);
             items.iter().for_each(|i| encode3(out, i));
         }
         Reply::Set(items) => {

@@ -33,9 +33,11 @@ pub(crate) fn work_of(out: &Output) -> u64 {
         .map(|f| {
             // A plain value is one; only an aggregate needs the walk.
             let values = match &f.frame {
-                Reply::Array(_) | Reply::Set(_) | Reply::Push(_) | Reply::Map(_) => {
-                    weight(&f.frame)
-                }
+                Reply::Array(_)
+                | Reply::ShortArray(..)
+                | Reply::Set(_)
+                | Reply::Push(_)
+                | Reply::Map(_) => weight(&f.frame),
                 _ => 1,
             };
             u64::from(f.own_reply) + values
@@ -49,9 +51,10 @@ pub(crate) fn work_of(out: &Output) -> u64 {
 /// so it must count that much, or a seek after it would replay it from far back.
 fn weight(frame: &Reply) -> u64 {
     match frame {
-        Reply::Array(items) | Reply::Set(items) | Reply::Push(items) => {
-            1 + items.iter().map(weight).sum::<u64>()
-        }
+        Reply::Array(items)
+        | Reply::ShortArray(_, items)
+        | Reply::Set(items)
+        | Reply::Push(items) => 1 + items.iter().map(weight).sum::<u64>(),
         Reply::Map(pairs) => {
             1 + pairs
                 .iter()

@@ -140,9 +140,10 @@ pub fn reply_value(reply: &Reply) -> JsValue {
         Reply::Integer(n) => JsValue::from_f64(*n as f64),
         Reply::Null | Reply::NullArray => JsValue::NULL,
         Reply::Boolean(b) => JsValue::from_bool(*b),
-        Reply::Array(items) | Reply::Set(items) | Reply::Push(items) => {
-            items.iter().map(reply_value).collect::<Array>().into()
-        }
+        Reply::Array(items)
+        | Reply::ShortArray(_, items)
+        | Reply::Set(items)
+        | Reply::Push(items) => items.iter().map(reply_value).collect::<Array>().into(),
         Reply::Map(pairs) => {
             let o = Object::new();
             for (k, v) in pairs {

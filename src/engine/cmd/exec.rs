@@ -30,6 +30,15 @@ pub(super) fn exec(cx: &mut Cx) -> CmdResult {
     cx.client_mut().multi = None;
     cx.client_mut().in_exec = true;
     let first_delivery = cx.out.deliveries.len();
+    // Redis writes EXEC's array header first, then each reply as its command adds it,
+    // each under the CLIENT REPLY flags of that moment: a queued CLIENT REPLY OFF drops
+    // its own and every later reply (pushes still pass), a queued ON writes again, and
+    // a queued SKIP writes nothing and silences the command after EXEC.
+    let header = cx
+        .engine
+        .clients
+        .get(&client)
+        .is_some_and(|c| !c.reply.silenced());
     let mut replies = Vec::with_capacity(queue.len());
     for argv in &queue {
         // Inside a transaction a blocking command does not block: it answers
@@ -47,21 +56,33 @@ pub(super) fn exec(cx: &mut Cx) -> CmdResult {
         if let Reply::Error(line) = &reply {
             cx.engine.stats.count_error(line);
         }
-        replies.push(reply);
-        if !cx.engine.clients.contains_key(&client) {
+        let Some(c) = cx.engine.clients.get(&client) else {
+            replies.push(reply);
             break;
+        };
+        if !c.reply.silenced() {
+            replies.push(reply);
         }
     }
     if let Some(c) = cx.engine.clients.get_mut(&client) {
         c.in_exec = false;
+        c.reply.applied = true;
     }
     cx.engine.discard_transaction(client);
+    if !header {
+        // The client was silenced when EXEC began, so the header was dropped: what a
+        // queued CLIENT REPLY ON let through goes out as frames of their own.
+        return Ok(Flow::Frames(replies));
+    }
+    if replies.len() < queue.len() {
+        return Ok(Reply::ShortArray(queue.len(), replies).into());
+    }
     // Redis writes EXEC's array header with the number of queued commands, then
     // every frame they wrote. A subscribe with several arguments writes more
     // frames than that: the array ends after `queue.len()` of them, and the rest
     // reach the client as frames of their own, right after the array and
     // before the pushes the transaction produced for the client.
-    let spill = replies.split_off(queue.len().min(replies.len()));
+    let spill = replies.split_off(queue.len());
     cx.out.deliveries.splice(
         first_delivery..first_delivery,
         spill.into_iter().map(|frame| Delivery {
