@@ -256,7 +256,6 @@ fn some_transcripts_replay_without_a_difference() {
         ("tests/transcripts/32_claim.txt", v7.port),
         ("tests/transcripts/36_groups_lag_v7.txt", v7.port),
         ("tests/transcripts/43_zsets.txt", v7.port),
-        ("tests/transcripts/13_client_reply.txt", v8.port),
         ("tests/transcripts/22_xread_v8.txt", v8.port),
         ("tests/transcripts/33_claim_v8.txt", v8.port),
         ("tests/transcripts/37_groups_lag_v8.txt", v8.port),
@@ -269,6 +268,22 @@ fn some_transcripts_replay_without_a_difference() {
         steps += report.steps;
     }
     assert!(steps > 600, "{steps} steps compared");
+}
+
+/// CLIENT REPLY OFF queued in MULTI makes Redis write a short array (fewer elements than its
+/// header says); a reader of the real server's bytes then takes the next replies for the
+/// missing elements, as redis-cli does, while the playground shows the short array as it came.
+/// Everything before that part of the transcript (pane D) agrees; that part differs, and only it.
+#[test]
+fn a_short_array_desynchronises_only_the_connection_that_got_it() {
+    let v8 = start_real(Version::V8);
+    let path = "tests/transcripts/13_client_reply.txt";
+    let report = run(path, v8.port, &Options::default());
+    assert!(!report.differences.is_empty(), "the short array reads differently");
+    for d in &report.differences {
+        assert_eq!(d.pane, "D", "{path} line {}: {}", d.line, d.command);
+    }
+    assert!(report.equal + report.by_shape >= 50, "the rest agrees");
 }
 
 #[test]
