@@ -496,6 +496,10 @@ fn info(text: &str) -> Line {
     }
 }
 
+/// The largest repeat count (`N command`) a line may have: a million runs (the issue's
+/// `1000000 XADD s * f v` loop) take seconds, a larger count is refused with a clear line.
+pub const MAX_REPEAT: u64 = 1_000_000;
+
 /// Runs a typed line for `client` at `now_ms`.
 pub fn run_line(engine: &mut Engine, client: ClientId, line: &str, now_ms: u64) -> Typed {
     let mut typed = Typed::default();
@@ -539,6 +543,14 @@ pub fn run_line_into(
         lines.push(info("Invalid redis-cli repeat command option value."));
         return status;
     };
+    // redis-cli would run `1000000000 PING` for hours; the page must answer every line within
+    // bounded time and memory, so a count past the playground's limit is refused up front.
+    if repeat > MAX_REPEAT {
+        lines.push(info(&format!(
+            "Repeat count {repeat} is over the playground's limit of {MAX_REPEAT}."
+        )));
+        return status;
+    }
     // Local commands are recognised on the first word of the whole line, before
     // the repeat count is taken off (so `2 clear` is sent to the server).
     let first = args[0].as_slice();
@@ -606,6 +618,10 @@ pub fn run_line_into(
         let mut out = engine.execute(client, command, now_ms);
         let reply_at = out.reply_at.min(out.deliveries.len());
         let replied = out.reply.is_some();
+        // A write refused by the memory ceiling is refused again by every later run (the
+        // same command frees nothing), so a repeat stops at the first `-OOM` rather than
+        // printing it up to a million times.
+        let oom = matches!(&out.reply, Some(Reply::Error(e)) if e.starts_with(b"OOM "));
         let mut reply = out.reply.take();
         let mut own_reply = |lines: &mut Lines, frames: &mut Frames, engine: &Engine| {
             let Some(r) = reply.take() else {
@@ -671,6 +687,9 @@ pub fn run_line_into(
         }
         if out.close {
             status.closed = true;
+            break;
+        }
+        if oom {
             break;
         }
     }
