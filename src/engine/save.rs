@@ -103,10 +103,14 @@ impl super::Engine {
             postcard::from_bytes(bytes).map_err(|e| format!("not a saved engine: {e}"))?;
         // The engine's readers trust its own stream nodes; bytes that decode but hold a node
         // they cannot read are refused here rather than met later as a wrong reply or a panic.
-        let streams = engine.dbs.iter().flat_map(|db| db.iter()).filter_map(|(_, e)| match &e.value {
-            super::keyspace::Value::Stream(s) => Some(s),
-            _ => None,
-        });
+        let streams = engine
+            .dbs
+            .iter()
+            .flat_map(|db| db.iter())
+            .filter_map(|(_, e)| match &e.value {
+                super::keyspace::Value::Stream(s) => Some(s),
+                _ => None,
+            });
         for stream in streams {
             if !stream.well_formed() {
                 return Err("not a saved engine: a stream node does not decode".into());

@@ -1074,7 +1074,9 @@ impl Stream {
     /// Whether every node decodes and the stream's counts agree with them: saved bytes that
     /// passed their checksum but hold a node the cursor cannot read are refused on load.
     pub fn well_formed(&self) -> bool {
-        self.nodes.iter().all(|(master, node)| node.well_formed(*master))
+        self.nodes
+            .iter()
+            .all(|(master, node)| node.well_formed(*master))
             && self.nodes.values().map(|n| n.live).sum::<u64>() == self.length
     }
 
