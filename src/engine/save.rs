@@ -111,6 +111,12 @@ impl super::Engine {
                 super::keyspace::Value::Stream(s) => Some(s),
                 _ => None,
             });
+        // Every command indexes the databases by its client's selected one.
+        if engine.dbs.len() != super::DATABASES
+            || engine.clients.iter().any(|(_, c)| c.db >= super::DATABASES)
+        {
+            return Err("not a saved engine: a database index is out of range".into());
+        }
         for stream in streams {
             if !stream.well_formed() {
                 return Err("not a saved engine: a stream node does not decode".into());
