@@ -20,6 +20,7 @@
 #   ./dev.sh bench-browser  the consoles in headless Chromium: Enter → reply painted, and frame times
 #                    and lost messages under 1,000 pushes a second (about a minute)
 #   ./dev.sh replay FILE [HOST:PORT]  replay a scenario on a real Redis (default 127.0.0.1:6379; it is FLUSHALLed)
+#   ./dev.sh fuzz [SECONDS] [TARGET...]  run each cargo-fuzz target SECONDS (default 60; installs nightly and cargo-fuzz)
 #
 # What it installs, each only when missing or at the wrong version: the wasm32 target,
 # trunk 0.21.14, wasm-bindgen-cli matching the pinned wasm-bindgen crate, the npm
@@ -220,5 +221,6 @@ case "${1:-}" in
     say "view model property test, 1,000,000 cases (release build)"
     STREAMPLAY_VM_CASES=1000000 cargo test --release --test view_model ;;
   replay) host_port=${3:-127.0.0.1:6379}; cargo run --quiet --bin streamplay-replay -- --host "${host_port%:*}" --port "${host_port##*:}" "${2:?usage: ./dev.sh replay FILE [HOST:PORT]}" ;;
-  *) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  fuzz) shift; exec scripts/fuzz.sh "$@" ;;
+  *) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

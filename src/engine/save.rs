@@ -99,7 +99,30 @@ impl super::Engine {
 
     /// An engine from `Engine::save`'s bytes; a clear error for anything else.
     pub fn load(bytes: &[u8]) -> Result<super::Engine, String> {
-        postcard::from_bytes(bytes).map_err(|e| format!("not a saved engine: {e}"))
+        let engine: super::Engine =
+            postcard::from_bytes(bytes).map_err(|e| format!("not a saved engine: {e}"))?;
+        // The engine's readers trust its own stream nodes; bytes that decode but hold a node
+        // they cannot read are refused here rather than met later as a wrong reply or a panic.
+        let streams = engine
+            .dbs
+            .iter()
+            .flat_map(|db| db.iter())
+            .filter_map(|(_, e)| match &e.value {
+                super::keyspace::Value::Stream(s) => Some(s),
+                _ => None,
+            });
+        // Every command indexes the databases by its client's selected one.
+        if engine.dbs.len() != super::DATABASES
+            || engine.clients.iter().any(|(_, c)| c.db >= super::DATABASES)
+        {
+            return Err("not a saved engine: a database index is out of range".into());
+        }
+        for stream in streams {
+            if !stream.well_formed() {
+                return Err("not a saved engine: a stream node does not decode".into());
+            }
+        }
+        Ok(engine)
     }
 }
 

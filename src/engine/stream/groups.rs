@@ -48,6 +48,7 @@ pub(crate) struct Nack {
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Consumer {
     /// The IDs pending for this consumer (their NACKs are in the group's PEL).
+    #[serde(deserialize_with = "cautious_set")]
     pub pel: OrdSet<StreamId>,
     /// The last time the consumer was seen (any interaction).
     pub seen_time: u64,
@@ -85,12 +86,38 @@ pub(crate) struct AutoClaimed {
     pub cursor: StreamId,
 }
 
+/// Reads an `OrdMap` through a `Vec` of pairs, which postcard encodes exactly as a map: serde's
+/// `Vec` reserves at most about 1 MB up front from the length the bytes declare, where imbl's own
+/// deserialiser reserves the whole declared length (damaged saved bytes asked for terabytes).
+fn cautious_map<'de, D, K, V>(d: D) -> Result<OrdMap<K, V>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    K: Ord + Clone + serde::Deserialize<'de>,
+    V: Clone + serde::Deserialize<'de>,
+{
+    Ok(<Vec<(K, V)> as serde::Deserialize>::deserialize(d)?
+        .into_iter()
+        .collect())
+}
+
+/// `cautious_map` for a set, which postcard encodes as a sequence.
+fn cautious_set<'de, D, K>(d: D) -> Result<OrdSet<K>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    K: Ord + Clone + serde::Deserialize<'de>,
+{
+    Ok(<Vec<K> as serde::Deserialize>::deserialize(d)?
+        .into_iter()
+        .collect())
+}
+
 /// A consumer group.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Group {
     pub last_id: StreamId,
     /// The logical count of entries read; `ENTRIES_READ_UNKNOWN` when unknown.
     pub entries_read: i64,
+    #[serde(deserialize_with = "cautious_map")]
     pub(super) pel: OrdMap<StreamId, Nack>,
     pub(super) consumers: VecMap<Vec<u8>, Consumer>,
     /// The bytes charged for this group (its name included).
@@ -98,6 +125,7 @@ pub(crate) struct Group {
     /// For each pending ID, the delivery time it was last given and when (a
     /// count), so that entries delivered in the same millisecond keep Redis's
     /// time-list order (pel_time.rs).
+    #[serde(deserialize_with = "cautious_map")]
     pub(super) touched: OrdMap<StreamId, (u64, u64)>,
     pub(super) touch_seq: u64,
 }

@@ -161,6 +161,66 @@ impl Node {
         }
     }
 
+    /// Whether the packed entries decode completely, as the cursor reads them: every varint
+    /// ends inside the data, every length stays inside it, the entries' count and bounds are
+    /// those recorded, so that the cursor (which trusts the engine's own bytes) can read a node
+    /// that came from saved bytes.
+    fn well_formed(&self, master: StreamId) -> bool {
+        fn varint(data: &[u8], pos: &mut usize) -> Option<u64> {
+            let mut v = 0u64;
+            for shift in (0..64).step_by(7) {
+                let b = *data.get(*pos)?;
+                *pos += 1;
+                v |= u64::from(b & 0x7f) << shift;
+                if b & 0x80 == 0 {
+                    return Some(v);
+                }
+            }
+            None
+        }
+        fn skip(data: &[u8], pos: &mut usize, n: u64) -> Option<()> {
+            for _ in 0..n {
+                let len = usize::try_from(varint(data, pos)?).ok()?;
+                *pos = pos.checked_add(len).filter(|&end| end <= data.len())?;
+            }
+            Some(())
+        }
+        let data = &self.data;
+        let mut pos = 0;
+        let mut counts = [0u64; 2];
+        let mut first = None;
+        let mut last = master;
+        while pos < data.len() {
+            let flags = data[pos];
+            pos += 1;
+            let (Some(ms), Some(seq)) = (varint(data, &mut pos), varint(data, &mut pos)) else {
+                return false;
+            };
+            let n = if flags & FLAG_SAMEFIELDS != 0 {
+                self.fields.len() as u64
+            } else {
+                match varint(data, &mut pos) {
+                    Some(n) if skip(data, &mut pos, n).is_some() => n,
+                    _ => return false,
+                }
+            };
+            if skip(data, &mut pos, n).is_none() {
+                return false;
+            }
+            last = StreamId::new(
+                master.ms.wrapping_add(ms),
+                master.seq.wrapping_add(unzigzag(seq) as u64),
+            );
+            first.get_or_insert(last);
+            counts[usize::from(flags & FLAG_DELETED != 0)] += 1;
+        }
+        first == Some(master)
+            && last == self.last
+            && counts == [self.live, self.deleted]
+            && self.min <= master
+            && self.last <= self.max
+    }
+
     /// Every entry of the node in order, deleted ones included.
     fn slots(&self, master: StreamId) -> impl Iterator<Item = Slot> + '_ {
         let mut at = 0;
@@ -1009,6 +1069,15 @@ impl Stream {
             self.refresh_first_id();
         }
         (removed, dropped)
+    }
+
+    /// Whether every node decodes and the stream's counts agree with them: saved bytes that
+    /// passed their checksum but hold a node the cursor cannot read are refused on load.
+    pub fn well_formed(&self) -> bool {
+        self.nodes
+            .iter()
+            .all(|(master, node)| node.well_formed(*master))
+            && self.nodes.values().map(|n| n.live).sum::<u64>() == self.length
     }
 
     /// The checks of the node layout (tests).

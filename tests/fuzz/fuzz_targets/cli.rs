@@ -1,0 +1,7 @@
+//! The `cli` fuzz target: `targets::cli` (shared with `tests/fuzz_corpus.rs`).
+#![no_main]
+
+#[path = "../targets.rs"]
+mod targets;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| targets::cli(data));

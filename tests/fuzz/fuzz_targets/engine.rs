@@ -1,0 +1,7 @@
+//! The `engine` fuzz target: `targets::engine` (shared with `tests/fuzz_corpus.rs`).
+#![no_main]
+
+#[path = "../targets.rs"]
+mod targets;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| targets::engine(data));
