@@ -279,7 +279,10 @@ fn a_short_array_desynchronises_only_the_connection_that_got_it() {
     let v8 = start_real(Version::V8);
     let path = "tests/transcripts/13_client_reply.txt";
     let report = run(path, v8.port, &Options::default());
-    assert!(!report.differences.is_empty(), "the short array reads differently");
+    assert!(
+        !report.differences.is_empty(),
+        "the short array reads differently"
+    );
     for d in &report.differences {
         assert_eq!(d.pane, "D", "{path} line {}: {}", d.line, d.command);
     }
