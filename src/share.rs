@@ -76,10 +76,13 @@ impl std::fmt::Display for LinkError {
     }
 }
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+/// base64url's alphabet (links).
+const URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+/// Standard base64's alphabet (the page's saved session, `crate::ui`'s storage).
+pub const STANDARD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-/// base64url without padding.
-pub fn base64url_encode(bytes: &[u8]) -> String {
+/// base64 of `bytes` in `alphabet`, `=`-padded to whole quads when `padded`.
+pub fn base64_with(bytes: &[u8], alphabet: &[u8; 64], padded: bool) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let n = chunk
@@ -87,39 +90,63 @@ pub fn base64url_encode(bytes: &[u8]) -> String {
             .enumerate()
             .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
         for i in 0..=chunk.len() {
-            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            out.push(alphabet[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+        if padded {
+            for _ in chunk.len()..3 {
+                out.push('=');
+            }
         }
     }
     out
 }
 
-/// Decodes base64url without padding; `None` for any other character or a length no encoding
-/// gives.
-pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
-    let text = text.as_bytes();
+/// Decodes [`base64_with`]'s text; `None` for a character outside `alphabet`, padding where
+/// there should be none (or more than two `=`, or not at the end), or a length no encoding gives.
+pub fn unbase64_with(text: &str, alphabet: &[u8; 64], padded: bool) -> Option<Vec<u8>> {
+    let mut text = text.as_bytes();
+    if padded {
+        if text.len() % 4 != 0 {
+            return None;
+        }
+        let pad = text.iter().rev().take_while(|&&c| c == b'=').count();
+        if pad > 2 {
+            return None;
+        }
+        text = &text[..text.len() - pad];
+    }
     if text.len() % 4 == 1 {
         return None;
     }
-    let value = |c: u8| -> Option<u32> {
-        Some(match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'-' => 62,
-            b'_' => 63,
-            _ => return None,
-        } as u32)
-    };
+    let mut value = [u8::MAX; 256];
+    for (i, &c) in alphabet.iter().enumerate() {
+        value[usize::from(c)] = i as u8;
+    }
     let mut out = Vec::with_capacity(text.len() / 4 * 3 + 2);
     for quad in text.chunks(4) {
         let mut n = 0u32;
         for (i, &c) in quad.iter().enumerate() {
-            n |= value(c)? << (18 - 6 * i);
+            let v = value[usize::from(c)];
+            if v == u8::MAX {
+                return None;
+            }
+            n |= u32::from(v) << (18 - 6 * i);
         }
         let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
         out.extend_from_slice(&bytes[..quad.len() - 1]);
     }
     Some(out)
+}
+
+/// base64url without padding.
+pub fn base64url_encode(bytes: &[u8]) -> String {
+    base64_with(bytes, URL, false)
+}
+
+/// Decodes base64url without padding; `None` for any other character or a length no encoding
+/// gives.
+pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+    unbase64_with(text, URL, false)
 }
 
 /// The fragment (without `#`) of a link whose scenario compressed to `deflated`.

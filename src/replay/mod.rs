@@ -325,32 +325,27 @@ impl<'a> Real<'a> {
         pane.blocked = false;
     }
 
-    /// `CLIENT UNBLOCK <id> TIMEOUT` for `name` from a short-lived side connection, the pane's
-    /// real id found by its address in CLIENT LIST (nothing is sent on the pane's own one).
-    fn unblock(&mut self, name: &str) {
-        let Some(local) = self
+    /// A short-lived side connection and the ` addr=... ` text that finds `name`'s client in
+    /// CLIENT LIST.
+    fn side_for(&self, name: &str) -> Option<(Conn, String)> {
+        let local = self
             .panes
             .get(name)
             .and_then(|p| p.conn.as_ref())
-            .and_then(|c| c.local_addr())
-        else {
+            .and_then(|c| c.local_addr())?;
+        let side = Conn::open(self.addr).ok()?;
+        Some((side, format!(" addr={local} ")))
+    }
+
+    /// `CLIENT UNBLOCK <id> TIMEOUT` for `name` from a short-lived side connection, the pane's
+    /// real id found by its address in CLIENT LIST (nothing is sent on the pane's own one).
+    fn unblock(&mut self, name: &str) {
+        let Some((mut side, needle)) = self.side_for(name) else {
             return;
         };
-        let Ok(mut side) = Conn::open(self.addr) else {
+        let Some(id) = client_field(&mut side, &needle, "id", self.timeout()) else {
             return;
         };
-        let list = match side.call(&["CLIENT", "LIST"], self.timeout()) {
-            Some(Reply::Bulk(b)) | Some(Reply::Verbatim(_, b)) => {
-                String::from_utf8_lossy(&b).into_owned()
-            }
-            _ => return,
-        };
-        let needle = format!(" addr={local} ");
-        let id = list.lines().find(|l| l.contains(&needle)).and_then(|l| {
-            l.split(' ')
-                .find_map(|w| w.strip_prefix("id="))
-                .map(str::to_string)
-        });
         if let Some(id) = id {
             side.call(&["CLIENT", "UNBLOCK", &id, "TIMEOUT"], self.timeout());
         }
@@ -360,31 +355,14 @@ impl<'a> Real<'a> {
     /// Waits until Redis has `name` blocked (CLIENT LIST's `flags` has `b`), so that the next
     /// step, sent on another connection, cannot overtake the blocking command.
     fn wait_blocked(&mut self, name: &str) {
-        let Some(local) = self
-            .panes
-            .get(name)
-            .and_then(|p| p.conn.as_ref())
-            .and_then(|c| c.local_addr())
-        else {
+        let Some((mut side, needle)) = self.side_for(name) else {
             return;
         };
-        let Ok(mut side) = Conn::open(self.addr) else {
-            return;
-        };
-        let needle = format!(" addr={local} ");
         let deadline = Instant::now() + self.timeout();
         while Instant::now() < deadline {
-            let list = match side.call(&["CLIENT", "LIST"], self.timeout()) {
-                Some(Reply::Bulk(b)) | Some(Reply::Verbatim(_, b)) => {
-                    String::from_utf8_lossy(&b).into_owned()
-                }
-                _ => break,
+            let Some(flags) = client_field(&mut side, &needle, "flags", self.timeout()) else {
+                break;
             };
-            let flags = list.lines().find(|l| l.contains(&needle)).and_then(|l| {
-                l.split(' ')
-                    .find_map(|w| w.strip_prefix("flags="))
-                    .map(str::to_string)
-            });
             if flags.is_none_or(|f| f.contains('b')) {
                 break;
             }
@@ -1164,4 +1142,26 @@ fn server_command(line: &str) -> Option<(u64, Vec<Vec<u8>>)> {
         return None;
     }
     Some((repeat, command.to_vec()))
+}
+
+/// The `field` of the client whose CLIENT LIST line holds `needle`: `None` when CLIENT LIST
+/// fails, `Some(None)` when no line or no such field matches.
+fn client_field(
+    side: &mut Conn,
+    needle: &str,
+    field: &str,
+    timeout: Duration,
+) -> Option<Option<String>> {
+    let list = match side.call(&["CLIENT", "LIST"], timeout) {
+        Some(Reply::Bulk(b)) | Some(Reply::Verbatim(_, b)) => {
+            String::from_utf8_lossy(&b).into_owned()
+        }
+        _ => return None,
+    };
+    let prefix = format!("{field}=");
+    Some(list.lines().find(|l| l.contains(needle)).and_then(|l| {
+        l.split(' ')
+            .find_map(|w| w.strip_prefix(prefix.as_str()))
+            .map(str::to_string)
+    }))
 }

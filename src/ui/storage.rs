@@ -197,49 +197,14 @@ pub fn save_session(key: &str, session: &Session) -> Stored {
     Stored::PanesOnly { bytes: size }
 }
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 /// Standard base64 with padding.
 pub fn base64_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    crate::share::base64_with(bytes, crate::share::STANDARD, true)
 }
 
 /// Decodes standard base64 with padding; `None` for anything else.
 pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let text = text.as_bytes();
-    if text.len() % 4 != 0 {
-        return None;
-    }
-    let value = |c: u8| ALPHABET.iter().position(|&a| a == c).map(|v| v as u32);
-    let mut out = Vec::with_capacity(text.len() / 4 * 3);
-    for (q, quad) in text.chunks(4).enumerate() {
-        let last = q + 1 == text.len() / 4;
-        let pad = quad.iter().rev().take_while(|&&c| c == b'=').count();
-        if pad > 2 || (pad > 0 && !last) {
-            return None;
-        }
-        let mut n = 0u32;
-        for (i, &c) in quad[..4 - pad].iter().enumerate() {
-            n |= value(c)? << (18 - 6 * i);
-        }
-        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
-        out.extend_from_slice(&bytes[..3 - pad]);
-    }
-    Some(out)
+    crate::share::unbase64_with(text, crate::share::STANDARD, true)
 }
 
 fn field(o: &JsValue, name: &str) -> JsValue {
